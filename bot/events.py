@@ -1,0 +1,104 @@
+"""Typed events that cross the boundary between platform adapters and the core.
+
+Adapters translate whatever their platform delivers into these, and the core answers
+only with these, so the dispatcher and handlers never see a platform object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class MessageKind(StrEnum):
+    TEXT = "text"
+    IMAGE = "image"
+    FILE = "file"
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingMessage:
+    """One message a person sent, in a group (``chat_id``) or privately (``chat_id`` None).
+
+    ``message_id`` is the platform's own id: the core records it so that a message
+    delivered twice is handled once. ``quote_id`` names the message being replied to when
+    the platform says so; WeChat only gives the quoted text, which lands in ``quote_text``.
+    """
+
+    platform: str
+    message_id: str
+    chat_id: str | None
+    sender_id: str
+    text: str
+    at: datetime
+    sender_name: str | None = None
+    mentions: tuple[str, ...] = ()
+    mentions_bot: bool = False
+    quote_id: str | None = None
+    quote_text: str | None = None
+    kind: MessageKind = MessageKind.TEXT
+
+    @property
+    def is_direct(self) -> bool:
+        return self.chat_id is None
+
+    @property
+    def reply_chat(self) -> str:
+        """Where an answer to this message goes: the group, or the sender's private chat."""
+        return self.chat_id if self.chat_id is not None else dm_chat(self.sender_id)
+
+
+@dataclass(frozen=True, slots=True)
+class MemberJoined:
+    """Someone joined a group; only used for the optional welcome line."""
+
+    platform: str
+    chat_id: str
+    member_ids: tuple[str, ...]
+    at: datetime
+    member_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingMessage:
+    """Something the bot wants said. ``chat`` is a group id or ``dm:<user id>``.
+
+    ``attachment`` is a local file path for image/file messages; adapters that cannot send
+    files fall back to the text, which must make sense on its own.
+    """
+
+    chat: str
+    text: str
+    mentions: tuple[str, ...] = ()
+    urgent: bool = False
+    ticket_id: int | None = None
+    kind: MessageKind = MessageKind.TEXT
+    attachment: str | None = None
+    platform: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SentMessage:
+    """What an adapter reports after a successful send: the platform's id for the message."""
+
+    platform_message_id: str | None = None
+
+
+@dataclass(slots=True)
+class Reply:
+    """A handler's answer: the messages to queue, in order. Empty means stay silent."""
+
+    messages: list[OutgoingMessage] = field(default_factory=list)
+
+
+DM_PREFIX = "dm:"
+
+
+def dm_chat(user_id: str) -> str:
+    return f"{DM_PREFIX}{user_id}"
+
+
+def dm_user(chat: str) -> str | None:
+    """The user id of a private chat address, or None for a group."""
+    return chat[len(DM_PREFIX):] if chat.startswith(DM_PREFIX) else None
