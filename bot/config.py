@@ -96,9 +96,7 @@ class Config:
 
     def grids_of(self, person_id: str) -> tuple[str, ...]:
         """The grids a worker or leader belongs to (staff and admins belong to none)."""
-        return tuple(
-            g.id for g in self.grids if person_id in g.workers or person_id == g.leader
-        )
+        return tuple(g.id for g in self.grids if person_id in g.workers or person_id == g.leader)
 
     def section(self, name: str) -> Mapping[str, Any]:
         value = self.raw.get(name, {})
@@ -145,7 +143,9 @@ def parse_config(data: Mapping[str, Any], source: str = "<memory>") -> Config:
     try:
         tz = ZoneInfo(str(tz_name))
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ConfigError(f"{source}: community.timezone {tz_name!r} is not a known time zone") from exc
+        raise ConfigError(
+            f"{source}: community.timezone {tz_name!r} is not a known time zone"
+        ) from exc
 
     people = tuple(_person(where, i, p) for i, p in enumerate(where.array(data, "people")))
     _unique(where, "people", [p.id for p in people])

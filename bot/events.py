@@ -101,4 +101,4 @@ def dm_chat(user_id: str) -> str:
 
 def dm_user(chat: str) -> str | None:
     """The user id of a private chat address, or None for a group."""
-    return chat[len(DM_PREFIX):] if chat.startswith(DM_PREFIX) else None
+    return chat[len(DM_PREFIX) :] if chat.startswith(DM_PREFIX) else None

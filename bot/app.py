@@ -1,0 +1,114 @@
+"""Wiring: one App holds the config, database, clock, adapters and the loop between them."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import datetime, timedelta
+
+from bot.adapters.base import Adapter
+from bot.clock import Clock, FakeClock
+from bot.config import Config
+from bot.dispatcher import Dispatcher, Handler, Outcome
+from bot.events import IncomingMessage, MemberJoined
+from bot.outbox import OutboxSender
+from bot.tickets import RATING_TIMEOUT
+from bot.timers import TimerHandler, TimerService
+from bot.triage import TriageEngine
+from storage.db import Database
+from storage.repo import Store
+
+log = logging.getLogger(__name__)
+
+
+def default_timer_handlers() -> dict[str, TimerHandler]:
+    from handlers import feedback
+
+    return {RATING_TIMEOUT: feedback.rating_expired}
+
+
+class App:
+    """The bot. Events go in through ``handle``; replies leave through the adapters."""
+
+    def __init__(
+        self,
+        config: Config,
+        db: Database,
+        clock: Clock,
+        adapters: Sequence[Adapter] = (),
+        *,
+        triage: TriageEngine | None = None,
+        handlers: Sequence[Handler] | None = None,
+        timer_handlers: Mapping[str, TimerHandler] | None = None,
+    ) -> None:
+        self.config = config
+        self.db = db
+        self.clock = clock
+        self.adapters = {a.platform: a for a in adapters}
+        self.triage = triage or TriageEngine.from_config(config)
+        self.dispatcher = Dispatcher(config, db, clock, self.triage, handlers)
+        self.timers = TimerService(db, config, clock, timer_handlers or default_timer_handlers())
+        self.sender = OutboxSender(db, clock, config, self.adapters)
+        self._lock = asyncio.Lock()
+        # Called after each handled message, e.g. to re-arm the scheduler's next wake-up.
+        self.after_message: list[Callable[[], Awaitable[None]]] = []
+
+    async def prepare(self) -> None:
+        """Upgrade the schema and mirror the config; safe on every start."""
+        await asyncio.to_thread(self.db.upgrade)
+        async with self.db.transaction() as session:
+            await Store(session).sync_config(self.config)
+
+    async def start(self) -> None:
+        await self.prepare()
+        for adapter in self.adapters.values():
+            await adapter.start(self.handle_event)
+
+    async def stop(self) -> None:
+        for adapter in self.adapters.values():
+            await adapter.stop()
+        await self.db.close()
+
+    async def handle_event(self, event: IncomingMessage | MemberJoined) -> Outcome | None:
+        if not isinstance(event, IncomingMessage):
+            return None
+        return await self.handle(event)
+
+    async def handle(self, message: IncomingMessage) -> Outcome:
+        async with self._lock:
+            outcome = await self.dispatcher.dispatch(message)
+        if outcome.queued:
+            await self.flush()
+        for hook in self.after_message:
+            await hook()
+        return outcome
+
+    async def flush(self) -> None:
+        async with self._lock:
+            await self.sender.flush()
+
+    async def tick(self) -> int:
+        """Fire what is due now and send what is pending; the scheduler calls this."""
+        async with self._lock:
+            fired = await self.timers.fire_due()
+            await self.sender.flush()
+        return fired
+
+    async def advance_to(self, target: datetime) -> None:
+        """Move a fake clock forward, firing each due timer at its own time, in order."""
+        if not isinstance(self.clock, FakeClock):
+            raise TypeError("only a FakeClock can be advanced")
+        while True:
+            due = await self.timers.next_due()
+            if due is None or due > target:
+                break
+            if due > self.clock.now():
+                self.clock.set(due)
+            await self.tick()
+        if target > self.clock.now():
+            self.clock.set(target)
+        await self.tick()
+
+    async def advance(self, delta: timedelta) -> None:
+        await self.advance_to(self.clock.now() + delta)

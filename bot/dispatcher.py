@@ -1,0 +1,121 @@
+"""From an inbound message to queued replies, in one transaction.
+
+Order matters: a worker's "接单" must never be read as a report, and a resident's "满意"
+must reach the rating before anything else looks at it; chatter falls through everything
+and gets no reply.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+
+from bot.clock import Clock
+from bot.config import Config
+from bot.context import Context, Sender
+from bot.events import IncomingMessage, OutgoingMessage
+from bot.outbox import queue
+from bot.textnorm import normalise
+from bot.tickets import Tickets
+from bot.triage import TriageEngine
+from storage.db import Database
+from storage.models import InboundMessageRow
+from storage.repo import Store
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Context], Awaitable[list[OutgoingMessage] | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What happened to one message, for logs and tests."""
+
+    status: str  # handled | silent | duplicate | ignored
+    handler: str | None = None
+    queued: int = 0
+
+
+def default_handlers() -> list[Handler]:
+    from handlers import direct, feedback, intake, worker
+
+    return [worker.handle, feedback.handle, intake.handle, direct.handle]
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        config: Config,
+        db: Database,
+        clock: Clock,
+        triage: TriageEngine,
+        handlers: Sequence[Handler] | None = None,
+    ) -> None:
+        self.config = config
+        self.db = db
+        self.clock = clock
+        self.triage = triage
+        self.handlers = list(handlers) if handlers is not None else default_handlers()
+        self._unknown_groups: set[str] = set()
+
+    def sender_of(self, message: IncomingMessage) -> Sender:
+        person = self.config.person(message.sender_id)
+        if person:
+            return Sender(person.id, person.name, person.role, self.config.grids_of(person.id))
+        return Sender(message.sender_id, message.sender_name or "居民", "resident")
+
+    async def dispatch(self, message: IncomingMessage) -> Outcome:
+        if message.chat_id is not None and self.config.group(message.chat_id) is None:
+            if message.chat_id not in self._unknown_groups:
+                self._unknown_groups.add(message.chat_id)
+                log.info("ignoring group %s: it is not in the config", message.chat_id)
+            return Outcome("ignored")
+        try:
+            return await self._dispatch(message)
+        except IntegrityError:
+            # Another worker stored the same platform message first: it is a redelivery.
+            return Outcome("duplicate")
+
+    async def _dispatch(self, message: IncomingMessage) -> Outcome:
+        now = self.clock.now()
+        async with self.db.transaction() as session:
+            store = Store(session)
+            if await store.inbound_exists(message.platform, message.message_id):
+                return Outcome("duplicate")
+            sender = self.sender_of(message)
+            if sender.is_resident:
+                await store.remember_resident(sender.id, message.sender_name, now)
+            inbound = await store.add_inbound(
+                InboundMessageRow(
+                    platform=message.platform,
+                    platform_msg_id=message.message_id,
+                    chat_id=message.chat_id,
+                    sender_id=message.sender_id,
+                    text=message.text,
+                    kind=message.kind.value,
+                    received_at=now,
+                )
+            )
+            ctx = Context(
+                config=self.config,
+                store=store,
+                tickets=Tickets(store, now),
+                triage=self.triage,
+                message=message,
+                inbound=inbound,
+                sender=sender,
+                text=normalise(message.text),
+                now=now,
+            )
+            for handler in self.handlers:
+                replies = await handler(ctx)
+                if replies is None:
+                    continue
+                name = handler.__module__.rsplit(".", 1)[-1]
+                inbound.handled_by = name
+                queued = await queue(store, replies, now)
+                return Outcome("handled" if queued else "silent", name, queued)
+            return Outcome("silent")

@@ -1,0 +1,96 @@
+"""`gridbot run`: the bot on real platforms, woken by APScheduler.
+
+Timers live in the database; the scheduler only decides when to look at them. After every
+piece of work the next wake-up is set to the earliest due timer, with a periodic sweep as a
+safety net for outbox retries and clock jumps.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from datetime import datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.adapters.base import Adapter
+from bot.app import App
+from bot.clock import SystemClock
+from bot.config import Config, ConfigError
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+SWEEP_SECONDS = 30
+
+
+def build_adapters(config: Config, clock: SystemClock) -> list[Adapter]:
+    """Every platform whose section is present and enabled in the config."""
+    adapters: list[Adapter] = []
+    if config.section("wechaty").get("enabled", bool(config.section("wechaty"))):
+        from bot.adapters.wechat import build_wechat_adapter
+
+        adapters.append(build_wechat_adapter(config, clock))
+    if config.section("wecom").get("enabled", bool(config.section("wecom"))):
+        from bot.adapters.wecom import build_wecom_adapter
+
+        adapters.append(build_wecom_adapter(config, clock))
+    return adapters
+
+
+class Waker:
+    """Keeps one APScheduler job pointed at the next due timer."""
+
+    def __init__(self, app: App, scheduler: AsyncIOScheduler) -> None:
+        self.app = app
+        self.scheduler = scheduler
+
+    async def tick(self) -> None:
+        try:
+            await self.app.tick()
+        except Exception:  # one bad timer must not stop the bot; it is logged and retried
+            log.exception("timer run failed; will retry at the next sweep")
+        await self.rearm()
+
+    async def rearm(self) -> None:
+        due = await self.app.timers.next_due()
+        if due is None:
+            return
+        when = max(due, datetime.now(due.tzinfo) + timedelta(milliseconds=50))
+        self.scheduler.add_job(
+            self.tick, "date", run_date=when, id="gridbot-wake", replace_existing=True
+        )
+
+
+async def run_forever(config: Config, db_url: str) -> int:
+    clock = SystemClock()
+    adapters = build_adapters(config, clock)
+    if not adapters:
+        raise ConfigError(
+            f"{config.source}: no platform is enabled; add a [wechaty] or [wecom] section "
+            "(see config.example.toml), or try `gridbot demo`"
+        )
+    app = App(config, Database(db_url), clock, adapters)
+    scheduler = AsyncIOScheduler(timezone=config.timezone)
+    waker = Waker(app, scheduler)
+    app.after_message.append(waker.rearm)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await app.start()
+    scheduler.add_job(waker.tick, "interval", seconds=SWEEP_SECONDS, id="gridbot-sweep")
+    scheduler.start()
+    await waker.tick()
+    log.info(
+        "gridbot running for %s on %s; database %s",
+        config.community_name,
+        ", ".join(app.adapters),
+        db_url,
+    )
+    await stop.wait()
+    log.info("stopping")
+    scheduler.shutdown(wait=False)
+    await app.stop()
+    return 0

@@ -1,0 +1,100 @@
+"""Residents rating a resolved ticket: the last step of the closed loop (评价)."""
+
+from __future__ import annotations
+
+import re
+
+from bot.context import Context
+from bot.events import OutgoingMessage
+from bot.lifecycle import Action, Status
+from bot.tickets import RATING_TIMEOUT
+from bot.timers import TimerContext
+from handlers.phrases import bare, mention, ref
+from handlers.worker import quoted_ticket
+from storage.models import TicketRow
+
+SATISFIED, FAIR, DISSATISFIED = "satisfied", "fair", "dissatisfied"
+RATING_LABELS = {SATISFIED: "满意", FAIR: "基本满意", DISSATISFIED: "不满意"}
+
+_RATINGS = [
+    (
+        re.compile(r"^(?:3|不满意|不太满意|很不满意|非常不满意|没修好|还没修好|没有解决|没解决)"),
+        DISSATISFIED,
+    ),
+    (re.compile(r"^(?:2|基本满意|还行|一般|还可以|凑合)"), FAIR),
+    (re.compile(r"^(?:1|满意|很满意|非常满意|十分满意|挺满意|满意的)"), SATISFIED),
+]
+
+
+def parse_rating(text: str) -> str | None:
+    line = bare(text)
+    if len(line) > 20:
+        return None
+    for pattern, rating in _RATINGS:
+        if pattern.match(line):
+            rest = line[pattern.match(line).end() :]  # type: ignore[union-attr]
+            if rest and rest[0].isdigit():
+                return None  # "12点前" is not a rating
+            return rating
+    return None
+
+
+async def handle(ctx: Context) -> list[OutgoingMessage] | None:
+    rating = parse_rating(ctx.text)
+    if rating is None:
+        return None
+    ticket = await _ticket_to_rate(ctx)
+    if ticket is None:
+        return None
+    await ctx.tickets.unschedule(ticket, RATING_TIMEOUT)
+    ctx.link(ticket.id)
+    ticket.rating = rating
+    if rating == DISSATISFIED:
+        await ctx.tickets.apply(
+            ticket,
+            Action.REOPEN,
+            actor=ctx.sender.id,
+            message_id=ctx.inbound.id,
+            detail={"rating": rating},
+        )
+        worker_id = ticket.assignee_id
+        worker = await ctx.display_name(worker_id) if worker_id else "网格员"
+        text = f"抱歉没能让您满意，工单 {ref(ticket)} 已重新打开。{mention(worker)} 请再跟进一下。"
+        return [ctx.reply(text, mentions=(worker_id,) if worker_id else (), ticket_id=ticket.id)]
+    await ctx.tickets.apply(
+        ticket,
+        Action.RATE,
+        actor=ctx.sender.id,
+        message_id=ctx.inbound.id,
+        detail={"rating": rating},
+    )
+    return [
+        ctx.reply(
+            f"谢谢您的评价（{RATING_LABELS[rating]}）！工单 {ref(ticket)} 已办结。",
+            ticket_id=ticket.id,
+        )
+    ]
+
+
+async def _ticket_to_rate(ctx: Context) -> TicketRow | None:
+    """The reporter's quoted ticket if it awaits a rating, else their latest resolved one."""
+    quoted = await quoted_ticket(ctx)
+    if quoted is not None:
+        ticket = await ctx.store.ticket(quoted, lock=True)
+        if ticket and ticket.status == Status.RESOLVED and ticket.reporter_id == ctx.sender.id:
+            return ticket
+    waiting = await ctx.store.tickets_where(
+        TicketRow.reporter_id == ctx.sender.id,
+        TicketRow.status == Status.RESOLVED,
+        order=TicketRow.resolved_at.desc(),
+    )
+    return waiting[0] if waiting else None
+
+
+async def rating_expired(ctx: TimerContext) -> list[OutgoingMessage]:
+    """No rating in time: close quietly; a reminder in the group would only be noise."""
+    ticket = await ctx.store.ticket(ctx.timer.ticket_id or 0, lock=True)
+    if ticket is None or ticket.status != Status.RESOLVED:
+        return []
+    await ctx.tickets.apply(ticket, Action.EXPIRE, actor=None, detail={"reason": "no rating"})
+    return []

@@ -1,0 +1,112 @@
+"""A resident's message that is a real request becomes a ticket (征集 → 研判 → 派遣).
+
+One group message per report, however many problems it names: a bot that floods the group
+is muted within a day.
+"""
+
+from __future__ import annotations
+
+from bot.context import Context
+from bot.events import OutgoingMessage, dm_chat
+from bot.routing import assignee_for, grid_for_location
+from bot.taxonomy import category_label
+from bot.tickets import NewTicket
+from bot.triage import safety_advice
+from handlers.phrases import mention, ref, summary_of
+from storage.models import TicketRow
+
+
+async def handle(ctx: Context) -> list[OutgoingMessage] | None:
+    msg = ctx.message
+    group = ctx.config.group(msg.chat_id)
+    if group is not None and group.grid is None:
+        return None  # a staff group: reports there are discussion, not intake
+    result = ctx.triage.triage(ctx.text, role=ctx.sender.role)
+    if not result.ticket:
+        return None
+    grid_id = group.grid if group else _grid_from_findings(ctx, result.findings)
+    if grid_id is None:
+        return [
+            ctx.reply(
+                "收到您反映的问题。请问是几号楼或哪个位置？"
+                "补充楼号后我马上为您登记，例如“3号楼井盖坏了”。"
+            )
+        ]
+    opened: list[TicketRow] = []
+    for finding in result.findings:
+        location = finding.location.text if finding.location else None
+        ticket = await ctx.tickets.open(
+            NewTicket(
+                category=finding.category,
+                urgent=finding.urgent,
+                grid_id=grid_id,
+                group_id=msg.chat_id,
+                platform=msg.platform,
+                reporter_id=ctx.sender.id,
+                assignee_id=assignee_for(ctx.config, grid_id, ctx.now),
+                summary=summary_of(finding.text or ctx.text),
+                location=location,
+                evidence={"terms": list(finding.evidence), "rule": finding.rule},
+                source_message_id=ctx.inbound.id,
+            )
+        )
+        opened.append(ticket)
+    ctx.link(opened[0].id)
+    advice = list(dict.fromkeys(a for f in result.findings if f.urgent and (a := safety_advice(f))))
+    return await _dispatch_messages(ctx, opened, "；".join(advice))
+
+
+def _grid_from_findings(ctx: Context, findings: tuple) -> str | None:  # type: ignore[type-arg]
+    for finding in findings:
+        building = finding.location.building if finding.location else None
+        if grid := grid_for_location(ctx.config, building):
+            return grid
+    return None
+
+
+async def _dispatch_messages(
+    ctx: Context, tickets: list[TicketRow], advice: str
+) -> list[OutgoingMessage]:
+    urgent = any(t.urgent for t in tickets)
+    grid = ctx.config.grid(tickets[0].grid_id)
+    if urgent and grid is not None:
+        notify = [*grid.workers, *([grid.leader] if grid.leader else [])]
+    else:
+        notify = list(dict.fromkeys(t.assignee_id for t in tickets if t.assignee_id))
+    names = " ".join([mention(await ctx.display_name(p)) for p in notify])
+    listing = "；".join(f"{ref(t)}（{category_label(t.category)}）{t.summary}" for t in tickets)
+    if len(tickets) == 1:
+        head = f"已登记工单 {listing}。"
+    else:
+        head = f"已登记 {len(tickets)} 张工单：{listing}。"
+    if urgent:
+        body = f"【紧急】{head}{names} 请立即处置！" + (f"\n安全提示：{advice}" if advice else "")
+    else:
+        body = f"收到！{head}{names} 请接单（回复“接单”）。"
+    first = tickets[0].id
+    if ctx.message.is_direct:
+        out = [ctx.reply(f"收到！{head}网格员会尽快处理，处理进展会再通知您。", ticket_id=first)]
+        out += [
+            OutgoingMessage(
+                chat=dm_chat(p),
+                text=body,
+                mentions=(p,),
+                ticket_id=first,
+                urgent=urgent,
+                platform=ctx.message.platform,
+            )
+            for p in notify
+        ]
+    else:
+        out = [ctx.reply(body, mentions=tuple(notify), ticket_id=first, urgent=urgent)]
+    staff = ctx.config.staff_group
+    if urgent and staff and staff != ctx.message.chat_id:
+        group = ctx.config.group(ctx.message.chat_id)
+        where = group.name if group else f"{ctx.sender.name}私信"
+        staff_text = f"【紧急】{where}：{head}已通知{names or '网格员'}。"
+        out.append(
+            OutgoingMessage(
+                chat=staff, text=staff_text, ticket_id=first, urgent=True, mentions=tuple(notify)
+            )
+        )
+    return out

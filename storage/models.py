@@ -1,0 +1,199 @@
+"""The database schema. Changes here need an Alembic migration in storage/migrations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores instants in UTC and always hands back aware datetimes.
+
+    SQLite forgets time zones; without this, a ticket created at 09:00+08:00 would come back
+    as a naive 01:00 after a restart and every timer would be off by eight hours.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use an aware one")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime,
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+    }
+
+
+class GridRow(Base):
+    __tablename__ = "grids"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    leader_id: Mapped[str | None] = mapped_column(String(128))
+
+
+class GroupRow(Base):
+    __tablename__ = "groups"
+
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    grid_id: Mapped[str | None] = mapped_column(String(64))
+    platform: Mapped[str | None] = mapped_column(String(32))
+
+
+class PersonRow(Base):
+    """Everyone the bot has met: configured staff, and residents as they first write."""
+
+    __tablename__ = "people"
+
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16), default="resident")
+    grid_id: Mapped[str | None] = mapped_column(String(64))
+    duty_order: Mapped[int | None] = mapped_column(Integer)
+    first_seen: Mapped[datetime | None]
+
+
+class InboundMessageRow(Base):
+    """Every message the bot accepted, keyed by the platform's id so redelivery is a no-op."""
+
+    __tablename__ = "inbound_messages"
+    __table_args__ = (UniqueConstraint("platform", "platform_msg_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    platform_msg_id: Mapped[str] = mapped_column(String(255))
+    chat_id: Mapped[str | None] = mapped_column(String(128))
+    sender_id: Mapped[str] = mapped_column(String(128))
+    text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16), default="text")
+    received_at: Mapped[datetime]
+    # No foreign key: tickets already point back here, and a cycle breaks table ordering.
+    ticket_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    handled_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class TicketRow(Base):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        Index("ix_tickets_status_grid", "status", "grid_id"),
+        Index("ix_tickets_assignee_status", "assignee_id", "status"),
+        Index("ix_tickets_reporter_status", "reporter_id", "status"),
+        Index("ix_tickets_created_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    status: Mapped[str] = mapped_column(String(16))
+    category: Mapped[str] = mapped_column(String(32))
+    urgent: Mapped[bool] = mapped_column(default=False)
+    grid_id: Mapped[str | None] = mapped_column(String(64))
+    group_id: Mapped[str | None] = mapped_column(String(128))
+    platform: Mapped[str | None] = mapped_column(String(32))
+    reporter_id: Mapped[str] = mapped_column(String(128))
+    assignee_id: Mapped[str | None] = mapped_column(String(128))
+    summary: Mapped[str] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(String(200))
+    evidence: Mapped[dict[str, Any] | None]
+    created_at: Mapped[datetime]
+    claimed_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    rating: Mapped[str | None] = mapped_column(String(16))
+    escalation_level: Mapped[int] = mapped_column(default=0)
+    reports: Mapped[int] = mapped_column(default=1)
+    source_message_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id"))
+
+
+class TicketEventRow(Base):
+    """Append-only history: nothing in the code updates or deletes these rows."""
+
+    __tablename__ = "ticket_events"
+    __table_args__ = (Index("ix_ticket_events_ticket", "ticket_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    at: Mapped[datetime]
+    actor_id: Mapped[str | None] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(32))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str | None] = mapped_column(String(16))
+    detail: Mapped[dict[str, Any] | None]
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id"))
+
+
+class OutboxRow(Base):
+    """A message to send, written in the same transaction as the change it reports."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_pending", "sent_at", "failed_at", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    platform: Mapped[str | None] = mapped_column(String(32))
+    chat: Mapped[str] = mapped_column(String(160))
+    text: Mapped[str] = mapped_column(Text)
+    mentions: Mapped[list[Any]] = mapped_column(default=list)
+    kind: Mapped[str] = mapped_column(String(16), default="text")
+    attachment: Mapped[str | None] = mapped_column(Text)
+    urgent: Mapped[bool] = mapped_column(default=False)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    created_at: Mapped[datetime]
+    next_attempt_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(default=0)
+    sent_at: Mapped[datetime | None]
+    failed_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    platform_msg_id: Mapped[str | None] = mapped_column(String(255))
+
+
+class TimerRow(Base):
+    """A wake-up the bot owes itself. APScheduler only wakes the process to look here."""
+
+    __tablename__ = "timers"
+    __table_args__ = (Index("ix_timers_due", "done_at", "due_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    due_at: Mapped[datetime]
+    payload: Mapped[dict[str, Any] | None]
+    created_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(16))

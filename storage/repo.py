@@ -1,0 +1,190 @@
+"""Queries and writes the domain needs, each within the caller's transaction.
+
+Nothing here commits: the dispatcher owns the transaction, so a ticket change, its event,
+its timers and the messages that report it land together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Config
+from storage.models import (
+    GridRow,
+    GroupRow,
+    InboundMessageRow,
+    OutboxRow,
+    PersonRow,
+    TicketEventRow,
+    TicketRow,
+    TimerRow,
+)
+
+
+class Store:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    # --- reference data -------------------------------------------------------------
+
+    async def sync_config(self, config: Config) -> None:
+        """Mirror grids, groups and staff from config so reports can join on them."""
+        s = self.session
+        for grid in config.grids:
+            await s.merge(GridRow(id=grid.id, name=grid.name, leader_id=grid.leader))
+        for group in config.groups:
+            await s.merge(
+                GroupRow(id=group.id, name=group.name, grid_id=group.grid, platform=group.platform)
+            )
+        for person in config.people:
+            grids = config.grids_of(person.id)
+            order = None
+            if grids:
+                grid = config.grid(grids[0])
+                if grid and person.id in grid.workers:
+                    order = grid.workers.index(person.id)
+            existing = await s.get(PersonRow, person.id)
+            if existing is None:
+                s.add(
+                    PersonRow(
+                        id=person.id,
+                        name=person.name,
+                        role=person.role,
+                        grid_id=grids[0] if grids else None,
+                        duty_order=order,
+                    )
+                )
+            else:
+                existing.name, existing.role = person.name, person.role
+                existing.grid_id, existing.duty_order = (grids[0] if grids else None), order
+
+    async def remember_resident(self, person_id: str, name: str | None, at: datetime) -> None:
+        row = await self.session.get(PersonRow, person_id)
+        if row is None:
+            self.session.add(
+                PersonRow(id=person_id, name=name or person_id, role="resident", first_seen=at)
+            )
+        elif name and row.role == "resident" and row.name != name:
+            row.name = name
+
+    async def person_name(self, person_id: str) -> str | None:
+        row = await self.session.get(PersonRow, person_id)
+        return row.name if row else None
+
+    # --- inbound --------------------------------------------------------------------
+
+    async def inbound_exists(self, platform: str, platform_msg_id: str) -> bool:
+        found = await self.session.scalar(
+            select(InboundMessageRow.id).where(
+                InboundMessageRow.platform == platform,
+                InboundMessageRow.platform_msg_id == platform_msg_id,
+            )
+        )
+        return found is not None
+
+    async def add_inbound(self, row: InboundMessageRow) -> InboundMessageRow:
+        self.session.add(row)
+        await self.session.flush()
+        return row
+
+    async def ticket_of_message(self, platform: str, platform_msg_id: str) -> int | None:
+        """The ticket a message (ours or a resident's) belongs to, for quoted replies."""
+        inbound = await self.session.scalar(
+            select(InboundMessageRow.ticket_id).where(
+                InboundMessageRow.platform == platform,
+                InboundMessageRow.platform_msg_id == platform_msg_id,
+            )
+        )
+        if inbound is not None:
+            return inbound
+        return await self.session.scalar(
+            select(OutboxRow.ticket_id).where(OutboxRow.platform_msg_id == platform_msg_id)
+        )
+
+    # --- tickets --------------------------------------------------------------------
+
+    async def ticket(self, ticket_id: int, *, lock: bool = False) -> TicketRow | None:
+        query = select(TicketRow).where(TicketRow.id == ticket_id)
+        if lock:
+            query = query.with_for_update()
+        return await self.session.scalar(query)
+
+    async def add_ticket(self, row: TicketRow) -> TicketRow:
+        self.session.add(row)
+        await self.session.flush()
+        return row
+
+    async def tickets_where(self, *conditions: Any, order: Any = None) -> Sequence[TicketRow]:
+        query = select(TicketRow).where(*conditions).order_by(order or TicketRow.id)
+        return (await self.session.scalars(query)).all()
+
+    async def all_tickets(self) -> Sequence[TicketRow]:
+        return (await self.session.scalars(select(TicketRow).order_by(TicketRow.id))).all()
+
+    async def add_event(self, row: TicketEventRow) -> None:
+        self.session.add(row)
+
+    async def events(self, ticket_id: int) -> Sequence[TicketEventRow]:
+        query = (
+            select(TicketEventRow)
+            .where(TicketEventRow.ticket_id == ticket_id)
+            .order_by(TicketEventRow.id)
+        )
+        return (await self.session.scalars(query)).all()
+
+    # --- timers ---------------------------------------------------------------------
+
+    async def add_timer(self, row: TimerRow) -> None:
+        self.session.add(row)
+
+    async def cancel_timers(
+        self, ticket_id: int, kinds: Iterable[str], at: datetime, outcome: str = "cancelled"
+    ) -> None:
+        await self.session.execute(
+            update(TimerRow)
+            .where(
+                TimerRow.ticket_id == ticket_id,
+                TimerRow.kind.in_(list(kinds)),
+                TimerRow.done_at.is_(None),
+            )
+            .values(done_at=at, outcome=outcome)
+        )
+
+    async def next_due_timer(self, until: datetime, *, lock: bool = False) -> TimerRow | None:
+        query = (
+            select(TimerRow)
+            .where(TimerRow.done_at.is_(None), TimerRow.due_at <= until)
+            .order_by(TimerRow.due_at, TimerRow.id)
+            .limit(1)
+        )
+        if lock:
+            query = query.with_for_update(skip_locked=True)
+        return await self.session.scalar(query)
+
+    async def earliest_timer(self) -> datetime | None:
+        return await self.session.scalar(
+            select(func.min(TimerRow.due_at)).where(TimerRow.done_at.is_(None))
+        )
+
+    # --- outbox ---------------------------------------------------------------------
+
+    async def add_outbox(self, row: OutboxRow) -> None:
+        self.session.add(row)
+
+    async def pending_outbox(self, now: datetime, limit: int = 100) -> Sequence[OutboxRow]:
+        query = (
+            select(OutboxRow)
+            .where(
+                OutboxRow.sent_at.is_(None),
+                OutboxRow.failed_at.is_(None),
+                OutboxRow.next_attempt_at <= now,
+            )
+            .order_by(OutboxRow.urgent.desc(), OutboxRow.id)
+            .limit(limit)
+        )
+        return (await self.session.scalars(query)).all()
