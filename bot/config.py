@@ -7,6 +7,7 @@ bot misroute tickets (a group pointing at an unknown grid, a worker listed twice
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -189,22 +190,23 @@ def parse_config(data: Mapping[str, Any], source: str = "<memory>") -> Config:
     )
 
 
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd])")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+
+
 def parse_duration(value: Any, where: str) -> timedelta:
-    """'90m', '24h', '2d', '30s', or a number of minutes."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    """'90m', '24h', '2d', '1h30m', '30s', or a number of minutes."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
         return timedelta(minutes=value)
     if isinstance(value, str):
-        text = value.strip().lower()
-        units = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
-        if len(text) >= 2 and text[-1] in units:
-            try:
-                amount = float(text[:-1])
-            except ValueError:
-                pass
-            else:
-                if amount >= 0:
-                    return timedelta(**{units[text[-1]]: amount})
-    raise ConfigError(f"{where}: {value!r} is not a duration like '90m', '24h' or '2d'")
+        text = value.strip().lower().replace(" ", "")
+        parts = _DURATION.findall(text)
+        if parts and "".join(a + u for a, u in parts) == text:
+            return sum(
+                (timedelta(**{_UNITS[unit]: float(amount)}) for amount, unit in parts),
+                timedelta(),
+            )
+    raise ConfigError(f"{where}: {value!r} is not a duration like '90m', '24h', '2d' or '1h30m'")
 
 
 class _Where:

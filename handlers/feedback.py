@@ -48,7 +48,6 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
         return None
     await ctx.tickets.unschedule(ticket, RATING_TIMEOUT)
     ctx.link(ticket.id)
-    ticket.rating = rating
     if rating == DISSATISFIED:
         await ctx.tickets.apply(
             ticket,
@@ -61,6 +60,7 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
         worker = await ctx.display_name(worker_id) if worker_id else "网格员"
         text = f"抱歉没能让您满意，工单 {ref(ticket)} 已重新打开。{mention(worker)} 请再跟进一下。"
         return [ctx.reply(text, mentions=(worker_id,) if worker_id else (), ticket_id=ticket.id)]
+    ticket.rating = rating  # only the rating that closes a ticket; the rest are in its events
     await ctx.tickets.apply(
         ticket,
         Action.RATE,

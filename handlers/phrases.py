@@ -17,9 +17,17 @@ def ref(ticket: TicketRow | int) -> str:
     return f"#{ticket if isinstance(ticket, int) else ticket.id}"
 
 
+_CJK_PUNCT = re.compile(r"(?<=[\u4e00-\u9fff])([,:;!?])")
+_FULL_WIDTH = str.maketrans({",": "，", ":": "：", ";": "；", "!": "！", "?": "？"})
+
+
 def summary_of(text: str) -> str:
-    """A short, safe rendering of what the resident said, for repeating in a group."""
+    """A short, safe rendering of what the resident said, for repeating in a group.
+
+    Matching folded the text to half-width; Chinese punctuation is restored for display.
+    """
     one_line = " ".join(redact(text).split())
+    one_line = _CJK_PUNCT.sub(lambda m: m.group(1).translate(_FULL_WIDTH), one_line)
     one_line = _PUNCT_TAIL.sub("", one_line)
     if len(one_line) > SUMMARY_LIMIT:
         return one_line[: SUMMARY_LIMIT - 1] + "…"

@@ -120,7 +120,7 @@ class Store:
         return row
 
     async def tickets_where(self, *conditions: Any, order: Any = None) -> Sequence[TicketRow]:
-        query = select(TicketRow).where(*conditions).order_by(order or TicketRow.id)
+        query = select(TicketRow).where(*conditions).order_by(TicketRow.id if order is None else order)
         return (await self.session.scalars(query)).all()
 
     async def all_tickets(self) -> Sequence[TicketRow]:
