@@ -1,0 +1,444 @@
+"""The WeChat adapter: supervision, group filtering, sending, and the health line.
+
+A community's bot has to survive gateway restarts, expired tokens and flaky networks
+without anyone watching. The adapter therefore never lets an error escape its loop: each
+failure becomes one log line that says what to fix, a backoff, and a brand-new session.
+While it is down, ``send`` refuses with a transient SendFailed so the outbox keeps the
+message; ``send`` only reports success once the gateway accepted the message, so nothing
+is sent twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.adapters.base import Inbound, SendFailed
+from bot.adapters.wechat.loader import WechatyLib, load_wechaty
+from bot.adapters.wechat.mapping import PLATFORM, RawMessage, to_incoming
+from bot.adapters.wechat.session import SessionEnded, Target, WechatySession
+from bot.adapters.wechat.settings import (
+    EnvironmentProblem,
+    WechatySettings,
+    duration_text,
+    read_endpoint,
+)
+from bot.clock import Clock
+from bot.config import Config
+from bot.events import (
+    IncomingMessage,
+    MemberJoined,
+    MessageKind,
+    OutgoingMessage,
+    SentMessage,
+    dm_user,
+)
+
+log = logging.getLogger(__name__)
+
+_CARRY_LIMIT = 200
+_WELCOMED_LIMIT = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class WechatHealth:
+    """A snapshot for the status line, ``gridbot run`` and tests.
+
+    ``state`` is one of: stopped, connecting, waiting-login, connected, disconnected.
+    ``since`` is when the current state began.
+    """
+
+    state: str
+    account_name: str | None
+    account_id: str | None
+    since: datetime | None
+    reconnects: int
+    received: int
+    sent: int
+    last_error: str | None
+
+    @property
+    def connected(self) -> bool:
+        return self.state == "connected"
+
+    def line(self, now: datetime) -> str:
+        held = duration_text((now - self.since).total_seconds()) if self.since else "?"
+        if self.connected:
+            return (
+                f"wechaty: status connected as {self.account_name or '?'} "
+                f"({self.account_id}) for {held}; {self.received} in, {self.sent} out "
+                f"since start; {self.reconnects} reconnect(s)"
+            )
+        detail = f"; last error: {self.last_error}" if self.last_error else ""
+        return f"wechaty: status {self.state.upper()} for {held}{detail}"
+
+
+class WechatAdapter:
+    """GridBot on real WeChat groups through python-wechaty and a puppet service gateway."""
+
+    platform = PLATFORM
+
+    def __init__(
+        self,
+        config: Config,
+        clock: Clock,
+        settings: WechatySettings,
+        *,
+        loader: Callable[[str, str], WechatyLib] = load_wechaty,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._config = config
+        self._clock = clock
+        self._settings = settings
+        self._loader = loader
+        self._rng = rng or random.Random()
+        self._lib: WechatyLib | None = None
+        self._inbound: Inbound | None = None
+        self._session: WechatySession | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = asyncio.Event()
+        self._connected = asyncio.Event()
+        self._state = "stopped"
+        self._state_since: datetime | None = None
+        self._last_error: str | None = None
+        self._down_since: datetime | None = None
+        self._account: tuple[str | None, str | None] = (None, None)
+        self._reconnects = 0
+        self._received = 0
+        self._sent = 0
+        self._carry_over: list[str] = []
+        self._ignored_rooms: set[str] = set()
+        self._known_users: set[str] = set()
+        self._welcomed: set[tuple[str, str]] = set()
+        self._files_sent: dict[OutgoingMessage, str | None] = {}
+
+    # -- Adapter protocol -------------------------------------------------------------
+
+    async def start(self, inbound: Inbound) -> None:
+        """Import the client and start supervising; returns at once, connected or not."""
+        if self._tasks:
+            raise RuntimeError("the wechaty adapter is already started")
+        self._lib = self._loader(self._settings.cache_dir, self._settings.library_log_level)
+        self._inbound = inbound
+        self._stopping.clear()
+        self._set_state("connecting")
+        try:
+            where = read_endpoint().describe()
+        except EnvironmentProblem:
+            where = "not configured"
+        log.info(
+            "wechaty: starting (python-wechaty %s); puppet service %s; serving %d configured "
+            "group(s)",
+            self._lib.version, where, len(self._served_groups()),
+        )
+        self._tasks = [asyncio.create_task(self._supervise(), name="wechaty-supervisor")]
+        if self._settings.status_interval > 0:
+            self._tasks.append(asyncio.create_task(self._report_status(), name="wechaty-status"))
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(BaseException):
+                await task
+        self._tasks = []
+        session, self._session = self._session, None
+        if session is not None:
+            await session.close()
+        self._connected.clear()
+        if self._state != "stopped":
+            self._set_state("stopped")
+            log.info("wechaty: stopped")
+
+    def owns(self, chat: str) -> bool:
+        """Configured groups for this platform, and people this adapter can reach directly."""
+        user = dm_user(chat)
+        if user is not None:
+            known = user in self._known_users or self._config.person(user) is not None
+            return bool(user) and known
+        return self._serves(chat)
+
+    async def send(self, message: OutgoingMessage) -> SentMessage:
+        target = self._target(message.chat)
+        session = self._session
+        if session is None or not session.logged_in:
+            raise SendFailed(f"wechaty: not connected ({self._state})", permanent=False)
+        file_path = self._attachment(message)
+        if file_path is None and not message.text.strip():
+            raise SendFailed("wechaty: nothing to send (empty text, no attachment)", permanent=True)
+        try:
+            file_id: str | None = None
+            if file_path is not None:
+                if message in self._files_sent:
+                    file_id = self._files_sent[message]
+                else:
+                    file_id = await session.deliver(target, file_path=file_path)
+                    self._files_sent[message] = file_id
+            text_id: str | None = None
+            if message.text.strip():
+                text_id = await session.deliver(
+                    target, text=message.text, mentions=message.mentions if target.is_room else ()
+                )
+        except Exception as exc:
+            failure = self._send_failure(session, exc)
+            log.warning(
+                "wechaty: send to %s failed (%s)%s", message.chat, failure,
+                "; giving up on it" if failure.permanent else "; the outbox will retry",
+            )
+            raise failure from exc
+        self._files_sent.pop(message, None)
+        self._sent += 1
+        return SentMessage(platform_message_id=text_id or file_id)
+
+    # -- extras for the App and tests -------------------------------------------------
+
+    def health(self) -> WechatHealth:
+        name, ident = self._account
+        return WechatHealth(
+            state=self._state,
+            account_name=name,
+            account_id=ident,
+            since=self._state_since,
+            reconnects=self._reconnects,
+            received=self._received,
+            sent=self._sent,
+            last_error=self._last_error,
+        )
+
+    async def wait_connected(self, timeout: float) -> None:
+        """Until logged in on the gateway; raises TimeoutError otherwise."""
+        await asyncio.wait_for(self._connected.wait(), timeout)
+
+    # -- supervision ------------------------------------------------------------------
+
+    async def _supervise(self) -> None:
+        assert self._lib is not None
+        failures = 0
+        while not self._stopping.is_set():
+            session: WechatySession | None = None
+            try:
+                endpoint = read_endpoint()
+                session = WechatySession(
+                    self._lib, endpoint, self._settings, self, carry_over=self._carry_over
+                )
+                self._carry_over = []
+                self._session = session
+                await session.run()
+                reason = "the session ended"
+            except (EnvironmentProblem, SessionEnded) as exc:
+                reason = str(exc)
+            except Exception as exc:  # the loop must survive anything
+                reason = session.describe_error(exc) if session else f"{exc!r}"
+            finally:
+                self._session = None
+                self._connected.clear()
+                if session is not None:
+                    await session.close()
+                    self._carry_over = (self._carry_over + session.unfinished)[-_CARRY_LIMIT:]
+            if self._stopping.is_set():
+                return
+            if session is not None and session.ever_logged_in:
+                failures = 0
+            failures += 1
+            delay = self._backoff(failures)
+            self._went_down(reason, delay, was_up=bool(session and session.ever_logged_in))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), delay)
+
+    def _backoff(self, failures: int) -> float:
+        low, high = self._settings.reconnect_min, self._settings.reconnect_max
+        delay = min(high, low * 2 ** min(failures - 1, 30))
+        return delay * self._rng.uniform(0.8, 1.0)
+
+    def _went_down(self, reason: str, delay: float, *, was_up: bool) -> None:
+        """One line per new problem; the same problem again only at debug level."""
+        if self._state != "disconnected":
+            self._set_state("disconnected")
+        if was_up:
+            self._down_since = self._clock.now()
+            log.warning(
+                "wechaty: connection lost (%s); reconnecting in %s with a fresh client",
+                reason, duration_text(delay),
+            )
+        elif reason != self._last_error:
+            log.error("wechaty: cannot connect: %s; retrying in %s", reason, duration_text(delay))
+        else:
+            log.debug("wechaty: still cannot connect: %s; retrying in %s", reason, delay)
+        self._last_error = reason
+
+    async def _report_status(self) -> None:
+        while True:
+            await asyncio.sleep(self._settings.status_interval)
+            log.info(self.health().line(self._clock.now()))
+
+    def _set_state(self, state: str) -> None:
+        self._state = state
+        self._state_since = self._clock.now()
+
+    # -- session callbacks (SessionSink) ----------------------------------------------
+
+    async def logged_in(self, session: WechatySession) -> None:
+        self._account = (session.self_name, session.self_id)
+        if session.self_id:
+            self._known_users.discard(session.self_id)
+        back = ""
+        if self._down_since is not None:
+            self._reconnects += 1
+            down = (self._clock.now() - self._down_since).total_seconds()
+            back = f"; back after {duration_text(down)}"
+        elif self._last_error is not None:
+            back = f"; recovered from: {self._last_error}"
+        self._down_since = None
+        self._last_error = None
+        self._set_state("connected")
+        self._connected.set()
+        log.info(
+            "wechaty: connected as %s (%s) via %s; serving %d configured group(s)%s",
+            session.self_name or "?", session.self_id,
+            read_endpoint_address(), len(self._served_groups()), back,
+        )
+
+    async def logged_out(self, session: WechatySession, reason: str) -> None:
+        self._connected.clear()
+        self._set_state("waiting-login")
+        self._last_error = f"the WeChat account logged out ({reason})"
+        log.error(
+            "wechaty: the WeChat account %s logged out (%s); log it in again on the gateway. "
+            "Replies wait in the outbox meanwhile", session.self_name or session.self_id, reason,
+        )
+
+    async def message(self, session: WechatySession, raw: RawMessage) -> None:
+        if raw.kind is None or session.self_id is None:
+            return
+        if raw.room_id is not None and not await self._check_room(session, raw.room_id):
+            return
+        self._known_users.add(raw.sender_id)
+        names = [*self._config.bot_names, session.self_name or ""]
+        if raw.room_id is not None and "@" in raw.text:
+            names.extend(await session.bot_names_in(raw.room_id))
+        incoming = to_incoming(
+            raw, self_id=session.self_id, bot_names=names, at=self._clock.now()
+        )
+        self._received += 1
+        await self._deliver(incoming)
+
+    async def joined(
+        self, session: WechatySession, room_id: str, member_ids: tuple[str, ...],
+        member_names: tuple[str, ...],
+    ) -> None:
+        if session.self_id in member_ids:
+            topic = await session.room_topic(room_id)
+            log.info(
+                "wechaty: the bot was added to group %r (%s)%s", topic, room_id,
+                "" if self._serves(room_id) else "; it is not in [[groups]], so it stays silent",
+            )
+            self._ignored_rooms.add(room_id)
+            return
+        if not member_ids or not await self._check_room(session, room_id):
+            return
+        self._known_users.update(member_ids)
+        await self._deliver(
+            MemberJoined(
+                platform=PLATFORM,
+                chat_id=room_id,
+                member_ids=member_ids,
+                at=self._clock.now(),
+                member_names=member_names,
+            )
+        )
+        await self._welcome(session, room_id, member_ids)
+
+    async def _welcome(
+        self, session: WechatySession, room_id: str, member_ids: tuple[str, ...]
+    ) -> None:
+        """One short welcome per newcomer and group, @-mentioning them; best effort."""
+        if not self._settings.welcome:
+            return
+        fresh = tuple(m for m in member_ids if (room_id, m) not in self._welcomed)
+        if not fresh:
+            return
+        if len(self._welcomed) > _WELCOMED_LIMIT:
+            self._welcomed.clear()
+        self._welcomed.update((room_id, m) for m in fresh)
+        try:
+            await session.deliver(
+                Target(room_id, is_room=True), text=self._settings.welcome, mentions=fresh
+            )
+        except Exception as exc:
+            log.warning("wechaty: welcome in %s not sent: %s", room_id, session.describe_error(exc))
+
+    async def _deliver(self, event: IncomingMessage | MemberJoined) -> None:
+        assert self._inbound is not None
+        try:
+            await self._inbound(event)
+        except Exception:
+            ident = getattr(event, "message_id", None) or f"join in {event.chat_id}"
+            log.error("wechaty: the core failed on inbound %s", ident, exc_info=True)
+
+    # -- groups and addresses ---------------------------------------------------------
+
+    def _serves(self, room_id: str) -> bool:
+        group = self._config.group(room_id)
+        return group is not None and group.platform in (None, PLATFORM)
+
+    def _served_groups(self) -> list[str]:
+        return [g.id for g in self._config.groups if g.platform in (None, PLATFORM)]
+
+    async def _check_room(self, session: WechatySession, room_id: str) -> bool:
+        """Configured groups only; anything else is logged once, so admins can add it."""
+        if self._serves(room_id):
+            return True
+        if room_id not in self._ignored_rooms:
+            self._ignored_rooms.add(room_id)
+            topic = await session.room_topic(room_id)
+            log.info(
+                "wechaty: ignoring group %r (id %s): not in [[groups]] of the config; "
+                "add it there to serve it", topic, room_id,
+            )
+        return False
+
+    def _target(self, chat: str) -> Target:
+        user = dm_user(chat)
+        if user is not None:
+            if not user:
+                raise SendFailed(f"wechaty: {chat!r} names no user", permanent=True)
+            return Target(user, is_room=False)
+        if not chat:
+            raise SendFailed("wechaty: empty chat id", permanent=True)
+        return Target(chat, is_room=True)
+
+    def _attachment(self, message: OutgoingMessage) -> str | None:
+        """The file to send, or None to send the text alone (the documented fallback)."""
+        if message.kind is MessageKind.TEXT or not message.attachment:
+            return None
+        if not os.path.isfile(message.attachment):
+            log.warning(
+                "wechaty: attachment %s is missing; sending the text only", message.attachment
+            )
+            return None
+        return message.attachment
+
+    def _send_failure(self, session: WechatySession, exc: Exception) -> SendFailed:
+        if isinstance(exc, SendFailed):
+            return exc
+        lib = self._lib
+        assert lib is not None
+        permanent_codes = (
+            lib.Status.INVALID_ARGUMENT, lib.Status.NOT_FOUND, lib.Status.UNIMPLEMENTED,
+        )
+        permanent = isinstance(exc, lib.GRPCError) and exc.status in permanent_codes
+        return SendFailed(f"wechaty: {session.describe_error(exc)}", permanent=permanent)
+
+
+def read_endpoint_address() -> str:
+    try:
+        return read_endpoint().address
+    except EnvironmentProblem:
+        return "?"

@@ -1,0 +1,372 @@
+"""The REAL python-wechaty client, driven through our adapter, against a fake gateway.
+
+Every test starts the fake puppet service on a free 127.0.0.1 port and points the two
+environment variables at it, exactly as an operator would for a real gateway. Nothing of
+python-wechaty is mocked: what the fake sees is what a real gateway would see.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+
+from bot.adapters.base import Adapter, SendFailed
+from bot.adapters.wechat import (
+    ENDPOINT_ENV,
+    TOKEN_ENV,
+    WechatAdapter,
+    WechatySettings,
+    build_wechat_adapter,
+)
+from bot.clock import SystemClock
+from bot.config import Config, parse_config
+from bot.events import IncomingMessage, MemberJoined, MessageKind, OutgoingMessage
+from tests.fake_puppet import OFFICIAL, WIRE_ATTACHMENT, WIRE_IMAGE, FakePuppetService, free_port
+
+ROOM = "20201@chatroom"
+OTHER_ROOM = "99999@chatroom"
+BOT = "wxid_gridbot"
+RESIDENT = "wxid_zhang"
+WORKER = "wxid_li"
+STAFF = "wxid_wang"
+TOKEN = "puppet_token_for_tests_1234"
+
+
+def community() -> Config:
+    return parse_config(
+        {
+            "community": {"name": "幸福里社区"},
+            "people": [
+                {"id": WORKER, "name": "李网格", "role": "worker"},
+                {"id": STAFF, "name": "王主任", "role": "staff"},
+            ],
+            "grids": [{"id": "g1", "name": "第一网格", "workers": [WORKER]}],
+            "groups": [{"id": ROOM, "name": "3号楼居民群", "grid": "g1"}],
+            "wechaty": {"welcome": ""},
+        }
+    )
+
+
+def fast_settings(tmp_path: Path, **overrides: object) -> WechatySettings:
+    values: dict[str, object] = {
+        "enabled": True,
+        "reconnect_min": 0.05,
+        "reconnect_max": 0.2,
+        "connect_timeout": 1.0,
+        "send_timeout": 2.0,
+        "ping_interval": 0.2,
+        "ping_timeout": 0.3,
+        "status_interval": 0.0,
+        "cache_dir": str(tmp_path / "wechaty"),
+    }
+    values.update(overrides)
+    return WechatySettings(**values)  # type: ignore[arg-type]
+
+
+class Harness:
+    """The adapter plus an inbox standing in for the core's dispatcher."""
+
+    def __init__(self, adapter: WechatAdapter) -> None:
+        self.adapter = adapter
+        self.inbox: asyncio.Queue[IncomingMessage | MemberJoined] = asyncio.Queue()
+
+    async def inbound(self, event: IncomingMessage | MemberJoined) -> None:
+        self.inbox.put_nowait(event)
+
+    async def next(self, timeout: float = 5) -> IncomingMessage | MemberJoined:
+        return await asyncio.wait_for(self.inbox.get(), timeout)
+
+    async def next_message(self, timeout: float = 5) -> IncomingMessage:
+        event = await self.next(timeout)
+        assert isinstance(event, IncomingMessage), event
+        return event
+
+
+async def eventually(predicate: Callable[[], bool], timeout: float = 5) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.01)
+
+
+@pytest.fixture
+async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakePuppetService]:
+    service = FakePuppetService(self_id=BOT, self_name="网格助手")
+    service.add_contact(RESIDENT, "张阿姨")
+    service.add_contact(WORKER, "李网格")
+    service.add_contact(STAFF, "王主任")
+    service.add_contact("gh_news", "某某新闻", type=OFFICIAL)
+    service.add_room(ROOM, "3号楼居民群", [RESIDENT, WORKER], {RESIDENT: "3-201张阿姨"})
+    service.add_room(OTHER_ROOM, "团购接龙群", [RESIDENT])
+    await service.start()
+    monkeypatch.setenv(ENDPOINT_ENV, service.endpoint)
+    monkeypatch.setenv(TOKEN_ENV, TOKEN)
+    yield service
+    await service.stop()
+
+
+async def started(settings: WechatySettings, config: Config | None = None) -> Harness:
+    adapter = WechatAdapter(config or community(), SystemClock(), settings)
+    harness = Harness(adapter)
+    await adapter.start(harness.inbound)
+    return harness
+
+
+@pytest.fixture
+async def bot(fake: FakePuppetService, tmp_path: Path) -> AsyncIterator[Harness]:
+    harness = await started(fast_settings(tmp_path))
+    await harness.adapter.wait_connected(5)
+    yield harness
+    await harness.adapter.stop()
+
+
+async def test_factory_builds_an_adapter_from_config() -> None:
+    adapter = build_wechat_adapter(community(), SystemClock())
+    assert isinstance(adapter, Adapter)
+    assert adapter.platform == "wechaty"
+    assert adapter.owns(ROOM)
+    assert not adapter.owns(OTHER_ROOM)
+    assert adapter.owns(f"dm:{WORKER}")
+
+
+async def test_connected_health_line_names_the_account(
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    health = bot.adapter.health()
+    assert health.connected
+    assert (health.account_name, health.account_id) == ("网格助手", BOT)
+    assert health.line(SystemClock().now()).startswith("wechaty: status connected as 网格助手")
+
+
+async def test_resident_report_in_room_reaches_core(bot: Harness, fake: FakePuppetService) -> None:
+    message_id = fake.post(
+        from_id=RESIDENT,
+        room_id=ROOM,
+        text="@网格助手\u20053号楼门口井盖坏了",
+        mention_ids=[BOT],
+    )
+    msg = await bot.next_message()
+    assert msg.platform == "wechaty"
+    assert msg.message_id == message_id
+    assert msg.chat_id == ROOM
+    assert msg.sender_id == RESIDENT
+    assert msg.sender_name == "3-201张阿姨"  # the group nickname people see
+    assert msg.text == "3号楼门口井盖坏了"
+    assert msg.mentions_bot is True
+    assert msg.mentions == ()
+    assert msg.kind is MessageKind.TEXT
+    assert msg.quote_text is None
+
+
+async def test_mentions_of_other_people_are_kept(bot: Harness, fake: FakePuppetService) -> None:
+    fake.post(
+        from_id=RESIDENT, room_id=ROOM, text="@李网格\u2005楼道灯又坏了", mention_ids=[WORKER]
+    )
+    msg = await bot.next_message()
+    assert msg.mentions == (WORKER,)
+    assert msg.mentions_bot is False
+    assert msg.text == "@李网格\u2005楼道灯又坏了"
+
+
+async def test_reply_with_mention_goes_out_as_message_send_text(
+    bot: Harness, fake: FakePuppetService
+) -> None:
+    sent = await bot.adapter.send(
+        OutgoingMessage(chat=ROOM, text="收到，已派给网格员 #12", mentions=(RESIDENT,))
+    )
+    (record,) = await fake.wait_sent(1)
+    assert record.method == "MessageSendText"
+    assert record.conversation_id == ROOM
+    assert record.mention_ids == (RESIDENT,)
+    assert record.text.startswith("@张阿姨")
+    assert record.text.endswith("收到，已派给网格员 #12")
+    assert sent.platform_message_id == record.message_id
+    # The gateway echoes the bot's own message back; the core must never see it.
+    fake.post(from_id=RESIDENT, room_id=ROOM, text="谢谢")
+    assert (await bot.next_message()).text == "谢谢"
+
+
+async def test_worker_claims_by_quoting(bot: Harness, fake: FakePuppetService) -> None:
+    fake.post(
+        from_id=WORKER,
+        room_id=ROOM,
+        text="「3-201张阿姨：3号楼门口井盖坏了」\n- - - - - - - - - - - - - - -\n我来处理",
+    )
+    msg = await bot.next_message()
+    assert msg.sender_id == WORKER
+    assert msg.text == "我来处理"
+    assert msg.quote_text == "3号楼门口井盖坏了"
+
+
+async def test_image_message_arrives_as_image(bot: Harness, fake: FakePuppetService) -> None:
+    fake.post(from_id=RESIDENT, room_id=ROOM, type=WIRE_IMAGE, text="<msg><img/></msg>")
+    msg = await bot.next_message()
+    assert msg.kind is MessageKind.IMAGE
+    assert msg.text == ""
+    fake.post(from_id=RESIDENT, room_id=ROOM, type=WIRE_ATTACHMENT, filename="照片说明.pdf")
+    msg = await bot.next_message()
+    assert (msg.kind, msg.text) == (MessageKind.FILE, "照片说明.pdf")
+
+
+async def test_direct_messages_both_ways(bot: Harness, fake: FakePuppetService) -> None:
+    fake.post(from_id="gh_news", text="今日要闻")  # official accounts are not people
+    fake.post(from_id=STAFF, text="本周工单统计")
+    msg = await bot.next_message()
+    assert (msg.chat_id, msg.sender_id, msg.text) == (None, STAFF, "本周工单统计")
+    assert msg.reply_chat == f"dm:{STAFF}"
+    await bot.adapter.send(OutgoingMessage(chat=msg.reply_chat, text="本周 12 件"))
+    (record,) = await fake.wait_sent(1)
+    assert (record.conversation_id, record.text, record.mention_ids) == (STAFF, "本周 12 件", ())
+
+
+async def test_unconfigured_group_is_ignored_with_one_log_line(
+    bot: Harness, fake: FakePuppetService, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.adapters.wechat")
+    fake.post(from_id=RESIDENT, room_id=OTHER_ROOM, text="接龙：大米两袋")
+    fake.post(from_id=RESIDENT, room_id=OTHER_ROOM, text="接龙：鸡蛋一箱")
+    fake.post(from_id=RESIDENT, room_id=ROOM, text="电梯停了")
+    assert (await bot.next_message()).text == "电梯停了"
+    lines = [r.getMessage() for r in caplog.records if "ignoring group" in r.getMessage()]
+    assert len(lines) == 1
+    assert "团购接龙群" in lines[0] and OTHER_ROOM in lines[0]
+
+
+async def test_image_attachment_is_sent_as_a_file_then_text(
+    bot: Harness, fake: FakePuppetService, tmp_path: Path
+) -> None:
+    picture = tmp_path / "notice.png"
+    picture.write_bytes(b"\x89PNG fake")
+    await bot.adapter.send(
+        OutgoingMessage(
+            chat=ROOM, text="停水通知见图", kind=MessageKind.IMAGE, attachment=str(picture)
+        )
+    )
+    file_record, text_record = await fake.wait_sent(2)
+    assert file_record.method == "MessageSendFile"
+    assert file_record.filebox["name"] == "notice.png"
+    assert text_record.text == "停水通知见图"
+
+
+async def test_member_join_reaches_core_and_gets_one_welcome(
+    fake: FakePuppetService, tmp_path: Path
+) -> None:
+    harness = await started(
+        fast_settings(tmp_path, welcome="欢迎！有事直接在群里说，@网格助手 更快。")
+    )
+    try:
+        await harness.adapter.wait_connected(5)
+        fake.add_contact("wxid_new", "新邻居")
+        fake.join(ROOM, ["wxid_new"], RESIDENT)
+        event = await harness.next()
+        assert isinstance(event, MemberJoined)
+        assert (event.chat_id, event.member_ids, event.member_names) == (
+            ROOM,
+            ("wxid_new",),
+            ("新邻居",),
+        )
+        (record,) = await fake.wait_sent(1)
+        assert record.mention_ids == ("wxid_new",)
+        assert "欢迎" in record.text
+        fake.join(ROOM, ["wxid_new"], RESIDENT)  # a gateway repeating itself
+        await harness.next()
+        fake.post(from_id=RESIDENT, room_id=ROOM, text="欢迎欢迎")
+        await harness.next()
+        assert len(fake.sent) == 1
+    finally:
+        await harness.adapter.stop()
+
+
+async def test_gateway_restart_reconnects_and_delivers_pending(
+    bot: Harness, fake: FakePuppetService, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.adapters.wechat")
+    fake.post(from_id=RESIDENT, room_id=ROOM, text="路灯不亮")
+    await bot.next_message()
+
+    await fake.stop()
+    await eventually(lambda: not bot.adapter.health().connected)
+    reply = OutgoingMessage(chat=ROOM, text="已派单 #7", mentions=(RESIDENT,))
+    with pytest.raises(SendFailed) as failed:
+        await bot.adapter.send(reply)
+    assert failed.value.permanent is False
+
+    await fake.start()
+    await bot.adapter.wait_connected(5)
+    await bot.adapter.send(reply)  # what the outbox does on its next round
+    records = await fake.wait_sent(1)
+    assert [r.text for r in records] == ["@张阿姨 已派单 #7"]
+
+    fake.post(from_id=RESIDENT, room_id=ROOM, text="路灯还是不亮")
+    assert (await bot.next_message()).text == "路灯还是不亮"
+    health = bot.adapter.health()
+    assert health.reconnects == 1
+    messages = [r.getMessage() for r in caplog.records]
+    assert sum("connection lost" in m for m in messages) == 1
+    assert sum(m.startswith("wechaty: connected as 网格助手") for m in messages) == 1
+    assert not any(r.exc_info for r in caplog.records)
+
+
+async def test_stalled_gateway_is_detected_and_replaced(
+    bot: Harness, fake: FakePuppetService
+) -> None:
+    fake.stall()
+    await eventually(lambda: not bot.adapter.health().connected, timeout=5)
+    assert "stopped answering" in (bot.adapter.health().last_error or "")
+    with pytest.raises(SendFailed):
+        await bot.adapter.send(OutgoingMessage(chat=ROOM, text="测试"))
+    fake.unstall()
+    await bot.adapter.wait_connected(5)
+    fake.post(from_id=RESIDENT, room_id=ROOM, text="恢复了吗")
+    assert (await bot.next_message()).text == "恢复了吗"
+
+
+async def test_missing_environment_gives_one_clear_line_then_connects(
+    fake: FakePuppetService,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="bot.adapters.wechat")
+    monkeypatch.delenv(TOKEN_ENV)
+    harness = await started(fast_settings(tmp_path))
+    try:
+        await eventually(
+            lambda: sum("still cannot connect" in r.getMessage() for r in caplog.records) >= 2
+        )
+        errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+        assert len(errors) == 1
+        assert TOKEN_ENV in errors[0].getMessage()
+        assert errors[0].exc_info is None
+        monkeypatch.setenv(TOKEN_ENV, TOKEN)
+        await harness.adapter.wait_connected(5)
+    finally:
+        await harness.adapter.stop()
+
+
+async def test_unreachable_gateway_then_it_comes_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.adapters.wechat")
+    port = free_port()
+    monkeypatch.setenv(ENDPOINT_ENV, f"127.0.0.1:{port}")
+    monkeypatch.setenv(TOKEN_ENV, TOKEN)
+    harness = await started(fast_settings(tmp_path))
+    service = FakePuppetService(self_id=BOT, port=port)
+    try:
+        await eventually(lambda: harness.adapter.health().last_error is not None)
+        assert "unreachable" in (harness.adapter.health().last_error or "")
+        await service.start()
+        await harness.adapter.wait_connected(5)
+        errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+        assert len(errors) == 1 and "unreachable" in errors[0]
+        assert TOKEN not in "\n".join(r.getMessage() for r in caplog.records)
+    finally:
+        await harness.adapter.stop()
+        await service.stop()
