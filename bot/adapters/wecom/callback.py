@@ -1,0 +1,340 @@
+"""WeCom AI bot over an HTTP callback URL (API mode "设置接收消息 URL").
+
+WeCom POSTs ``{"encrypt": ...}`` with msg_signature/timestamp/nonce in the query; the
+plaintext is the same JSON message the long connection delivers. Any request that fails
+a check gets a 4xx and exactly one log line, and never reaches the core: the URL is
+public, so it will be probed.
+
+Replies: a callback can be answered in its own HTTP response (encrypted), which is the
+only reply WeCom shows as an answer to that message. The core answers asynchronously
+through the outbox, so the handler waits up to ``reply_wait`` for the first outgoing
+message to that chat and puts it in the response; later messages use the callback's
+``response_url`` (one use each, valid an hour). A chat that has not written to the bot
+within the hour cannot be reached in this mode, and send() says so (transiently, so the
+outbox keeps the message until someone writes again); use WebSocket mode or a webhook
+for proactive reminders.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets
+import time
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from bot.adapters.base import Inbound, SendFailed
+from bot.adapters.wecom.crypto import (
+    PayloadTooLarge,
+    ReplayedNonce,
+    ReplayGuard,
+    SignatureMismatch,
+    StaleTimestamp,
+    WeComCryptoError,
+    WXBizMsgCrypt,
+)
+from bot.adapters.wecom.messages import (
+    PLATFORM,
+    BadMessage,
+    ChatBook,
+    errcode_is_permanent,
+    parse_message,
+    render_markdown,
+)
+from bot.adapters.wecom.settings import CallbackSettings
+from bot.clock import Clock
+from bot.events import IncomingMessage, OutgoingMessage, SentMessage
+from bot.ratelimit import RateLimit
+
+log = logging.getLogger(__name__)
+
+REPLY_LIMIT_BYTES = 20_000
+
+
+@dataclass(slots=True)
+class _Waiter:
+    """A callback request still open, ready to carry the first reply to its chat."""
+
+    message_id: str
+    future: asyncio.Future[str] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
+
+
+@dataclass(slots=True)
+class _ResponseUrl:
+    url: str
+    message_id: str
+    expires: float
+
+
+class CallbackRefused(Exception):
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+
+
+_STATUS = {
+    SignatureMismatch: 403,
+    StaleTimestamp: 403,
+    ReplayedNonce: 403,
+    PayloadTooLarge: 413,
+}
+
+
+class WeComCallbackAdapter:
+    platform = PLATFORM
+
+    def __init__(
+        self,
+        settings: CallbackSettings,
+        *,
+        clock: Clock,
+        bot_names: Iterable[str],
+        rate: RateLimit | None = None,
+        known_groups: Iterable[str] = (),
+        session: aiohttp.ClientSession | None = None,
+    ) -> None:
+        self.settings = settings
+        rate = rate or RateLimit(30, 3)
+        self.rate_per_minute = rate.rate_per_minute
+        self.burst = rate.burst
+        self._clock = clock
+        self._bot_names = tuple(bot_names)
+        self._crypt = WXBizMsgCrypt(
+            settings.token, settings.aes_key, "", max_encrypted_chars=settings.max_body_bytes
+        )
+        self._guard = ReplayGuard(clock, settings.timestamp_window, settings.replay_cache_size)
+        self._chats = ChatBook(known_groups)
+        self._session = session
+        self._own_session = session is None
+        self._inbound: Inbound | None = None
+        self._runner: web.AppRunner | None = None
+        self._waiters: dict[str, deque[_Waiter]] = {}
+        self._response_urls: dict[str, deque[_ResponseUrl]] = {}
+        self.port: int | None = None
+
+    # -- Adapter protocol -------------------------------------------------------------
+
+    def make_app(self, inbound: Inbound) -> web.Application:
+        """The aiohttp application alone, for tests or for mounting behind another server."""
+        self._inbound = inbound
+        # One extra KiB over the encrypted limit for the JSON wrapper.
+        app = web.Application(client_max_size=self.settings.max_body_bytes + 1024)
+        app.router.add_get(self.settings.path, self._handle_get)
+        app.router.add_post(self.settings.path, self._handle_post)
+        return app
+
+    async def start(self, inbound: Inbound) -> None:
+        if self._session is None:
+            self._session = aiohttp.ClientSession()
+        app = self.make_app(inbound)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.settings.host, self.settings.port)
+        await site.start()
+        server = getattr(site, "_server", None)
+        sockets = getattr(server, "sockets", None) or []
+        self.port = sockets[0].getsockname()[1] if sockets else self.settings.port
+        log.info(
+            "wecom: callback server on %s:%s%s", self.settings.host, self.port, self.settings.path
+        )
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        if self._own_session and self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def owns(self, chat: str) -> bool:
+        return chat in self._chats
+
+    async def send(self, message: OutgoingMessage) -> SentMessage:
+        text = render_markdown(message, REPLY_LIMIT_BYTES)
+        waiters = self._waiters.get(message.chat)
+        while waiters:
+            waiter = waiters.popleft()
+            if not waiter.future.done():
+                waiter.future.set_result(text)
+                return SentMessage(platform_message_id=waiter.message_id)
+        target = self._take_response_url(message.chat)
+        if target is None:
+            raise SendFailed(
+                f"wecom callback mode: nobody in {message.chat} has written to the bot within "
+                "the hour, so there is no response_url to answer with",
+                permanent=False,
+            )
+        await self._post_response_url(target, text)
+        return SentMessage(platform_message_id=target.message_id)
+
+    # -- HTTP handlers ----------------------------------------------------------------
+
+    async def _handle_get(self, request: web.Request) -> web.StreamResponse:
+        """URL verification when the admin saves the callback URL: echo the plaintext."""
+        try:
+            q = request.query
+            echostr = _b64_param(q.get("echostr", ""))
+            sig, ts, nonce = q.get("msg_signature", ""), q.get("timestamp", ""), q.get("nonce", "")
+            if not echostr:
+                raise CallbackRefused(400, "echostr missing")
+            self._crypt.check_signature(sig, ts, nonce, echostr)
+            self._guard.check(ts, nonce)
+            plain = self._crypt.decrypt(echostr)
+        except (WeComCryptoError, CallbackRefused) as exc:
+            return self._refuse(request, exc)
+        log.info("wecom: callback URL verified")
+        return web.Response(text=plain, content_type="text/plain")
+
+    async def _handle_post(self, request: web.Request) -> web.StreamResponse:
+        try:
+            body = await self._open(request)
+            message = parse_message(body, clock=self._clock, bot_names=self._bot_names)
+        except web.HTTPRequestEntityTooLarge:
+            limit = self.settings.max_body_bytes + 1024
+            return self._refuse(request, CallbackRefused(413, f"body over {limit} bytes"))
+        except BadMessage as exc:
+            return self._refuse(request, CallbackRefused(400, f"bad message: {exc}"))
+        except (WeComCryptoError, CallbackRefused) as exc:
+            return self._refuse(request, exc)
+        if message is None:
+            return web.Response(status=200)  # events, stream refreshes: acknowledged, no ticket
+        response_url = body.get("response_url")
+        return await self._deliver(message, response_url if isinstance(response_url, str) else None)
+
+    async def _open(self, request: web.Request) -> dict[str, Any]:
+        if (
+            request.content_length is not None
+            and request.content_length > self.settings.max_body_bytes + 1024
+        ):
+            raise CallbackRefused(413, f"body of {request.content_length} bytes")
+        q = request.query
+        sig, ts, nonce = q.get("msg_signature", ""), q.get("timestamp", ""), q.get("nonce", "")
+        raw = await request.read()
+        try:
+            envelope = json.loads(raw)
+        except ValueError as exc:
+            raise CallbackRefused(400, "body is not JSON") from exc
+        encrypted = envelope.get("encrypt") if isinstance(envelope, dict) else None
+        if not isinstance(encrypted, str) or not encrypted:
+            raise CallbackRefused(400, "no encrypt field")
+        # Signature before freshness, so unauthenticated requests cannot fill the nonce cache.
+        self._crypt.check_signature(sig, ts, nonce, encrypted)
+        self._guard.check(ts, nonce)
+        plain = self._crypt.decrypt(encrypted)
+        try:
+            body = json.loads(plain)
+        except ValueError as exc:
+            raise CallbackRefused(400, "decrypted body is not JSON") from exc
+        if not isinstance(body, dict):
+            raise CallbackRefused(400, "decrypted body is not an object")
+        return body
+
+    async def _deliver(
+        self, message: IncomingMessage, response_url: str | None
+    ) -> web.StreamResponse:
+        assert self._inbound is not None
+        chat = message.reply_chat
+        self._chats.add(chat)
+        if response_url:
+            urls = self._response_urls.setdefault(chat, deque(maxlen=50))
+            urls.append(
+                _ResponseUrl(
+                    response_url,
+                    message.message_id,
+                    time.monotonic() + self.settings.response_url_ttl,
+                )
+            )
+        waiter = _Waiter(message.message_id)
+        self._waiters.setdefault(chat, deque()).append(waiter)
+        deadline = time.monotonic() + self.settings.reply_wait
+        try:
+            try:
+                await self._inbound(message)
+            except Exception:
+                # Not recorded: a 5xx makes WeCom deliver it again, and the core dedupes by id.
+                log.exception("wecom: inbound handler failed on message %s", message.message_id)
+                return web.Response(status=500)
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return web.Response(status=200)
+            try:
+                text = await asyncio.wait_for(asyncio.shield(waiter.future), remaining)
+            except TimeoutError:
+                return web.Response(status=200)
+            return web.json_response(self._encrypted_reply(text))
+        finally:
+            if not waiter.future.done():
+                waiter.future.cancel()
+            queue = self._waiters.get(chat)
+            if queue is not None:
+                if waiter in queue:
+                    queue.remove(waiter)
+                if not queue:
+                    self._waiters.pop(chat, None)
+
+    def _encrypted_reply(self, text: str) -> dict[str, str]:
+        plain = {
+            "msgtype": "stream",
+            "stream": {"id": secrets.token_hex(8), "finish": True, "content": text},
+        }
+        timestamp = str(int(self._clock.now().timestamp()))
+        nonce = secrets.token_hex(8)
+        return self._crypt.encrypt_reply(
+            json.dumps(plain, ensure_ascii=False), timestamp, nonce
+        ).as_json()
+
+    def _refuse(self, request: web.Request, exc: Exception) -> web.Response:
+        status = exc.status if isinstance(exc, CallbackRefused) else _STATUS.get(type(exc), 400)
+        log.warning(
+            "wecom: callback %s from %s refused (%d): %s",
+            request.method,
+            request.remote,
+            status,
+            exc,
+        )
+        return web.Response(status=status, text="refused")
+
+    # -- response_url -------------------------------------------------------------------
+
+    def _take_response_url(self, chat: str) -> _ResponseUrl | None:
+        urls = self._response_urls.get(chat)
+        now = time.monotonic()
+        while urls:
+            candidate = urls.pop()  # newest first: the one least likely to have expired
+            if candidate.expires > now:
+                return candidate
+        self._response_urls.pop(chat, None)
+        return None
+
+    async def _post_response_url(self, target: _ResponseUrl, text: str) -> None:
+        if self._session is None:
+            raise SendFailed("wecom: callback adapter not started", permanent=False)
+        payload = {"msgtype": "markdown", "markdown": {"content": text}}
+        try:
+            async with self._session.post(
+                target.url, json=payload, timeout=aiohttp.ClientTimeout(total=10)
+            ) as response:
+                answer = await response.json(content_type=None)
+                status = response.status
+        except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
+            raise SendFailed(f"wecom response_url: {type(exc).__name__}") from None
+        code = answer.get("errcode", -1) if isinstance(answer, dict) else -1
+        if status >= 400 or code != 0:
+            raise SendFailed(
+                f"wecom response_url refused: HTTP {status} errcode {code}",
+                permanent=status < 500 and errcode_is_permanent(code),
+            )
+
+
+def _b64_param(value: str) -> str:
+    """A '+' in an unescaped query turns into a space; base64 never contains spaces."""
+    return value.replace(" ", "+")

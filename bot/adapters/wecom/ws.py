@@ -1,0 +1,465 @@
+"""WeCom AI bot over its WebSocket long connection (长连接).
+
+The bot dials out to ``wss://openws.work.weixin.qq.com``, so it needs no public address
+and no message encryption. Frames are JSON ``{cmd, headers: {req_id}, body}``; the
+gateway answers each request with ``{headers: {req_id}, errcode, errmsg}`` under the
+same req_id, which is how a send learns whether it was taken.
+
+Only one connection per bot id is allowed: a second one makes the gateway push a
+``disconnected_event`` and drop the first. Reconnecting at once would just steal the
+connection back and forth, so a replaced connection pauses (``replaced_pause``) and says
+so loudly, while ordinary drops reconnect with exponential backoff.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+import itertools
+import json
+import logging
+import random
+import time
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+
+from bot.adapters.base import Inbound, SendFailed
+from bot.adapters.wecom.messages import (
+    PLATFORM,
+    BadMessage,
+    ChatBook,
+    chat_target,
+    errcode_is_permanent,
+    parse_message,
+    render_markdown,
+)
+from bot.adapters.wecom.settings import WsSettings
+from bot.clock import Clock
+from bot.events import IncomingMessage, OutgoingMessage, SentMessage
+from bot.ratelimit import RateLimit
+
+log = logging.getLogger(__name__)
+
+CMD_SUBSCRIBE = "aibot_subscribe"
+CMD_PING = "ping"
+CMD_MSG_CALLBACK = "aibot_msg_callback"
+CMD_EVENT_CALLBACK = "aibot_event_callback"
+CMD_RESPOND = "aibot_respond_msg"
+CMD_SEND = "aibot_send_msg"
+EVENT_DISCONNECTED = "disconnected_event"
+
+# Stream replies allow 20480 bytes; proactive markdown is kept well inside the
+# smallest limit WeCom documents for markdown so a long report is cut, not refused.
+RESPOND_LIMIT_BYTES = 20_000
+SEND_LIMIT_BYTES = 4_000
+MAX_MISSED_PINGS = 2
+
+
+class _Outcome(enum.Enum):
+    FAILED = "failed"  # never got online
+    LOST = "lost"  # was online, then the connection ended
+    REPLACED = "replaced"  # another connection for the same bot id took over
+
+
+@dataclass(slots=True)
+class _ReplyContext:
+    req_id: str
+    expires: float
+
+
+class WeComWsAdapter:
+    """Adapter for the long-connection mode; ``start`` returns at once and a supervisor
+    task keeps the connection up until ``stop``."""
+
+    platform = PLATFORM
+
+    def __init__(
+        self,
+        settings: WsSettings,
+        *,
+        clock: Clock,
+        bot_names: Iterable[str],
+        rate: RateLimit | None = None,
+        known_groups: Iterable[str] = (),
+        session: aiohttp.ClientSession | None = None,
+    ) -> None:
+        self.settings = settings
+        rate = rate or RateLimit(30, 3)
+        self.rate_per_minute = rate.rate_per_minute
+        self.burst = rate.burst
+        self._clock = clock
+        self._bot_names = tuple(bot_names)
+        self._chats = ChatBook(known_groups)
+        self._session = session
+        self._own_session = session is None
+        self._inbound: Inbound | None = None
+        self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self._online = asyncio.Event()
+        self._stopping = False
+        self._replaced = False
+        self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self._replies: dict[str, deque[_ReplyContext]] = {}
+        self._queue: asyncio.Queue[IncomingMessage] = asyncio.Queue(maxsize=1000)
+        self._tasks: list[asyncio.Task[None]] = []
+        self._missed_pings = 0
+        self._seq = itertools.count(1)
+        self.connections = 0  # successful subscribes so far; for logs and tests
+
+    # -- Adapter protocol -------------------------------------------------------------
+
+    async def start(self, inbound: Inbound) -> None:
+        if self._tasks:
+            raise RuntimeError("WeComWsAdapter already started")
+        self._inbound = inbound
+        self._stopping = False
+        if self._session is None:
+            self._session = aiohttp.ClientSession()
+        self._tasks = [
+            asyncio.create_task(self._supervise(), name="wecom-ws-supervisor"),
+            asyncio.create_task(self._deliver(), name="wecom-ws-inbound"),
+        ]
+
+    async def stop(self) -> None:
+        self._stopping = True
+        ws = self._ws
+        if ws is not None and not ws.closed:
+            with contextlib.suppress(Exception):
+                await ws.close()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+        self._fail_pending("adapter stopped")
+        if self._own_session and self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def owns(self, chat: str) -> bool:
+        return chat in self._chats
+
+    async def wait_online(self, timeout: float) -> bool:
+        """For start-up checks and tests: True once subscribed, False on timeout."""
+        try:
+            await asyncio.wait_for(self._online.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
+    @property
+    def online(self) -> bool:
+        return self._online.is_set()
+
+    async def send(self, message: OutgoingMessage) -> SentMessage:
+        ws = self._ws
+        if not self._online.is_set() or ws is None or ws.closed:
+            why = "replaced by another connection" if self._replaced else "not connected"
+            raise SendFailed(f"wecom websocket {why}; will retry", permanent=False)
+        if not message.chat:
+            raise SendFailed("wecom: message has no chat", permanent=True)
+        context = self._take_reply_context(message.chat)
+        if context is not None:
+            try:
+                return await self._respond(ws, context, message)
+            except SendFailed as exc:
+                if not exc.permanent:
+                    raise
+                log.info(
+                    "wecom: reply window for %s refused (%s); pushing instead", message.chat, exc
+                )
+        return await self._push(ws, message)
+
+    # -- sending ----------------------------------------------------------------------
+
+    async def _respond(
+        self, ws: aiohttp.ClientWebSocketResponse, context: _ReplyContext, message: OutgoingMessage
+    ) -> SentMessage:
+        """Answer a message callback in its own thread: a finished stream under its req_id."""
+        frame = {
+            "cmd": CMD_RESPOND,
+            "headers": {"req_id": context.req_id},
+            "body": {
+                "msgtype": "stream",
+                "stream": {
+                    "id": self._new_id("stream"),
+                    "finish": True,
+                    "content": render_markdown(message, RESPOND_LIMIT_BYTES),
+                },
+            },
+        }
+        await self._request(ws, frame)
+        return SentMessage(platform_message_id=context.req_id)
+
+    async def _push(
+        self, ws: aiohttp.ClientWebSocketResponse, message: OutgoingMessage
+    ) -> SentMessage:
+        """Proactive message to a group (by chatid) or a person (by userid): markdown only."""
+        chatid, chat_type = chat_target(message.chat)
+        req_id = self._new_id(CMD_SEND)
+        frame = {
+            "cmd": CMD_SEND,
+            "headers": {"req_id": req_id},
+            "body": {
+                "chatid": chatid,
+                "chat_type": chat_type,
+                "msgtype": "markdown",
+                "markdown": {"content": render_markdown(message, SEND_LIMIT_BYTES)},
+            },
+        }
+        await self._request(ws, frame)
+        return SentMessage(platform_message_id=req_id)
+
+    async def _request(
+        self, ws: aiohttp.ClientWebSocketResponse, frame: dict[str, Any]
+    ) -> dict[str, Any]:
+        req_id = frame["headers"]["req_id"]
+        if req_id in self._pending:
+            raise SendFailed(f"wecom: request {req_id} already in flight", permanent=False)
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._pending[req_id] = future
+        try:
+            await ws.send_str(json.dumps(frame, ensure_ascii=False))
+            ack = await asyncio.wait_for(future, self.settings.ack_timeout)
+        except TimeoutError as exc:
+            raise SendFailed(
+                f"wecom: no answer to {frame['cmd']} within {self.settings.ack_timeout:g}s",
+                permanent=False,
+            ) from exc
+        except (aiohttp.ClientError, ConnectionError, RuntimeError) as exc:
+            raise SendFailed(
+                f"wecom: connection lost while sending: {exc}", permanent=False
+            ) from exc
+        finally:
+            self._pending.pop(req_id, None)
+        code = ack.get("errcode", 0)
+        if not isinstance(code, int):
+            code = -1
+        if code != 0:
+            raise SendFailed(
+                f"wecom {frame['cmd']} refused: errcode {code} {ack.get('errmsg', '')}".strip(),
+                permanent=errcode_is_permanent(code),
+            )
+        return ack
+
+    def _take_reply_context(self, chat: str) -> _ReplyContext | None:
+        contexts = self._replies.get(chat)
+        now = time.monotonic()
+        while contexts:
+            context = contexts.popleft()
+            if context.expires > now:
+                if not contexts:
+                    del self._replies[chat]
+                return context
+        self._replies.pop(chat, None)
+        return None
+
+    def _new_id(self, prefix: str) -> str:
+        return f"{prefix}_{int(time.time() * 1000)}_{next(self._seq)}_{random.getrandbits(32):08x}"
+
+    def _fail_pending(self, reason: str) -> None:
+        for future in self._pending.values():
+            if not future.done():
+                future.set_exception(SendFailed(f"wecom: {reason}", permanent=False))
+        self._pending.clear()
+
+    # -- connection supervision -------------------------------------------------------
+
+    async def _supervise(self) -> None:
+        failures = 0
+        while not self._stopping:
+            outcome, reason = await self._connect_once()
+            if self._stopping:
+                return
+            if outcome is _Outcome.REPLACED:
+                self._replaced = True
+                pause = self.settings.replaced_pause
+                if pause <= 0:
+                    log.error(
+                        "wecom: connection REPLACED by another connection for bot %s; "
+                        "not reconnecting (replaced_pause = 0). Is a second GridBot running?",
+                        self.settings.bot_id,
+                    )
+                    return
+                log.error(
+                    "wecom: connection REPLACED by another connection for bot %s; "
+                    "reconnecting in %.0fs. Is a second GridBot running with the same bot id?",
+                    self.settings.bot_id,
+                    pause,
+                )
+                await asyncio.sleep(pause)
+                failures = 0
+                continue
+            if outcome is _Outcome.LOST:
+                failures = 0
+            delay = min(self.settings.reconnect_max, self.settings.reconnect_min * 2**failures)
+            delay *= random.uniform(0.8, 1.0)  # spread many bots reconnecting after an outage
+            failures += 1
+            log.warning("wecom: %s; reconnecting in %.1fs (attempt %d)", reason, delay, failures)
+            await asyncio.sleep(delay)
+
+    async def _connect_once(self) -> tuple[_Outcome, str]:
+        assert self._session is not None
+        try:
+            ws = await asyncio.wait_for(
+                self._session.ws_connect(self.settings.url, autoping=True, max_msg_size=4 * 2**20),
+                self.settings.connect_timeout,
+            )
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            return (
+                _Outcome.FAILED,
+                f"cannot connect to {self.settings.url}: {exc or type(exc).__name__}",
+            )
+        self._ws = ws
+        self._missed_pings = 0
+        reader = asyncio.create_task(self._read(ws), name="wecom-ws-reader")
+        heartbeat: asyncio.Task[None] | None = None
+        try:
+            if not await self._subscribe(ws, reader):
+                return _Outcome.FAILED, "subscribe failed"
+            self.connections += 1
+            self._replaced = False
+            self._online.set()
+            log.info(
+                "wecom: subscribed as bot %s (connection %d)",
+                self.settings.bot_id,
+                self.connections,
+            )
+            heartbeat = asyncio.create_task(self._heartbeat(ws), name="wecom-ws-heartbeat")
+            return await reader
+        finally:
+            self._online.clear()
+            self._ws = None
+            for task in (heartbeat, reader):
+                if task is not None and not task.done():
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError, Exception):
+                        await task
+            self._fail_pending("connection closed")
+            self._replies.clear()  # req_ids die with the connection that delivered them
+            if not ws.closed:
+                with contextlib.suppress(Exception):
+                    await ws.close()
+
+    async def _subscribe(
+        self, ws: aiohttp.ClientWebSocketResponse, reader: asyncio.Task[Any]
+    ) -> bool:
+        frame = {
+            "cmd": CMD_SUBSCRIBE,
+            "headers": {"req_id": self._new_id(CMD_SUBSCRIBE)},
+            "body": {"bot_id": self.settings.bot_id, "secret": self.settings.secret},
+        }
+        request = asyncio.create_task(self._request(ws, frame))
+        await asyncio.wait({request, reader}, return_when=asyncio.FIRST_COMPLETED)
+        if not request.done():  # the connection ended before the answer came
+            request.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await request
+            return False
+        try:
+            request.result()
+        except SendFailed as exc:
+            log.error("wecom: subscribe as bot %s failed: %s", self.settings.bot_id, exc)
+            return False
+        return True
+
+    async def _heartbeat(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        """Application-level ping: the gateway drops connections silent for ~30s+, and a
+        half-open TCP connection is only noticed by missing answers."""
+        while not ws.closed:
+            await asyncio.sleep(self.settings.heartbeat_interval)
+            if self._missed_pings >= MAX_MISSED_PINGS:
+                log.warning(
+                    "wecom: %d heartbeats unanswered; dropping the connection", self._missed_pings
+                )
+                await ws.close()
+                return
+            self._missed_pings += 1
+            frame = {"cmd": CMD_PING, "headers": {"req_id": self._new_id(CMD_PING)}}
+            try:
+                await ws.send_str(json.dumps(frame))
+            except (aiohttp.ClientError, ConnectionError, RuntimeError):
+                return
+
+    # -- receiving --------------------------------------------------------------------
+
+    async def _read(self, ws: aiohttp.ClientWebSocketResponse) -> tuple[_Outcome, str]:
+        async for item in ws:
+            if item.type in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
+                data = (
+                    item.data
+                    if isinstance(item.data, str)
+                    else item.data.decode("utf-8", "replace")
+                )
+                if self._on_frame(data) is _Outcome.REPLACED:
+                    return _Outcome.REPLACED, "replaced"
+            elif item.type is aiohttp.WSMsgType.ERROR:
+                return _Outcome.LOST, f"connection error: {ws.exception()}"
+        return _Outcome.LOST, f"connection closed by the gateway (code {ws.close_code})"
+
+    def _on_frame(self, data: str) -> _Outcome | None:
+        try:
+            frame = json.loads(data)
+        except ValueError:
+            log.warning("wecom: ignoring a frame that is not JSON (%d chars)", len(data))
+            return None
+        if not isinstance(frame, dict):
+            log.warning("wecom: ignoring a frame that is not an object")
+            return None
+        headers = frame.get("headers") if isinstance(frame.get("headers"), dict) else {}
+        req_id = str(headers.get("req_id") or "")
+        cmd = frame.get("cmd")
+        body = frame.get("body") if isinstance(frame.get("body"), dict) else {}
+        if cmd == CMD_MSG_CALLBACK:
+            self._on_message(req_id, body)
+        elif cmd == CMD_EVENT_CALLBACK:
+            event = body.get("event") if isinstance(body.get("event"), dict) else {}
+            if event.get("eventtype") == EVENT_DISCONNECTED:
+                return _Outcome.REPLACED
+            log.debug("wecom: event %r ignored", event.get("eventtype"))
+        elif not cmd:
+            if req_id.startswith(CMD_PING):
+                self._missed_pings = 0
+            future = self._pending.get(req_id)
+            if future is not None and not future.done():
+                future.set_result(frame)
+            elif not req_id.startswith(CMD_PING):
+                log.debug("wecom: answer for unknown request %s", req_id)
+        else:
+            log.debug("wecom: frame with unknown cmd %r ignored", cmd)
+        return None
+
+    def _on_message(self, req_id: str, body: dict[str, Any]) -> None:
+        try:
+            message = parse_message(body, clock=self._clock, bot_names=self._bot_names)
+        except BadMessage as exc:
+            log.warning("wecom: dropping malformed message callback %s: %s", req_id, exc)
+            return
+        if message is None:
+            return
+        chat = message.reply_chat
+        self._chats.add(chat)
+        if req_id and self.settings.respond_window > 0:
+            contexts = self._replies.setdefault(chat, deque(maxlen=20))
+            contexts.append(_ReplyContext(req_id, time.monotonic() + self.settings.respond_window))
+        try:
+            self._queue.put_nowait(message)
+        except asyncio.QueueFull:
+            # Never silently: the gateway will not redeliver, so say which message is lost.
+            log.error(
+                "wecom: inbound queue full; message %s from %s lost", message.message_id, chat
+            )
+
+    async def _deliver(self) -> None:
+        """Hand messages to the core one at a time, off the reader task, so a slow handler
+        never delays heartbeat answers or send acknowledgements."""
+        assert self._inbound is not None
+        while True:
+            message = await self._queue.get()
+            try:
+                await self._inbound(message)
+            except Exception:
+                log.exception("wecom: inbound handler failed on message %s", message.message_id)
