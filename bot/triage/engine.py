@@ -1,0 +1,544 @@
+"""The triage engine: one message in, the problems it reports (if any) out.
+
+Most group messages are chatter, so the engine first runs one compiled scan for any word
+that could start a finding and answers "chatter" without segmenting when there is none.
+Only candidate messages go through jieba, with a tokenizer built on the small domain
+dictionary: segmentation is what keeps 火锅 from being a fire and 药店 from being a
+medicine need, and loading 1 500 domain words instead of jieba's 350 000 keeps cold
+start far below a second.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import jieba
+
+from bot.textnorm import normalise
+from bot.triage.lexicon import DEFAULT_FREQ, Term, build_terms, domain_dict_path
+from bot.triage.locations import LocationFinder, Mention
+from bot.triage.model import Finding, Location, TriageResult
+from bot.triage.patterns import Patterns
+from bot.triage.pinyin import has_pinyin, replace_pinyin
+
+if TYPE_CHECKING:
+    from bot.config import Config
+
+STAFF_ROLES = frozenset({"worker", "leader", "staff", "admin"})
+# How far (in characters) a fault may sit from the thing it describes.
+PAIR_AFTER = 20
+PAIR_BEFORE = 8
+# Tokens that may stand between a negator and what it negates (井盖也没坏).
+NEG_GAP_WORDS = frozenset({"也", "都", "还", "并", "就", "可", "真", "倒", "再", "有", "啥"})
+# Faults that also describe a medicine running out (降压药没了).
+MED_FAULTS = frozenset({"没了", "没有了", "不够", "缺", "断了", "断", "快没了", "用完了"})
+# Connectors that put several things under one fault (井盖和路灯都坏了).
+LIST_JOINERS = frozenset({"和", "跟", "与", "、", "还有", "及", "以及", "也", ",", "，"})
+
+
+@dataclass(slots=True)
+class _Token:
+    word: str
+    start: int
+    end: int
+    term: Term | None
+    sentence: int
+
+
+@dataclass(slots=True)
+class _Candidate:
+    """A finding before its fate is known (it may yet be negated or already fixed)."""
+
+    category: str
+    urgent: bool
+    anchor: _Token  # the object, or the standalone problem word
+    preds: list[_Token]
+    rule: str
+    status: str = "request"
+    extra_evidence: list[str] = field(default_factory=list)
+
+    @property
+    def start(self) -> int:
+        return min(t.start for t in (self.anchor, *self.preds))
+
+    @property
+    def end(self) -> int:
+        return max(t.end for t in (self.anchor, *self.preds))
+
+    @property
+    def first_pred_start(self) -> int:
+        return min((t.start for t in self.preds), default=self.anchor.start)
+
+    @property
+    def last_pred_end(self) -> int:
+        return max((t.end for t in self.preds), default=self.anchor.end)
+
+    def evidence(self) -> tuple[str, ...]:
+        words = [self.anchor.word, *(t.word for t in self.preds), *self.extra_evidence]
+        return tuple(dict.fromkeys(words))
+
+
+def user_cache_dir() -> str | None:
+    """Where jieba may keep its prefix-dictionary cache: the user's cache, never the repo."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = os.path.join(base, "gridbot", "jieba")
+    try:
+        os.makedirs(path, exist_ok=True)
+    except OSError:
+        return None  # jieba then falls back to the system temp dir
+    return path
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """One regex for many literal words, factored by prefix so `re` does not try each."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            body = "(?:" + body + ")?"
+        return body
+
+    return emit(trie)
+
+
+class TriageEngine:
+    """Decides whether a group message is a request, what kind, how urgent, and where.
+
+    Build one per process (the constructor loads the dictionary) and call `triage` for
+    every message; the engine keeps no per-message state, so calls may interleave.
+    """
+
+    def __init__(
+        self,
+        extra_words: Iterable[str] = (),
+        synonyms: Mapping[str, str] | None = None,
+        buildings: Iterable[str] = (),
+    ) -> None:
+        buildings = tuple(b for b in buildings if b and b.strip())
+        dict_path = domain_dict_path()
+        self._terms = build_terms(dict_path, extra_words, synonyms)
+        self._tokenizer = self._make_tokenizer(dict_path, (*self._terms, *buildings))
+        self._patterns = Patterns()
+        self._locations = LocationFinder(buildings)
+        triggers = [w for w, t in self._terms.items() if _is_trigger(t)]
+        self._trigger = re.compile(_trie_pattern(triggers))
+        fixed = (w for w, t in self._terms.items() if t.kind == "fixed")
+        self._fixed = re.compile(_trie_pattern(fixed))
+
+    @classmethod
+    def from_config(cls, config: Config) -> TriageEngine:
+        """Reads the optional [triage] table: words = [...], synonyms = {alias = word}."""
+        section = config.section("triage")
+        words = section.get("words", [])
+        synonyms = section.get("synonyms", {})
+        if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+            raise ValueError(f"{config.source}: triage.words must be a list of text")
+        if not isinstance(synonyms, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in synonyms.items()
+        ):
+            raise ValueError(f"{config.source}: triage.synonyms must map text to text")
+        buildings = [b for grid in config.grids for b in grid.buildings]
+        return cls(extra_words=words, synonyms=dict(synonyms), buildings=buildings)
+
+    @staticmethod
+    def _make_tokenizer(dict_path: Path, words: Iterable[str]) -> jieba.Tokenizer:
+        # jieba logs every dictionary load at DEBUG to stderr, which would interleave with
+        # `gridbot classify` output; its own records are all it stops.
+        logging.getLogger("jieba").setLevel(logging.WARNING)
+        tokenizer = jieba.Tokenizer(str(dict_path))
+        tokenizer.tmp_dir = user_cache_dir()
+        tokenizer.initialize()
+        for word in words:
+            if not tokenizer.FREQ.get(word):
+                tokenizer.add_word(word, DEFAULT_FREQ)
+        return tokenizer
+
+    # ------------------------------------------------------------------ entry point
+
+    def triage(self, text: str, role: str = "resident") -> TriageResult:
+        norm = normalise(text or "")
+        if not norm:
+            return TriageResult((), "empty")
+        quote = self._patterns.quote.match(norm)
+        if quote:
+            return self._triage_quote(quote, role)
+        return self._triage_text(norm, role)
+
+    # ------------------------------------------------------------------ message level
+
+    def _triage_quote(self, quote: re.Match[str], role: str) -> TriageResult:
+        """A WeChat quoted reply: judge the reply, using the quote only as its subject."""
+        quoted = quote.group("quoted").strip()
+        reply = quote.group("reply").strip()
+        p = self._patterns
+        if not reply:
+            return TriageResult((), "chatter")
+        if p.me_too.match(reply):
+            earlier = self._triage_text(quoted, role)
+            if earlier.findings:
+                return TriageResult(
+                    tuple(dataclasses.replace(f, rule=f"{f.rule}+quote") for f in earlier.findings),
+                    "request",
+                )
+        own = self._triage_text(reply, role)
+        if own.findings or own.followup:
+            return own
+        if p.followup_ask.search(reply):
+            earlier = self._triage_text(quoted, role)
+            subject = earlier.findings[0] if earlier.findings else earlier.followup
+            if subject is not None:
+                return TriageResult(
+                    (), "followup", dataclasses.replace(subject, rule="followup+quote")
+                )
+        return own
+
+    def _triage_text(self, norm: str, role: str) -> TriageResult:
+        p = self._patterns
+        thanks = bool(p.thanks.search(norm))
+        laughing = bool(p.laughter.search(norm))
+        text = p.emoji_char.sub(" ", p.emoji_code.sub(" ", norm))
+        if has_pinyin(text):
+            text = replace_pinyin(text)
+        has_trigger = self._trigger.search(text) is not None
+        if not has_trigger and not p.wish.search(text):
+            if self._fixed.search(text):
+                return TriageResult((), "resolved")
+            return TriageResult((), "thanks" if thanks else "chatter")
+
+        for reason, pattern in (
+            ("link", p.link),
+            ("ad", p.ad),
+            ("jielong", p.jielong),
+            ("notice", p.notice),
+        ):
+            if pattern.search(text):
+                return TriageResult((), reason)
+        if p.elsewhere.search(text) and not p.ours.search(text):
+            return TriageResult((), "elsewhere")
+        if role in STAFF_ROLES and p.staff_reply.search(text):
+            return TriageResult((), "staff")
+
+        tokens = self._tokens(text)
+        mentions = self._locations.find(text)
+        candidates = self._candidates(text, tokens, laughing)
+
+        if p.followup_ref.search(text) and p.followup_ask.search(text):
+            subject = self._subject(tokens, candidates)
+            if subject is not None:
+                return TriageResult(
+                    (), "followup", self._finding(text, subject, mentions, rule="followup")
+                )
+
+        self._judge(text, tokens, candidates)
+        live = self._merge([c for c in candidates if c.status == "request"])
+        if live:
+            findings = tuple(self._finding(text, c, mentions) for c in live)
+            return TriageResult(findings, "request")
+        if candidates:
+            return TriageResult((), candidates[0].status if not thanks else "thanks")
+        wish = p.wish.search(text)
+        if (wish and not p.hypothetical.search(text[: wish.start()])) or (
+            wish and p.wish_tail.search(text)
+        ):
+            anchor = _Token(wish.group(), wish.start(), wish.end(), None, 0)
+            wish_c = _Candidate("wish", False, anchor, [], "wish")
+            return TriageResult((self._finding(text, wish_c, mentions),), "request")
+        return TriageResult((), "thanks" if thanks else "chatter")
+
+    # ------------------------------------------------------------------ token level
+
+    def _tokens(self, text: str) -> list[_Token]:
+        bounds = [m.end() for m in self._patterns.sentence_split.finditer(text)]
+        tokens: list[_Token] = []
+        sentence = 0
+        for word, start, end in self._tokenizer.tokenize(text, HMM=False):
+            while sentence < len(bounds) and start >= bounds[sentence]:
+                sentence += 1
+            if word.isspace():
+                continue
+            tokens.append(_Token(word, start, end, self._terms.get(word), sentence))
+        return tokens
+
+    def _candidates(self, text: str, tokens: list[_Token], laughing: bool) -> list[_Candidate]:
+        objects = [t for t in tokens if t.term and t.term.kind in ("obj", "med")]
+        paired: dict[int, _Candidate] = {}  # id(object token) → candidate
+        standalone: list[_Candidate] = []
+        cries: list[_Token] = []
+        for index, tok in enumerate(tokens):
+            term = tok.term
+            if term is None:
+                continue
+            if term.kind == "cry":
+                if not laughing:
+                    cries.append(tok)
+                continue
+            if term.kind == "prob":
+                standalone.append(_standalone(tok, "problem"))
+                continue
+            if term.kind not in ("pred", "need", "ask"):
+                continue
+            negated = _negated(tokens, index)
+            targets = _pair(tok, objects, tokens)
+            if targets:
+                for obj in targets:
+                    cand = paired.get(id(obj))
+                    if cand is None:
+                        cand = _Candidate(obj.term.category, False, obj, [], _rule(obj, tok))  # type: ignore[union-attr,arg-type]
+                        paired[id(obj)] = cand
+                    cand.preds.append(tok)
+                    if negated:
+                        cand.status = "negated"
+                    elif cand.status == "negated":
+                        cand.status = "request"
+            elif term.standalone:
+                cand = _standalone(tok, "hazard" if term.forced else term.kind)
+                if negated:
+                    cand.status = "negated"
+                standalone.append(cand)
+        for cand in paired.values():
+            forced = [t.term for t in cand.preds if t.term and t.term.forced]
+            if forced:
+                cand.category = forced[0].category  # type: ignore[assignment]
+            cand.urgent = any(t.term and t.term.urgent for t in cand.preds)
+        for cand in standalone:
+            if cand.status != "negated" and _negated(tokens, tokens.index(cand.anchor)):
+                cand.status = "negated"
+        candidates = sorted([*paired.values(), *standalone], key=lambda c: c.start)
+        if cries:
+            live = [c for c in candidates if c.status == "request"]
+            if live:
+                target = next((c for c in live if c.urgent), live[0])
+                target.urgent = True
+                target.extra_evidence.extend(t.word for t in cries)
+            else:
+                candidates.append(_Candidate("safety", True, cries[0], [], "cry"))
+        return candidates
+
+    def _judge(self, text: str, tokens: list[_Token], candidates: list[_Candidate]) -> None:
+        """Marks candidates that are negated, already fixed, hypothetical or announced."""
+        p = self._patterns
+        fixes = [
+            t for i, t in enumerate(tokens)
+            if t.term and t.term.kind == "fixed" and not _negated(tokens, i)
+            and not _is_question_after(text, t.end)
+        ]
+        sentences = _sentence_spans(text, p.sentence_split)
+        for cand in candidates:
+            if cand.status != "request":
+                continue
+            s_start, s_end = sentences[cand.anchor.sentence]
+            sentence = text[s_start:s_end]
+            before = text[s_start : cand.first_pred_start]
+            if any(f.start >= cand.last_pred_end for f in fixes):
+                cand.status = "resolved"
+            elif p.hypothetical.search(p.polite_if.sub("", before)) or p.general.search(
+                p.polite_if.sub("", sentence)
+            ):
+                cand.status = "hypothetical"
+            elif (
+                cand.category == "utility"
+                and cand.rule == "problem"
+                and p.planned.search(sentence)
+                and not p.past.search(sentence)
+            ):
+                cand.status = "notice"
+            if cand.urgent and cand.category == "care" and p.past.search(before):
+                cand.urgent = False
+
+    def _merge(self, live: list[_Candidate]) -> list[_Candidate]:
+        """One problem reported in several words is one ticket (停水了，家里没水)."""
+        merged: list[_Candidate] = []
+        for cand in live:
+            twin = next(
+                (
+                    m for m in merged
+                    if m.category == cand.category
+                    and (
+                        m.anchor.word == cand.anchor.word
+                        or any(t in m.preds for t in cand.preds)
+                        or (cand.rule in ("problem", "hazard", "need", "pred", "cry")
+                        and m.anchor.sentence == cand.anchor.sentence)
+                        or (m.rule in ("problem", "hazard", "need", "pred", "cry")
+                        and m.anchor.sentence == cand.anchor.sentence)
+                    )
+                ),
+                None,
+            )
+            if twin is None:
+                merged.append(cand)
+                continue
+            twin.urgent = twin.urgent or cand.urgent
+            twin.extra_evidence.extend(cand.evidence())
+        return merged
+
+    def _subject(self, tokens: list[_Token], candidates: list[_Candidate]) -> _Candidate | None:
+        """What an earlier-report follow-up is about: its first problem or thing."""
+        if candidates:
+            return candidates[0]
+        for tok in tokens:
+            if tok.term and tok.term.kind in ("obj", "med", "prob"):
+                return _Candidate(tok.term.category or "other", False, tok, [], "followup")
+        return None
+
+    def _finding(
+        self, text: str, cand: _Candidate, mentions: list[Mention], rule: str | None = None
+    ) -> Finding:
+        return Finding(
+            category=cand.category,
+            urgent=cand.urgent,
+            location=_nearest_location(cand, mentions, text, self._patterns.sentence_split),
+            evidence=cand.evidence(),
+            rule=rule or cand.rule,
+            text=_fragment(text, cand, self._patterns),
+        )
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _is_trigger(term: Term) -> bool:
+    return term.kind in ("obj", "med", "prob", "cry") or (
+        term.kind in ("pred", "need") and term.category is not None
+    )
+
+
+def _standalone(tok: _Token, rule: str) -> _Candidate:
+    term = tok.term
+    assert term is not None and term.category is not None
+    return _Candidate(term.category, term.urgent, tok, [], rule)
+
+
+def _rule(obj: _Token, pred: _Token) -> str:
+    """Rule names say which pairing fired, so a wrong call can be traced to its words."""
+    kind = pred.term.kind if pred.term else "pred"
+    if obj.term and obj.term.kind == "med":
+        return "medicine+need" if kind == "need" else "medicine+fault"
+    return {"need": "person+need", "ask": "policy+question"}.get(kind, "object+fault")
+
+
+def _accepts(obj: Term, pred: Term) -> bool:
+    if obj.kind == "med":
+        return pred.kind == "need" or (pred.kind == "pred" and pred.word in MED_FAULTS)
+    if obj.category == "care":
+        return pred.kind == "need"
+    if obj.category == "consult":
+        return pred.kind == "ask"
+    return pred.kind == "pred"
+
+
+def _pair(pred: _Token, objects: list[_Token], tokens: list[_Token]) -> list[_Token]:
+    """The object(s) a fault describes: the nearest before it, else one just after it."""
+    assert pred.term is not None
+    before = [
+        o for o in objects
+        if o.end <= pred.start
+        and pred.start - o.end <= PAIR_AFTER
+        and o.sentence == pred.sentence
+        and _accepts(o.term, pred.term)  # type: ignore[arg-type]
+    ]
+    if before:
+        chosen = before[-1]
+        group = [chosen]
+        # 井盖和路灯都坏了: walk back over a list of things joined by 和/、.
+        for earlier in reversed(before[:-1]):
+            between = _text_between(tokens, earlier.end, group[0].start)
+            if (between and all(w in LIST_JOINERS for w in between)) or not between:
+                group.insert(0, earlier)
+            else:
+                break
+        return group
+    after = [
+        o for o in objects
+        if o.start >= pred.end
+        and o.start - pred.end <= PAIR_BEFORE
+        and o.sentence == pred.sentence
+        and _accepts(o.term, pred.term)  # type: ignore[arg-type]
+    ]
+    return after[:1]
+
+
+def _text_between(tokens: list[_Token], start: int, end: int) -> list[str]:
+    return [t.word for t in tokens if t.start >= start and t.end <= end]
+
+
+def _negated(tokens: list[_Token], index: int) -> bool:
+    """A negator right before a fault (井盖没坏, 不是停水) cancels it."""
+    seen = 0
+    i = index - 1
+    while i >= 0 and seen < 3:
+        tok = tokens[i]
+        if tok.sentence != tokens[index].sentence or tok.word in "，,":
+            return False
+        if tok.term and tok.term.kind == "neg":
+            return True
+        if tok.term and tok.term.kind in ("pred", "need", "prob", "fixed"):
+            return False
+        if tok.word not in NEG_GAP_WORDS:
+            seen += 1
+        i -= 1
+    return False
+
+
+def _is_question_after(text: str, end: int) -> bool:
+    """修好了吗 asks; it does not report the fix."""
+    tail = text[end : end + 3]
+    return tail[:1] in ("吗", "没", "?", "？") or tail.startswith("了吗") or tail.startswith("没有")
+
+
+def _sentence_spans(text: str, splitter: re.Pattern[str]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in splitter.finditer(text):
+        spans.append((start, m.end()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+def _fragment(text: str, cand: _Candidate, patterns: Patterns) -> str:
+    """The clause(s) of the message this problem came from."""
+    spans = _sentence_spans(text, patterns.sentence_split)
+    s_start, s_end = spans[min(cand.anchor.sentence, len(spans) - 1)]
+    start, end = cand.start, cand.end
+    cuts = patterns.clause_split.finditer(text, s_start, start)
+    left = max((m.end() for m in cuts), default=s_start)
+    right_m = patterns.clause_split.search(text, end, s_end)
+    right = right_m.start() if right_m else s_end
+    fragment = text[left:right].strip(" ，,。！？!?；;\n")
+    return fragment or text[s_start:s_end].strip()
+
+
+def _nearest_location(
+    cand: _Candidate, mentions: list[Mention], text: str, splitter: re.Pattern[str]
+) -> Location | None:
+    if not mentions:
+        return None
+    spans = _sentence_spans(text, splitter)
+    s_start, s_end = spans[min(cand.anchor.sentence, len(spans) - 1)]
+    same = [m for m in mentions if m.start >= s_start and m.end <= s_end]
+    before = [m for m in same if m.end <= cand.anchor.end]
+    if before:
+        return before[-1].location
+    if same:
+        return same[0].location
+    earlier = [m for m in mentions if m.end <= s_start]
+    if earlier:
+        return earlier[-1].location
+    return mentions[0].location

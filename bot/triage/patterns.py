@@ -1,0 +1,147 @@
+"""Message shapes that are never a new request, whatever words they contain.
+
+Groups are full of text that mentions 停水 or 电动车 without anyone asking for help:
+notices, group-buying lists, ads, forwarded news. These patterns recognise the shape of
+such messages; they are compiled once per engine (not at import) and are immutable.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_CITIES = (
+    "北京|上海|广州|深圳|天津|重庆|杭州|南京|武汉|成都|西安|郑州|长沙|济南|青岛|沈阳|哈尔滨|"
+    "石家庄|合肥|福州|厦门|昆明|南宁|贵阳|南昌|太原|兰州|大连|苏州|无锡|宁波|东莞|佛山|"
+    "温州|长春|乌鲁木齐|呼和浩特|海口|三亚|徐州|洛阳|唐山|保定|邯郸|香港|台湾|日本|美国|韩国"
+)
+
+
+def _c(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    return re.compile(pattern, flags)
+
+
+@dataclass(frozen=True, slots=True)
+class Patterns:
+    """All message-level regexes of one engine."""
+
+    quote: re.Pattern[str] = field(
+        default_factory=lambda: _c(
+            r"^\s*[“\"「『](?P<name>[^:：\n]{1,20})[:：](?P<quoted>.*?)[”\"」』]?\s*\n"
+            r"\s*(?:-\s*){4,}\n(?P<reply>.*)$",
+            re.S,
+        )
+    )
+    me_too: re.Pattern[str] = field(
+        default_factory=lambda: _c(
+            r"^\s*(?:\+\s*1|\+\+|加一|同上|同问|同样|一样|我家也|我们家也|我们(?:楼|这|这边|单元)?也|"
+            r"俺家也|俺们也|咱家也|这边也|也是|我也|也一样|也这样|我家同样)"
+        )
+    )
+    link: re.Pattern[str] = field(
+        default_factory=lambda: _c(
+            r"https?://|www\.|\w\.(?:com|cn|net)\b|\[链接\]|【链接】|\[文章\]|\[小程序\]|\[视频号\]|"
+            r"阅读原文|点击(?:链接|查看|下方)|转发给|速看|快转|扩散|长按识别|分享自|来自.{0,6}(?:公众号|头条|抖音)"
+        )
+    )
+    ad: re.Pattern[str] = field(
+        default_factory=lambda: _c(
+            r"出售|转让|出租|求租|求购|急售|低价|特价|优惠|包邮|促销|秒杀|有意者?私聊|有意者|"
+            r"招聘|兼职|专业(?:疏通|开锁|维修|保洁|搬家|清洗|回收|除甲醛)|上门回收|回收旧|"
+            r"(?:\d+|几)(?:块|元)(?:钱)?(?:一|每)(?:斤|个|箱|盒|次|月)|\d+元/|全新|九成新|\d成新|"
+            r"价格(?:美丽|实惠|可议|面议)|欢迎(?:咨询|选购|订购)|微信同号|加我微信|vx|V信|代理"
+        )
+    )
+    jielong: re.Pattern[str] = field(
+        default_factory=lambda: _c(
+            r"#?接龙|团购|拼团|开团|跟团|(?:^|\n)\s*\d{1,3}[.、．]\s*\S+.*\n\s*\d{1,3}[.、．]"
+        )
+    )
+    notice: re.Pattern[str] = field(
+        default_factory=lambda: _c(
+            r"^\s*[【\[](?:[^】\]]{0,8})(?:通知|公告|提示|提醒|告知|须知|通告|预警|倡议)[^】\]]{0,4}[】\]]|"
+            r"^\s*(?:紧急|重要|停水|停电|停气|停暖)?(?:通知|公告|温馨提示|友情提示|重要提醒|特别提醒)"
+            r"|温馨提示|友情提示|接.{0,6}通知|特此通知|敬请谅解|请.{0,8}(?:提前|做好).{0,6}(?:储水|准备|安排)|"
+            r"给您带来的不便|由此带来的不便|请大家相互转告|请相互转告|望周知|请知悉|"
+            r"(?:因|由于).{0,20}(?:维修|检修|施工|改造|抢修).{0,20}(?:将|定于|于|预计).{0,20}停(?:水|电|气|暖)"
+        )
+    )
+    planned: re.Pattern[str] = field(
+        default_factory=lambda: _c(
+            r"(?:明天|明日|后天|下周|下个月|周[一二三四五六日末]|将于|将|计划|预计|定于|听说|据说|"
+            r"\d{1,2}[月号日]|\d{1,2}[:点]\d{0,2}\s*[至到-]\s*\d)"
+        )
+    )
+    elsewhere: re.Pattern[str] = field(
+        default_factory=lambda: _c(
+            r"新闻|报道|据悉|记者|网传|热搜|央视|视频里|抖音上|快手上|微博上|头条上|朋友圈看到|"
+            r"网上看到|看到网上|某小区|某地|某市|外地|老家|国外|别的小区|人家小区|其他小区|"
+            rf"别人家小区|(?:{_CITIES})(?:一|某|的|市|有个|那边|那)"
+        )
+    )
+    ours: re.Pattern[str] = field(
+        default_factory=lambda: _c(
+            r"咱们?小区|我们小区|俺们小区|本小区|我们这|咱们这|咱这|俺这|我们楼|我家"
+        )
+    )
+    thanks: re.Pattern[str] = field(
+        default_factory=lambda: _c(
+            r"谢谢|感谢|多谢|辛苦了|辛苦啦|点赞|给力|太好了|感恩|谢了|3q|thank|👍|🙏|💐|🌹|❤|"
+            r"\[(?:强|抱拳|玫瑰|爱心|鼓掌|赞|握手|合十|OK|好的)\]|为.{1,8}点赞|真负责|好样的|效率真高|效率高"
+        )
+    )
+    # A condition before the problem makes it hypothetical (要是井盖坏了…); these mark a
+    # general question wherever they stand (井盖坏了一般找谁).
+    hypothetical: re.Pattern[str] = field(
+        default_factory=lambda: _c(r"要是|如果|万一|假如|假设|假使|以后要是")
+    )
+    general: re.Pattern[str] = field(
+        default_factory=lambda: _c(
+            r"的话|一般|平时|通常|怎么预防|如何预防|注意事项|小知识|会不会|是否会|归谁管|哪个部门管"
+        )
+    )
+    polite_if: re.Pattern[str] = field(
+        default_factory=lambda: _c(r"(?:如果|要是)?(?:可以|方便|有空|有时间|不麻烦)的话")
+    )
+    wish: re.Pattern[str] = field(
+        default_factory=lambda: _c(
+            r"微心愿|小心愿|心愿是|我的心愿|许个愿|希望(?:社区|小区|物业|居委会|街道|咱们?|我们|能|可以|有)|"
+            r"建议(?:社区|小区|物业|在|把|多|给|增加|加装|安装)|盼着|盼望|"
+            r"(?:能不能|能否|可不可以|可否|是否可以|有没有可能)(?:在|给|帮)?(?:咱们?|我们|俺们)?(?:小区|社区|楼下|院里|院子|楼道|门口|广场|这)"
+            r".{0,10}(?:装|建|设|加|多|搞|弄|安|种|放|开|办|修)|就好了|就好啦|太需要|想要一|想请社区"
+        )
+    )
+    wish_tail: re.Pattern[str] = field(default_factory=lambda: _c(r"就好了|就好啦|就更好了"))
+    followup_ref: re.Pattern[str] = field(
+        default_factory=lambda: _c(
+            r"(?:我|俺|咱|我们|上次|上回|之前|昨天|前天|前几天|上周|上个星期|上礼拜|早上|上午|刚才|那天|"
+            r"几天前|一周前|半个月前|一个月前|\d+天前)[^，。!?！？\n]{0,10}?"
+            r"(?:报|报修|说|反映|反应|提|登记|发|问)(?:过|了)?的|#\d+|工单|单号"
+        )
+    )
+    followup_ask: re.Pattern[str] = field(
+        default_factory=lambda: _c(
+            r"啥时候|什么时候|几时|多久|咋还|怎么还|还没|还是没|还不|有进展|进展|进度|结果|处理了吗|处理了没|"
+            r"修了吗|修了没|修好了吗|修好没|好了没|有人管|没人管|没人理|没动静|没回复|没消息|怎么样了|"
+            r"咋样了|怎样了|到底|管不管|有人来吗|来了吗|能修吗"
+        )
+    )
+    past: re.Pattern[str] = field(
+        default_factory=lambda: _c(r"前几天|上周|上个月|之前|以前|去年|前年|小时候|那年|上次|年前")
+    )
+    laughter: re.Pattern[str] = field(
+        default_factory=lambda: _c(r"哈哈|笑死|笑哭|😂|🤣|\[(?:捂脸|破涕为笑|偷笑|笑哭)\]")
+    )
+    staff_reply: re.Pattern[str] = field(
+        default_factory=lambda: _c(
+            r"^\s*(?:收到|好的|已|马上|正在|稍等|我去|已派|已联系|已上报|已通知|处理中|已经安排|这就)"
+        )
+    )
+    emoji_code: re.Pattern[str] = field(default_factory=lambda: _c(r"\[[^\[\]\n]{1,6}\]"))
+    emoji_char: re.Pattern[str] = field(
+        default_factory=lambda: _c("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]")
+    )
+    sentence_split: re.Pattern[str] = field(
+        default_factory=lambda: _c(r"[。！？!?；;\n]+|\.{2,}|…+")
+    )
+    clause_split: re.Pattern[str] = field(default_factory=lambda: _c(r"[，,、\s]+"))
