@@ -9,7 +9,7 @@ from __future__ import annotations
 import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import IO
 
 from bot.config import Config, ConfigError, parse_duration
@@ -54,6 +54,13 @@ class Demo:
         self.group = (resident_groups or self.groups)[0] if self.groups else None
         self.last_bot: dict[str, str] = {}
         self.counter = 0
+        self.offset = timedelta()  # how far /advance has moved the demo ahead of real time
+
+    def follow_real_time(self) -> None:
+        """Between commands the demo clock keeps pace with the wall clock (plus any /advance)."""
+        target = datetime.now(UTC) + self.offset
+        if target > self.sim.clock.now():
+            self.sim.clock.set(target)
 
     def show(self, message: OutgoingMessage, message_id: str) -> None:
         self.last_bot[message.chat] = message_id
@@ -75,6 +82,7 @@ class Demo:
         text = raw.strip()
         if not text:
             return True
+        self.follow_real_time()
         if not text.startswith("/"):
             await self.say(text)
             return True
@@ -179,6 +187,7 @@ class Demo:
         except ConfigError as exc:
             self.out.write(f"  {exc}\n")
             return
+        self.offset += delta
         await self.sim.app.advance(delta)
         await self.cmd_time("")
 

@@ -1,0 +1,95 @@
+"""The console script as users and scripts call it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIO = ROOT / "tests" / "scenarios" / "report_claim_resolve_rate.jsonl"
+
+
+def gridbot(*args: str, stdin: str = "", cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_simulate_and_tickets_json(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'sim.db'}"
+    result = gridbot("simulate", str(SCENARIO), "--db", db)
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) == 4
+    first = lines[0]
+    assert set(first) >= {"at", "chat", "text", "mentions"}
+    assert first["at"] == "2026-11-23T09:00:00+08:00"
+    assert first["chat"] == "room-xfl-1" and first["mentions"] == ["wx-wang"]
+    assert "#1" in first["text"]
+
+    listed = gridbot("tickets", "--json", "--db", db)
+    assert listed.returncode == 0, listed.stderr
+    tickets = json.loads(listed.stdout)
+    assert len(tickets) == 1
+    keys = {
+        "id",
+        "status",
+        "category",
+        "urgent",
+        "grid",
+        "reporter",
+        "assignee",
+        "created_at",
+        "claimed_at",
+        "resolved_at",
+        "closed_at",
+        "rating",
+        "escalation_level",
+        "reports",
+    }
+    assert keys <= set(tickets[0])
+    assert tickets[0]["status"] == "closed" and tickets[0]["rating"] == "satisfied"
+
+
+def test_simulate_reports_bad_lines_clearly(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"at": "2026-11-23T09:00:00+08:00"}\n{"chat": "room-xfl-1"\n', encoding="utf-8")
+    result = gridbot("simulate", str(bad), "--db", f"sqlite:///{tmp_path / 'x.db'}")
+    assert result.returncode == 2
+    assert "line 2" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_broken_config_is_one_clear_line(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[community]\nname = "x"\n[[groups]]\nid = "a"\nname = "A"\ngrid = "nope"\n',
+        encoding="utf-8",
+    )
+    result = gridbot("tickets", "--config", str(config), "--db", f"sqlite:///{tmp_path / 'y.db'}")
+    assert result.returncode == 2
+    assert "grid 'nope'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_demo_with_piped_input(tmp_path: Path) -> None:
+    result = gridbot(
+        "demo",
+        "--db",
+        f"sqlite:///{tmp_path / 'demo.db'}",
+        stdin="3号楼井盖坏了\n/as 王芳\n/reply 收到\n",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    replies = [line for line in result.stdout.splitlines() if "网格助手 →" in line]
+    assert "#1" in replies[0] and "@王芳" in replies[0]
+    assert "王芳已接单 #1" in replies[1]
+    assert result.stdout.rstrip().endswith("再见！")
