@@ -112,6 +112,8 @@ class FakePuppetService:
         self.sent: list[SentRecord] = []
         self.calls: Counter[str] = Counter()
         self.fail_sends: int = 0
+        # Forget what was sent, so say()'s reload of it fails after the send succeeded.
+        self.forget_sent = False
         self._ids = itertools.count(1)
         self._streams: list[asyncio.Queue[pb.EventResponse | None]] = []
         self._server: Server | None = None
@@ -335,8 +337,7 @@ class FakePuppetService:
         request = await self._gate("MessagePayload", stream)
         message = self.messages.get(request.id)
         if message is None:
-            await stream.send_message(pb.MessagePayloadResponse(id=request.id))
-            return
+            raise GRPCError(Status.NOT_FOUND, f"no message {request.id}")
         await stream.send_message(
             pb.MessagePayloadResponse(
                 id=message.id,
@@ -406,6 +407,8 @@ class FakePuppetService:
         self, conversation_id: str, wire: int, text: str, mentions: list[str], filename: str = ""
     ) -> str:
         message_id = f"out-{next(self._ids)}"
+        if self.forget_sent:
+            return message_id
         in_room = conversation_id in self.rooms
         self.messages[message_id] = StoredMessage(
             id=message_id,

@@ -192,6 +192,28 @@ async def test_reply_with_mention_goes_out_as_message_send_text(
     assert (await bot.next_message()).text == "谢谢"
 
 
+async def test_refused_send_is_transient_and_retry_sends_once(
+    bot: Harness, fake: FakePuppetService
+) -> None:
+    fake.fail_sends = 1
+    reply = OutgoingMessage(chat=ROOM, text="收到")
+    with pytest.raises(SendFailed) as failed:
+        await bot.adapter.send(reply)
+    assert failed.value.permanent is False
+    await bot.adapter.send(reply)
+    assert [r.text for r in await fake.wait_sent(1)] == ["收到"]
+
+
+async def test_accepted_send_counts_even_if_reloading_it_fails(
+    bot: Harness, fake: FakePuppetService, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake.forget_sent = True  # say() reloads the sent message by id; make that fail
+    sent = await bot.adapter.send(OutgoingMessage(chat=ROOM, text="已受理"))
+    (record,) = await fake.wait_sent(1)
+    assert sent.platform_message_id == record.message_id
+    assert any("accepted by the gateway" in r.getMessage() for r in caplog.records)
+
+
 async def test_worker_claims_by_quoting(bot: Harness, fake: FakePuppetService) -> None:
     fake.post(
         from_id=WORKER,

@@ -40,21 +40,32 @@ def split_quote(text: str) -> Quote | None:
         - - - - - - - - - - - - - - -
         我去看了，已经围起来了
 
-    The quoted part may span lines (and may itself be a quote), so the first rule line
-    after a block that opens with 「 and closes with 」 is the split point.
+    The quoted part may span lines and may itself be a quoted reply, so the split point
+    is the first rule line after a block that opens with 「, closes with 」 and has its
+    brackets balanced (falling back to the first such block if none balances).
     """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    candidates: list[int] = []
     for index, line in enumerate(lines):
         if index == 0 or not _QUOTE_RULE.match(line):
             continue
         head = "\n".join(lines[:index]).strip()
-        if not (head.startswith("「") and head.endswith("」")):
-            continue
-        inner = head[1:-1]
-        author, quoted = _split_author(inner)
-        reply = "\n".join(lines[index + 1:]).strip()
-        return Quote(author=author, quoted=quoted, reply=reply)
-    return None
+        if head.startswith("「") and head.endswith("」"):
+            candidates.append(index)
+            if head.count("「") == head.count("」"):
+                break
+    if not candidates:
+        return None
+    index = candidates[-1] if _balanced(lines, candidates[-1]) else candidates[0]
+    head = "\n".join(lines[:index]).strip()
+    author, quoted = _split_author(head[1:-1])
+    reply = "\n".join(lines[index + 1:]).strip()
+    return Quote(author=author, quoted=quoted, reply=reply)
+
+
+def _balanced(lines: list[str], index: int) -> bool:
+    head = "\n".join(lines[:index])
+    return head.count("「") == head.count("」")
 
 
 def _split_author(inner: str) -> tuple[str, str]:
