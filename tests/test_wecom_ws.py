@@ -298,3 +298,22 @@ async def test_a_burst_of_100_updates_is_paced_and_none_is_lost(harness):
     for i, t in enumerate(sent_at):
         in_window = [u for u in sent_at if t <= u < t + 60]
         assert len(in_window) <= 30 + 3, i
+
+
+async def test_stop_hands_over_messages_already_received(gateway):
+    adapter = WeComWsAdapter(settings(gateway), clock=FakeClock(), bot_names=["网格助手"])
+    handled: list[str] = []
+    release = asyncio.Event()
+
+    async def slow_inbound(event) -> None:
+        await release.wait()
+        handled.append(event.message_id)
+
+    await adapter.start(slow_inbound)
+    assert await adapter.wait_online(5)
+    for i in range(3):
+        await gateway.push_message(group_text("@网格助手 x", msgid=f"m{i}"))
+    await asyncio.sleep(0.05)  # all three are read and queued behind the slow handler
+    asyncio.get_running_loop().call_later(0.05, release.set)
+    await adapter.stop()
+    assert handled == ["m0", "m1", "m2"]

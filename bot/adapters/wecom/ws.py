@@ -58,6 +58,7 @@ EVENT_DISCONNECTED = "disconnected_event"
 RESPOND_LIMIT_BYTES = 20_000
 SEND_LIMIT_BYTES = 4_000
 MAX_MISSED_PINGS = 2
+DRAIN_SECONDS = 5.0
 
 
 class _Outcome(enum.Enum):
@@ -130,9 +131,21 @@ class WeComWsAdapter:
         if ws is not None and not ws.closed:
             with contextlib.suppress(Exception):
                 await ws.close()
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._tasks:
+            supervisor, deliverer = self._tasks
+            supervisor.cancel()
+            await asyncio.gather(supervisor, return_exceptions=True)
+            # The gateway never redelivers: give the core what already arrived.
+            if not self._queue.empty():
+                try:
+                    await asyncio.wait_for(self._queue.join(), DRAIN_SECONDS)
+                except TimeoutError:
+                    log.error(
+                        "wecom: stopping with %d received message(s) not yet handled",
+                        self._queue.qsize(),
+                    )
+            deliverer.cancel()
+            await asyncio.gather(deliverer, return_exceptions=True)
         self._tasks = []
         self._fail_pending("adapter stopped")
         if self._own_session and self._session is not None:
@@ -463,3 +476,5 @@ class WeComWsAdapter:
                 await self._inbound(message)
             except Exception:
                 log.exception("wecom: inbound handler failed on message %s", message.message_id)
+            finally:
+                self._queue.task_done()
