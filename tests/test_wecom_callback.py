@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import aiohttp
@@ -283,3 +283,19 @@ async def test_encrypt_field_over_the_limit_is_413(env, caplog):
         raw=json.dumps({"encrypt": encrypted}),
     )
     assert "PayloadTooLarge" in caplog.text
+
+
+async def test_reply_handed_over_during_inbound_is_never_lost(env):
+    """Even with no time left to wait, a reply send() accepted goes into the response."""
+    env.adapter.settings = replace(env.adapter.settings, reply_wait=0.0)
+
+    async def answering(event) -> None:
+        sent = await env.adapter.send(OutgoingMessage(chat=event.reply_chat, text="收到"))
+        assert sent.platform_message_id == event.message_id
+
+    env.adapter._inbound = answering
+    status, text = await env.wecom.post(env.session, group_text("@网格助手 井盖坏了"))
+    assert status == 200
+    answer = json.loads(text)
+    plain = env.wecom.crypt.decrypt(answer["encrypt"])
+    assert json.loads(plain)["stream"]["content"] == "收到"

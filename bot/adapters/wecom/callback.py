@@ -18,6 +18,7 @@ for proactive reminders.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import secrets
@@ -260,17 +261,19 @@ class WeComCallbackAdapter:
             try:
                 await self._inbound(message)
             except Exception:
-                # Not recorded: a 5xx makes WeCom deliver it again, and the core dedupes by id.
                 log.exception("wecom: inbound handler failed on message %s", message.message_id)
-                return web.Response(status=500)
+                if not self._has_reply(waiter):
+                    # Not recorded: a 5xx makes WeCom deliver it again; the core dedupes by id.
+                    return web.Response(status=500)
             remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return web.Response(status=200)
-            try:
-                text = await asyncio.wait_for(asyncio.shield(waiter.future), remaining)
-            except TimeoutError:
-                return web.Response(status=200)
-            return web.json_response(self._encrypted_reply(text))
+            if remaining > 0 and not waiter.future.done():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(asyncio.shield(waiter.future), remaining)
+            # Checked after the wait, not from its result: send() may have handed over a
+            # reply in the instant between the timeout firing and this handler resuming.
+            if self._has_reply(waiter):
+                return web.json_response(self._encrypted_reply(waiter.future.result()))
+            return web.Response(status=200)
         finally:
             if not waiter.future.done():
                 waiter.future.cancel()
@@ -280,6 +283,10 @@ class WeComCallbackAdapter:
                     queue.remove(waiter)
                 if not queue:
                     self._waiters.pop(chat, None)
+
+    @staticmethod
+    def _has_reply(waiter: _Waiter) -> bool:
+        return waiter.future.done() and not waiter.future.cancelled()
 
     def _encrypted_reply(self, text: str) -> dict[str, str]:
         plain = {

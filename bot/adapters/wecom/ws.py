@@ -248,7 +248,7 @@ class WeComWsAdapter:
             ) from exc
         finally:
             self._pending.pop(req_id, None)
-        code = ack.get("errcode", 0)
+        code = ack.get("errcode", -1)  # as the official SDK: no errcode is no success
         if not isinstance(code, int):
             code = -1
         if code != 0:
