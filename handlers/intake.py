@@ -6,12 +6,15 @@ is muted within a day.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.context import Context
 from bot.events import OutgoingMessage, dm_chat
 from bot.routing import assignee_for, grid_for_location
 from bot.taxonomy import category_label
 from bot.tickets import NewTicket
 from bot.triage import safety_advice
+from handlers import duplicates, followup
 from handlers.phrases import mention, ref, summary_of
 from storage.models import TicketRow
 
@@ -23,6 +26,11 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
         return None  # a staff group: reports there are discussion, not intake
     result = ctx.triage.triage(ctx.text, role=ctx.sender.role)
     if not result.ticket:
+        if result.followup is not None and ctx.sender.is_resident:
+            return await followup.answer(ctx, result.followup)
+        if (agreed := await duplicates.agreement(ctx)) is not None:
+            await duplicates.attach(ctx, agreed)
+            return await duplicates.attached_reply(ctx, [agreed])
         return None
     grid_id = group.grid if group else _grid_from_findings(ctx, result.findings)
     if grid_id is None:
@@ -33,7 +41,12 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
             )
         ]
     opened: list[TicketRow] = []
+    joined: list[TicketRow] = []
     for finding in result.findings:
+        if (same := await duplicates.find(ctx, finding, grid_id)) is not None:
+            await duplicates.attach(ctx, same)
+            joined.append(same)
+            continue
         location = finding.location.text if finding.location else None
         ticket = await ctx.tickets.open(
             NewTicket(
@@ -51,9 +64,16 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
             )
         )
         opened.append(ticket)
+    if not opened:
+        return await duplicates.attached_reply(ctx, joined)
     ctx.link(opened[0].id)
     advice = list(dict.fromkeys(a for f in result.findings if f.urgent and (a := safety_advice(f))))
-    return await _dispatch_messages(ctx, opened, "；".join(advice))
+    out = await _dispatch_messages(ctx, opened, "；".join(advice))
+    if joined:  # still one message in the group: the note about known problems rides along
+        first = out[0]
+        note = await duplicates.known_line(ctx, joined)
+        out[0] = replace(first, text=f"{first.text}\n另外，{note}")
+    return out
 
 
 def _grid_from_findings(ctx: Context, findings: tuple) -> str | None:  # type: ignore[type-arg]

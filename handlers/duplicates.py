@@ -1,0 +1,93 @@
+"""The same problem reported again joins the ticket already open for it.
+
+When the lift breaks, ten neighbours say so within the hour. Ten tickets would flood the
+worker and the group; one ticket with ``reports`` = 10 tells staff how much it matters.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from bot.config import parse_duration
+from bot.context import Context
+from bot.events import OutgoingMessage
+from bot.lifecycle import OPEN_STATUSES, STATUS_LABELS, Status
+from bot.triage import Finding
+from handlers.phrases import bare, ref
+from handlers.worker import quoted_ticket
+from storage.models import TicketRow
+
+DEFAULT_WINDOW = "48h"
+# "我家也是" / "+1" / "同问" quoting a report: agreement, not chatter.
+_AGREEMENT = re.compile(
+    r"^(?:\+1|\+\d|同|同上|一样|我家也是|我们家也是|我们楼也是|我这也是|我们这也是|我家也一样|也是|俺家也是)"
+)
+
+
+def window(ctx: Context) -> timedelta:
+    raw = ctx.config.section("triage").get("duplicate_window", DEFAULT_WINDOW)
+    return parse_duration(raw, f"{ctx.config.source}: triage.duplicate_window")
+
+
+async def find(ctx: Context, finding: Finding, grid_id: str) -> TicketRow | None:
+    """An open ticket for the same problem: quoted, or same category and place lately."""
+    quoted = await _open_quoted(ctx)
+    if quoted is not None and quoted.category == finding.category:
+        return quoted
+    since = ctx.now - window(ctx)
+    conditions = [
+        TicketRow.grid_id == grid_id,
+        TicketRow.category == finding.category,
+        TicketRow.status.in_(OPEN_STATUSES),
+        TicketRow.created_at >= since,
+    ]
+    if finding.location is not None:
+        conditions.append(TicketRow.location == finding.location.text)
+    else:
+        # Without a place, only the same person repeating themselves is surely the same thing.
+        conditions += [TicketRow.reporter_id == ctx.sender.id, TicketRow.location.is_(None)]
+    found = await ctx.store.tickets_where(*conditions, order=TicketRow.created_at.desc())
+    return found[0] if found else None
+
+
+async def agreement(ctx: Context) -> TicketRow | None:
+    """A short '我家也是' quoting an open report counts as another report of it."""
+    if not _AGREEMENT.match(bare(ctx.text)) or len(ctx.text) > 30:
+        return None
+    return await _open_quoted(ctx)
+
+
+async def _open_quoted(ctx: Context) -> TicketRow | None:
+    ticket_id = await quoted_ticket(ctx)
+    if ticket_id is None:
+        return None
+    ticket = await ctx.store.ticket(ticket_id)
+    if ticket is None or ticket.status not in OPEN_STATUSES:
+        return None
+    return ticket
+
+
+async def attach(ctx: Context, ticket: TicketRow) -> None:
+    ticket.reports += 1
+    await ctx.tickets.note(
+        ticket,
+        "report_added",
+        actor=ctx.sender.id,
+        message_id=ctx.inbound.id,
+        detail={"reporter": ctx.sender.id},
+    )
+    ctx.link(ticket.id)
+
+
+async def known_line(ctx: Context, tickets: list[TicketRow]) -> str:
+    """'这个问题已登记为工单 #12（王芳负责，处理中）' for each ticket joined."""
+    parts = []
+    for t in tickets:
+        who = await ctx.display_name(t.assignee_id) if t.assignee_id else "网格员"
+        parts.append(f"{ref(t)}（{who}负责，{STATUS_LABELS[Status(t.status)]}）")
+    return f"这个问题已登记为工单 {'、'.join(parts)}，已记下您的反映，会一并跟进。"
+
+
+async def attached_reply(ctx: Context, tickets: list[TicketRow]) -> list[OutgoingMessage]:
+    return [ctx.reply(await known_line(ctx, tickets), ticket_id=tickets[0].id)]
