@@ -203,6 +203,14 @@ class FakePuppetService:
         self.emit(pb.EventType.EVENT_TYPE_MESSAGE, {"messageId": message_id})
         return message_id
 
+    def logout(self, reason: str = "logged out on the phone") -> None:
+        self.logged_in = False
+        self.emit(pb.EventType.EVENT_TYPE_LOGOUT, {"contactId": self.self_id, "data": reason})
+
+    def login(self) -> None:
+        self.logged_in = True
+        self.emit(pb.EventType.EVENT_TYPE_LOGIN, {"contactId": self.self_id})
+
     def join(self, room_id: str, invitee_ids: list[str], inviter_id: str) -> None:
         room = self.rooms[room_id]
         room.member_ids.extend(i for i in invitee_ids if i not in room.member_ids)

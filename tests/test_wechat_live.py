@@ -335,6 +335,21 @@ async def test_gateway_restart_reconnects_and_delivers_pending(
     assert not any(r.exc_info for r in caplog.records)
 
 
+async def test_account_logout_holds_sends_until_login(
+    bot: Harness, fake: FakePuppetService, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake.logout("手机端退出")
+    await eventually(lambda: bot.adapter.health().state == "waiting-login")
+    assert any("logged out" in r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR)
+    with pytest.raises(SendFailed) as failed:
+        await bot.adapter.send(OutgoingMessage(chat=ROOM, text="测试"))
+    assert failed.value.permanent is False
+    fake.login()
+    await bot.adapter.wait_connected(5)
+    await bot.adapter.send(OutgoingMessage(chat=ROOM, text="测试"))
+    assert [r.text for r in await fake.wait_sent(1)] == ["测试"]
+
+
 async def test_stalled_gateway_is_detected_and_replaced(
     bot: Harness, fake: FakePuppetService
 ) -> None:

@@ -188,6 +188,8 @@ class WechatAdapter:
                 )
         except Exception as exc:
             failure = self._send_failure(session, exc)
+            if failure.permanent:
+                self._files_sent.pop(message, None)
             log.warning(
                 "wechaty: send to %s failed (%s)%s", message.chat, failure,
                 "; giving up on it" if failure.permanent else "; the outbox will retry",

@@ -86,6 +86,8 @@ class WechatySession:
         self._puppet: Any = None
         self._tasks: list[asyncio.Task[Any]] = []
         self._send_lock = asyncio.Lock()
+        self._idle = asyncio.Event()
+        self._closing = False
         self._accepted: list[str | None] = []
         self._self_alias: dict[str, str] = {}
         # Message ids a previous session was told about but could not fetch, and ones that
@@ -125,10 +127,22 @@ class WechatySession:
         raise SessionEnded(self.describe_error(exc) if exc else "session task ended")
 
     async def close(self) -> None:
-        """Tear everything down; never raises, never hangs longer than connect_timeout."""
+        """Tear everything down; never raises and never hangs for long.
+
+        The consumer is allowed to finish the event it is on, so the core is never
+        cancelled halfway through handling a message; events still queued are handed
+        back as ``unfinished`` for the next session to fetch.
+        """
         self.logged_in = False
+        self._closing = True
+        consumer = self._tasks[1] if len(self._tasks) > 1 else None
         for task in self._tasks:
-            task.cancel()
+            if task is not consumer:
+                task.cancel()
+        if consumer is not None and not consumer.done():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._idle.wait(), self._settings.send_timeout)
+            consumer.cancel()
         for task in self._tasks:
             with contextlib.suppress(BaseException):
                 await task
@@ -143,7 +157,7 @@ class WechatySession:
         with contextlib.suppress(Exception):
             puppet._event_stream.remove_all_listeners()
         try:
-            await asyncio.wait_for(puppet.stop(), timeout=min(self._settings.connect_timeout, 3))
+            await asyncio.wait_for(puppet.stop(), timeout=min(self._settings.ping_timeout, 3))
         except Exception as exc:  # a dead gateway cannot answer Stop
             log.debug("wechaty: Stop not acknowledged: %s", exc)
         finally:
@@ -215,7 +229,13 @@ class WechatySession:
 
     async def _consume(self) -> None:
         while True:
+            self._idle.set()
             kind, payload = await self._queue.get()
+            if self._closing:
+                if kind == "message":
+                    self.unfinished.append(payload.message_id)
+                continue
+            self._idle.clear()
             try:
                 await self._handle(kind, payload)
             except (OSError, TimeoutError, self._lib.StreamTerminatedError) as exc:
