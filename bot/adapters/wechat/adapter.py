@@ -191,7 +191,8 @@ class WechatAdapter:
             if failure.permanent:
                 self._files_sent.pop(message, None)
             log.warning(
-                "wechaty: send to %s failed (%s)%s", message.chat, failure,
+                "wechaty: send to %s failed (%s)%s",
+                message.chat, str(failure).removeprefix("wechaty: "),
                 "; giving up on it" if failure.permanent else "; the outbox will retry",
             )
             raise failure from exc
