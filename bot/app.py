@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
@@ -20,6 +21,8 @@ from storage.db import Database
 from storage.repo import Store
 
 log = logging.getLogger(__name__)
+
+RETRY_POLL_SECONDS = 5.0
 
 
 def default_timer_handlers() -> dict[str, TimerHandler]:
@@ -51,6 +54,9 @@ class App:
         self.timers = TimerService(db, config, clock, timer_handlers or default_timer_handlers())
         self.sender = OutboxSender(db, clock, config, self.adapters)
         self._lock = asyncio.Lock()
+        self._send_lock = asyncio.Lock()
+        self._wake_sender = asyncio.Event()
+        self._sender_task: asyncio.Task[None] | None = None
         # Called after each handled message, e.g. to re-arm the scheduler's next wake-up.
         self.after_message: list[Callable[[], Awaitable[None]]] = []
 
@@ -60,14 +66,24 @@ class App:
         async with self.db.transaction() as session:
             await Store(session).sync_config(self.config)
 
-    async def start(self) -> None:
+    async def start(self, *, background_send: bool = False) -> None:
+        """Connect the adapters. ``background_send`` lets a separate task drain the outbox,
+        so a slow or rate-limited platform never holds up reading the next message; the
+        simulator and tests send inline, which keeps their output in order."""
         await self.prepare()
+        if background_send:
+            self._sender_task = asyncio.create_task(self._send_loop(), name="gridbot-outbox")
         for adapter in self.adapters.values():
             await adapter.start(self.handle_event)
 
     async def stop(self) -> None:
         for adapter in self.adapters.values():
             await adapter.stop()
+        if self._sender_task is not None:
+            self._sender_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sender_task
+            self._sender_task = None
         await self.db.close()
 
     async def handle_event(self, event: IncomingMessage | MemberJoined) -> Outcome | None:
@@ -85,15 +101,32 @@ class App:
         return outcome
 
     async def flush(self) -> None:
-        async with self._lock:
+        """Send what is pending: inline, or by waking the background sender."""
+        if self._sender_task is not None:
+            self._wake_sender.set()
+            return
+        async with self._send_lock:
             await self.sender.flush()
 
     async def tick(self) -> int:
         """Fire what is due now and send what is pending; the scheduler calls this."""
         async with self._lock:
             fired = await self.timers.fire_due()
-            await self.sender.flush()
+        await self.flush()
         return fired
+
+    async def _send_loop(self) -> None:
+        while True:
+            wait = self.sender.next_wake
+            timeout = RETRY_POLL_SECONDS if wait is None else min(wait, RETRY_POLL_SECONDS)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake_sender.wait(), timeout=max(timeout, 0.05))
+            self._wake_sender.clear()
+            try:
+                async with self._send_lock:
+                    await self.sender.flush()
+            except Exception:  # the rows stay pending; the next round retries them
+                log.exception("sending the outbox failed; will retry")
 
     async def advance_to(self, target: datetime) -> None:
         """Move a fake clock forward, firing each due timer at its own time, in order."""

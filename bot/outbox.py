@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.adapters.base import Adapter, SendFailed
@@ -17,6 +18,7 @@ from bot.clock import Clock
 from bot.config import Config
 from bot.events import MessageKind, OutgoingMessage, dm_user
 from bot.privacy import redact
+from bot.ratelimit import RateLimiter
 from storage.db import Database
 from storage.models import OutboxRow
 from storage.repo import Store
@@ -53,8 +55,53 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=5 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
+@dataclass
+class _Batch:
+    """Pending rows that go out as one message: same chat, same ticket, queued together."""
+
+    rows: list[OutboxRow]
+
+    @property
+    def head(self) -> OutboxRow:
+        return self.rows[0]
+
+    def message(self) -> OutgoingMessage:
+        head = self.head
+        mentions = list(dict.fromkeys(m for row in self.rows for m in (row.mentions or ())))
+        return OutgoingMessage(
+            chat=head.chat,
+            text="\n".join(row.text for row in self.rows),
+            mentions=tuple(mentions),
+            urgent=any(row.urgent for row in self.rows),
+            ticket_id=head.ticket_id,
+            kind=MessageKind(head.kind),
+            attachment=head.attachment,
+            platform=head.platform,
+        )
+
+
+def coalesce(rows: Sequence[OutboxRow]) -> list[_Batch]:
+    """Fold text updates about the same ticket to the same chat into one message.
+
+    Rows pile up only while a platform is down or rate-limited; then a worker's claim and
+    resolve of one ticket should reach the group as one message, not a burst.
+    """
+    batches: list[_Batch] = []
+    open_batches: dict[tuple[str, int], _Batch] = {}
+    for row in rows:
+        key = (row.chat, row.ticket_id) if row.ticket_id is not None else None
+        if key and row.kind == MessageKind.TEXT and key in open_batches:
+            open_batches[key].rows.append(row)
+            continue
+        batch = _Batch([row])
+        batches.append(batch)
+        if key and row.kind == MessageKind.TEXT:
+            open_batches[key] = batch
+    return batches
+
+
 class OutboxSender:
-    """Sends pending rows through whichever adapter serves their chat."""
+    """Sends pending rows through whichever adapter serves their chat, within its limits."""
 
     def __init__(
         self, db: Database, clock: Clock, config: Config, adapters: Mapping[str, Adapter]
@@ -63,6 +110,13 @@ class OutboxSender:
         self.clock = clock
         self.config = config
         self.adapters = adapters
+        # Adapters that publish flood limits get a token bucket per destination.
+        self.limiters: dict[str, RateLimiter] = {
+            name: adapter.make_rate_limiter(clock=clock)  # type: ignore[attr-defined]
+            for name, adapter in adapters.items()
+            if hasattr(adapter, "make_rate_limiter")
+        }
+        self.next_wake: float | None = None  # seconds until a rate-limited chat frees up
 
     def adapter_for(self, row: OutboxRow) -> Adapter | None:
         group = self.config.group(row.chat)
@@ -75,52 +129,65 @@ class OutboxSender:
         return next(iter(self.adapters.values()), None) if len(self.adapters) == 1 else None
 
     async def flush(self) -> list[tuple[OutboxRow, str | None]]:
-        """Send everything due now; returns (row, platform id) for each message sent."""
+        """Send everything due now that the rate limits allow.
+
+        Returns (row, platform id) for each row sent. Rows held back by a rate limit stay
+        pending; ``next_wake`` then says how soon to flush again.
+        """
         sent: list[tuple[OutboxRow, str | None]] = []
+        self.next_wake = None
+        held: set[int] = set()
         while True:
             async with self.db.transaction() as session:
-                rows = await Store(session).pending_outbox(self.clock.now())
+                rows = await Store(session).pending_outbox(self.clock.now(), limit=200)
+            rows = [r for r in rows if r.id not in held]
             if not rows:
                 return sent
-            progressed = await self._send_batch(rows, sent)
+            progressed = await self._send_batches(coalesce(rows), sent, held)
             if not progressed:
                 return sent
 
-    async def _send_batch(
-        self, rows: Sequence[OutboxRow], sent: list[tuple[OutboxRow, str | None]]
+    async def _send_batches(
+        self, batches: list[_Batch], sent: list[tuple[OutboxRow, str | None]], held: set[int]
     ) -> bool:
         progressed = False
-        for row in rows:
-            adapter = self.adapter_for(row)
+        for batch in batches:
+            head = batch.head
+            adapter = self.adapter_for(head)
             if adapter is None:
-                await self._record_failure(row, "no adapter serves this chat", permanent=True)
+                for row in batch.rows:
+                    await self._record_failure(row, "no adapter serves this chat", permanent=True)
+                progressed = True
                 continue
-            message = OutgoingMessage(
-                chat=row.chat,
-                text=row.text,
-                mentions=tuple(row.mentions or ()),
-                urgent=row.urgent,
-                ticket_id=row.ticket_id,
-                kind=MessageKind(row.kind),
-                attachment=row.attachment,
-                platform=row.platform,
-            )
+            limiter = self.limiters.get(adapter.platform)
+            if limiter is not None and not limiter.try_acquire(head.chat):
+                wait = limiter.delay(head.chat)
+                self.next_wake = wait if self.next_wake is None else min(self.next_wake, wait)
+                held.update(row.id for row in batch.rows)
+                continue
             try:
-                result = await adapter.send(message)
+                result = await adapter.send(batch.message())
             except SendFailed as exc:
-                await self._record_failure(row, str(exc), permanent=exc.permanent)
+                for row in batch.rows:
+                    await self._record_failure(row, str(exc), permanent=exc.permanent)
+                progressed = True
                 continue
-            async with self.db.transaction() as session:
-                stored = await session.get(OutboxRow, row.id)
-                if stored is not None:
-                    stored.sent_at = self.clock.now()
-                    stored.attempts += 1
-                    stored.platform_msg_id = result.platform_message_id
-                    stored.platform = stored.platform or adapter.platform
-            row.platform_msg_id = result.platform_message_id
-            sent.append((row, result.platform_message_id))
+            await self._record_sent(batch, adapter.platform, result.platform_message_id)
+            sent.extend((row, result.platform_message_id) for row in batch.rows)
             progressed = True
         return progressed
+
+    async def _record_sent(self, batch: _Batch, platform: str, platform_id: str | None) -> None:
+        now = self.clock.now()
+        async with self.db.transaction() as session:
+            for row in batch.rows:
+                stored = await session.get(OutboxRow, row.id)
+                if stored is not None:
+                    stored.sent_at = now
+                    stored.attempts += 1
+                    stored.platform_msg_id = platform_id
+                    stored.platform = stored.platform or platform
+                row.platform_msg_id = platform_id
 
     async def _record_failure(self, row: OutboxRow, reason: str, *, permanent: bool) -> None:
         now = self.clock.now()

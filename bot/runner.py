@@ -79,7 +79,7 @@ async def run_forever(config: Config, db_url: str) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await app.start()
+    await app.start(background_send=True)
     scheduler.add_job(waker.tick, "interval", seconds=SWEEP_SECONDS, id="gridbot-sweep")
     scheduler.start()
     await waker.tick()

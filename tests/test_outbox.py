@@ -1,0 +1,123 @@
+"""The outbox keeps what the platform did not take, coalesces, and respects flood limits."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from bot.adapters.base import SendFailed
+from bot.app import App
+from bot.clock import FakeClock
+from bot.events import IncomingMessage, OutgoingMessage, SentMessage
+from bot.outbox import queue
+from bot.ratelimit import RateLimiter
+from storage.db import Database
+from storage.models import OutboxRow
+from storage.repo import Store
+
+START = datetime.fromisoformat("2026-11-23T09:00:00+08:00")
+
+
+class FlakyPlatform:
+    """A platform that can be switched off; records what it accepted."""
+
+    platform = "sim"
+
+    def __init__(self, rate: tuple[float, int] | None = None) -> None:
+        self.up = True
+        self.accepted: list[tuple[datetime, OutgoingMessage]] = []
+        self.refused = 0
+        self.rate = rate
+        self.clock: FakeClock | None = None
+
+    async def start(self, inbound) -> None:  # type: ignore[no-untyped-def]
+        pass
+
+    async def stop(self) -> None:
+        pass
+
+    def owns(self, chat: str) -> bool:
+        return True
+
+    async def send(self, message: OutgoingMessage) -> SentMessage:
+        if not self.up:
+            self.refused += 1
+            raise SendFailed("puppet service unavailable")
+        assert self.clock is not None
+        self.accepted.append((self.clock.now(), message))
+        return SentMessage(f"p-{len(self.accepted)}")
+
+
+class LimitedPlatform(FlakyPlatform):
+    def make_rate_limiter(self, *, clock=None, sleep=None) -> RateLimiter:  # type: ignore[no-untyped-def]
+        rate, burst = self.rate or (30, 3)
+        return RateLimiter(rate, burst, clock=clock)
+
+
+def message(n: int, text: str, sender: str = "res-zhang", **kw) -> IncomingMessage:  # type: ignore[no-untyped-def]
+    return IncomingMessage(
+        platform="sim",
+        message_id=f"m{n}",
+        chat_id="room-xfl-1",
+        sender_id=sender,
+        sender_name="张阿姨",
+        text=text,
+        at=START,
+        **kw,
+    )
+
+
+async def make_app(config, url: str, platform: FlakyPlatform) -> tuple[App, FakeClock]:  # type: ignore[no-untyped-def]
+    clock = FakeClock(START)
+    platform.clock = clock
+    app = App(config, Database(url), clock, [platform])
+    await app.start()
+    return app, clock
+
+
+async def test_nothing_lost_while_platform_is_down(sample_config, db_url: str) -> None:
+    platform = FlakyPlatform()
+    app, _ = await make_app(sample_config, db_url, platform)
+    platform.up = False
+    await app.handle(message(1, "3号楼门口井盖坏了"))
+    await app.handle(message(2, "接单", sender="wx-wang"))
+    await app.handle(message(3, "已处理 #1", sender="wx-wang"))
+    assert platform.accepted == [] and platform.refused >= 1
+    platform.up = True
+    await app.advance(timedelta(minutes=1))
+    texts = [m.text for _, m in platform.accepted]
+    # Three updates about ticket #1 for one group arrive as one message, in order.
+    assert len(texts) == 1
+    assert texts[0].index("已登记工单 #1") < texts[0].index("已接单") < texts[0].index("处理完毕")
+    assert set(platform.accepted[0][1].mentions) == {"wx-wang", "res-zhang"}
+    await app.advance(timedelta(hours=1))
+    assert len(platform.accepted) == 1  # sent once, never again
+    async with app.db.transaction() as session:
+        rows = (await session.scalars(select(OutboxRow))).all()
+    assert all(r.sent_at is not None and r.platform_msg_id == "p-1" for r in rows)
+    await app.stop()
+
+
+async def test_burst_of_100_within_rate_limit(sample_config, sqlite_url: str) -> None:
+    platform = LimitedPlatform(rate=(30, 3))
+    app, clock = await make_app(sample_config, sqlite_url, platform)
+    async with app.db.transaction() as session:
+        await queue(
+            Store(session),
+            [OutgoingMessage(chat="room-xfl-1", text=f"提醒 {i}") for i in range(100)],
+            clock.now(),
+        )
+    for _ in range(400):
+        await app.flush()
+        if len(platform.accepted) == 100:
+            break
+        clock.advance(timedelta(seconds=2))
+    texts = [m.text for _, m in platform.accepted]
+    assert texts == [f"提醒 {i}" for i in range(100)]  # none lost, none repeated, in order
+    times = [t for t, _ in platform.accepted]
+    for i, start in enumerate(times):
+        in_minute = sum(1 for t in times[i:] if t - start < timedelta(minutes=1))
+        assert in_minute <= 30 + 3
+    assert times[-1] - times[0] >= timedelta(minutes=3)
+    await app.stop()
