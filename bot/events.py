@@ -6,6 +6,7 @@ only with these, so the dispatcher and handlers never see a platform object.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -76,6 +77,27 @@ class OutgoingMessage:
     kind: MessageKind = MessageKind.TEXT
     attachment: str | None = None
     platform: str | None = None
+    # Display names the text uses for each id in ``mentions`` ("@王芳"), same order. Platforms
+    # that add their own @-tags use these to place or drop the inline ones.
+    mention_names: tuple[str, ...] = ()
+
+    def render_mentions(self, tag: Callable[[str], str] | None) -> str:
+        """The text with each inline "@name" of a mentioned person replaced by ``tag(id)``,
+        or removed when ``tag`` is None (the platform will prefix its own @-tags)."""
+        text = self.text
+        for person_id, name in zip(self.mentions, self.mention_names, strict=False):
+            needle = f"@{name}"
+            if needle in text:
+                if tag is None:
+                    text = text.replace(f"{needle} ", "").replace(needle, "")
+                else:
+                    text = text.replace(needle, tag(person_id))
+        return " ".join(text.split(" ")).strip() if tag is None else text
+
+    def mentions_not_inline(self) -> tuple[str, ...]:
+        """Mentioned ids whose name does not appear in the text as "@name"."""
+        named = dict(zip(self.mentions, self.mention_names, strict=False))
+        return tuple(m for m in self.mentions if not (m in named and f"@{named[m]}" in self.text))
 
 
 @dataclass(frozen=True, slots=True)

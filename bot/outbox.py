@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.adapters.base import Adapter, SendFailed
@@ -165,8 +165,12 @@ class OutboxSender:
                 self.next_wake = wait if self.next_wake is None else min(self.next_wake, wait)
                 held.update(row.id for row in batch.rows)
                 continue
+            message = batch.message()
+            if message.mentions:
+                names = [await self._name_of(m) for m in message.mentions]
+                message = replace(message, mention_names=tuple(names))
             try:
-                result = await adapter.send(batch.message())
+                result = await adapter.send(message)
             except SendFailed as exc:
                 for row in batch.rows:
                     await self._record_failure(row, str(exc), permanent=exc.permanent)
@@ -176,6 +180,14 @@ class OutboxSender:
             sent.extend((row, result.platform_message_id) for row in batch.rows)
             progressed = True
         return progressed
+
+    async def _name_of(self, person_id: str) -> str:
+        """The name the handlers wrote after "@": config first, then residents' display names."""
+        person = self.config.person(person_id)
+        if person is not None:
+            return person.name
+        async with self.db.transaction() as session:
+            return await Store(session).person_name(person_id) or person_id
 
     async def _record_sent(self, batch: _Batch, platform: str, platform_id: str | None) -> None:
         now = self.clock.now()
