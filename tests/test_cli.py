@@ -93,3 +93,29 @@ def test_demo_with_piped_input(tmp_path: Path) -> None:
     assert "#1" in replies[0] and "@王芳" in replies[0]
     assert "王芳已接单 #1" in replies[1]
     assert result.stdout.rstrip().endswith("再见！")
+
+
+def test_classify_contract() -> None:
+    lines = [json.dumps({"text": t}, ensure_ascii=False) for t in
+             ["3号楼门口井盖坏了", "大家早上好", "5号楼有很浓的燃气味"]]
+    result = gridbot("classify", stdin="\n".join(lines) + "\nnot json\n")
+    assert result.returncode == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(out) == 4
+    assert out[0]["ticket"] is True and out[0]["category"] == "municipal"
+    assert out[0]["location"] and out[0]["evidence"]
+    assert out[1] == {**out[1], "ticket": False, "category": None, "urgent": False}
+    assert out[2]["urgent"] is True and out[2]["category"] == "safety"
+    assert "error" in out[3]
+
+
+def test_triage_eval_prints_the_figures(tmp_path: Path) -> None:
+    labelled = tmp_path / "small.tsv"
+    labelled.write_text(
+        "1\tmunicipal\t0\t3号楼门口井盖坏了\n0\t-\t0\t大家早上好\n1\tcare|wish\t0\t帮我买点降压药\n",
+        encoding="utf-8",
+    )
+    result = gridbot("triage-eval", str(labelled))
+    assert result.returncode == 0, result.stderr
+    for word in ("precision", "recall", "F1"):
+        assert word.lower() in result.stdout.lower()
