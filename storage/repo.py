@@ -7,7 +7,7 @@ its timers and the messages that report it land together or not at all.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
 from storage.models import (
+    DutyLeaveRow,
+    DutyOverrideRow,
     GridRow,
     GroupRow,
     InboundMessageRow,
@@ -120,7 +122,9 @@ class Store:
         return row
 
     async def tickets_where(self, *conditions: Any, order: Any = None) -> Sequence[TicketRow]:
-        query = select(TicketRow).where(*conditions).order_by(TicketRow.id if order is None else order)
+        query = (
+            select(TicketRow).where(*conditions).order_by(TicketRow.id if order is None else order)
+        )
         return (await self.session.scalars(query)).all()
 
     async def all_tickets(self) -> Sequence[TicketRow]:
@@ -166,6 +170,11 @@ class Store:
             query = query.with_for_update(skip_locked=True)
         return await self.session.scalar(query)
 
+    async def pending_timer(self, kind: str) -> TimerRow | None:
+        """An unfired timer of ``kind`` (for self-renewing timers that must exist once)."""
+        query = select(TimerRow).where(TimerRow.kind == kind, TimerRow.done_at.is_(None)).limit(1)
+        return await self.session.scalar(query)
+
     async def earliest_timer(self) -> datetime | None:
         return await self.session.scalar(
             select(func.min(TimerRow.due_at)).where(TimerRow.done_at.is_(None))
@@ -188,3 +197,50 @@ class Store:
             .limit(limit)
         )
         return (await self.session.scalars(query)).all()
+
+    async def next_held_outbox(self, after: datetime) -> datetime | None:
+        """When the earliest message held back (quiet hours, retries) becomes due."""
+        return await self.session.scalar(
+            select(func.min(OutboxRow.next_attempt_at)).where(
+                OutboxRow.sent_at.is_(None),
+                OutboxRow.failed_at.is_(None),
+                OutboxRow.next_attempt_at > after,
+            )
+        )
+
+    # --- duty roster ----------------------------------------------------------------
+
+    async def add_duty_override(self, row: DutyOverrideRow) -> None:
+        self.session.add(row)
+
+    async def add_duty_leave(self, row: DutyLeaveRow) -> None:
+        self.session.add(row)
+
+    async def duty_overrides(self, first: date, last: date) -> Sequence[DutyOverrideRow]:
+        query = (
+            select(DutyOverrideRow)
+            .where(DutyOverrideRow.day >= first, DutyOverrideRow.day <= last)
+            .order_by(DutyOverrideRow.id)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def duty_leave(self, first: date, last: date) -> Sequence[DutyLeaveRow]:
+        query = (
+            select(DutyLeaveRow)
+            .where(DutyLeaveRow.first_day <= last, DutyLeaveRow.last_day >= first)
+            .order_by(DutyLeaveRow.id)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def open_ticket_counts(self, person_ids: Iterable[str]) -> dict[str, int]:
+        """Open (assigned or claimed) tickets per assignee, for spreading new ones."""
+        ids = list(person_ids)
+        query = (
+            select(TicketRow.assignee_id, func.count(TicketRow.id))
+            .where(TicketRow.assignee_id.in_(ids), TicketRow.status.in_(["assigned", "claimed"]))
+            .group_by(TicketRow.assignee_id)
+        )
+        counts = {pid: 0 for pid in ids}
+        for assignee, count in (await self.session.execute(query)).all():
+            counts[assignee] = count
+        return counts
