@@ -192,6 +192,37 @@ async def test_reply_with_mention_goes_out_as_message_send_text(
     assert (await bot.next_message()).text == "谢谢"
 
 
+async def test_inline_mentions_are_not_doubled(bot: Harness, fake: FakePuppetService) -> None:
+    """The core writes "@name" inline; say() prefixes its own @-tag, so the inline one goes.
+
+    The name the core used (the resident's group nickname) may differ from the contact
+    name say() puts in front; either way the person is mentioned exactly once.
+    """
+    await bot.adapter.send(
+        OutgoingMessage(
+            chat=ROOM,
+            text="工单 #12 已处理完毕。@3-201张阿姨 请您评价，@李网格 辛苦了",
+            mentions=(RESIDENT, WORKER),
+            mention_names=("3-201张阿姨", "李网格"),
+        )
+    )
+    (record,) = await fake.wait_sent(1)
+    assert record.mention_ids == (RESIDENT, WORKER)
+    assert record.text == "@张阿姨\u2005@李网格 工单 #12 已处理完毕。请您评价，辛苦了"
+    assert record.text.count("@张阿姨") == 1 and record.text.count("@李网格") == 1
+    # A private chat gets no @-tags from say(), so its text is left as written.
+    await bot.adapter.send(
+        OutgoingMessage(
+            chat=f"dm:{STAFF}",
+            text="@王主任 本周 12 件",
+            mentions=(STAFF,),
+            mention_names=("王主任",),
+        )
+    )
+    records = await fake.wait_sent(2)
+    assert (records[1].text, records[1].mention_ids) == ("@王主任 本周 12 件", ())
+
+
 async def test_refused_send_is_transient_and_retry_sends_once(
     bot: Harness, fake: FakePuppetService
 ) -> None:

@@ -145,6 +145,23 @@ async def test_proactive_send_goes_by_chatid(harness):
     assert (dm["chatid"], dm["chat_type"]) == ("wangwu", 1)
 
 
+async def test_inline_mentions_become_tags_where_they_stand(harness):
+    """The core writes "@王芳" inline: it becomes <@userid> in place, never a second tag in
+    front; a mention whose name is not in the text still gets its tag in front."""
+    await harness.adapter.send(
+        OutgoingMessage(
+            chat=GROUP,
+            text="#7 井盖坏了。@王芳 请接单",
+            mentions=("wangfang", "lisi"),
+            mention_names=("王芳", "李四"),
+        )
+    )
+    (frame,) = harness.gateway.sent("aibot_send_msg")
+    content = frame["body"]["markdown"]["content"]
+    assert content == "<@lisi> \u200b#7 井盖坏了。<@wangfang> 请接单"
+    assert content.count("<@wangfang>") == 1 and "@王芳" not in content
+
+
 async def test_gateway_refusals_map_to_permanent_or_transient(harness):
     harness.gateway.errcodes["aibot_send_msg"] = 40008
     with pytest.raises(SendFailed) as info:

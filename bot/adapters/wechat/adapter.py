@@ -171,7 +171,10 @@ class WechatAdapter:
         if session is None or not session.logged_in:
             raise SendFailed(f"wechaty: not connected ({self._state})", permanent=False)
         file_path = self._attachment(message)
-        if file_path is None and not message.text.strip():
+        # Room.say() puts "@name" in front for every mention id itself, so the inline
+        # "@name"s the core wrote are dropped here; otherwise each mention shows twice.
+        text = message.render_mentions(None) if target.is_room else message.text
+        if file_path is None and not text.strip():
             raise SendFailed("wechaty: nothing to send (empty text, no attachment)", permanent=True)
         try:
             file_id: str | None = None
@@ -182,9 +185,9 @@ class WechatAdapter:
                     file_id = await session.deliver(target, file_path=file_path)
                     self._files_sent[message] = file_id
             text_id: str | None = None
-            if message.text.strip():
+            if text.strip():
                 text_id = await session.deliver(
-                    target, text=message.text, mentions=message.mentions if target.is_room else ()
+                    target, text=text, mentions=message.mentions if target.is_room else ()
                 )
         except Exception as exc:
             failure = self._send_failure(session, exc)
