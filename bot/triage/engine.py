@@ -35,12 +35,12 @@ STAFF_ROLES = frozenset({"worker", "leader", "staff", "admin"})
 # How far (in characters) a fault may sit from the thing it describes.
 PAIR_AFTER = 20
 PAIR_BEFORE = 8
-# Tokens that may stand between a negator and what it negates (井盖也没坏).
-NEG_GAP_WORDS = frozenset({"也", "都", "还", "并", "就", "可", "真", "倒", "再", "有", "啥"})
+# How many characters a negator may stand before what it negates (没听到有什么噪音).
+NEG_REACH = 5
 # Faults that also describe a medicine running out (降压药没了).
 MED_FAULTS = frozenset({"没了", "没有了", "不够", "缺", "断了", "断", "快没了", "用完了"})
 # Connectors that put several things under one fault (井盖和路灯都坏了).
-LIST_JOINERS = frozenset({"和", "跟", "与", "、", "还有", "及", "以及", "也", ",", "，"})
+LIST_JOINERS = frozenset({"和", "跟", "与", "、", "还有", "及", "以及", "也"})
 
 
 @dataclass(slots=True)
@@ -63,6 +63,7 @@ class _Candidate:
     rule: str
     status: str = "request"
     extra_evidence: list[str] = field(default_factory=list)
+    negated_preds: int = 0
 
     @property
     def start(self) -> int:
@@ -139,6 +140,7 @@ class TriageEngine:
         self._locations = LocationFinder(buildings)
         triggers = [w for w, t in self._terms.items() if _is_trigger(t)]
         self._trigger = re.compile(_trie_pattern(triggers))
+        self._hazard_scan = re.compile("|".join(p.pattern for p, _ in self._patterns.hazards))
         fixed = (w for w, t in self._terms.items() if t.kind == "fixed")
         self._fixed = re.compile(_trie_pattern(fixed))
 
@@ -168,6 +170,12 @@ class TriageEngine:
         for word in words:
             if not tokenizer.FREQ.get(word):
                 tokenizer.add_word(word, DEFAULT_FREQ)
+        # jieba never cuts a single character that starts a dictionary word unless the
+        # character is a word itself, so 也没水 could only read 也没|水. Giving such
+        # characters the weight of an unknown character lets the best path win instead.
+        for word, freq in list(tokenizer.FREQ.items()):
+            if len(word) == 1 and not freq:
+                tokenizer.FREQ[word] = 1
         return tokenizer
 
     # ------------------------------------------------------------------ entry point
@@ -200,6 +208,13 @@ class TriageEngine:
         own = self._triage_text(reply, role)
         if own.findings or own.followup:
             return own
+        if own.reason in ("chatter", "resolved") and self._has_fault(reply):
+            # "坏了，差点踩进去" under a quote about the 井盖: the quote names the thing.
+            subject = self._first_thing(quoted)
+            if subject is not None:
+                joined = self._triage_text(subject + reply, role)
+                if joined.findings:
+                    return joined
         if p.followup_ask.search(reply):
             earlier = self._triage_text(quoted, role)
             subject = earlier.findings[0] if earlier.findings else earlier.followup
@@ -216,7 +231,9 @@ class TriageEngine:
         text = p.emoji_char.sub(" ", p.emoji_code.sub(" ", norm))
         if has_pinyin(text):
             text = replace_pinyin(text)
-        has_trigger = self._trigger.search(text) is not None
+        has_trigger = (
+            self._trigger.search(text) is not None or self._hazard_scan.search(text) is not None
+        )
         if not has_trigger and not p.wish.search(text):
             if self._fixed.search(text):
                 return TriageResult((), "resolved")
@@ -228,10 +245,13 @@ class TriageEngine:
             ("jielong", p.jielong),
             ("notice", p.notice),
         ):
-            if pattern.search(text):
+            if pattern.search(norm):
                 return TriageResult((), reason)
-        if p.elsewhere.search(text) and not p.ours.search(text):
-            return TriageResult((), "elsewhere")
+        elsewhere = p.elsewhere.search(text)
+        if elsewhere:
+            ours = p.ours.search(text)
+            if ours is None or ours.start() > elsewhere.start():
+                return TriageResult((), "elsewhere")
         if role in STAFF_ROLES and p.staff_reply.search(text):
             return TriageResult((), "staff")
 
@@ -251,15 +271,17 @@ class TriageEngine:
         if live:
             findings = tuple(self._finding(text, c, mentions) for c in live)
             return TriageResult(findings, "request")
-        if candidates:
-            return TriageResult((), candidates[0].status if not thanks else "thanks")
         wish = p.wish.search(text)
+        if candidates and not wish:
+            return TriageResult((), candidates[0].status if not thanks else "thanks")
         if (wish and not p.hypothetical.search(text[: wish.start()])) or (
             wish and p.wish_tail.search(text)
         ):
             anchor = _Token(wish.group(), wish.start(), wish.end(), None, 0)
             wish_c = _Candidate("wish", False, anchor, [], "wish")
             return TriageResult((self._finding(text, wish_c, mentions),), "request")
+        if candidates:
+            return TriageResult((), candidates[0].status if not thanks else "thanks")
         return TriageResult((), "thanks" if thanks else "chatter")
 
     # ------------------------------------------------------------------ token level
@@ -277,7 +299,7 @@ class TriageEngine:
         return tokens
 
     def _candidates(self, text: str, tokens: list[_Token], laughing: bool) -> list[_Candidate]:
-        objects = [t for t in tokens if t.term and t.term.kind in ("obj", "med")]
+        objects = [t for t in tokens if t.term and t.term.kind in ("obj", "med", "site")]
         paired: dict[int, _Candidate] = {}  # id(object token) → candidate
         standalone: list[_Candidate] = []
         cries: list[_Token] = []
@@ -304,22 +326,49 @@ class TriageEngine:
                         paired[id(obj)] = cand
                     cand.preds.append(tok)
                     if negated:
-                        cand.status = "negated"
-                    elif cand.status == "negated":
-                        cand.status = "request"
+                        cand.negated_preds += 1
             elif term.standalone:
                 cand = _standalone(tok, "hazard" if term.forced else term.kind)
                 if negated:
                     cand.status = "negated"
                 standalone.append(cand)
         for cand in paired.values():
-            forced = [t.term for t in cand.preds if t.term and t.term.forced]
+            if cand.preds and cand.negated_preds == len(cand.preds):
+                cand.status = "negated"  # 井盖没坏; but 掉下来了，不知道带不带电 stands
+            # A hazard (冒烟) always decides the category; a mere danger word (太危险)
+            # only when nothing else says what is wrong (井盖坏了太危险 stays municipal).
+            plain = any(t.term and not t.term.forced for t in cand.preds)
+            forced = [
+                t.term for t in cand.preds
+                if t.term and t.term.forced and (t.term.urgent or not plain)
+            ]
+            own = [t.term for t in cand.preds if t.term and t.term.category]
             if forced:
                 cand.category = forced[0].category  # type: ignore[assignment]
+            elif cand.anchor.term and cand.anchor.term.kind == "site" and own:
+                cand.category = own[0].category  # type: ignore[assignment]
             cand.urgent = any(t.term and t.term.urgent for t in cand.preds)
         for cand in standalone:
             if cand.status != "negated" and _negated(tokens, tokens.index(cand.anchor)):
                 cand.status = "negated"
+        for hazard in self._hazards(text, tokens):
+            # 配电箱冒烟: the hazard words overlap a described fault — one finding, urgent.
+            host = next(
+                (
+                    c for c in paired.values()
+                    if any(t.start < hazard.end and hazard.start < t.end
+                           for t in (c.anchor, *c.preds))
+                ),
+                None,
+            )
+            if host is None or hazard.status != "request":
+                if host is None:
+                    standalone.append(hazard)
+                continue
+            host.urgent = True
+            if hazard.category == "safety":
+                host.category = "safety"
+            host.extra_evidence.append(hazard.anchor.word)
         candidates = sorted([*paired.values(), *standalone], key=lambda c: c.start)
         if cries:
             live = [c for c in candidates if c.status == "request"]
@@ -331,6 +380,22 @@ class TriageEngine:
                 candidates.append(_Candidate("safety", True, cries[0], [], "cry"))
         return candidates
 
+    def _hazards(self, text: str, tokens: list[_Token]) -> list[_Candidate]:
+        found: list[_Candidate] = []
+        for pattern, category in self._patterns.hazards:
+            for m in pattern.finditer(text):
+                if any(t.start < m.start() and m.end() <= t.end for t in tokens):
+                    continue  # inside a longer word: 打不着火 is a stove, not a fire
+                sentence = next((t.sentence for t in tokens if t.end > m.start()), 0)
+                anchor = _Token(m.group(), m.start(), m.end(), None, sentence)
+                cand = _Candidate(category, True, anchor, [], "hazard")
+                if _negated_before(tokens, anchor):
+                    cand.status = "negated"
+                elif self._patterns.worry.match(text, m.end()):
+                    cand.status = "hypothetical"
+                found.append(cand)
+        return found
+
     def _judge(self, text: str, tokens: list[_Token], candidates: list[_Candidate]) -> None:
         """Marks candidates that are negated, already fixed, hypothetical or announced."""
         p = self._patterns
@@ -338,6 +403,7 @@ class TriageEngine:
             t for i, t in enumerate(tokens)
             if t.term and t.term.kind == "fixed" and not _negated(tokens, i)
             and not _is_question_after(text, t.end)
+            and not _is_contradicted_after(text, t.end)
         ]
         sentences = _sentence_spans(text, p.sentence_split)
         for cand in candidates:
@@ -388,6 +454,17 @@ class TriageEngine:
             twin.extra_evidence.extend(cand.evidence())
         return merged
 
+    def _has_fault(self, text: str) -> bool:
+        return any(
+            t.term is not None and t.term.kind in ("pred", "need") for t in self._tokens(text)
+        )
+
+    def _first_thing(self, text: str) -> str | None:
+        for tok in self._tokens(text):
+            if tok.term is not None and tok.term.kind in ("obj", "med"):
+                return tok.word
+        return None
+
     def _subject(self, tokens: list[_Token], candidates: list[_Candidate]) -> _Candidate | None:
         """What an earlier-report follow-up is about: its first problem or thing."""
         if candidates:
@@ -434,44 +511,70 @@ def _rule(obj: _Token, pred: _Token) -> str:
 
 
 def _accepts(obj: Term, pred: Term) -> bool:
+    if obj.kind == "site":
+        return pred.kind == "pred" and pred.category is not None
     if obj.kind == "med":
         return pred.kind == "need" or (pred.kind == "pred" and pred.word in MED_FAULTS)
     if obj.category == "care":
         return pred.kind == "need"
     if obj.category == "consult":
         return pred.kind == "ask"
+    if obj.category in ("order", "dispute") and pred.urgent and not pred.forced:
+        return False  # 车都泡在水里 is a flood, not a parking problem
     return pred.kind == "pred"
 
 
 def _pair(pred: _Token, objects: list[_Token], tokens: list[_Token]) -> list[_Token]:
-    """The object(s) a fault describes: the nearest before it, else one just after it."""
+    """The object(s) a fault describes.
+
+    Preference: a thing before the fault (井盖坏了), a thing just after it (帮我买点药),
+    and only then a place (楼道里臭死了) — places are where things go wrong, so a thing
+    named near the fault is the better subject (楼道里乱扔垃圾 is about 垃圾).
+    """
     assert pred.term is not None
-    before = [
+    usable = [
         o for o in objects
-        if o.end <= pred.start
-        and pred.start - o.end <= PAIR_AFTER
-        and o.sentence == pred.sentence
-        and _accepts(o.term, pred.term)  # type: ignore[arg-type]
+        if o.sentence == pred.sentence and _accepts(o.term, pred.term)  # type: ignore[arg-type]
     ]
-    if before:
-        chosen = before[-1]
-        group = [chosen]
-        # 井盖和路灯都坏了: walk back over a list of things joined by 和/、.
-        for earlier in reversed(before[:-1]):
-            between = _text_between(tokens, earlier.end, group[0].start)
-            if (between and all(w in LIST_JOINERS for w in between)) or not between:
-                group.insert(0, earlier)
-            else:
-                break
-        return group
-    after = [
-        o for o in objects
-        if o.start >= pred.end
-        and o.start - pred.end <= PAIR_BEFORE
-        and o.sentence == pred.sentence
-        and _accepts(o.term, pred.term)  # type: ignore[arg-type]
-    ]
-    return after[:1]
+    reach = PAIR_AFTER
+    if not any(o.sentence == pred.sentence for o in objects):
+        reach = PAIR_AFTER * 2
+        # 井盖不是好好的吗？我刚看了，已经裂开了: the thing was named a sentence earlier.
+        usable = [
+            o for o in objects
+            if o.sentence == pred.sentence - 1
+            and pred.start - o.end <= PAIR_AFTER * 2
+            and _accepts(o.term, pred.term)  # type: ignore[arg-type]
+        ]
+    before = [o for o in usable if o.end <= pred.start and pred.start - o.end <= reach]
+    after = [o for o in usable if o.start >= pred.end and o.start - pred.end <= PAIR_BEFORE]
+    for real in (True, False):
+        near_before = [o for o in before if _is_thing(o) == real]
+        if near_before:
+            return _with_list(near_before, tokens)
+        near_after = [o for o in after if _is_thing(o) == real]
+        if near_after:
+            return near_after[:1]
+    return []
+
+
+def _is_thing(tok: _Token) -> bool:
+    return tok.term is not None and tok.term.kind != "site"
+
+
+def _with_list(before: list[_Token], tokens: list[_Token]) -> list[_Token]:
+    """井盖和路灯都坏了: the nearest thing plus the things listed with it by 和/、."""
+    group = [before[-1]]
+    for earlier in reversed(before[:-1]):
+        between = _text_between(tokens, earlier.end, group[0].start)
+        joined = bool(between) and all(w in LIST_JOINERS for w in between)
+        same = not between and earlier.term and group[0].term and (
+            earlier.term.category == group[0].term.category
+        )
+        if not (joined or same):
+            break
+        group.insert(0, earlier)
+    return group
 
 
 def _text_between(tokens: list[_Token], start: int, end: int) -> list[str]:
@@ -479,19 +582,27 @@ def _text_between(tokens: list[_Token], start: int, end: int) -> list[str]:
 
 
 def _negated(tokens: list[_Token], index: int) -> bool:
-    """A negator right before a fault (井盖没坏, 不是停水) cancels it."""
-    seen = 0
-    i = index - 1
-    while i >= 0 and seen < 3:
+    """A negator shortly before a fault in the same clause (井盖没坏, 没听到有什么噪音)."""
+    return _negated_before(tokens, tokens[index], index - 1)
+
+
+def _negated_before(tokens: list[_Token], target: _Token, i: int | None = None) -> bool:
+    if i is None:
+        i = max((n for n, t in enumerate(tokens) if t.end <= target.start), default=-1)
+    while i >= 0:
         tok = tokens[i]
-        if tok.sentence != tokens[index].sentence or tok.word in "，,":
+        if (
+            tok.sentence != target.sentence
+            or tok.word in "，,"
+            or target.start - tok.end > NEG_REACH
+        ):
             return False
         if tok.term and tok.term.kind == "neg":
-            return True
+            # 带不带电, 漏不漏气 ask a question (A-not-A); they negate nothing.
+            before = tokens[i - 1].word[-1:] if i > 0 else ""
+            return not (tok.word == "不" and before and target.word.startswith(before))
         if tok.term and tok.term.kind in ("pred", "need", "prob", "fixed"):
             return False
-        if tok.word not in NEG_GAP_WORDS:
-            seen += 1
         i -= 1
     return False
 
@@ -499,7 +610,13 @@ def _negated(tokens: list[_Token], index: int) -> bool:
 def _is_question_after(text: str, end: int) -> bool:
     """修好了吗 asks; it does not report the fix."""
     tail = text[end : end + 3]
-    return tail[:1] in ("吗", "没", "?", "？") or tail.startswith("了吗") or tail.startswith("没有")
+    return tail[:1] in ("吗", "没", "吧", "?", "？") or tail.startswith(("了吗", "没有"))
+
+
+def _is_contradicted_after(text: str, end: int) -> bool:
+    """现在没事但是那里有电: a "but" right after the all-clear takes it back."""
+    tail = text[end : end + 4].lstrip(" ,，")
+    return tail.startswith(("但", "可是", "不过"))
 
 
 def _sentence_spans(text: str, splitter: re.Pattern[str]) -> list[tuple[int, int]]:

@@ -185,7 +185,7 @@ def read_labelled(path: str | Path, malformed: list[str]) -> Iterator[LabelledMe
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
             cols = line.split("\t")
-            if number == 1 and cols[0].strip().lower() == "ticket":
+            if cols[0].strip().lower() == "ticket":
                 continue
             if len(cols) < 4:
                 malformed.append(f"line {number}: expected 4 tab-separated columns")

@@ -9,6 +9,9 @@ Class grammar (third column):
 
 * ``obj.CAT`` — a thing that can be broken or needed (井盖 → municipal). Pairs with a
   predicate to make a finding of category CAT.
+* ``site.CAT`` — a place that is more often where a problem is than what is broken
+  (楼道, 楼下): it pairs only with faults that carry their own category (楼道 + 臭 is
+  sanitation, 楼道 + 冒烟 is safety) and then that category wins.
 * ``obj.med`` — a medicine: category care, pairs with needs and with plain faults (药没了).
 * ``pred`` — a fault (坏了, 不亮) that only counts next to an object.
 * ``pred=CAT`` — a fault that also stands alone as a problem of category CAT (漏水, 噪音).
@@ -33,7 +36,7 @@ from pathlib import Path
 
 from bot.triage.model import CATEGORIES
 
-PAIRING_KINDS = frozenset({"obj", "med", "pred", "need", "ask", "prob", "cry"})
+PAIRING_KINDS = frozenset({"obj", "site", "med", "pred", "need", "ask", "prob", "cry"})
 MARKER_KINDS = frozenset({"neg", "fixed", "word"})
 DEFAULT_FREQ = 1000
 
@@ -89,7 +92,7 @@ def parse_class(word: str, cls: str, where: str = "") -> Term:
         raise LexiconError(f"{where}: unknown class {cls!r} for {word!r}")
     if category is not None and category not in CATEGORIES:
         raise LexiconError(f"{where}: unknown category {category!r} for {word!r}")
-    if kind == "obj" and category is None:
+    if kind in ("obj", "site") and category is None:
         raise LexiconError(f"{where}: object {word!r} needs a category (obj.CAT)")
     return Term(word, kind, category, forced, urgent)
 
