@@ -237,16 +237,11 @@ class TriageEngine:
         if not has_trigger and not p.wish.search(text):
             if self._fixed.search(text):
                 return TriageResult((), "resolved")
-            return TriageResult((), "thanks" if thanks else "chatter")
+            return TriageResult((), self._shape(norm) or ("thanks" if thanks else "chatter"))
 
-        for reason, pattern in (
-            ("link", p.link),
-            ("ad", p.ad),
-            ("jielong", p.jielong),
-            ("notice", p.notice),
-        ):
-            if pattern.search(norm):
-                return TriageResult((), reason)
+        shape = self._shape(norm)
+        if shape:
+            return TriageResult((), shape)
         elsewhere = p.elsewhere.search(text)
         if elsewhere:
             ours = p.ours.search(text)
@@ -438,21 +433,41 @@ class TriageEngine:
                     if m.category == cand.category
                     and (
                         m.anchor.word == cand.anchor.word
-                        or any(t in m.preds for t in cand.preds)
-                        or (cand.rule in ("problem", "hazard", "need", "pred", "cry")
-                        and m.anchor.sentence == cand.anchor.sentence)
-                        or (m.rule in ("problem", "hazard", "need", "pred", "cry")
-                        and m.anchor.sentence == cand.anchor.sentence)
+                        or (
+                            # 楼上装修太吵: two words for one source, not 井盖和路灯
+                            any(t in m.preds for t in cand.preds)
+                            and cand.anchor.start == m.anchor.end
+                        )
+                        or (_alone(cand) and m.anchor.sentence == cand.anchor.sentence)
+                        or (_alone(m) and m.anchor.sentence == cand.anchor.sentence)
+                        # 着火了着火了！6号楼着火了: one fire, said twice
+                        or (_alone(cand) and _alone(m))
                     )
                 ),
                 None,
             )
+            if twin is None and _alone(cand) and cand.urgent:
+                # 水管爆了！水漫出来了: the flood is what the burst pipe is doing
+                twin = next((m for m in merged if m.urgent), None)
             if twin is None:
                 merged.append(cand)
                 continue
             twin.urgent = twin.urgent or cand.urgent
             twin.extra_evidence.extend(cand.evidence())
         return merged
+
+    def _shape(self, norm: str) -> str | None:
+        """Links, ads, group-buying lists and notices are never a new request."""
+        p = self._patterns
+        for reason, pattern in (
+            ("link", p.link),
+            ("ad", p.ad),
+            ("jielong", p.jielong),
+            ("notice", p.notice),
+        ):
+            if pattern.search(norm):
+                return reason
+        return None
 
     def _has_fault(self, text: str) -> bool:
         return any(
@@ -488,6 +503,11 @@ class TriageEngine:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _alone(cand: _Candidate) -> bool:
+    """A problem word standing on its own rather than a fault paired with a thing."""
+    return cand.rule in ("problem", "hazard", "need", "pred", "cry")
 
 
 def _is_trigger(term: Term) -> bool:
