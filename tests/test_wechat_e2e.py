@@ -1,0 +1,221 @@
+"""WeChat end to end: the REAL App and the REAL python-wechaty client against a fake gateway.
+
+The App is put together as `gridbot run` does it: the sample community with a [wechaty]
+block, ``build_adapters`` picking the adapter from the config, an SQLite file, the
+background outbox sender. The only stand-in is the puppet service on 127.0.0.1, and every
+assertion is on what reached it over gRPC (or on the database behind the App).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.adapters.wechat import ENDPOINT_ENV, TOKEN_ENV, WechatAdapter
+from bot.app import App
+from bot.clock import FakeClock
+from bot.config import Config
+from bot.events import IncomingMessage
+from bot.runner import build_adapters
+from storage.db import Database
+from tests.e2e_support import (
+    DAYTIME,
+    all_sent,
+    first_worker,
+    inbound,
+    outbox,
+    sample_with,
+    tickets,
+    until,
+)
+from tests.fake_puppet import WIRE_IMAGE, FakePuppetService
+from tests.test_wechat_live import TOKEN, eventually
+
+BOT = "wxid_gridbot"
+ROOM = "room-xfl-1"  # 幸福里1-2号楼居民群, grid g1, in config.example.toml
+RESIDENT = "wxid_res_zhang"
+REPORT = "3号楼门口井盖坏了"
+QUOTE_LINE = "- - - - - - - - - - - - - - -"
+
+
+@dataclass
+class Running:
+    app: App
+    fake: FakePuppetService
+    adapter: WechatAdapter
+    clock: FakeClock
+    config: Config
+    worker: str
+    worker_name: str
+
+
+def community(tmp_path: Path) -> Config:
+    return sample_with(
+        "wechaty",
+        {
+            "reconnect_min": "0.05s",
+            "reconnect_max": "0.2s",
+            "connect_timeout": "1s",
+            "send_timeout": "2s",
+            "ping_interval": "0.2s",
+            "ping_timeout": "0.3s",
+            "status_interval": "0s",
+            "cache_dir": str(tmp_path / "wechaty"),
+        },
+    )
+
+
+@pytest.fixture
+async def running(
+    tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Running]:
+    config = community(tmp_path)
+    fake = FakePuppetService(self_id=BOT, self_name="网格助手")
+    for person in config.people:
+        fake.add_contact(person.id, person.name)
+    fake.add_contact(RESIDENT, "张阿姨")
+    fake.add_room(ROOM, "幸福里1-2号楼居民群", [RESIDENT, "wx-wang", "wx-zhao", "wx-liu"])
+    await fake.start()
+    monkeypatch.setenv(ENDPOINT_ENV, fake.endpoint)
+    monkeypatch.setenv(TOKEN_ENV, TOKEN)
+    clock = FakeClock(DAYTIME)
+    adapters = build_adapters(config, clock)  # type: ignore[arg-type]
+    assert [type(a) for a in adapters] == [WechatAdapter]
+    app = App(config, Database(sqlite_url), clock, adapters)
+    await app.start(background_send=True)
+    adapter = adapters[0]
+    assert isinstance(adapter, WechatAdapter)
+    await adapter.wait_connected(5)
+    worker, worker_name = first_worker(config, ROOM)
+    try:
+        yield Running(app, fake, adapter, clock, config, worker, worker_name)
+    finally:
+        await app.stop()
+        await fake.stop()
+
+
+async def report_and_dispatch(r: Running) -> str:
+    """A resident reports in the room; returns the dispatch text as the group saw it."""
+    r.fake.post(from_id=RESIDENT, room_id=ROOM, text=REPORT)
+    (dispatch,) = await r.fake.wait_sent(1)
+    return dispatch.text
+
+
+async def test_report_gets_one_dispatch_with_one_real_mention(running: Running) -> None:
+    r = running
+    r.fake.post(from_id=RESIDENT, room_id=ROOM, text=REPORT)
+    (record,) = await r.fake.wait_sent(1)
+    await all_sent(r.app, 1)
+    assert len(r.fake.sent) == 1  # the only outbox row, and it is sent: nothing else follows
+
+    assert record.method == "MessageSendText"
+    assert record.conversation_id == ROOM
+    assert "#1" in record.text and "市政设施" in record.text and REPORT in record.text
+    assert record.mention_ids == (r.worker,)
+    # say() writes the real @-tag in front; the core's inline "@王芳" is gone.
+    assert record.text.startswith(f"@{r.worker_name}")
+    assert record.text.count(f"@{r.worker_name}") == 1
+    assert record.text.count("@") == 1
+
+    (ticket,) = await tickets(r.app)
+    assert (ticket.id, ticket.status, ticket.category) == (1, "assigned", "municipal")
+    assert (ticket.group_id, ticket.grid_id, ticket.assignee_id) == (ROOM, "g1", r.worker)
+    assert (ticket.reporter_id, ticket.platform) == (RESIDENT, "wechaty")
+    (row,) = await outbox(r.app)
+    assert row.platform_msg_id == record.message_id
+
+
+async def test_worker_claims_by_quoting_the_dispatch(running: Running) -> None:
+    r = running
+    dispatch = await report_and_dispatch(r)
+    # WeChat's own quote format: 「speaker：quoted text」, a dashed line, then the reply.
+    r.fake.post(
+        from_id=r.worker, room_id=ROOM, text=f"「网格助手：{dispatch}」\n{QUOTE_LINE}\n收到"
+    )
+    records = await r.fake.wait_sent(2)
+    await all_sent(r.app, 2)
+    assert len(r.fake.sent) == 2
+    claimed = records[1]
+    assert claimed.conversation_id == ROOM
+    assert f"{r.worker_name}已接单 #1" in claimed.text
+    assert claimed.mention_ids == ()
+
+    (ticket,) = await tickets(r.app)
+    assert (ticket.status, ticket.assignee_id) == ("claimed", r.worker)
+    assert ticket.claimed_at is not None
+    # The bot's own messages, echoed back by the gateway, were never taken as input.
+    assert [m.sender_id for m in await inbound(r.app)] == [RESIDENT, r.worker]
+
+
+async def test_image_is_recorded_without_reply_or_ticket(running: Running) -> None:
+    r = running
+    image_id = r.fake.post(
+        from_id=RESIDENT, room_id=ROOM, type=WIRE_IMAGE, text="<msg><img/></msg>"
+    )
+    # The adapter hands messages over in order, so when the report's answer arrives the
+    # image before it has been handled: had it opened a ticket, this one would not be #1.
+    dispatch = await report_and_dispatch(r)
+    assert "#1" in dispatch
+    await all_sent(r.app, 1)
+    assert len(r.fake.sent) == 1
+
+    image, report = await inbound(r.app)
+    assert (image.platform, image.platform_msg_id, image.kind) == ("wechaty", image_id, "image")
+    assert (image.chat_id, image.sender_id) == (ROOM, RESIDENT)
+    assert image.ticket_id is None
+    assert report.kind == "text" and report.text == REPORT
+    assert [t.id for t in await tickets(r.app)] == [1]
+
+
+async def test_gateway_down_holds_the_reply_then_delivers_it_once(running: Running) -> None:
+    r = running
+    await report_and_dispatch(r)
+
+    await r.fake.stop()
+    await eventually(lambda: not r.adapter.health().connected)
+    # The gateway is gone, so nothing can come in through it: hand the core the worker's
+    # message directly, as the adapter would have. The rating request it produces must
+    # wait in the outbox.
+    outcome = await r.app.handle_event(
+        IncomingMessage(
+            platform="wechaty",
+            message_id="in-while-down",
+            chat_id=ROOM,
+            sender_id=r.worker,
+            sender_name=r.worker_name,
+            text="已处理 #1",
+            at=r.clock.now(),
+        )
+    )
+    assert outcome.status == "handled"
+    rows = await until(lambda: outbox(r.app), lambda rows: rows[-1].attempts >= 1)
+    pending = rows[-1]
+    assert pending.sent_at is None and "not connected" in (pending.last_error or "")
+    assert "处理完毕" in pending.text
+
+    await r.fake.start()  # same port, as a restarted gateway
+    await r.adapter.wait_connected(5)  # the adapter found it again by itself
+    r.clock.advance(timedelta(minutes=1))  # past the outbox's retry backoff
+    await r.app.flush()
+    rows = await all_sent(r.app, 2)
+    assert rows[-1].attempts == 2
+
+    resolved = [s for s in r.fake.sent if "处理完毕" in s.text]
+    assert len(resolved) == 1
+    (record,) = resolved
+    assert record.method == "MessageSendText" and record.conversation_id == ROOM
+    assert record.mention_ids == (RESIDENT,)
+    assert record.text.startswith("@张阿姨") and record.text.count("@张阿姨") == 1
+    assert rows[-1].platform_msg_id == record.message_id
+    assert r.adapter.health().reconnects == 1
+
+    # And inbound works again: the reporter's rating closes the ticket.
+    r.fake.post(from_id=RESIDENT, room_id=ROOM, text="满意")
+    await until(lambda: tickets(r.app), lambda ts: ts[0].status == "closed")
+    await all_sent(r.app, 3)
+    assert sum("处理完毕" in s.text for s in r.fake.sent) == 1
+    assert "已办结" in r.fake.sent[-1].text
