@@ -13,8 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+if TYPE_CHECKING:
+    from bot.duty_config import DutyConfig
 
 ROLES = ("worker", "leader", "staff", "admin")
 DEFAULT_DB_URL = "sqlite:///gridbot.db"
@@ -68,10 +71,16 @@ class Config:
     timing: Timing = field(default_factory=Timing)
     bot_names: tuple[str, ...] = ("网格助手",)
     source: str = "<memory>"
+    # Roster, calendar, escalation, overdue limits, quiet hours (bot/duty_config.py).
+    duty: DutyConfig | None = None
     # Whole raw TOML, so each adapter or feature can read and check its own section.
     raw: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        if self.duty is None:
+            from bot.duty_config import DutyConfig
+
+            object.__setattr__(self, "duty", DutyConfig())
         object.__setattr__(self, "_people", {p.id: p for p in self.people})
         object.__setattr__(self, "_grids", {g.id: g for g in self.grids})
         object.__setattr__(self, "_groups", {g.id: g for g in self.groups})
@@ -175,6 +184,10 @@ def parse_config(data: Mapping[str, Any], source: str = "<memory>") -> Config:
     bot_names = tuple(bot_raw.get("names", ["网格助手"])) if isinstance(bot_raw, Mapping) else ()
     database = data.get("database", {})
     db_url = database.get("url") if isinstance(database, Mapping) else None
+    from bot.duty_config import parse_duty
+    from bot.taxonomy import CATEGORIES
+
+    duty = parse_duty(data, source, known, {g.id: g for g in grids}, CATEGORIES)
     return Config(
         community_name=name,
         timezone=tz,
@@ -186,6 +199,7 @@ def parse_config(data: Mapping[str, Any], source: str = "<memory>") -> Config:
         timing=timing,
         bot_names=bot_names or ("网格助手",),
         source=source,
+        duty=duty,
         raw=data,
     )
 

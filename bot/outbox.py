@@ -18,6 +18,7 @@ from bot.clock import Clock
 from bot.config import Config
 from bot.events import MessageKind, OutgoingMessage, dm_user
 from bot.privacy import redact
+from bot.quiet_hours import hold_and_merge
 from bot.ratelimit import RateLimiter
 from storage.db import Database
 from storage.models import OutboxRow
@@ -141,6 +142,8 @@ class OutboxSender:
             async with self.db.transaction() as session:
                 rows = await Store(session).pending_outbox(self.clock.now(), limit=200)
             rows = [r for r in rows if r.id not in held]
+            # Quiet hours: hold night messages to residents' groups, merge them in the morning.
+            rows = await hold_and_merge(self.db, self.config, self.clock.now(), rows)
             if not rows:
                 return sent
             progressed = await self._send_batches(coalesce(rows), sent, held)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot.config import Config
+
+if TYPE_CHECKING:
+    from storage.repo import Store
 
 
 def assignee_for(config: Config, grid_id: str | None, at: datetime) -> str | None:
@@ -15,6 +19,30 @@ def assignee_for(config: Config, grid_id: str | None, at: datetime) -> str | Non
     if grid.workers:
         return grid.workers[0]
     return grid.leader
+
+
+async def choose_assignee(
+    store: Store, config: Config, grid_id: str | None, at: datetime
+) -> str | None:
+    """Who gets a new ticket: whoever the roster has on duty at ``at``.
+
+    When a roster puts several workers on duty together, the one with the fewest open
+    (assigned or claimed) tickets gets it, ties going to duty order. A grid without a
+    roster keeps the contract's duty order: the first listed worker (not on leave) is the
+    primary and the others, also on duty, are the backups the escalation ladder adds.
+    Off-hours that is the duty officer; if nobody is on duty at all, the grid leader.
+    """
+    from bot.roster import load_roster
+
+    roster = await load_roster(store, config, at)
+    on_duty = roster.on_duty(grid_id, at)
+    if not on_duty:
+        return assignee_for(config, grid_id, at)
+    spread = [d.person for d in on_duty if d.from_roster]
+    if len(spread) > 1:
+        counts = await store.open_ticket_counts(spread)
+        return min(spread, key=lambda p: (counts[p], spread.index(p)))
+    return on_duty[0].person
 
 
 def grid_for_location(config: Config, building: str | None) -> str | None:

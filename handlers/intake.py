@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.context import Context
+from bot.escalation import start_chasing
 from bot.events import OutgoingMessage, dm_chat
-from bot.routing import assignee_for, grid_for_location
+from bot.quiet_hours import direct_copies
+from bot.routing import choose_assignee, grid_for_location
 from bot.taxonomy import category_label
 from bot.tickets import NewTicket
 from bot.triage import safety_advice
@@ -56,13 +58,14 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
                 group_id=msg.chat_id,
                 platform=msg.platform,
                 reporter_id=ctx.sender.id,
-                assignee_id=assignee_for(ctx.config, grid_id, ctx.now),
+                assignee_id=await choose_assignee(ctx.store, ctx.config, grid_id, ctx.now),
                 summary=summary_of(finding.text or ctx.text),
                 location=location,
                 evidence={"terms": list(finding.evidence), "rule": finding.rule},
                 source_message_id=ctx.inbound.id,
             )
         )
+        await start_chasing(ctx.tickets, ctx.config, ticket)
         opened.append(ticket)
     if not opened:
         return await duplicates.attached_reply(ctx, joined)
@@ -91,6 +94,8 @@ async def _dispatch_messages(
     grid = ctx.config.grid(tickets[0].grid_id)
     if urgent and grid is not None:
         notify = [*grid.workers, *([grid.leader] if grid.leader else [])]
+        # Whoever the roster has on duty (a night duty officer) hears it too.
+        notify += [t.assignee_id for t in tickets if t.assignee_id and t.assignee_id not in notify]
     else:
         notify = list(dict.fromkeys(t.assignee_id for t in tickets if t.assignee_id))
     names = " ".join([mention(await ctx.display_name(p)) for p in notify])
@@ -119,6 +124,8 @@ async def _dispatch_messages(
         ]
     else:
         out = [ctx.reply(body, mentions=tuple(notify), ticket_id=first, urgent=urgent)]
+        # Quiet hours hold the group message till morning; whoever is on duty hears now.
+        out += direct_copies(ctx.config, ctx.now, out)
     staff = ctx.config.staff_group
     if urgent and staff and staff != ctx.message.chat_id:
         group = ctx.config.group(ctx.message.chat_id)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.context import STAFF_ROLES, Context
+from bot.escalation import stop_ladder
 from bot.events import OutgoingMessage, dm_chat
 from bot.lifecycle import STATUS_LABELS, Action, Status
 from bot.taxonomy import category_label
@@ -146,6 +147,7 @@ async def claim(ctx: Context, ticket_id: int | None) -> list[OutgoingMessage]:
     if ticket.status != Status.ASSIGNED:
         return [ctx.reply(f"工单 {ref(ticket)} {STATUS_LABELS[Status(ticket.status)]}，无需接单。")]
     await ctx.tickets.apply(ticket, Action.CLAIM, actor=ctx.sender.id, message_id=ctx.inbound.id)
+    await stop_ladder(ctx.tickets, ticket)  # someone took it: no more escalation steps
     ctx.link(ticket.id)
     text = f"{ctx.sender.name}已接单 {ref(ticket)}（{category_label(ticket.category)}），正在处理。"
     return _announce(ctx, ticket, text)
@@ -172,6 +174,7 @@ async def resolve(ctx: Context, ticket_id: int | None) -> list[OutgoingMessage]:
         await ctx.tickets.apply(
             ticket, Action.CLAIM, actor=ctx.sender.id, message_id=ctx.inbound.id
         )
+        await stop_ladder(ctx.tickets, ticket)
     await ctx.tickets.apply(ticket, Action.RESOLVE, actor=ctx.sender.id, message_id=ctx.inbound.id)
     await ctx.tickets.schedule(ticket, RATING_TIMEOUT, ctx.now + ctx.config.timing.rating_timeout)
     ctx.link(ticket.id)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -197,3 +198,37 @@ class TimerRow(Base):
     created_at: Mapped[datetime]
     done_at: Mapped[datetime | None]
     outcome: Mapped[str | None] = mapped_column(String(16))
+
+
+class DutyOverrideRow(Base):
+    """A roster change made in chat (换班): ``person`` is on duty on ``day`` instead of
+    ``replaces``. Append-only: a swap is two rows, and a correction is a new row, so the
+    roster's history can be audited like a ticket's."""
+
+    __tablename__ = "duty_overrides"
+    __table_args__ = (Index("ix_duty_overrides_day", "day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    day: Mapped[date] = mapped_column(Date)
+    person_id: Mapped[str] = mapped_column(String(128))
+    replaces_id: Mapped[str | None] = mapped_column(String(128))
+    grid_id: Mapped[str | None] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16), default="swap")
+    created_by: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime]
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id"))
+
+
+class DutyLeaveRow(Base):
+    """A worker away between two dates (请假), as entered in chat. Append-only."""
+
+    __tablename__ = "duty_leave"
+    __table_args__ = (Index("ix_duty_leave_person", "person_id", "first_day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_id: Mapped[str] = mapped_column(String(128))
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    created_by: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime]
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id"))

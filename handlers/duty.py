@@ -1,0 +1,333 @@
+"""Duty commands in chat: 值班, 换班 @A @B 日期, 请假 @A 起 止, 转派 #N @B.
+
+值班 is for anyone (a resident may want to know who to call). The other three change who
+does the work, so only the grid leader (for people of their own grid) and community staff
+may use them; everyone else gets one polite sentence naming who can. Every change is
+recorded: roster changes as append-only rows with the author and the message they came
+from, a transfer as a ``transfer`` event on the ticket.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from bot.context import STAFF_ROLES, Context
+from bot.escalation import restart_ladder
+from bot.events import OutgoingMessage
+from bot.lifecycle import STATUS_LABELS, Action, Status
+from bot.roster import DAY_KIND_LABELS, load_roster
+from handlers.phrases import headline, mention, ref
+from storage.models import DutyLeaveRow, DutyOverrideRow, TicketRow
+
+_WHO = re.compile(
+    r"^(?:现在|今天|今晚|当前)?(?:谁值班|谁在值班|值班|值班表|值班人员|值班的是谁)[?？吗呢]*$"
+)
+_COMMAND = re.compile(r"^(换班|调班|请假|转派|改派)(?=$|[\s#@])\s*(.*)$", re.S)
+_MENTION = re.compile(r"@([^\s@#]+)")
+_TICKET = re.compile(r"#\s*(\d{1,9})")
+_ISO = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?")
+_MONTH_DAY = re.compile(r"(\d{1,2})[-/.月](\d{1,2})[日号]?")
+_DAY_ONLY = re.compile(r"(?<![\d-])(\d{1,2})[日号]")
+_RELATIVE = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2}
+
+
+async def handle(ctx: Context) -> list[OutgoingMessage] | None:
+    text = ctx.text.strip()
+    if _WHO.match(text):
+        return await who_is_on_duty(ctx)
+    m = _COMMAND.match(text)
+    if m is None:
+        return None
+    verb, rest = m.group(1), m.group(2)
+    if ctx.sender.is_resident:
+        return None  # a resident saying "请假" is chatter, not a command
+    if ctx.sender.role not in ("leader", *STAFF_ROLES):
+        return [
+            ctx.reply(f"{verb}需要网格长或社区工作人员操作。请联系{_leader_names(ctx)}帮您安排。")
+        ]
+    if verb in ("换班", "调班"):
+        return await swap(ctx, rest)
+    if verb == "请假":
+        return await leave(ctx, rest)
+    return await transfer(ctx, rest)
+
+
+# --- 值班 --------------------------------------------------------------------------------
+
+
+async def who_is_on_duty(ctx: Context) -> list[OutgoingMessage]:
+    config = ctx.config
+    roster = await load_roster(ctx.store, config, ctx.now)
+    group = config.group(ctx.message.chat_id)
+    if group is not None and group.grid is not None:
+        grid_ids = [group.grid]
+    elif ctx.sender.grids and ctx.sender.role not in STAFF_ROLES:
+        grid_ids = list(ctx.sender.grids)
+    else:
+        grid_ids = [g.id for g in config.grids]
+    local = ctx.now.astimezone(config.timezone)
+    kind = DAY_KIND_LABELS[roster.calendar.kind(local.date())]
+    lines = [f"现在（{local:%m月%d日 %H:%M}，{kind}）值班："]
+    show_rules = not ctx.sender.is_resident
+    for grid_id in grid_ids:
+        grid = config.grid(grid_id)
+        entries = roster.on_duty(grid_id, ctx.now)
+        if show_rules:
+            for e in entries:
+                lines.append(
+                    f"{grid.name if grid else grid_id}：{config.name_of(e.person)}（{e.rule}）"
+                )
+        else:
+            names = "、".join(config.name_of(e.person) for e in entries) or "社区值班员"
+            lines.append(f"{grid.name if grid else grid_id}：{names}")
+    if ctx.sender.is_resident:
+        lines.append("有问题直接在群里说明位置和情况，我会通知值班人员。")
+    return [ctx.reply("\n".join(lines))]
+
+
+# --- 换班 --------------------------------------------------------------------------------
+
+
+async def swap(ctx: Context, rest: str) -> list[OutgoingMessage]:
+    people = _mentioned(ctx, rest)
+    day = parse_day(_strip_mentions(rest), ctx)
+    if len(people) != 2 or people[0] == people[1] or day is None:
+        return [ctx.reply("换班的格式：换班 @甲 @乙 日期，例如“换班 @王芳 @赵强 11月25日”。")]
+    if refusal := _outside_grid(ctx, people):
+        return refusal
+    if day < _today(ctx):
+        return [ctx.reply(f"{day:%m月%d日}已经过去了，换班请填今天或以后的日期。")]
+    a, b = people
+    for person, replaces in ((b, a), (a, b)):
+        await ctx.store.add_duty_override(
+            DutyOverrideRow(
+                day=day,
+                person_id=person,
+                replaces_id=replaces,
+                kind="swap",
+                created_by=ctx.sender.id,
+                created_at=ctx.now,
+                message_id=ctx.inbound.id,
+            )
+        )
+    na, nb = ctx.config.name_of(a), ctx.config.name_of(b)
+    return [
+        ctx.reply(
+            f"已登记换班：{day:%m月%d日}{na}的班由{nb}值，{nb}的班由{na}值。"
+            "发“值班”可查看当天值班安排。",
+            mentions=(a, b),
+        )
+    ]
+
+
+# --- 请假 --------------------------------------------------------------------------------
+
+
+async def leave(ctx: Context, rest: str) -> list[OutgoingMessage]:
+    people = _mentioned(ctx, rest)
+    days = parse_days(_strip_mentions(rest), ctx)
+    if len(people) != 1 or days is None:
+        return [
+            ctx.reply(
+                "请假的格式：请假 @某人 开始日期 结束日期，例如“请假 @王芳 11月24日 11月26日”。"
+            )
+        ]
+    if refusal := _outside_grid(ctx, people):
+        return refusal
+    first, last = days
+    if last < first:
+        return [ctx.reply(f"结束日期{last:%m月%d日}早于开始日期{first:%m月%d日}，请核对一下。")]
+    if (last - first).days > 366:
+        return [ctx.reply("请假不能超过一年，请核对日期。")]
+    person = people[0]
+    await ctx.store.add_duty_leave(
+        DutyLeaveRow(
+            person_id=person,
+            first_day=first,
+            last_day=last,
+            created_by=ctx.sender.id,
+            created_at=ctx.now,
+            message_id=ctx.inbound.id,
+        )
+    )
+    name = ctx.config.name_of(person)
+    span = f"{first:%m月%d日}" if first == last else f"{first:%m月%d日}至{last:%m月%d日}"
+    text = f"已登记：{name}{span}请假，期间新工单不再派给{name}。"
+    pending = await ctx.store.tickets_where(
+        TicketRow.assignee_id == person, TicketRow.status.in_([Status.ASSIGNED, Status.CLAIMED])
+    )
+    if pending:
+        listing = "、".join(ref(t) for t in pending[:10])
+        text += (
+            f"{name}手上还有 {len(pending)} 张未办结工单（{listing}），"
+            "如需转派请发“转派 #编号 @同事”。"
+        )
+    return [ctx.reply(text)]
+
+
+# --- 转派 --------------------------------------------------------------------------------
+
+
+async def transfer(ctx: Context, rest: str) -> list[OutgoingMessage]:
+    number = _TICKET.search(rest)
+    people = _mentioned(ctx, rest)
+    if number is None or len(people) != 1:
+        return [ctx.reply("转派的格式：转派 #工单号 @接手的人，例如“转派 #12 @赵强”。")]
+    ticket = await ctx.store.ticket(int(number.group(1)), lock=True)
+    if ticket is None:
+        return [ctx.reply(f"没有找到工单 #{number.group(1)}，请核对一下编号。")]
+    target = people[0]
+    config = ctx.config
+    if ctx.sender.role not in STAFF_ROLES and ticket.grid_id not in ctx.sender.grids:
+        grid = config.grid(ticket.grid_id)
+        return [
+            ctx.reply(
+                f"工单 {ref(ticket)} 属于{grid.name if grid else '其他网格'}，"
+                "请由该网格的网格长或社区工作人员转派。"
+            )
+        ]
+    if config.role_of(target) not in STAFF_ROLES and ticket.grid_id not in config.grids_of(target):
+        return [
+            ctx.reply(
+                f"{config.name_of(target)}不是工单 {ref(ticket)} 所在网格的人员，接手后无法办理。"
+                "请转派给本网格人员或社区工作人员。"
+            )
+        ]
+    if ticket.status not in (Status.ASSIGNED, Status.CLAIMED):
+        return [ctx.reply(f"工单 {ref(ticket)} {STATUS_LABELS[Status(ticket.status)]}，无需转派。")]
+    if ticket.assignee_id == target and ticket.status == Status.ASSIGNED:
+        return [ctx.reply(f"工单 {ref(ticket)} 已经派给{config.name_of(target)}了。")]
+    before = ticket.assignee_id
+    await ctx.tickets.apply(
+        ticket,
+        Action.TRANSFER,
+        actor=ctx.sender.id,
+        message_id=ctx.inbound.id,
+        detail={"from": before, "to": target},
+    )
+    await restart_ladder(ctx.tickets, config, ticket)
+    ctx.link(ticket.id)
+    was = f"（原负责人{config.name_of(before)}）" if before else ""
+    text = (
+        f"工单 {headline(ticket)} 已由{ctx.sender.name}转派{was}。"
+        f"{mention(config.name_of(target))} 请接单（回复“接单 {ref(ticket)}”）。"
+    )
+    home = ticket.group_id
+    out = [ctx.reply(text, mentions=(target,), ticket_id=ticket.id)]
+    if home and home != ctx.message.reply_chat:
+        out.append(
+            OutgoingMessage(
+                chat=home,
+                text=text,
+                mentions=(target,),
+                ticket_id=ticket.id,
+                platform=ticket.platform,
+            )
+        )
+    return out
+
+
+# --- parsing helpers --------------------------------------------------------------------
+
+
+def _mentioned(ctx: Context, rest: str) -> list[str]:
+    """The people a command names: the platform's mention ids, else "@name" matched to config."""
+    known = [m for m in ctx.message.mentions if ctx.config.person(m)]
+    if known:
+        return list(dict.fromkeys(known))
+    by_name = {p.name: p.id for p in ctx.config.people}
+    found = [
+        by_name.get(n) or (n if ctx.config.person(n) else None) for n in _MENTION.findall(rest)
+    ]
+    return list(dict.fromkeys(p for p in found if p))
+
+
+def _strip_mentions(text: str) -> str:
+    return _MENTION.sub(" ", text)
+
+
+def _today(ctx: Context) -> date:
+    return ctx.now.astimezone(ctx.config.timezone).date()
+
+
+def parse_day(text: str, ctx: Context) -> date | None:
+    days = _all_days(text, _today(ctx))
+    return days[0] if len(days) == 1 else None
+
+
+def parse_days(text: str, ctx: Context) -> tuple[date, date] | None:
+    """'11月24日 11月26日', '11-24至11-26', '明天', '2026-11-24 到 2026-11-26'."""
+    days = _all_days(text, _today(ctx))
+    if len(days) == 1:
+        return days[0], days[0]
+    if len(days) == 2:
+        return days[0], days[1]
+    return None
+
+
+def _all_days(text: str, today: date) -> list[date]:
+    found: list[tuple[int, date]] = []
+    rest = text
+    for m in _ISO.finditer(rest):
+        d = _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if d:
+            found.append((m.start(), d))
+    rest = _ISO.sub(lambda m: " " * len(m.group(0)), rest)
+    for m in _MONTH_DAY.finditer(rest):
+        d = _nearest(today, int(m.group(1)), int(m.group(2)))
+        if d:
+            found.append((m.start(), d))
+    rest = _MONTH_DAY.sub(lambda m: " " * len(m.group(0)), rest)
+    for m in _DAY_ONLY.finditer(rest):
+        # "11月24日至26日": a bare day follows the month of the date before it.
+        prior = [d for pos, d in found if pos < m.start()]
+        month = prior[-1].month if prior else today.month
+        d = _nearest(today, month, int(m.group(1)))
+        if d:
+            found.append((m.start(), d))
+    for word, offset in _RELATIVE.items():
+        for m in re.finditer(word, text):
+            found.append((m.start(), today + timedelta(days=offset)))
+    return [d for _, d in sorted(found, key=lambda x: x[0])]
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _nearest(today: date, month: int, day: int) -> date | None:
+    """A month and day without a year: this year, unless that was months ago (then next)."""
+    this = _safe_date(today.year, month, day)
+    if this is None:
+        return None
+    if (today - this).days > 180:
+        return _safe_date(today.year + 1, month, day)
+    return this
+
+
+def _outside_grid(ctx: Context, people: list[str]) -> list[OutgoingMessage] | None:
+    """A leader may change the roster of their own grid only."""
+    if ctx.sender.role in STAFF_ROLES:
+        return None
+    config = ctx.config
+    for person in people:
+        if not set(config.grids_of(person)) & set(ctx.sender.grids):
+            return [
+                ctx.reply(
+                    f"{config.name_of(person)}不在您负责的网格，跨网格的调整请联系社区工作人员。"
+                )
+            ]
+    return None
+
+
+def _leader_names(ctx: Context) -> str:
+    names = [
+        ctx.config.name_of(g.leader)
+        for g in ctx.config.grids
+        if g.leader and g.id in ctx.sender.grids
+    ]
+    return "、".join(mention(n) for n in names) or "社区工作人员"
