@@ -138,9 +138,16 @@ class TriageEngine:
         self._tokenizer = self._make_tokenizer(dict_path, (*self._terms, *buildings))
         self._patterns = Patterns()
         self._locations = LocationFinder(buildings)
-        triggers = [w for w, t in self._terms.items() if _is_trigger(t)]
-        self._trigger = re.compile(_trie_pattern(triggers))
+        # The prescreen: a finding needs a problem word that stands alone, or a thing and
+        # a fault together; a message with neither is chatter without segmenting it.
+        terms = self._terms.items()
+        self._trigger = re.compile(_trie_pattern(w for w, t in terms if _is_trigger(t)))
+        self._things = re.compile(_trie_pattern(w for w, t in terms if t.kind in ("obj", "med")))
+        self._faults = re.compile(
+            _trie_pattern(w for w, t in terms if t.kind in ("pred", "need", "ask"))
+        )
         self._hazard_scan = re.compile("|".join(p.pattern for p, _ in self._patterns.hazards))
+        self._words = re.compile(_trie_pattern({*self._terms, *buildings}))
         fixed = (w for w, t in self._terms.items() if t.kind == "fixed")
         self._fixed = re.compile(_trie_pattern(fixed))
 
@@ -231,13 +238,10 @@ class TriageEngine:
         text = p.emoji_char.sub(" ", p.emoji_code.sub(" ", norm))
         if has_pinyin(text):
             text = replace_pinyin(text)
-        has_trigger = (
-            self._trigger.search(text) is not None or self._hazard_scan.search(text) is not None
-        )
-        if not has_trigger and not p.wish.search(text):
+        if not self._may_report(text):
             if self._fixed.search(text):
                 return TriageResult((), "resolved")
-            return TriageResult((), self._shape(norm) or ("thanks" if thanks else "chatter"))
+            return TriageResult((), "thanks" if thanks else "chatter")
 
         shape = self._shape(norm)
         if shape:
@@ -251,19 +255,21 @@ class TriageEngine:
             return TriageResult((), "staff")
 
         tokens = self._tokens(text)
-        mentions = self._locations.find(text)
         candidates = self._candidates(text, tokens, laughing)
 
         if p.followup_ref.search(text) and p.followup_ask.search(text):
             subject = self._subject(tokens, candidates)
             if subject is not None:
                 return TriageResult(
-                    (), "followup", self._finding(text, subject, mentions, rule="followup")
+                    (),
+                    "followup",
+                    self._finding(text, subject, self._locations.find(text), rule="followup"),
                 )
 
         self._judge(text, tokens, candidates)
         live = self._merge([c for c in candidates if c.status == "request"])
         if live:
+            mentions = self._locations.find(text)
             findings = tuple(self._finding(text, c, mentions) for c in live)
             return TriageResult(findings, "request")
         wish = p.wish.search(text)
@@ -274,7 +280,8 @@ class TriageEngine:
         ):
             anchor = _Token(wish.group(), wish.start(), wish.end(), None, 0)
             wish_c = _Candidate("wish", False, anchor, [], "wish")
-            return TriageResult((self._finding(text, wish_c, mentions),), "request")
+            wish_f = self._finding(text, wish_c, self._locations.find(text))
+            return TriageResult((wish_f,), "request")
         if candidates:
             return TriageResult((), candidates[0].status if not thanks else "thanks")
         return TriageResult((), "thanks" if thanks else "chatter")
@@ -282,16 +289,37 @@ class TriageEngine:
     # ------------------------------------------------------------------ token level
 
     def _tokens(self, text: str) -> list[_Token]:
+        """The dictionary words of the text, in order, with their sentence numbers.
+
+        A longest-match scan finds them; jieba segments the text only when two words
+        cross (也没水: 也没 or 没水?), because that choice is what segmentation is for.
+        Characters outside the dictionary carry no meaning here and get no token.
+        """
+        matches = list(self._words.finditer(text))
+        spans: Iterable[tuple[str, int, int]]
+        if self._crossing(text, matches):
+            spans = self._tokenizer.tokenize(text, HMM=False)
+        else:
+            spans = ((m.group(), m.start(), m.end()) for m in matches)
         bounds = [m.end() for m in self._patterns.sentence_split.finditer(text)]
         tokens: list[_Token] = []
         sentence = 0
-        for word, start, end in self._tokenizer.tokenize(text, HMM=False):
+        for word, start, end in spans:
+            term = self._terms.get(word)
+            if term is None:
+                continue
             while sentence < len(bounds) and start >= bounds[sentence]:
                 sentence += 1
-            if word.isspace():
-                continue
-            tokens.append(_Token(word, start, end, self._terms.get(word), sentence))
+            tokens.append(_Token(word, start, end, term, sentence))
         return tokens
+
+    def _crossing(self, text: str, matches: list[re.Match[str]]) -> bool:
+        for m in matches:
+            for pos in range(m.start() + 1, m.end()):
+                inner = self._words.match(text, pos)
+                if inner is not None and inner.end() > m.end():
+                    return True
+        return False
 
     def _candidates(self, text: str, tokens: list[_Token], laughing: bool) -> list[_Candidate]:
         objects = [t for t in tokens if t.term and t.term.kind in ("obj", "med", "site")]
@@ -311,8 +339,8 @@ class TriageEngine:
                 continue
             if term.kind not in ("pred", "need", "ask"):
                 continue
-            negated = _negated(tokens, index)
-            targets = _pair(tok, objects, tokens)
+            negated = _negated(text, tokens, index)
+            targets = _pair(text, tok, objects)
             if targets:
                 for obj in targets:
                     cand = paired.get(id(obj))
@@ -344,7 +372,7 @@ class TriageEngine:
                 cand.category = own[0].category  # type: ignore[assignment]
             cand.urgent = any(t.term and t.term.urgent for t in cand.preds)
         for cand in standalone:
-            if cand.status != "negated" and _negated(tokens, tokens.index(cand.anchor)):
+            if cand.status != "negated" and _negated(text, tokens, tokens.index(cand.anchor)):
                 cand.status = "negated"
         for hazard in self._hazards(text, tokens):
             # 配电箱冒烟: the hazard words overlap a described fault — one finding, urgent.
@@ -384,7 +412,7 @@ class TriageEngine:
                 sentence = next((t.sentence for t in tokens if t.end > m.start()), 0)
                 anchor = _Token(m.group(), m.start(), m.end(), None, sentence)
                 cand = _Candidate(category, True, anchor, [], "hazard")
-                if _negated_before(tokens, anchor):
+                if _negated_before(text, tokens, anchor):
                     cand.status = "negated"
                 elif self._patterns.worry.match(text, m.end()):
                     cand.status = "hypothetical"
@@ -396,7 +424,7 @@ class TriageEngine:
         p = self._patterns
         fixes = [
             t for i, t in enumerate(tokens)
-            if t.term and t.term.kind == "fixed" and not _negated(tokens, i)
+            if t.term and t.term.kind == "fixed" and not _negated(text, tokens, i)
             and not _is_question_after(text, t.end)
             and not _is_contradicted_after(text, t.end)
         ]
@@ -456,6 +484,17 @@ class TriageEngine:
             twin.extra_evidence.extend(cand.evidence())
         return merged
 
+    def _may_report(self, text: str) -> bool:
+        return bool(
+            self._trigger.search(text)
+            or (
+                self._things.search(text)
+                and (self._faults.search(text) or self._patterns.followup_ref.search(text))
+            )
+            or self._hazard_scan.search(text)
+            or self._patterns.wish.search(text)
+        )
+
     def _shape(self, norm: str) -> str | None:
         """Links, ads, group-buying lists and notices are never a new request."""
         p = self._patterns
@@ -511,7 +550,7 @@ def _alone(cand: _Candidate) -> bool:
 
 
 def _is_trigger(term: Term) -> bool:
-    return term.kind in ("obj", "med", "prob", "cry") or (
+    return term.kind in ("prob", "cry") or (
         term.kind in ("pred", "need") and term.category is not None
     )
 
@@ -544,7 +583,7 @@ def _accepts(obj: Term, pred: Term) -> bool:
     return pred.kind == "pred"
 
 
-def _pair(pred: _Token, objects: list[_Token], tokens: list[_Token]) -> list[_Token]:
+def _pair(text: str, pred: _Token, objects: list[_Token]) -> list[_Token]:
     """The object(s) a fault describes.
 
     Preference: a thing before the fault (井盖坏了), a thing just after it (帮我买点药),
@@ -571,7 +610,7 @@ def _pair(pred: _Token, objects: list[_Token], tokens: list[_Token]) -> list[_To
     for real in (True, False):
         near_before = [o for o in before if _is_thing(o) == real]
         if near_before:
-            return _with_list(near_before, tokens)
+            return _with_list(text, near_before)
         near_after = [o for o in after if _is_thing(o) == real]
         if near_after:
             return near_after[:1]
@@ -582,12 +621,12 @@ def _is_thing(tok: _Token) -> bool:
     return tok.term is not None and tok.term.kind != "site"
 
 
-def _with_list(before: list[_Token], tokens: list[_Token]) -> list[_Token]:
+def _with_list(text: str, before: list[_Token]) -> list[_Token]:
     """井盖和路灯都坏了: the nearest thing plus the things listed with it by 和/、."""
     group = [before[-1]]
     for earlier in reversed(before[:-1]):
-        between = _text_between(tokens, earlier.end, group[0].start)
-        joined = bool(between) and all(w in LIST_JOINERS for w in between)
+        between = text[earlier.end : group[0].start].strip()
+        joined = between in LIST_JOINERS
         same = not between and earlier.term and group[0].term and (
             earlier.term.category == group[0].term.category
         )
@@ -597,29 +636,28 @@ def _with_list(before: list[_Token], tokens: list[_Token]) -> list[_Token]:
     return group
 
 
-def _text_between(tokens: list[_Token], start: int, end: int) -> list[str]:
-    return [t.word for t in tokens if t.start >= start and t.end <= end]
-
-
-def _negated(tokens: list[_Token], index: int) -> bool:
+def _negated(text: str, tokens: list[_Token], index: int) -> bool:
     """A negator shortly before a fault in the same clause (井盖没坏, 没听到有什么噪音)."""
-    return _negated_before(tokens, tokens[index], index - 1)
+    return _negated_before(text, tokens, tokens[index], index - 1)
 
 
-def _negated_before(tokens: list[_Token], target: _Token, i: int | None = None) -> bool:
+def _negated_before(
+    text: str, tokens: list[_Token], target: _Token, i: int | None = None
+) -> bool:
     if i is None:
         i = max((n for n, t in enumerate(tokens) if t.end <= target.start), default=-1)
     while i >= 0:
         tok = tokens[i]
         if (
             tok.sentence != target.sentence
-            or tok.word in "，,"
             or target.start - tok.end > NEG_REACH
+            or "," in text[tok.end : target.start]
+            or "，" in text[tok.end : target.start]
         ):
             return False
         if tok.term and tok.term.kind == "neg":
             # 带不带电, 漏不漏气 ask a question (A-not-A); they negate nothing.
-            before = tokens[i - 1].word[-1:] if i > 0 else ""
+            before = text[tok.start - 1 : tok.start]
             return not (tok.word == "不" and before and target.word.startswith(before))
         if tok.term and tok.term.kind in ("pred", "need", "prob", "fixed"):
             return False
