@@ -36,6 +36,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("classify", parents=[common], help="triage JSON lines from stdin")
     ev = sub.add_parser("triage-eval", parents=[common], help="score triage on a labelled TSV")
     ev.add_argument("file", help="TSV: ticket(1/0) category urgent(1/0) text")
+    duty = sub.add_parser("duty", parents=[common], help="who is on duty, and by which rule")
+    duty.add_argument("--at", metavar="TIME", help="ISO time, e.g. 2026-11-23T23:00 (default now)")
+    duty.add_argument("--grid", metavar="G", help="one grid id (default every grid)")
+    export = sub.add_parser("export", parents=[common], help="write the ticket ledger (.xlsx)")
+    export.add_argument(
+        "--period",
+        default="本月",
+        help="今天, 昨天, 本周, 本月, 上月, YYYY-MM-DD or YYYY-MM-DD~YYYY-MM-DD (default 本月)",
+    )
+    export.add_argument("--grid", metavar="G", help="only this grid")
+    export.add_argument("--out", metavar="FILE", required=True, help="the .xlsx file to write")
     db = sub.add_parser("db", parents=[common], help="database maintenance")
     db.add_argument("action", choices=["upgrade"], help="upgrade: apply migrations")
     return parser
@@ -140,6 +151,77 @@ def cmd_triage_eval(args: argparse.Namespace, config: Config, db_url: str) -> in
     return 0
 
 
+def cmd_duty(args: argparse.Namespace, config: Config, db_url: str) -> int:
+    """Print who is on duty at --at, with the rule behind each name (overrides and leave
+    entered in chat are read from the database)."""
+    from datetime import UTC, datetime
+
+    from bot.roster import load_roster
+    from storage.repo import Store
+
+    if args.at:
+        try:
+            at = datetime.fromisoformat(args.at)
+        except ValueError:
+            problem = f"--at {args.at!r} is not an ISO time like 2026-11-23T23:00"
+            raise ConfigError(problem) from None
+        at = at if at.tzinfo else at.replace(tzinfo=config.timezone)
+    else:
+        at = datetime.now(UTC)
+    if args.grid and config.grid(args.grid) is None:
+        raise ConfigError(f"--grid {args.grid!r} is not a grid id in {config.source}")
+
+    async def load() -> str:
+        db = Database(db_url)
+        try:
+            await asyncio.to_thread(db.upgrade)
+            async with db.transaction() as session:
+                roster = await load_roster(Store(session), config, at)
+            return roster.describe(at, [args.grid] if args.grid else None)
+        finally:
+            await db.close()
+
+    print(asyncio.run(load()))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, config: Config, db_url: str) -> int:
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from bot.export import export_ledger
+    from bot.periods import PeriodError, parse_period
+    from bot.stats import Scope, Stats, limits_from_config
+
+    now = datetime.now(UTC)
+    try:
+        period = parse_period(args.period, now, config.timezone)
+    except PeriodError as exc:
+        raise ConfigError(f"--period {args.period!r}: {exc}") from None
+    if period is None:
+        raise ConfigError(
+            f"--period {args.period!r} is not a period like 本月 or 2026-11-01~2026-11-30"
+        )
+    if args.grid and config.grid(args.grid) is None:
+        raise ConfigError(f"--grid {args.grid!r} is not a grid id in {config.source}")
+    scope = Scope(grids=(args.grid,) if args.grid else None)
+
+    async def write() -> int:
+        db = Database(db_url)
+        try:
+            await asyncio.to_thread(db.upgrade)
+            async with db.transaction() as session:
+                stats = Stats(session, limits_from_config(config), now)
+                result = await export_ledger(stats, config, period, scope, Path(args.out))
+            return result.rows
+        finally:
+            await db.close()
+
+    rows = asyncio.run(write())
+    print(f"wrote {rows} ticket(s) to {args.out}")
+    return 0
+
+
 def cmd_db(args: argparse.Namespace, config: Config, db_url: str) -> int:
     Database(db_url).upgrade()
     print(f"database is up to date: {db_url}")
@@ -163,6 +245,8 @@ COMMANDS = {
     "tickets": cmd_tickets,
     "classify": cmd_classify,
     "triage-eval": cmd_triage_eval,
+    "duty": cmd_duty,
+    "export": cmd_export,
     "db": cmd_db,
     "demo": cmd_demo,
     "run": cmd_run,
