@@ -39,6 +39,10 @@ PAIR_BEFORE = 8
 NEG_REACH = 5
 # Faults that also describe a medicine running out (降压药没了).
 MED_FAULTS = frozenset({"没了", "没有了", "不够", "缺", "断了", "断", "快没了", "用完了"})
+# Things that are usually the effect of another fault named just before them.
+CONSEQUENCES = frozenset({"污水", "臭水", "脏水", "粪水", "积水", "臭味", "异味"})
+# Words by which a resident says "and another problem".
+ADDITION = re.compile(r"也|还|另外|而且|并且|同时|又|再")
 # Connectors that put several things under one fault (井盖和路灯都坏了).
 LIST_JOINERS = frozenset({"和", "跟", "与", "、", "还有", "及", "以及", "也"})
 
@@ -267,7 +271,7 @@ class TriageEngine:
                 )
 
         self._judge(text, tokens, candidates)
-        live = self._merge([c for c in candidates if c.status == "request"])
+        live = self._merge(text, [c for c in candidates if c.status == "request"])
         if live:
             mentions = self._locations.find(text)
             findings = tuple(self._finding(text, c, mentions) for c in live)
@@ -451,7 +455,7 @@ class TriageEngine:
             if cand.urgent and cand.category == "care" and p.past.search(before):
                 cand.urgent = False
 
-    def _merge(self, live: list[_Candidate]) -> list[_Candidate]:
+    def _merge(self, text: str, live: list[_Candidate]) -> list[_Candidate]:
         """One problem reported in several words is one ticket (停水了，家里没水)."""
         merged: list[_Candidate] = []
         for cand in live:
@@ -474,6 +478,17 @@ class TriageEngine:
                 ),
                 None,
             )
+            if twin is None and cand.anchor.word in CONSEQUENCES:
+                # 下水道堵了，污水冒出来了: the sewage is what the blocked drain does,
+                # unless the resident marks it as another problem (…，还有污水…).
+                twin = next(
+                    (
+                        m for m in reversed(merged)
+                        if m.anchor.sentence == cand.anchor.sentence
+                        and not ADDITION.search(text, m.end, cand.start)
+                    ),
+                    None,
+                )
             if twin is None and _alone(cand) and cand.urgent:
                 # 水管爆了！水漫出来了: the flood is what the burst pipe is doing
                 twin = next((m for m in merged if m.urgent), None)
