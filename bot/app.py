@@ -12,6 +12,7 @@ from bot.adapters.base import Adapter
 from bot.clock import Clock, FakeClock
 from bot.config import Config
 from bot.dispatcher import Dispatcher, Handler, Outcome
+from bot.escalation import ensure_daily_duty_timer
 from bot.events import IncomingMessage, MemberJoined
 from bot.outbox import OutboxSender
 from bot.tickets import RATING_TIMEOUT
@@ -26,9 +27,15 @@ RETRY_POLL_SECONDS = 5.0
 
 
 def default_timer_handlers() -> dict[str, TimerHandler]:
-    from handlers import feedback
+    from bot import escalation
+    from handlers import feedback, reports
 
-    return {RATING_TIMEOUT: feedback.rating_expired}
+    return {
+        RATING_TIMEOUT: feedback.rating_expired,
+        **escalation.timer_handlers(),
+        reports.DAILY: reports.daily_report,
+        reports.WEEKLY: reports.weekly_report,
+    }
 
 
 class App:
@@ -65,6 +72,10 @@ class App:
         await asyncio.to_thread(self.db.upgrade)
         async with self.db.transaction() as session:
             await Store(session).sync_config(self.config)
+            await ensure_daily_duty_timer(Store(session), self.config, self.clock.now())
+            from handlers.reports import ensure_report_timers
+
+            await ensure_report_timers(Store(session), self.config, self.clock.now())
 
     async def start(self, *, background_send: bool = False) -> None:
         """Connect the adapters. ``background_send`` lets a separate task drain the outbox,
@@ -134,6 +145,10 @@ class App:
             raise TypeError("only a FakeClock can be advanced")
         while True:
             due = await self.timers.next_due()
+            async with self.db.transaction() as session:
+                held = await Store(session).next_held_outbox(self.clock.now())
+            if held is not None and (due is None or held < due):
+                due = held  # a message held for quiet hours goes out at its own time
             if due is None or due > target:
                 break
             if due > self.clock.now():

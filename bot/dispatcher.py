@@ -40,9 +40,16 @@ class Outcome:
 
 
 def default_handlers() -> list[Handler]:
-    from handlers import direct, feedback, intake, worker
+    from handlers import direct, duty, feedback, intake, staff, worker
 
-    return [worker.handle, feedback.handle, intake.handle, direct.handle]
+    return [
+        worker.handle,
+        feedback.handle,
+        duty.handle,
+        staff.handle,
+        intake.handle,
+        direct.handle,
+    ]
 
 
 class Dispatcher:

@@ -119,3 +119,18 @@ def test_triage_eval_prints_the_figures(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     for word in ("precision", "recall", "F1"):
         assert word.lower() in result.stdout.lower()
+
+
+def test_export_writes_the_ledger(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    db = f"sqlite:///{tmp_path / 'ledger.db'}"
+    assert gridbot("simulate", str(SCENARIO), "--db", db).returncode == 0
+    out = tmp_path / "ledger.xlsx"
+    result = gridbot("export", "--period", "2026-11-01~2026-11-30", "--out", str(out), "--db", db)
+    assert result.returncode == 0, result.stderr
+    sheet = load_workbook(out).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 2 and 1 in rows[1]
+    bad = gridbot("export", "--period", "明年", "--out", str(out), "--db", db)
+    assert bad.returncode == 2 and "明年" in bad.stderr
