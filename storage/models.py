@@ -119,6 +119,7 @@ class TicketRow(Base):
         Index("ix_tickets_assignee_status", "assignee_id", "status"),
         Index("ix_tickets_reporter_status", "reporter_id", "status"),
         Index("ix_tickets_created_at", "created_at"),
+        Index("ix_tickets_status_category_created", "status", "category", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -147,7 +148,10 @@ class TicketEventRow(Base):
     """Append-only history: nothing in the code updates or deletes these rows."""
 
     __tablename__ = "ticket_events"
-    __table_args__ = (Index("ix_ticket_events_ticket", "ticket_id", "id"),)
+    __table_args__ = (
+        Index("ix_ticket_events_ticket", "ticket_id", "id"),
+        Index("ix_ticket_events_ticket_kind_at", "ticket_id", "kind", "at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
