@@ -96,3 +96,13 @@ async def run_file(
             pending.extend(sim.lines_out)
             sim.lines_out.clear()
     return sim, sent
+
+
+async def play(sim: Simulation, steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Apply contract steps (no expectations) and return what the bot sent meanwhile."""
+    out: list[dict[str, Any]] = []
+    for n, step in enumerate(steps, 1):
+        await apply_step(sim, step, n)
+        out.extend(sim.lines_out)
+        sim.lines_out.clear()
+    return out

@@ -5,21 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from bot.simulator import apply_step, open_simulation
+from bot.simulator import open_simulation
 from storage.repo import Store
 from tests.duty_support import chasing_config
-from tests.scenario_runner import ticket_json
+from tests.scenario_runner import play, ticket_json
 
 START = datetime.fromisoformat("2026-11-23T09:00:00+08:00")
-
-
-async def play(sim, steps: list[dict]) -> list[dict]:
-    out: list[dict] = []
-    for n, step in enumerate(steps, 1):
-        await apply_step(sim, step, n)
-        out.extend(sim.lines_out)
-        sim.lines_out.clear()
-    return out
 
 
 async def test_restart_between_ladder_steps(tmp_path: Path) -> None:
