@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from bot.triage import TriageEngine
 
 STAFF_ROLES = ("staff", "admin")
-WORKER_ROLES = ("worker", "leader")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,10 +28,6 @@ class Sender:
     @property
     def is_resident(self) -> bool:
         return self.role == "resident"
-
-    @property
-    def handles_tickets(self) -> bool:
-        return self.role in (*WORKER_ROLES, *STAFF_ROLES)
 
 
 @dataclass

@@ -71,7 +71,7 @@ async def open_simulation(
     await app.start()
     async with db.transaction() as session:
         already = await session.scalar(select(func.count(OutboxRow.id)))
-    adapter._next = (already or 0) + 1
+    adapter.continue_after(already or 0)
     return sim
 
 

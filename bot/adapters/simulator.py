@@ -24,6 +24,10 @@ class SimAdapter:
         self._next = first_id
         self.inbound: Inbound | None = None
 
+    def continue_after(self, sent_before: int) -> None:
+        """Carry numbering on past messages an earlier run sent, so ``bot-N`` stays unique."""
+        self._next = sent_before + 1
+
     async def start(self, inbound: Inbound) -> None:
         self.inbound = inbound
 
