@@ -13,7 +13,7 @@ from bot.clock import Clock, FakeClock
 from bot.config import Config
 from bot.dispatcher import Dispatcher, Handler, Outcome
 from bot.escalation import ensure_daily_duty_timer
-from bot.events import IncomingMessage, MemberJoined
+from bot.events import Connected, InboundEvent, IncomingMessage
 from bot.outbox import OutboxSender
 from bot.tickets import RATING_TIMEOUT
 from bot.timers import TimerHandler, TimerService
@@ -97,10 +97,22 @@ class App:
             self._sender_task = None
         await self.db.close()
 
-    async def handle_event(self, event: IncomingMessage | MemberJoined) -> Outcome | None:
+    async def handle_event(self, event: InboundEvent) -> Outcome | None:
+        if isinstance(event, Connected):
+            await self.retry_now(event.platform)
+            return None
         if not isinstance(event, IncomingMessage):
             return None
         return await self.handle(event)
+
+    async def retry_now(self, platform: str) -> None:
+        """A platform is back: what failed while it was down goes out now, not at its
+        backoff time, which can be minutes away after a long outage."""
+        async with self.db.transaction() as session:
+            count = await Store(session).retry_failed_outbox(platform, self.clock.now())
+        if count:
+            log.info("%s is back; sending %d held message(s) now", platform, count)
+            await self.flush()
 
     async def handle(self, message: IncomingMessage) -> Outcome:
         async with self._lock:

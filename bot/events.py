@@ -62,6 +62,21 @@ class MemberJoined:
 
 
 @dataclass(frozen=True, slots=True)
+class Connected:
+    """An adapter (re)connected and can send again.
+
+    Replies that failed during the outage would otherwise wait out their retry backoff
+    (up to minutes); this tells the core to send them now.
+    """
+
+    platform: str
+    at: datetime
+
+
+InboundEvent = IncomingMessage | MemberJoined | Connected
+
+
+@dataclass(frozen=True, slots=True)
 class OutgoingMessage:
     """Something the bot wants said. ``chat`` is a group id or ``dm:<user id>``.
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
@@ -197,6 +197,24 @@ class Store:
             .limit(limit)
         )
         return (await self.session.scalars(query)).all()
+
+    async def retry_failed_outbox(self, platform: str, now: datetime) -> int:
+        """Make rows that failed to send (and may go through ``platform``) due now.
+
+        Only rows with a failed attempt: rows held for quiet hours keep their morning time.
+        """
+        result = await self.session.execute(
+            update(OutboxRow)
+            .where(
+                OutboxRow.sent_at.is_(None),
+                OutboxRow.failed_at.is_(None),
+                OutboxRow.attempts > 0,
+                OutboxRow.next_attempt_at > now,
+                or_(OutboxRow.platform == platform, OutboxRow.platform.is_(None)),
+            )
+            .values(next_attempt_at=now)
+        )
+        return result.rowcount or 0
 
     async def next_held_outbox(self, after: datetime) -> datetime | None:
         """When the earliest message held back (quiet hours, retries) becomes due."""

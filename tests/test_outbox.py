@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot.adapters.base import SendFailed
 from bot.app import App
 from bot.clock import FakeClock
-from bot.events import IncomingMessage, OutgoingMessage, SentMessage
+from bot.events import Connected, IncomingMessage, OutgoingMessage, SentMessage
 from bot.outbox import queue
 from bot.ratelimit import RateLimiter
 from storage.db import Database
@@ -96,6 +96,28 @@ async def test_nothing_lost_while_platform_is_down(sample_config, db_url: str) -
     async with app.db.transaction() as session:
         rows = (await session.scalars(select(OutboxRow))).all()
     assert all(r.sent_at is not None and r.platform_msg_id == "p-1" for r in rows)
+    await app.stop()
+
+
+async def test_reconnect_sends_what_failed_without_waiting_for_backoff(
+    sample_config, db_url: str
+) -> None:
+    platform = FlakyPlatform()
+    app, clock = await make_app(sample_config, db_url, platform)
+    platform.up = False
+    await app.handle(message(1, "3号楼门口井盖坏了"))
+    for _ in range(4):  # a long outage: each failure doubles the wait, now 40 s
+        clock.advance(timedelta(minutes=5))
+        await app.flush()
+    assert platform.accepted == []
+    platform.up = True
+    clock.advance(timedelta(seconds=1))
+    await app.handle_event(Connected("sim", clock.now()))
+    assert len(platform.accepted) == 1
+    assert "已登记工单 #1" in platform.accepted[0][1].text
+    await app.advance(timedelta(hours=1))
+    reports = [m for _, m in platform.accepted if "已登记工单 #1" in m.text]
+    assert len(reports) == 1  # and never again
     await app.stop()
 
 

@@ -25,7 +25,14 @@ from bot.adapters.wechat import (
 )
 from bot.clock import SystemClock
 from bot.config import Config, parse_config
-from bot.events import IncomingMessage, MemberJoined, MessageKind, OutgoingMessage
+from bot.events import (
+    Connected,
+    InboundEvent,
+    IncomingMessage,
+    MemberJoined,
+    MessageKind,
+    OutgoingMessage,
+)
 from tests.fake_puppet import OFFICIAL, WIRE_ATTACHMENT, WIRE_IMAGE, FakePuppetService, free_port
 
 ROOM = "20201@chatroom"
@@ -74,9 +81,13 @@ class Harness:
     def __init__(self, adapter: WechatAdapter) -> None:
         self.adapter = adapter
         self.inbox: asyncio.Queue[IncomingMessage | MemberJoined] = asyncio.Queue()
+        self.connects = 0  # Connected events: the core's cue to send what is held
 
-    async def inbound(self, event: IncomingMessage | MemberJoined) -> None:
-        self.inbox.put_nowait(event)
+    async def inbound(self, event: InboundEvent) -> None:
+        if isinstance(event, Connected):
+            self.connects += 1
+        else:
+            self.inbox.put_nowait(event)
 
     async def next(self, timeout: float = 5) -> IncomingMessage | MemberJoined:
         return await asyncio.wait_for(self.inbox.get(), timeout)
@@ -352,7 +363,8 @@ async def test_gateway_restart_reconnects_and_delivers_pending(
 
     await fake.start()
     await bot.adapter.wait_connected(5)
-    await bot.adapter.send(reply)  # what the outbox does on its next round
+    assert bot.connects == 2  # the core's cue to send what it holds
+    await bot.adapter.send(reply)  # what the outbox does on that cue
     records = await fake.wait_sent(1)
     assert [r.text for r in records] == ["@张阿姨 已派单 #7"]
 

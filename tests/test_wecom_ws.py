@@ -12,7 +12,7 @@ from bot.adapters.base import Adapter, SendFailed
 from bot.adapters.wecom.settings import WsSettings
 from bot.adapters.wecom.ws import WeComWsAdapter
 from bot.clock import FakeClock
-from bot.events import IncomingMessage, OutgoingMessage, dm_chat
+from bot.events import Connected, IncomingMessage, OutgoingMessage, dm_chat
 from bot.ratelimit import RateLimiter
 from tests.fake_wecom_gateway import FakeWeComGateway
 
@@ -37,9 +37,13 @@ class Harness:
         self.gateway = gateway
         self.adapter = adapter
         self.inbox: asyncio.Queue[IncomingMessage] = asyncio.Queue()
+        self.connects = 0  # Connected events: the core's cue to send what is held
 
     async def inbound(self, event) -> None:
-        await self.inbox.put(event)
+        if isinstance(event, Connected):
+            self.connects += 1
+        else:
+            await self.inbox.put(event)
 
     async def next_message(self) -> IncomingMessage:
         return await asyncio.wait_for(self.inbox.get(), 5)
@@ -202,6 +206,9 @@ async def test_reconnects_after_the_gateway_drops(harness, caplog):
     assert [f["body"]["markdown"]["content"] for f in gw.sent("aibot_send_msg")] == ["重连后"]
     await gw.push_message(group_text("@网格助手 又来一条", msgid="after"))
     assert (await harness.next_message()).message_id == "after"
+    # The Connected cue travels the inbound queue in order, so it is in by now: one per
+    # subscription, the core's signal to send what it held during the outage.
+    assert harness.connects == 2
 
 
 async def test_send_while_down_is_transient(gateway):
@@ -275,6 +282,8 @@ async def test_a_failing_handler_does_not_stop_delivery(gateway):
     seen: list[str] = []
 
     async def inbound(event) -> None:
+        if isinstance(event, Connected):
+            return
         seen.append(event.message_id)
         if event.message_id == "boom":
             raise RuntimeError("handler bug")
@@ -323,6 +332,8 @@ async def test_stop_hands_over_messages_already_received(gateway):
     release = asyncio.Event()
 
     async def slow_inbound(event) -> None:
+        if isinstance(event, Connected):
+            return
         await release.wait()
         handled.append(event.message_id)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Protocol, runtime_checkable
 
-from bot.events import IncomingMessage, MemberJoined, OutgoingMessage, SentMessage
+from bot.events import InboundEvent, OutgoingMessage, SentMessage
 
-Inbound = Callable[[IncomingMessage | MemberJoined], Awaitable[None]]
+Inbound = Callable[[InboundEvent], Awaitable[None]]
 
 
 class SendFailed(Exception):

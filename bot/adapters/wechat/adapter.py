@@ -32,6 +32,8 @@ from bot.adapters.wechat.settings import (
 from bot.clock import Clock
 from bot.config import Config
 from bot.events import (
+    Connected,
+    InboundEvent,
     IncomingMessage,
     MemberJoined,
     MessageKind,
@@ -310,6 +312,7 @@ class WechatAdapter:
             session.self_name or "?", session.self_id,
             read_endpoint_address(), len(self._served_groups()), back,
         )
+        await self._deliver(Connected(PLATFORM, self._clock.now()))
 
     async def logged_out(self, session: WechatySession, reason: str) -> None:
         self._connected.clear()
@@ -380,13 +383,12 @@ class WechatAdapter:
         except Exception as exc:
             log.warning("wechaty: welcome in %s not sent: %s", room_id, session.describe_error(exc))
 
-    async def _deliver(self, event: IncomingMessage | MemberJoined) -> None:
+    async def _deliver(self, event: InboundEvent) -> None:
         assert self._inbound is not None
         try:
             await self._inbound(event)
         except Exception:
-            ident = getattr(event, "message_id", None) or f"join in {event.chat_id}"
-            log.error("wechaty: the core failed on inbound %s", ident, exc_info=True)
+            log.error("wechaty: the core failed on inbound %s", _describe(event), exc_info=True)
 
     # -- groups and addresses ---------------------------------------------------------
 
@@ -448,3 +450,11 @@ def read_endpoint_address() -> str:
         return read_endpoint().address
     except EnvironmentProblem:
         return "?"
+
+
+def _describe(event: InboundEvent) -> str:
+    if isinstance(event, IncomingMessage):
+        return f"message {event.message_id}"
+    if isinstance(event, MemberJoined):
+        return f"join in {event.chat_id}"
+    return "reconnect"

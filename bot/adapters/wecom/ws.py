@@ -40,7 +40,7 @@ from bot.adapters.wecom.messages import (
 )
 from bot.adapters.wecom.settings import WsSettings
 from bot.clock import Clock
-from bot.events import IncomingMessage, OutgoingMessage, SentMessage
+from bot.events import Connected, IncomingMessage, OutgoingMessage, SentMessage
 from bot.ratelimit import RateLimit
 
 log = logging.getLogger(__name__)
@@ -105,7 +105,7 @@ class WeComWsAdapter:
         self._replaced = False
         self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._replies: dict[str, deque[_ReplyContext]] = {}
-        self._queue: asyncio.Queue[IncomingMessage] = asyncio.Queue(maxsize=1000)
+        self._queue: asyncio.Queue[IncomingMessage | Connected] = asyncio.Queue(maxsize=1000)
         self._tasks: list[asyncio.Task[None]] = []
         self._missed_pings = 0
         self._seq = itertools.count(1)
@@ -341,6 +341,9 @@ class WeComWsAdapter:
                 self.settings.bot_id,
                 self.connections,
             )
+            # Tell the core after whatever already arrived; a full queue will flush anyway.
+            with contextlib.suppress(asyncio.QueueFull):
+                self._queue.put_nowait(Connected(PLATFORM, self._clock.now()))
             heartbeat = asyncio.create_task(self._heartbeat(ws), name="wecom-ws-heartbeat")
             return await reader
         finally:
@@ -471,10 +474,11 @@ class WeComWsAdapter:
         never delays heartbeat answers or send acknowledgements."""
         assert self._inbound is not None
         while True:
-            message = await self._queue.get()
+            event = await self._queue.get()
             try:
-                await self._inbound(message)
+                await self._inbound(event)
             except Exception:
-                log.exception("wecom: inbound handler failed on message %s", message.message_id)
+                what = getattr(event, "message_id", "reconnect")
+                log.exception("wecom: inbound handler failed on %s", what)
             finally:
                 self._queue.task_done()
