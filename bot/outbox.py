@@ -170,8 +170,7 @@ class OutboxSender:
                 continue
             message = batch.message()
             if message.mentions:
-                names = [await self._name_of(m) for m in message.mentions]
-                message = replace(message, mention_names=tuple(names))
+                message = replace(message, mention_names=await self._names_of(message.mentions))
             try:
                 result = await adapter.send(message)
             except SendFailed as exc:
@@ -184,13 +183,15 @@ class OutboxSender:
             progressed = True
         return progressed
 
-    async def _name_of(self, person_id: str) -> str:
-        """The name the handlers wrote after "@": config first, then residents' display names."""
-        person = self.config.person(person_id)
-        if person is not None:
-            return person.name
-        async with self.db.transaction() as session:
-            return await Store(session).person_name(person_id) or person_id
+    async def _names_of(self, person_ids: Sequence[str]) -> tuple[str, ...]:
+        """The names the handlers wrote after "@": config first, then residents' display
+        names (one query for all of them), else the id itself."""
+        known = {p: person.name for p in person_ids if (person := self.config.person(p))}
+        unknown = [p for p in person_ids if p not in known]
+        if unknown:
+            async with self.db.transaction() as session:
+                known.update(await Store(session).person_names(unknown))
+        return tuple(known.get(p, p) for p in person_ids)
 
     async def _record_sent(self, batch: _Batch, platform: str, platform_id: str | None) -> None:
         now = self.clock.now()

@@ -78,6 +78,16 @@ class Store:
         row = await self.session.get(PersonRow, person_id)
         return row.name if row else None
 
+    async def person_names(self, person_ids: Iterable[str]) -> dict[str, str]:
+        """Display names of those of ``person_ids`` the database knows, in one query."""
+        ids = list(dict.fromkeys(person_ids))
+        if not ids:
+            return {}
+        rows = await self.session.execute(
+            select(PersonRow.id, PersonRow.name).where(PersonRow.id.in_(ids))
+        )
+        return {pid: name for pid, name in rows if name}
+
     # --- inbound --------------------------------------------------------------------
 
     async def inbound_exists(self, platform: str, platform_msg_id: str) -> bool:
