@@ -32,6 +32,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.adapters.base import Inbound, SendFailed
+from bot.adapters.wecom.aibot import AiBotAdapter
 from bot.adapters.wecom.crypto import (
     PayloadTooLarge,
     ReplayedNonce,
@@ -42,9 +43,7 @@ from bot.adapters.wecom.crypto import (
     WXBizMsgCrypt,
 )
 from bot.adapters.wecom.messages import (
-    PLATFORM,
     BadMessage,
-    ChatBook,
     errcode_is_permanent,
     parse_message,
     render_markdown,
@@ -90,9 +89,7 @@ _STATUS = {
 }
 
 
-class WeComCallbackAdapter:
-    platform = PLATFORM
-
+class WeComCallbackAdapter(AiBotAdapter):
     def __init__(
         self,
         settings: CallbackSettings,
@@ -103,20 +100,15 @@ class WeComCallbackAdapter:
         known_groups: Iterable[str] = (),
         session: aiohttp.ClientSession | None = None,
     ) -> None:
+        super().__init__(
+            clock=clock, bot_names=bot_names, rate=rate, known_groups=known_groups,
+            session=session,
+        )
         self.settings = settings
-        rate = rate or RateLimit(30, 3)
-        self.rate_per_minute = rate.rate_per_minute
-        self.burst = rate.burst
-        self._clock = clock
-        self._bot_names = tuple(bot_names)
         self._crypt = WXBizMsgCrypt(
             settings.token, settings.aes_key, "", max_encrypted_chars=settings.max_body_bytes
         )
         self._guard = ReplayGuard(clock, settings.timestamp_window, settings.replay_cache_size)
-        self._chats = ChatBook(known_groups)
-        self._session = session
-        self._own_session = session is None
-        self._inbound: Inbound | None = None
         self._runner: web.AppRunner | None = None
         self._waiters: dict[str, deque[_Waiter]] = {}
         self._response_urls: dict[str, deque[_ResponseUrl]] = {}
@@ -152,12 +144,7 @@ class WeComCallbackAdapter:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-        if self._own_session and self._session is not None:
-            await self._session.close()
-            self._session = None
-
-    def owns(self, chat: str) -> bool:
-        return chat in self._chats
+        await self._close_session()
 
     async def send(self, message: OutgoingMessage) -> SentMessage:
         text = render_markdown(message, REPLY_LIMIT_BYTES)

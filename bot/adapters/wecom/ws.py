@@ -29,10 +29,10 @@ from typing import Any
 import aiohttp
 
 from bot.adapters.base import Inbound, SendFailed
+from bot.adapters.wecom.aibot import AiBotAdapter
 from bot.adapters.wecom.messages import (
     PLATFORM,
     BadMessage,
-    ChatBook,
     chat_target,
     errcode_is_permanent,
     parse_message,
@@ -73,11 +73,9 @@ class _ReplyContext:
     expires: float
 
 
-class WeComWsAdapter:
+class WeComWsAdapter(AiBotAdapter):
     """Adapter for the long-connection mode; ``start`` returns at once and a supervisor
     task keeps the connection up until ``stop``."""
-
-    platform = PLATFORM
 
     def __init__(
         self,
@@ -89,16 +87,11 @@ class WeComWsAdapter:
         known_groups: Iterable[str] = (),
         session: aiohttp.ClientSession | None = None,
     ) -> None:
+        super().__init__(
+            clock=clock, bot_names=bot_names, rate=rate, known_groups=known_groups,
+            session=session,
+        )
         self.settings = settings
-        rate = rate or RateLimit(30, 3)
-        self.rate_per_minute = rate.rate_per_minute
-        self.burst = rate.burst
-        self._clock = clock
-        self._bot_names = tuple(bot_names)
-        self._chats = ChatBook(known_groups)
-        self._session = session
-        self._own_session = session is None
-        self._inbound: Inbound | None = None
         self._ws: aiohttp.ClientWebSocketResponse | None = None
         self._online = asyncio.Event()
         self._stopping = False
@@ -148,12 +141,7 @@ class WeComWsAdapter:
             await asyncio.gather(deliverer, return_exceptions=True)
         self._tasks = []
         self._fail_pending("adapter stopped")
-        if self._own_session and self._session is not None:
-            await self._session.close()
-            self._session = None
-
-    def owns(self, chat: str) -> bool:
-        return chat in self._chats
+        await self._close_session()
 
     async def wait_online(self, timeout: float) -> bool:
         """For start-up checks and tests: True once subscribed, False on timeout."""
