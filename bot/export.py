@@ -1,10 +1,10 @@
 """The ticket ledger (台账) as an .xlsx file: one row per ticket, then a summary sheet.
 
 Inspections ask for the ledger of a period with every ticket's history in it, so each row
-carries every field and timestamp, including what only the event log knows (the first
-claim, how often a resident was dissatisfied). Rows are read in one query with correlated
-subqueries, streamed from the database and written in openpyxl's write-only mode, so a
-year's ledger does not need a year of tickets in memory at once.
+carries every field and timestamp, including the first claim and how often a resident was
+dissatisfied (kept on the ticket since migration 0004). Rows are read in one query,
+streamed from the database and written in openpyxl's write-only mode, so a year's ledger
+does not need a year of tickets in memory at once.
 """
 
 from __future__ import annotations
@@ -18,14 +18,14 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.config import Config
 from bot.lifecycle import STATUS_LABELS, Status
 from bot.periods import Period
 from bot.stats import Figures, Scope, Stats
 from bot.taxonomy import category_label
-from storage.models import TicketEventRow, TicketRow
+from storage.models import TicketRow
 
 RATING_LABELS = {"satisfied": "满意", "fair": "基本满意"}
 
@@ -76,24 +76,8 @@ async def export_ledger(
 ) -> ExportResult:
     """Write the ledger of tickets received in ``period`` to ``path``; returns the row count."""
     tz = config.timezone
-    first_claim = (
-        select(func.min(TicketEventRow.at))
-        .where(TicketEventRow.ticket_id == TicketRow.id, TicketEventRow.kind == "claim")
-        .correlate(TicketRow)
-        .scalar_subquery()
-    )
-    unhappy = (
-        select(func.count(TicketEventRow.id))
-        .where(
-            TicketEventRow.ticket_id == TicketRow.id,
-            TicketEventRow.kind == "reopen",
-            TicketEventRow.detail["rating"].as_string() == "dissatisfied",
-        )
-        .correlate(TicketRow)
-        .scalar_subquery()
-    )
     query = (
-        select(TicketRow, first_claim.label("first_claim"), unhappy.label("unhappy"))
+        select(TicketRow)
         .where(
             TicketRow.created_at >= period.start,
             TicketRow.created_at < period.end,
@@ -110,9 +94,13 @@ async def export_ledger(
     bold = Font(bold=True)
     sheet.append([_bold(sheet, title, bold) for title, _ in COLUMNS])
     count = 0
-    result = await stats.session.stream(query.execution_options(yield_per=2000))
-    async for ticket, claimed_first, unhappy_count in result:
-        sheet.append(ledger_row(config, ticket, _aware(claimed_first), unhappy_count, names, stats))
+    result = await stats.session.stream_scalars(query.execution_options(yield_per=2000))
+    async for ticket in result:
+        sheet.append(
+            ledger_row(
+                config, ticket, ticket.first_claimed_at, ticket.dissatisfied, names, stats
+            )
+        )
         count += 1
     report = await stats.report(period, scope)
     summary = workbook.create_sheet("汇总")
@@ -239,17 +227,6 @@ async def _people_names(stats: Stats) -> dict[str, str]:
 
     rows = await stats.session.execute(select(PersonRow.id, PersonRow.name))
     return {pid: name for pid, name in rows.all()}
-
-
-def _aware(value: Any) -> datetime | None:
-    """MIN() over a column loses its type on SQLite: turn the text back into an instant."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    from datetime import UTC
-
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 def _bold(sheet: Any, value: str, font: Font) -> WriteOnlyCell:

@@ -2,18 +2,22 @@
 
 A community of a few thousand households produces hundreds of thousands of tickets over
 the years, so nothing here loads tickets into Python to count them: every figure is one
-aggregate query over the tickets table (and the events index), and the same code runs on
-SQLite and PostgreSQL. Only the median differs by dialect: PostgreSQL has
-``percentile_cont``, SQLite gets the same value from ``row_number()`` over the sorted
-durations (the mean of the one or two middle rows).
+aggregate query over the tickets table, and the same code runs on SQLite and PostgreSQL.
+What only the event history used to know (the first claim, 不满意 verdicts) is kept on the
+ticket row by the lifecycle (``first_claimed_at``, ``dissatisfied``; migration 0004
+backfilled them), so no figure looks up events per ticket. Only the median differs by
+dialect: PostgreSQL has ``percentile_cont``; SQLite takes the mean of the one or two
+middle rows of the sorted durations (``LIMIT``/``OFFSET`` when the count is known,
+``row_number()`` per group otherwise), which is the same value.
 
 Definitions (what the community is judged on; README "Staff commands" repeats them):
 
 - A period's figures are about the tickets *received* (created) in it, followed to now.
   Cancelled tickets (duplicates, withdrawn, invalid) count as received and are shown, but
   are left out of every rate.
-- 接单 (claimed): the ticket has a ``claim`` event. Time to claim runs from creation to the
-  *first* claim, so a later transfer does not undo a prompt response.
+- 接单 (claimed): the ticket has been claimed (``first_claimed_at``, the first ``claim``
+  event). Time to claim runs from creation to the *first* claim, so a later transfer does
+  not undo a prompt response.
 - 响应率 = tickets first claimed within the response limit / tickets whose response is due
   (claimed, or unclaimed for longer than the limit). A ticket still inside its response
   window is not yet counted either way, so today's figures are not dragged down by tickets
@@ -23,11 +27,11 @@ Definitions (what the community is judged on; README "Staff commands" repeats th
   dissatisfied resident is only solved when it is resolved again.
 - 满意率 = (满意 + 基本满意) / rated. Each ticket counts once, by its resident's latest
   verdict: ``ticket.rating`` holds 满意/基本满意 when a rating closed the ticket, and a
-  ticket with a 不满意 (a ``reopen`` event with ``{"rating": "dissatisfied"}``) and no later
-  closing rating counts as 不满意. A ticket reopened and then rated 满意 counts as 满意:
-  the figure measures how residents ended up, while the number of 不满意 verdicts still
-  stands in the ``dissatisfied`` figure and in each ticket's history. Tickets closed
-  without an answer are not rated.
+  ticket with a 不满意 (``dissatisfied`` > 0: ``reopen`` events with
+  ``{"rating": "dissatisfied"}``) and no later closing rating counts as 不满意. A ticket
+  reopened and then rated 满意 counts as 满意: the figure measures how residents ended up,
+  while every 不满意 verdict stays in the ticket's ``dissatisfied`` count (the ledger's
+  不满意次数) and in its history. Tickets closed without an answer are not rated.
 - 超时 (overdue): resolved later than the category's time limit after creation, or still
   unresolved past it. ``工单 超时`` lists the open (待接单/处理中) tickets past their limit.
 """
@@ -49,7 +53,6 @@ from sqlalchemy import (
     Table,
     and_,
     case,
-    exists,
     extract,
     func,
     literal,
@@ -62,7 +65,7 @@ from bot.config import Config
 from bot.lifecycle import Status
 from bot.periods import Period
 from bot.taxonomy import CATEGORIES
-from storage.models import TicketEventRow, TicketRow, UTCDateTime
+from storage.models import TicketRow, UTCDateTime
 
 DEFAULT_RESPONSE_LIMIT = timedelta(minutes=15)
 FALLBACK_LIMIT = timedelta(hours=72)
@@ -229,22 +232,9 @@ class Stats:
         whens = {c: self.limits.for_category(c).total_seconds() for c in CATEGORIES}
         return case(whens, value=TicketRow.category, else_=whens["other"])
 
-    def _first_claim(self) -> Any:
-        return (
-            select(func.min(TicketEventRow.at))
-            .where(TicketEventRow.ticket_id == TicketRow.id, TicketEventRow.kind == "claim")
-            .correlate(TicketRow)
-            .scalar_subquery()
-        )
-
     def _dissatisfied(self) -> ColumnElement[bool]:
-        """The latest verdict was 不满意: a dissatisfied reopen and no closing rating."""
-        reopened = exists().where(
-            TicketEventRow.ticket_id == TicketRow.id,
-            TicketEventRow.kind == "reopen",
-            TicketEventRow.detail["rating"].as_string() == "dissatisfied",
-        )
-        return and_(TicketRow.rating.is_(None), reopened)
+        """The latest verdict was 不满意: at least one 不满意 and no closing rating since."""
+        return and_(TicketRow.rating.is_(None), TicketRow.dissatisfied > 0)
 
     def overdue_open(self) -> ColumnElement[bool]:
         """Open work past its category's limit, as plain comparisons the indexes can serve."""
@@ -267,7 +257,7 @@ class Stats:
 
     def _cohort(self, period: Period, scope: Scope) -> Any:
         """One row per ticket received in the period, with the durations figures need."""
-        claim_s = self.seconds_between(TicketRow.created_at, self._first_claim())
+        claim_s = self.seconds_between(TicketRow.created_at, TicketRow.first_claimed_at)
         resolve_s = self.seconds_between(TicketRow.created_at, TicketRow.resolved_at)
         age_s = self.seconds_between(TicketRow.created_at, self._instant(self.now))
         return (
@@ -315,14 +305,21 @@ class Stats:
 
     # --- figures ----------------------------------------------------------------------
 
-    async def report(self, period: Period, scope: Scope = Scope()) -> Report:
+    async def report(
+        self, period: Period, scope: Scope = Scope(), *, breakdown_medians: bool = True
+    ) -> Report:
+        """The figures of ``period``. Medians are always computed for the total; by category
+        and by grid only with ``breakdown_medians`` (the ledger's summary sheet shows them,
+        the chat answer does not, and each one costs a sort of the cohort)."""
         cohort = await self._materialise(self._cohort(period, scope))
         try:
-            return await self._report(cohort, period, scope)
+            return await self._report(cohort, period, scope, breakdown_medians)
         finally:
             await self.session.run_sync(lambda s: cohort.drop(s.connection()))
 
-    async def _report(self, cohort: Table, period: Period, scope: Scope) -> Report:
+    async def _report(
+        self, cohort: Table, period: Period, scope: Scope, breakdown_medians: bool
+    ) -> Report:
         c = cohort.c
         valid = c.status != Status.CANCELLED
         response_s = self.limits.response.total_seconds()
@@ -363,7 +360,7 @@ class Stats:
             by_category[row["category"]] = by_category.get(row["category"], Figures()) + figures
             by_grid[row["grid"]] = by_grid.get(row["grid"], Figures()) + figures
             total = total + figures
-        medians = await self._medians(cohort)
+        medians = await self._medians(cohort, total, breakdown_medians)
         total = replace(total, **medians.get(("all", None), {}))
         by_category = {
             k: replace(v, **medians.get(("category", k), {})) for k, v in by_category.items()
@@ -371,20 +368,51 @@ class Stats:
         by_grid = {k: replace(v, **medians.get(("grid", k), {})) for k, v in by_grid.items()}
         return Report(period, scope, self.now, total, by_category, by_grid)
 
-    async def _medians(self, cohort: Any) -> dict[tuple[str, Any], dict[str, timedelta]]:
-        """Median claim and resolve times overall, by category and by grid."""
+    async def _medians(
+        self, cohort: Any, total: Figures, breakdown: bool
+    ) -> dict[tuple[str, Any], dict[str, timedelta]]:
+        """Median claim and resolve times overall and, with ``breakdown``, by category and
+        by grid. The overall count of each is already known (claimed, resolved), so SQLite
+        can take the middle rows with one bounded sort instead of numbering every row."""
         c = cohort.c
         valid = c.status != Status.CANCELLED
         out: dict[tuple[str, Any], dict[str, timedelta]] = {}
-        for field_name, value in (("median_claim", c.claim_s), ("median_resolve", c.resolve_s)):
-            for dim, key in (("all", None), ("category", c.category), ("grid", c.grid)):
-                rows = await self._median(cohort, key, value, valid)
-                for k, seconds in rows:
+        dims = (("category", c.category), ("grid", c.grid)) if breakdown else ()
+        for field_name, value, count in (
+            ("median_claim", c.claim_s, total.claimed),
+            ("median_resolve", c.resolve_s, total.resolved),
+        ):
+            rows: list[tuple[str, Sequence[tuple[Any, float | None]]]] = []
+            if self.dialect == "sqlite":
+                rows.append(("all", [(None, await self._middle(value, valid, count))]))
+            else:
+                rows.append(("all", await self._median(cohort, None, value, valid)))
+            for dim, key in dims:
+                rows.append((dim, await self._median(cohort, key, value, valid)))
+            for dim, found in rows:
+                for k, seconds in found:
                     if seconds is not None:
                         out.setdefault((dim, k), {})[field_name] = timedelta(
                             seconds=round(float(seconds))
                         )
         return out
+
+    async def _middle(self, value: Any, where: ColumnElement[bool], count: int) -> float | None:
+        """The median of ``count`` values: the mean of the middle one or two rows, which
+        is what percentile_cont(0.5) gives. ``count`` must be the number of rows matching
+        ``where`` with a value (the aggregate query counted them)."""
+        if count <= 0:
+            return None
+        middle = (
+            select(value.label("v"))
+            .where(where, value.is_not(None))
+            .order_by(value)
+            .limit(2 - count % 2)
+            .offset((count - 1) // 2)
+            .subquery("middle")
+        )
+        found = await self.session.scalar(select(func.avg(middle.c.v)))
+        return None if found is None else float(found)
 
     async def _median(
         self, cohort: Any, key: Any, value: Any, where: ColumnElement[bool]

@@ -53,6 +53,7 @@ class Tickets:
                 evidence=new.evidence,
                 created_at=self.now,
                 escalation_level=0,
+                dissatisfied=0,
                 reports=1,
                 source_message_id=new.source_message_id,
             )
@@ -82,6 +83,8 @@ class Tickets:
         ticket.status = after
         if action is Action.CLAIM:
             ticket.claimed_at = self.now
+            if ticket.first_claimed_at is None:
+                ticket.first_claimed_at = self.now
             ticket.assignee_id = actor
         elif action is Action.RESOLVE:
             ticket.resolved_at = self.now
@@ -89,6 +92,8 @@ class Tickets:
             ticket.closed_at = self.now
         elif action is Action.REOPEN:
             ticket.resolved_at = None
+            if (detail or {}).get("rating") == "dissatisfied":
+                ticket.dissatisfied += 1
         elif action is Action.CANCEL:
             ticket.closed_at = self.now
         elif action is Action.TRANSFER:

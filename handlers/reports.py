@@ -112,7 +112,7 @@ async def daily_report(ctx: TimerContext) -> list[OutgoingMessage]:
     tz = config.timezone
     day = ctx.timer.due_at.astimezone(tz).date() - timedelta(days=1)
     stats = Stats(ctx.store.session, limits_from_config(config), ctx.now)
-    report = await stats.report(day_period(day, tz, "昨日"))
+    report = await stats.report(day_period(day, tz, "昨日"), breakdown_medians=False)
     lines = [
         f"📋 {config.community_name} 日报",
         f"{day.month}月{day.day}日{WEEKDAYS[day.weekday()]}",
@@ -149,7 +149,7 @@ async def weekly_report(ctx: TimerContext) -> list[OutgoingMessage]:
     last_monday = due_day - timedelta(days=due_day.weekday() + 7)
     period = days_period(last_monday, last_monday + timedelta(days=6), tz, "上周")
     stats = Stats(ctx.store.session, limits_from_config(config), ctx.now)
-    report = await stats.report(period)
+    report = await stats.report(period, breakdown_medians=False)
     text = format_report(config, report, config.community_name, title="周报")
     received = await stats.daily_counts(period)
     resolved = await stats.daily_counts(period, TicketRow.resolved_at)

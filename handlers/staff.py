@@ -325,8 +325,16 @@ async def statistics(
     if isinstance(parsed, str):
         return [ctx.reply(parsed)]
     period, scope, where = parsed
-    report = await stats.report(period, scope)
-    return [ctx.reply(format_report(ctx.config, report, where))]
+    return [ctx.reply(await statistics_answer(ctx.config, stats, period, scope, where))]
+
+
+async def statistics_answer(
+    config: Config, stats: Stats, period: Period, scope: Scope, where: str
+) -> str:
+    """The text of 统计 (bench/stats.py times exactly this). The answer shows medians for
+    the total only, so the per-category and per-grid ones are not computed."""
+    report = await stats.report(period, scope, breakdown_medians=False)
+    return format_report(config, report, where)
 
 
 def fmt_duration(value: timedelta | None) -> str:

@@ -87,8 +87,9 @@ class Database:
         async with self.sessions() as session, session.begin():
             yield session
 
-    def upgrade(self) -> None:
-        """Bring the schema to the newest migration (safe to run on every start)."""
+    def upgrade(self, revision: str = "head") -> None:
+        """Bring the schema to the newest migration (safe to run on every start); tests and
+        the benchmark may stop at an earlier ``revision``."""
         engine = create_engine(self.sync_url)
         if self.is_sqlite:
             event.listen(engine, "connect", _sqlite_pragmas)
@@ -96,7 +97,7 @@ class Database:
             with engine.begin() as connection:
                 cfg = alembic_config()
                 cfg.attributes["connection"] = connection
-                command.upgrade(cfg, "head")
+                command.upgrade(cfg, revision)
         except Exception as exc:  # the server or file is unusable: say so in one line
             if isinstance(exc, DatabaseError):
                 raise

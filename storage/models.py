@@ -120,6 +120,7 @@ class TicketRow(Base):
         Index("ix_tickets_reporter_status", "reporter_id", "status"),
         Index("ix_tickets_created_at", "created_at"),
         Index("ix_tickets_status_category_created", "status", "category", "created_at"),
+        Index("ix_tickets_grid_created", "grid_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -135,10 +136,12 @@ class TicketRow(Base):
     location: Mapped[str | None] = mapped_column(String(200))
     evidence: Mapped[dict[str, Any] | None]
     created_at: Mapped[datetime]
-    claimed_at: Mapped[datetime | None]
+    claimed_at: Mapped[datetime | None]  # the current claim (a transfer clears it)
+    first_claimed_at: Mapped[datetime | None]  # the first claim ever: time to respond
     resolved_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     rating: Mapped[str | None] = mapped_column(String(16))
+    dissatisfied: Mapped[int] = mapped_column(default=0, server_default="0")  # 不满意 verdicts
     escalation_level: Mapped[int] = mapped_column(default=0)
     reports: Mapped[int] = mapped_column(default=1)
     source_message_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id"))
