@@ -8,7 +8,7 @@ on (claimed, resolved, transferred), so a timer that was not cancelled is harmle
 
 Ladder (per urgency, default every 15 min; urgent every 3 min), while nobody claims:
   level 1: remind the assignee and bring in the next worker on duty (the ticket's group;
-           privately during quiet hours, when the group message would wait till morning);
+           privately for a ticket reported privately);
   level 2: the grid leader (privately);
   level 3: the community staff group.
 Each step is one ``escalate`` event, one message and ``escalation_level`` + 1.
@@ -16,6 +16,11 @@ Each step is one ``escalate`` event, one message and ``escalation_level`` + 1.
 Overdue (per category limit, measured from the report; working time only for the
 categories configured so): the assignee privately at ``warn_at`` (80%) and at the limit,
 then the leader and the staff group in the staff group.
+
+Both are on by default. During quiet hours (default 22:00-07:00) chasing a non-urgent
+ticket waits for the morning: a ladder step due at night moves to one interval after the
+window ends (the group hears of the night's reports at its end, then the worker gets the
+usual time to claim), an overdue reminder to the window's end. Urgent tickets never wait.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from typing import Any
 from bot.config import Config
 from bot.events import OutgoingMessage, dm_chat
 from bot.lifecycle import Status
-from bot.quiet_hours import held_until
+from bot.quiet_hours import held_until, release_time
 from bot.roster import load_roster, settings, working_deadline
 from bot.taxonomy import category_label
 from bot.tickets import Tickets
@@ -107,6 +112,10 @@ async def escalate(ctx: TimerContext) -> list[OutgoingMessage]:
     if payload.get("level") != level or level > LADDER_STEPS:
         return []  # stale: a transfer or an earlier step moved the ladder on
     config = ctx.config
+    if (morning := _chase_waits(config, ticket, ctx.now)) is not None:
+        interval = settings(config).escalation.interval(ticket.urgent)
+        await ctx.tickets.schedule(ticket, ESCALATE, morning + interval, payload)
+        return []
     grid = config.grid(ticket.grid_id)
     waited = _span(ctx.now - ticket.created_at)
     head = f"{_ref(ticket)}（{category_label(ticket.category)}）{ticket.summary}"
@@ -142,9 +151,11 @@ async def escalate(ctx: TimerContext) -> list[OutgoingMessage]:
     else:
         staff = [p.id for p in config.people if p.role == "staff"]
         where = grid.name if grid else "未分网格"
-        leader_name = config.name_of(grid.leader) if grid and grid.leader else "网格长"
+        reminded = [config.name_of(p) for p in dict.fromkeys((ticket.assignee_id, *added)) if p]
+        if grid and grid.leader:
+            reminded.append(f"网格长{config.name_of(grid.leader)}")
         text = (
-            f"⚠️ {where}工单 {head} 已{waited}无人接单，已提醒网格员和{leader_name}。"
+            f"⚠️ {where}工单 {head} 已{waited}无人接单，已提醒{'、'.join(reminded) or '网格员'}。"
             + " ".join(f"@{config.name_of(p)}" for p in staff)
             + " 请社区协调处置。"
         )
@@ -156,11 +167,18 @@ async def escalate(ctx: TimerContext) -> list[OutgoingMessage]:
     return out
 
 
+def _chase_waits(config: Config, ticket: TicketRow, now: datetime) -> datetime | None:
+    """When a chase falling at ``now`` should go instead: the end of quiet hours for a
+    non-urgent ticket (nobody is woken at 2 a.m. about a street lamp), else None."""
+    return None if ticket.urgent else release_time(config, now)
+
+
 def _where_ticket_lives(
     ctx: TimerContext, ticket: TicketRow, text: str, people: list[str]
 ) -> list[OutgoingMessage]:
-    """The ticket's group; privately if it came privately or the group is in quiet hours
-    (a reminder that waits till morning is no reminder)."""
+    """The ticket's group; privately if it came privately. (A non-urgent step never falls
+    in quiet hours, see ``_chase_waits``; should a group message still be held, the
+    reminder goes privately: a reminder that waits is no reminder.)"""
     group = ctx.config.group(ticket.group_id)
     if group is not None and held_until(ctx.config, group.id, ticket.urgent, ctx.now) is None:
         return [
@@ -215,6 +233,11 @@ async def overdue(ctx: TimerContext) -> list[OutgoingMessage]:
     stage = payload.get("stage")
     limit = payload.get("limit", "")
     due = datetime.fromisoformat(payload["due"]).astimezone(config.timezone)
+    if (morning := _chase_waits(config, ticket, ctx.now)) is not None:
+        await ctx.tickets.schedule(ticket, OVERDUE, morning, payload)
+        return []
+    if stage == "warn" and ctx.now >= due:
+        return []  # held past the limit itself (quiet hours, downtime): "due" says it all
     head = f"{_ref(ticket)}（{category_label(ticket.category)}）{ticket.summary}"
     grid = config.grid(ticket.grid_id)
     target = ticket.assignee_id or (grid.leader if grid else None)

@@ -189,11 +189,17 @@ async def resolve(ctx: Context, ticket_id: int | None) -> list[OutgoingMessage]:
 def _announce(
     ctx: Context, ticket: TicketRow, text: str, mentions: tuple[str, ...] = ()
 ) -> list[OutgoingMessage]:
-    """Tell the ticket's group; if the worker wrote from elsewhere, confirm to them too."""
+    """Tell the ticket's group; if the worker wrote from elsewhere, confirm to them too.
+    News of an urgent ticket is urgent too: it never waits for the end of quiet hours."""
     home = ticket.group_id or dm_chat(ticket.reporter_id)
     out = [
         OutgoingMessage(
-            chat=home, text=text, mentions=mentions, ticket_id=ticket.id, platform=ticket.platform
+            chat=home,
+            text=text,
+            mentions=mentions,
+            ticket_id=ticket.id,
+            platform=ticket.platform,
+            urgent=ticket.urgent,
         )
     ]
     if ctx.message.reply_chat != home:
