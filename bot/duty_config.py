@@ -131,7 +131,7 @@ class Calendar:
 
 @dataclass(frozen=True, slots=True)
 class EscalationSettings:
-    enabled: bool = False  # on once an [escalation] table is present
+    enabled: bool = True  # on by default; [escalation] enabled = false switches it off
     normal: timedelta = timedelta(minutes=15)
     urgent: timedelta = timedelta(minutes=3)
 
@@ -141,7 +141,7 @@ class EscalationSettings:
 
 @dataclass(frozen=True, slots=True)
 class OverdueSettings:
-    enabled: bool = False  # on once an [overdue] table is present
+    enabled: bool = True  # on by default; [overdue] enabled = false switches it off
     warn_at: float = 0.8
     report_after: timedelta = timedelta()
     limits: Mapping[str, timedelta] = field(default_factory=lambda: dict(DEFAULT_LIMITS))
@@ -182,7 +182,6 @@ def parse_duty(
     categories: tuple[str, ...],
 ) -> DutyConfig:
     p = _Parser(source, people, grids)
-    p.present = {k for k in ("escalation", "overdue") if k in data}
     return DutyConfig(
         duty=p.duty(p.table(data, "duty")),
         calendar=p.calendar(p.table(data, "calendar")),
@@ -197,7 +196,6 @@ class _Parser:
         self.source = source
         self.people = people
         self.grids = grids
-        self.present: set[str] = set()
 
     def fail(self, key: str, problem: str) -> ConfigError:
         return ConfigError(f"{self.source}: {key} {problem}")
@@ -375,9 +373,9 @@ class _Parser:
         for key, value in (("normal", normal), ("urgent", urgent)):
             if value <= timedelta():
                 raise self.fail(f"escalation.{key}", "must be longer than zero")
-        # A deployment switches chasing on by adding the table; the contract's minimal
-        # config (and every scenario written against it) keeps its quiet behaviour.
-        enabled = self.flag(raw, "enabled", "escalation", "escalation" in self.present)
+        # On by default, also for the contract's minimal config: an unclaimed ticket must
+        # not die quietly. A deployment that chases by hand writes enabled = false.
+        enabled = self.flag(raw, "enabled", "escalation", True)
         return EscalationSettings(enabled, normal, urgent)
 
     def overdue(self, raw: Mapping[str, Any], categories: tuple[str, ...]) -> OverdueSettings:
@@ -402,7 +400,7 @@ class _Parser:
                 "overdue.working_hours", "must list category codes whose limits count working time"
             )
         return OverdueSettings(
-            enabled=self.flag(raw, "enabled", "overdue", "overdue" in self.present),
+            enabled=self.flag(raw, "enabled", "overdue", True),
             warn_at=float(warn_at),
             report_after=self.duration(raw.get("report_after", "0m"), "overdue.report_after"),
             limits=limits,

@@ -64,8 +64,11 @@ class OnDuty:
     kind: str  # all | shift | rotation | override | officer | leader
 
     @property
-    def from_roster(self) -> bool:
-        return self.kind in ("shift", "rotation", "override")
+    def shares_load(self) -> bool:
+        """A grid worker on duty by the roster, or by having no roster (every listed worker
+        on duty): new tickets are spread among these. Officers and the leader only stand
+        in when nobody else is on duty."""
+        return self.kind in ("all", "shift", "rotation", "override")
 
 
 # --- calendar and working time ---------------------------------------------------------

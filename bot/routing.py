@@ -26,11 +26,11 @@ async def choose_assignee(
 ) -> str | None:
     """Who gets a new ticket: whoever the roster has on duty at ``at``.
 
-    When a roster puts several workers on duty together, the one with the fewest open
-    (assigned or claimed) tickets gets it, ties going to duty order. A grid without a
-    roster keeps the contract's duty order: the first listed worker (not on leave) is the
-    primary and the others, also on duty, are the backups the escalation ladder adds.
-    Off-hours that is the duty officer; if nobody is on duty at all, the grid leader.
+    When several workers are on duty together (a shift with no rotation, or a grid with no
+    roster, where every listed worker is on duty at all times) the one with the fewest open
+    (assigned or claimed) tickets gets it, ties going to duty order, so one worker is not
+    buried while another waits. Off-hours that is the duty officer; if nobody is on duty
+    at all, the grid leader.
     """
     from bot.roster import load_roster
 
@@ -38,7 +38,7 @@ async def choose_assignee(
     on_duty = roster.on_duty(grid_id, at)
     if not on_duty:
         return assignee_for(config, grid_id, at)
-    spread = [d.person for d in on_duty if d.from_roster]
+    spread = [d.person for d in on_duty if d.shares_load]
     if len(spread) > 1:
         counts = await store.open_ticket_counts(spread)
         return min(spread, key=lambda p: (counts[p], spread.index(p)))

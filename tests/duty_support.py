@@ -1,8 +1,9 @@
-"""Communities for the duty tests: the sample one plus chasing, and plus a roster.
+"""Communities for the duty tests: the sample one plus chasing settings, and plus a roster.
 
-The sample community (config.example.toml) ships without [escalation]/[overdue], so the
-contract's scenarios stay quiet; these configs add the sections on top of it, as a
-deployment would, without changing what the sample means.
+Escalation and overdue chasing are on by default; CHASING spells the sections out as a
+deployment would (with the overdue report an hour after the limit). A scenario may carry
+its own tables in a ``<name>.toml`` next to it (``config_for``), e.g. to switch chasing
+off where the scenario is about something else and jumps across days.
 """
 
 from __future__ import annotations
@@ -52,6 +53,12 @@ workdays = ["2026-09-27", "2026-10-10"]
 
 def config_with(*extra: str) -> Config:
     return parse_config(tomllib.loads(SAMPLE + "\n".join(extra)), source="test-config")
+
+
+def config_for(scenario: Path, *extra: str) -> Config:
+    """The sample community plus ``extra`` plus the scenario's own ``<name>.toml``, if any."""
+    own = scenario.with_suffix(".toml")
+    return config_with(*extra, own.read_text(encoding="utf-8") if own.exists() else "")
 
 
 def chasing_config() -> Config:

@@ -46,7 +46,7 @@ async def test_ledger_rows_and_summary(sim, tmp_path: Path) -> None:
          t("10:45"), t("10:45"), 5.0, 0.75, "否", "基本满意", 0),
         (4, "已办结", "为老助困", "第一网格", "周奶奶", "王芳", t("13:00"), t("13:20"),
          t("18:00"), t("18:00", 24), 20.0, 5.0, "是", None, 0),
-        (5, "待接单", "环境卫生", "第二网格", "马先生", "李娜", t("14:00"), None,
+        (5, "待接单", "环境卫生", "第二网格", "马先生", "周磊", t("14:00"), None,
          None, None, None, None, "否", None, 0),
     ]
     for row, exp in zip(got, expected, strict=True):

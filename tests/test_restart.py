@@ -60,7 +60,17 @@ async def test_restart_mid_flow(sample_config, tmp_path: Path) -> None:
     await second.app.stop()
 
     third = await open_simulation(sample_config, url, start=START)
-    assert await play(third, [{"advance": "3d"}]) == []
+    chased = await play(third, [{"advance": "3d"}])
+    # Nothing about #1 is replayed; #2, left unclaimed, is chased once per step (chasing
+    # is on by default): the ladder, then the overdue warning (building: 48 h, warned at
+    # 80% = 06:54, held till quiet hours end).
+    assert [(m["chat"], m["at"][:16]) for m in chased] == [
+        ("room-xfl-1", "2026-11-24T16:45"),
+        ("dm:wx-liu", "2026-11-24T17:00"),
+        ("staff-room", "2026-11-24T17:15"),
+        ("dm:wx-wang", "2026-11-26T07:00"),
+    ]
+    assert all("#2" in m["text"] and "#1" not in m["text"] for m in chased)
     tickets = await ticket_json(third)
     assert [t["id"] for t in tickets.values()] == [1, 2]
     from storage.repo import Store

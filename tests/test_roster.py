@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from bot.config import ConfigError
-from bot.duty_config import Leave, Override
+from bot.duty_config import DutyConfig, Leave, Override
 from bot.roster import Roster, working_deadline
 from tests.duty_support import CHASING, config_with, roster_config
 
@@ -129,16 +129,28 @@ def test_working_time_deadline() -> None:
 
 def test_defaults_and_switches(sample_config) -> None:
     duty = sample_config.duty
-    assert not duty.escalation.enabled and not duty.overdue.enabled
+    # Chasing is on by default, with the intervals and limits.
+    assert duty.escalation.enabled and duty.overdue.enabled
+    assert duty.escalation.interval(False) == timedelta(minutes=15)
+    assert duty.escalation.interval(True) == timedelta(minutes=3)
+    assert duty.overdue.limit("municipal") == timedelta(hours=24)
+    assert duty.overdue.limit("building") == timedelta(hours=48)
+    assert duty.overdue.limit("safety") == timedelta(hours=4)
+    assert duty.overdue.limit("care") == timedelta(hours=4)
+    assert duty.overdue.limit("consult") == timedelta(days=1)
+    assert "consult" in duty.overdue.working_time
     assert duty.quiet.enabled and str(duty.quiet.window) == "22:00-07:00"
     assert not duty.duty.daily_message
+    # A config with no duty tables at all (the contract's minimal shape) gets the same.
+    assert DutyConfig().escalation.enabled and DutyConfig().overdue.enabled
     chasing = config_with(CHASING).duty
     assert chasing.escalation.enabled and chasing.overdue.enabled
-    assert chasing.escalation.interval(False) == timedelta(minutes=15)
-    assert chasing.escalation.interval(True) == timedelta(minutes=3)
-    assert chasing.overdue.limit("municipal") == timedelta(hours=24)
-    assert chasing.overdue.limit("safety") == timedelta(hours=4)
-    assert "consult" in chasing.overdue.working_time
+    assert chasing.overdue.report_after == timedelta(hours=1)
+    off = config_with(
+        "[escalation]\nenabled = false\n[overdue]\nenabled = false\n"
+        "[quiet_hours]\nenabled = false\n"
+    ).duty
+    assert not off.escalation.enabled and not off.overdue.enabled and not off.quiet.enabled
 
 
 @pytest.mark.parametrize(

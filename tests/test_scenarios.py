@@ -1,4 +1,8 @@
-"""Every scenario under tests/scenarios/ on SQLite and PostgreSQL, through the simulator."""
+"""Every scenario under tests/scenarios/ on SQLite and PostgreSQL, through the simulator.
+
+Each runs on the sample community (config.example.toml), plus the tables of a
+``<name>.toml`` next to it if there is one.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.duty_support import config_for
 from tests.scenario_runner import run_file
 
 SCENARIOS = sorted((Path(__file__).parent / "scenarios").glob("*.jsonl"))
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
-async def test_scenario(path: Path, sample_config, db_url: str) -> None:
-    sim, _ = await run_file(path, sample_config, db_url)
+async def test_scenario(path: Path, db_url: str) -> None:
+    sim, _ = await run_file(path, config_for(path), db_url)
     await sim.app.stop()

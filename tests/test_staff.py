@@ -68,12 +68,14 @@ async def test_query_timeline(sim: Simulation) -> None:
 async def test_ticket_lists(sim: Simulation) -> None:
     text = await one(sim, "wx-chen", "工单")
     assert text.startswith("未结工单 2 张：")
-    assert "#2 处理中 水电气暖 李娜" in text and "#5 待接单 环境卫生 李娜" in text
+    assert "#2 处理中 水电气暖 李娜" in text and "#5 待接单 环境卫生 周磊" in text
     await play(sim, [{"at": "2026-11-25T12:00:00+08:00"}])
     text = await one(sim, "wx-chen", "工单 超时")
     assert text.startswith("超时工单 1 张：") and "#2" in text and "超时2.5小时" in text
     assert (await one(sim, "wx-chen", "工单 第一网格")) == "第一网格未结工单：没有。"
-    assert "李娜负责的未结工单 2 张" in await one(sim, "wx-chen", "工单 @李娜")
+    # 李娜 has #2 open, so #5 went to 周磊 (new tickets go to whoever has fewest open).
+    assert "李娜负责的未结工单 1 张" in await one(sim, "wx-chen", "工单 @李娜")
+    assert "周磊负责的未结工单 1 张" in await one(sim, "wx-chen", "工单 @周磊")
     assert (await one(sim, "wx-chen", "工单 今日")) == "今日工单：没有。"
 
 
@@ -97,7 +99,8 @@ async def test_leader_sees_only_their_grid(sim: Simulation) -> None:
 async def test_worker_sees_own_tickets_and_grid_lookups(sim: Simulation) -> None:
     text = await one(sim, "wx-wang", "工单")
     assert text == "我负责的未结工单：没有。"
-    assert "我负责的未结工单 2 张" in await one(sim, "wx-li", "工单")
+    assert "我负责的未结工单 1 张" in await one(sim, "wx-li", "工单")
+    assert "#5" in await one(sim, "wx-zhou", "工单")
     assert "工单 #3" in await one(sim, "wx-zhao", "查询 #3")  # same grid, not theirs
     assert "不在您负责的网格" in await one(sim, "wx-wang", "查询 #2")
     for command in ("统计 本月", "排行", "导出 本月"):

@@ -6,7 +6,7 @@ Monday 2026-11-23 (Asia/Shanghai), the sample community, figures read at Wed 11-
   #2 09:30 utility   g2  claim 10:30 (60m)  resolve 12:30        不满意 → reopened, still open
   #3 10:00 building  g1  claim 10:05 (5m)   resolve 10:45 (45m)  基本满意 → closed
   #4 13:00 care      g1  claim 13:20 (20m)  resolve 18:00 (5h)   no rating → closed 11-24 18:00
-  #5 14:00 sanitation g2 never claimed
+  #5 14:00 sanitation g2 never claimed (assigned to 周磊: 李娜 has #2 open)
 
   received 5; claimed 4; response due 5 (4 claimed + #5 unclaimed past 15m);
   responded 2 (#1, #3 within 15m) → 响应率 40%
@@ -177,7 +177,8 @@ async def test_overdue_grows_with_time_and_lists_open_work(sim: Simulation) -> N
         stats = Stats(session, limits_from_config(config), sim.clock.now())
         total, rows = await stats.overdue_tickets()
         assert [t.id for t in rows] == [2, 5]
-        assert (await stats.overdue_tickets(Scope(assignee="wx-li")))[0] == 2
+        assert (await stats.overdue_tickets(Scope(assignee="wx-li")))[0] == 1
+        assert (await stats.overdue_tickets(Scope(assignee="wx-zhou")))[0] == 1
         assert (await stats.overdue_tickets(Scope(grids=("g1",)))) == (0, [])
 
 
