@@ -40,11 +40,12 @@ class Outcome:
 
 
 def default_handlers() -> list[Handler]:
-    from handlers import direct, duty, feedback, intake, staff, worker
+    from handlers import cancel, direct, duty, feedback, intake, staff, worker
 
     return [
         worker.handle,
         feedback.handle,
+        cancel.handle,
         duty.handle,
         staff.handle,
         intake.handle,

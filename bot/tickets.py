@@ -132,7 +132,8 @@ class Tickets:
         )
 
     async def unschedule(self, ticket: TicketRow, *kinds: str) -> None:
-        await self.store.cancel_timers(ticket.id, kinds, self.now)
+        """Cancel the ticket's pending timers of ``kinds``; with none named, all of them."""
+        await self.store.cancel_timers(ticket.id, kinds or None, self.now)
 
     async def _event(
         self,

@@ -38,6 +38,7 @@ EVENT_LABELS = {
     "reopen": "不满意，重新打开",
     "expire": "超时未评价，自动结案",
     "cancel": "撤销",
+    "cancel_request": "居民要求撤销（未撤销）",
     "transfer": "转派",
     "followup": "居民追问",
     "merged": "合并重复反映",
@@ -121,7 +122,8 @@ def help_text(config: Config, access: Access) -> str:
             f"您好，我是{config.community_name}的网格助手。\n"
             "· 直接说明位置和问题即可登记，例如“3号楼井盖坏了”\n"
             "· 处理完后回复“满意”“基本满意”或“不满意”评价\n"
-            "· 查询 #编号：查看您反映的工单进展"
+            "· 查询 #编号：查看您反映的工单进展\n"
+            "· 撤销 #编号：问题不用处理了，撤回您的反映"
         )
     lines = ["可用指令："]
     scope = "本网格" if access.role == "leader" else ""
@@ -134,6 +136,7 @@ def help_text(config: Config, access: Access) -> str:
         lines.append(f"· 统计 [今天|昨天|本周|本月|日期~日期] [网格]：{scope}三率等数据")
         lines.append(f"· 排行 [时间]：{scope}网格员办结数与满意率")
         lines.append(f"· 导出 [时间]：{scope}工单台账（Excel）")
+        lines.append(f"· 撤销 #编号 [原因]：撤销{scope}重复或无效的工单")
     lines.append("· 接单 #编号 / 已处理 #编号：接单、办结")
     return "\n".join(lines)
 
@@ -191,6 +194,9 @@ async def timeline(ctx: Context, ticket: TicketRow) -> str:
         rating = (event.detail or {}).get("rating") if event.kind in ("rate", "reopen") else None
         if rating and event.kind == "rate":
             label = f"评价：{RATING_LABELS.get(rating, rating)}"
+        reason = (event.detail or {}).get("reason") if event.kind.startswith("cancel") else None
+        if reason:
+            label = f"{label}：{reason}"
         actor = f"（{await _name(ctx, event.actor_id)}）" if event.actor_id else ""
         lines.append(f"{event.at.astimezone(tz):%m-%d %H:%M} {label}{actor}")
     return "\n".join([*head, "—— 记录 ——", *lines])

@@ -157,15 +157,17 @@ class Store:
         self.session.add(row)
 
     async def cancel_timers(
-        self, ticket_id: int, kinds: Iterable[str], at: datetime, outcome: str = "cancelled"
+        self,
+        ticket_id: int,
+        kinds: Iterable[str] | None,
+        at: datetime,
+        outcome: str = "cancelled",
     ) -> None:
+        """Mark the ticket's pending timers of ``kinds`` (None: of every kind) as done."""
+        which = [] if kinds is None else [TimerRow.kind.in_(list(kinds))]
         await self.session.execute(
             update(TimerRow)
-            .where(
-                TimerRow.ticket_id == ticket_id,
-                TimerRow.kind.in_(list(kinds)),
-                TimerRow.done_at.is_(None),
-            )
+            .where(TimerRow.ticket_id == ticket_id, TimerRow.done_at.is_(None), *which)
             .values(done_at=at, outcome=outcome)
         )
 
