@@ -43,6 +43,7 @@ ESCALATE = "escalate"
 OVERDUE = "overdue"
 DUTY_DAILY = "duty_daily"
 LADDER_STEPS = 3
+LATE = timedelta(hours=1)  # a daily duty post this late is a catch-up after downtime
 CHASE_KINDS = (ESCALATE, OVERDUE)
 
 
@@ -274,12 +275,19 @@ async def overdue(ctx: TimerContext) -> list[OutgoingMessage]:
 
 
 async def ensure_daily_duty_timer(store: Store, config: Config, now: datetime) -> None:
-    """Keep exactly one pending daily-duty timer while the message is switched on."""
-    if not settings(config).duty.daily_message or await store.pending_timer(DUTY_DAILY):
-        return
-    await store.add_timer(
-        TimerRow(kind=DUTY_DAILY, due_at=_next_daily(config, now), payload={}, created_at=now)
-    )
+    """Keep exactly one pending daily-duty timer, at the configured time, while the message
+    is switched on (called on every start: a restart never adds a second one)."""
+    duty = settings(config).duty
+    pending = await store.pending_timer(DUTY_DAILY)
+    if pending is not None:
+        local = pending.due_at.astimezone(config.timezone)
+        if duty.daily_message and local.time() == duty.daily_message_at:
+            return
+        pending.done_at, pending.outcome = now, "replaced" if duty.daily_message else "disabled"
+    if duty.daily_message:
+        await store.add_timer(
+            TimerRow(kind=DUTY_DAILY, due_at=_next_daily(config, now), payload={}, created_at=now)
+        )
 
 
 def _next_daily(config: Config, after: datetime) -> datetime:
@@ -290,12 +298,27 @@ def _next_daily(config: Config, after: datetime) -> datetime:
 
 
 async def daily_duty(ctx: TimerContext) -> list[OutgoingMessage]:
-    """At shift start, each residents' group hears who is on duty today (off by default)."""
+    """At shift start, each residents' group hears who is on duty today (off by default):
+    one message per group, no @-mentions. Re-arms itself for the next day.
+
+    Fired late (the bot was down at the time), it still posts today's duty, unless that
+    post would be followed by today's own within hours (it is before today's time) or
+    would only be held for the morning (quiet hours): then it just re-arms.
+    """
     config = ctx.config
     if not settings(config).duty.daily_message:
         return []
-    roster = await load_roster(ctx.store, config, ctx.now)
+    following = _next_daily(config, ctx.now + timedelta(minutes=1))
+    await ctx.store.add_timer(
+        TimerRow(kind=DUTY_DAILY, due_at=following, payload={}, created_at=ctx.now)
+    )
     local = ctx.now.astimezone(config.timezone)
+    if ctx.now - ctx.timer.due_at >= LATE and (
+        following.astimezone(config.timezone).date() == local.date()
+        or release_time(config, ctx.now) is not None
+    ):
+        return []
+    roster = await load_roster(ctx.store, config, ctx.now)
     out: list[OutgoingMessage] = []
     for group in config.groups:
         grid = config.grid(group.grid)
@@ -303,18 +326,10 @@ async def daily_duty(ctx: TimerContext) -> list[OutgoingMessage]:
             continue
         names = "、".join(config.name_of(d.person) for d in roster.on_duty(grid.id, ctx.now))
         text = (
-            f"【今日值班】{local:%m月%d日} {grid.name}：{names or '社区值班员'}。"
+            f"【今日值班】{local.month}月{local.day}日 {grid.name}：{names or '社区值班员'}。"
             "有问题请直接在群里说明位置和情况，我会登记并通知值班网格员。"
         )
         out.append(OutgoingMessage(chat=group.id, text=text, platform=group.platform))
-    await ctx.store.add_timer(
-        TimerRow(
-            kind=DUTY_DAILY,
-            due_at=_next_daily(config, ctx.now + timedelta(minutes=1)),
-            payload={},
-            created_at=ctx.now,
-        )
-    )
     return out
 
 
