@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.textnorm import normalise  # noqa: E402
 from bot.triage import TriageEngine  # noqa: E402
 from bot.triage.evaluate import read_labelled  # noqa: E402
 from bot.triage.lexicon import build_terms, domain_dict_path  # noqa: E402
@@ -36,16 +37,16 @@ print(time.perf_counter() - t0)
 """
 
 
-def corpus() -> tuple[list[str], list[str]]:
-    """All corpus messages, and the chatter among them."""
+def corpus() -> tuple[list[str], list[str], list[str]]:
+    """All corpus messages, the chatter among them, and the requests."""
     texts: list[str] = []
     chatter: list[str] = []
+    requests: list[str] = []
     for name in ("triage_tune.tsv", "triage_test.tsv"):
         for row in read_labelled(ROOT / "tests" / "data" / name, []):
             texts.append(row.text)
-            if not row.ticket:
-                chatter.append(row.text)
-    return texts, chatter
+            (requests if row.ticket else chatter).append(row.text)
+    return texts, chatter, requests
 
 
 def rate(
@@ -96,7 +97,7 @@ def main() -> None:
     parser.add_argument("--cold-runs", type=int, default=5)
     args = parser.parse_args()
 
-    messages, chatter = corpus()
+    messages, chatter, requests = corpus()
     engine = TriageEngine()
     keywords = frozenset(
         word for word, term in build_terms(domain_dict_path()).items()
@@ -113,6 +114,12 @@ def main() -> None:
     ours_c = rate("  TriageEngine.triage", engine.triage, chatter, args.seconds / 2)
     base_c = rate("  baseline", classify, chatter, args.seconds / 2)
     print(f"  ratio on chatter: {ours_c / base_c:.1f}x\n")
+    # Where the time goes: the budget 5x leaves per message, against what each kind costs.
+    ours_r = rate("  TriageEngine.triage, requests", engine.triage, requests, args.seconds / 2)
+    ours_n = rate("  normalise alone", normalise, messages, args.seconds / 2)
+    print(f"  per message: baseline {1e6 / base:.1f} us; 5x leaves {1e6 / base / 5:.1f} us;"
+          f" ours {1e6 / ours_c:.1f} us on chatter, {1e6 / ours_r:.1f} us on requests,"
+          f" of which normalising {1e6 / ours_n:.1f} us\n")
 
     times = cold_start(args.cold_runs)
     inside = [t for t, _ in times]
