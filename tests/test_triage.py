@@ -35,6 +35,9 @@ def one(result: TriageResult) -> Finding:
         ("请问低保怎么申请", "consult"),
         ("希望小区能多装几个长椅", "wish"),
         ("我要投诉，物业的保安态度太差了", "other"),
+        # A light too dim to see by is a fault too, also when put as a correction.
+        ("楼道灯很暗，晚上看不清台阶", "building"),
+        ("路灯不是不亮，是太暗了", "municipal"),
     ],
 )
 def test_each_category(engine: TriageEngine, text: str, category: str) -> None:
@@ -51,6 +54,7 @@ def test_each_category(engine: TriageEngine, text: str, category: str) -> None:
         ("今天几点发快递", "chatter"),
         ("井盖没坏", "negated"),
         ("不是停水，是我家阀门没开", "negated"),
+        ("今天天好暗啊，要下雨了", "chatter"),
         ("已经修好了", "resolved"),
         ("昨天电梯坏了，今天已经修好了", "resolved"),
         ("来水了来水了", "resolved"),
