@@ -91,6 +91,14 @@ class Config:
     def grid(self, grid_id: str | None) -> Grid | None:
         return self._grids.get(grid_id) if grid_id else None  # type: ignore[attr-defined]
 
+    def grid_label(self, grid_id: str | None) -> str:
+        """A grid's name for people; a grid since removed from the config keeps its id,
+        so old tickets in figures and ledgers are not lumped in with unrouted ones."""
+        grid = self.grid(grid_id)
+        if grid is not None:
+            return grid.name
+        return grid_id or "未分网格"
+
     def group(self, group_id: str | None) -> Group | None:
         return self._groups.get(group_id) if group_id else None  # type: ignore[attr-defined]
 

@@ -151,7 +151,7 @@ async def escalate(ctx: TimerContext) -> list[OutgoingMessage]:
         detail = {"level": 2, "step": "leader", "notified": [leader] if leader else []}
     else:
         staff = [p.id for p in config.people if p.role == "staff"]
-        where = grid.name if grid else "未分网格"
+        where = config.grid_label(ticket.grid_id)
         reminded = [config.name_of(p) for p in dict.fromkeys((ticket.assignee_id, *added)) if p]
         if grid and grid.leader:
             reminded.append(f"网格长{config.name_of(grid.leader)}")
@@ -260,7 +260,7 @@ async def overdue(ctx: TimerContext) -> list[OutgoingMessage]:
         people = [*([grid.leader] if grid and grid.leader else []), *staff]
         holder = config.name_of(ticket.assignee_id) if ticket.assignee_id else "无人"
         text = (
-            f"🔴 超时工单 {head}（{grid.name if grid else '未分网格'}，负责人{holder}）"
+            f"🔴 超时工单 {head}（{config.grid_label(ticket.grid_id)}，负责人{holder}）"
             f"已超过办理时限{limit}仍未办结。"
             + " ".join(f"@{config.name_of(p)}" for p in people)
             + " 请督办。"

@@ -195,8 +195,7 @@ def _summary(
     for code, f in sorted(by_category.items()):
         sheet.append([category_label(code), *_figures(f)])
     for grid_id, f in sorted(by_grid.items(), key=lambda kv: str(kv[0])):
-        grid = config.grid(grid_id)
-        sheet.append([grid.name if grid else "未分网格", *_figures(f)])
+        sheet.append([config.grid_label(grid_id), *_figures(f)])
 
 
 def _figures(f: Figures) -> list[Any]:

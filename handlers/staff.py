@@ -385,10 +385,8 @@ def format_report(config: Config, report: Report, where: str, title: str = "统�
     if len(report.by_grid) > 1 or report.scope.grids is None:
         lines.append("—— 按网格 ——")
         for grid_id, f in sorted(report.by_grid.items(), key=lambda kv: str(kv[0])):
-            grid = config.grid(grid_id)
-            name = grid.name if grid else "未分网格"
             lines.append(
-                f"{name} {f.received}｜响应 {fmt_rate(f.response_rate)}"
+                f"{config.grid_label(grid_id)} {f.received}｜响应 {fmt_rate(f.response_rate)}"
                 f"｜解决 {fmt_rate(f.resolution_rate)}｜满意 {fmt_rate(f.satisfaction_rate)}"
             )
     return "\n".join(lines)

@@ -133,3 +133,10 @@ async def test_export_command_sends_a_file(sim: Simulation, tmp_path, monkeypatc
     files = list((tmp_path / "exports").glob("台账_20261123-20261129_all_*.xlsx"))
     assert len(files) == 1
     assert str(files[0]) in text
+
+
+def test_grid_labels_keep_removed_grids_apart(sample_config) -> None:
+    # Tickets of a grid later dropped from the config must not merge with unrouted ones.
+    assert sample_config.grid_label("g1") == "第一网格"
+    assert sample_config.grid_label("g-old") == "g-old"
+    assert sample_config.grid_label(None) == "未分网格"
