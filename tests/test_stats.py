@@ -25,8 +25,9 @@ from typing import Any
 import pytest
 
 from bot.periods import day_period, parse_period
-from bot.simulator import Simulation, apply_step, open_simulation
+from bot.simulator import Simulation, open_simulation
 from bot.stats import Scope, Stats, limits_from_config
+from tests.scenario_runner import play
 
 TZ_START = datetime.fromisoformat("2026-11-23T09:00:00+08:00")
 
@@ -73,15 +74,6 @@ KNOWN_DAY = [
     say("room-xfl-1", "wx-wang", "已处理 #4"),
     at("09:00", day=25),
 ]
-
-
-async def play(sim: Simulation, steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for n, step in enumerate(steps, 1):
-        await apply_step(sim, step, n)
-        out.extend(sim.lines_out)
-        sim.lines_out.clear()
-    return out
 
 
 async def known_day(config, db_url: str) -> Simulation:
