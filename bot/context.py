@@ -29,6 +29,11 @@ class Sender:
     def is_resident(self) -> bool:
         return self.role == "resident"
 
+    def covers(self, grid_id: str | None) -> bool:
+        """Whether this person may act on a ticket of ``grid_id``: community staff on any,
+        everyone else only on those of their own grids."""
+        return self.role in STAFF_ROLES or grid_id in self.grids
+
 
 @dataclass
 class Context:

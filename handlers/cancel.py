@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.context import STAFF_ROLES, Context
+from bot.context import Context
 from bot.events import OutgoingMessage
 from bot.lifecycle import OPEN_STATUSES, STATUS_LABELS, Action, Status
 from handlers.phrases import bare, headline, mention, ref, summary_of
@@ -101,7 +101,7 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
             return [ctx.reply(f"没有找到您反映的工单 {ref(number)}，请核对一下编号。")]
     elif ticket is None:
         return [ctx.reply(f"没有找到工单 {ref(number)}，请核对一下编号。")]
-    elif sender.role not in STAFF_ROLES and ticket.grid_id not in sender.grids:
+    elif not sender.covers(ticket.grid_id):
         grid = ctx.config.grid(ticket.grid_id)
         where = grid.name if grid else "其他网格"
         return [

@@ -179,7 +179,7 @@ async def transfer(ctx: Context, rest: str) -> list[OutgoingMessage]:
         return [ctx.reply(f"没有找到工单 #{number.group(1)}，请核对一下编号。")]
     target = people[0]
     config = ctx.config
-    if ctx.sender.role not in STAFF_ROLES and ticket.grid_id not in ctx.sender.grids:
+    if not ctx.sender.covers(ticket.grid_id):
         grid = config.grid(ticket.grid_id)
         return [
             ctx.reply(

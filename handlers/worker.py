@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.context import STAFF_ROLES, Context
+from bot.context import Context
 from bot.escalation import stop_ladder
 from bot.events import OutgoingMessage, dm_chat
 from bot.lifecycle import STATUS_LABELS, Action, Status
@@ -117,7 +117,7 @@ async def _pick(
 
 
 def _grid_refusal(ctx: Context, ticket: TicketRow) -> list[OutgoingMessage] | None:
-    if ctx.sender.role in STAFF_ROLES or ticket.grid_id in ctx.sender.grids:
+    if ctx.sender.covers(ticket.grid_id):
         return None
     grid = ctx.config.grid(ticket.grid_id)
     where = grid.name if grid else "其他网格"

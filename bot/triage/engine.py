@@ -31,7 +31,8 @@ from bot.triage.pinyin import has_pinyin, replace_pinyin
 if TYPE_CHECKING:
     from bot.config import Config
 
-STAFF_ROLES = frozenset({"worker", "leader", "staff", "admin"})
+# People who answer residents: "收到", "马上去" from them is a reply, not a report.
+TEAM_ROLES = frozenset({"worker", "leader", "staff", "admin"})
 # How far (in characters) a fault may sit from the thing it describes.
 PAIR_AFTER = 20
 PAIR_BEFORE = 8
@@ -257,7 +258,7 @@ class TriageEngine:
             ours = p.ours.search(text)
             if ours is None or ours.start() > elsewhere.start():
                 return TriageResult((), "elsewhere")
-        if role in STAFF_ROLES and p.staff_reply.search(text):
+        if role in TEAM_ROLES and p.staff_reply.search(text):
             return TriageResult((), "staff")
 
         tokens = self._tokens(text)
