@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.exc import IntegrityError
 
@@ -37,6 +37,9 @@ class Outcome:
     status: str  # handled | silent | duplicate | ignored
     handler: str | None = None
     queued: int = 0
+    # How many of the queued messages answer the message in its own chat (reply_to set):
+    # zero means a platform waiting to thread an answer can let go at once.
+    answers: int = 0
 
 
 def default_handlers() -> list[Handler]:
@@ -50,6 +53,18 @@ def default_handlers() -> list[Handler]:
         staff.handle,
         intake.handle,
         direct.handle,
+    ]
+
+
+def answering(
+    message: IncomingMessage, replies: Sequence[OutgoingMessage]
+) -> list[OutgoingMessage]:
+    """Replies to the chat a message came from carry its id, so a platform that threads
+    replies answers this message and not whichever one happens to be waiting."""
+    chat = message.reply_chat
+    return [
+        replace(r, reply_to=message.message_id) if r.chat == chat and r.reply_to is None else r
+        for r in replies
     ]
 
 
@@ -124,6 +139,8 @@ class Dispatcher:
                     continue
                 name = handler.__module__.rsplit(".", 1)[-1]
                 inbound.handled_by = name
-                queued = await queue(store, replies, now)
-                return Outcome("handled" if queued else "silent", name, queued)
+                outgoing = answering(message, replies)
+                queued = await queue(store, outgoing, now)
+                answers = sum(1 for r in outgoing if r.reply_to == message.message_id)
+                return Outcome("handled" if queued else "silent", name, queued, answers)
             return Outcome("silent")

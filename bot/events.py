@@ -95,6 +95,9 @@ class OutgoingMessage:
     # Display names the text uses for each id in ``mentions`` ("@王芳"), same order. Platforms
     # that add their own @-tags use these to place or drop the inline ones.
     mention_names: tuple[str, ...] = ()
+    # The platform id of the inbound message this answers (set by the dispatcher for
+    # replies to the chat the message came from); platforms that thread replies use it.
+    reply_to: str | None = None
 
     def render_mentions(self, tag: Callable[[str], str] | None) -> str:
         """The text with each inline "@name" of a mentioned person replaced by ``tag(id)``,

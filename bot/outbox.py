@@ -44,6 +44,7 @@ async def queue(store: Store, messages: Iterable[OutgoingMessage], now: datetime
                 attachment=message.attachment,
                 urgent=message.urgent,
                 ticket_id=message.ticket_id,
+                reply_to=message.reply_to,
                 created_at=now,
                 next_attempt_at=now,
             )
@@ -78,6 +79,7 @@ class _Batch:
             kind=MessageKind(head.kind),
             attachment=head.attachment,
             platform=head.platform,
+            reply_to=head.reply_to,
         )
 
 

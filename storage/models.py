@@ -189,6 +189,9 @@ class OutboxRow(Base):
     failed_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     platform_msg_id: Mapped[str | None] = mapped_column(String(255))
+    # The platform id of the inbound message this answers, so a platform that threads
+    # replies (WeCom's AI bot) attaches it to that message and not to a neighbour's.
+    reply_to: Mapped[str | None] = mapped_column(String(255))
 
 
 class TimerRow(Base):
@@ -239,3 +242,42 @@ class DutyLeaveRow(Base):
     created_by: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime]
     message_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id"))
+
+
+class SeenChatRow(Base):
+    """A group or sender the config does not list, so a volunteer can find its id.
+
+    Only metadata is kept (never the text): these are strangers' chats the bot does not
+    serve, or residents who wrote in a served group.
+    """
+
+    __tablename__ = "seen_chats"
+
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # group | person
+    id: Mapped[str] = mapped_column(String(160), primary_key=True)
+    platform: Mapped[str | None] = mapped_column(String(32))
+    name: Mapped[str | None] = mapped_column(String(200))
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime]
+    messages: Mapped[int] = mapped_column(default=0)
+
+
+class FailedMessageRow(Base):
+    """A message whose handling failed every time (a bug, not an outage): kept with its
+    error so an admin can see it (``gridbot failed``) instead of it vanishing into a log."""
+
+    __tablename__ = "failed_messages"
+    __table_args__ = (UniqueConstraint("platform", "platform_msg_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    platform_msg_id: Mapped[str] = mapped_column(String(255))
+    chat_id: Mapped[str | None] = mapped_column(String(160))
+    sender_id: Mapped[str] = mapped_column(String(128))
+    sender_name: Mapped[str | None] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16), default="text")
+    received_at: Mapped[datetime]
+    failed_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(default=1)
+    error: Mapped[str] = mapped_column(Text)
