@@ -13,7 +13,7 @@ from bot.clock import Clock, FakeClock
 from bot.config import Config
 from bot.dispatcher import Dispatcher, Handler, Outcome
 from bot.escalation import ensure_daily_duty_timer
-from bot.events import Connected, InboundEvent, IncomingMessage
+from bot.events import Connected, InboundEvent, IncomingMessage, MemberJoined
 from bot.outbox import OutboxSender
 from bot.tickets import RATING_TIMEOUT
 from bot.timers import TimerHandler, TimerService
@@ -101,9 +101,19 @@ class App:
         if isinstance(event, Connected):
             await self.retry_now(event.platform)
             return None
+        if isinstance(event, MemberJoined):
+            await self.welcome(event)
+            return None
         if not isinstance(event, IncomingMessage):
             return None
         return await self.handle(event)
+
+    async def welcome(self, event: MemberJoined) -> None:
+        """The platform's welcome line for newcomers, queued like any other message."""
+        async with self._lock:
+            queued = await self.dispatcher.welcome(event)
+        if queued:
+            await self.flush()
 
     async def retry_now(self, platform: str) -> None:
         """A platform is back: what failed while it was down goes out now, not at its

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -15,6 +16,29 @@ class Clock(Protocol):
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+
+NOW_ENV = "GRIDBOT_NOW"
+
+
+class ClockError(ValueError):
+    """A pinned time that is not an ISO time with a zone."""
+
+
+def clock_from_env(environ: Mapping[str, str]) -> Clock:
+    """The clock every CLI command runs on: the system clock, or, when ``GRIDBOT_NOW``
+    holds an ISO time, a clock pinned there. Pinning is how tests and reproductions of a
+    night-time bug run the real commands at 23:30 without waiting for 23:30."""
+    pinned = environ.get(NOW_ENV, "").strip()
+    if not pinned:
+        return SystemClock()
+    try:
+        when = datetime.fromisoformat(pinned)
+    except ValueError:
+        raise ClockError(f"{NOW_ENV}={pinned!r} is not an ISO time") from None
+    if when.tzinfo is None:
+        raise ClockError(f"{NOW_ENV}={pinned!r} needs a zone, e.g. 2026-11-23T23:30:00+08:00")
+    return FakeClock(when)
 
 
 class FakeClock:

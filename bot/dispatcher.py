@@ -10,13 +10,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
 from bot.clock import Clock
 from bot.config import Config
 from bot.context import Context, Sender
-from bot.events import IncomingMessage, OutgoingMessage
+from bot.events import IncomingMessage, MemberJoined, OutgoingMessage
 from bot.outbox import queue
 from bot.textnorm import normalise
 from bot.tickets import Tickets
@@ -42,10 +43,15 @@ class Outcome:
     answers: int = 0
 
 
+# Answers a message from a group the config does not list; None for everything else.
+UnlistedHandler = Callable[[Config, IncomingMessage, str], list[OutgoingMessage] | None]
+
+
 def default_handlers() -> list[Handler]:
-    from handlers import cancel, direct, duty, feedback, intake, staff, worker
+    from handlers import cancel, direct, duty, feedback, ids, intake, staff, worker
 
     return [
+        ids.handle,
         worker.handle,
         feedback.handle,
         cancel.handle,
@@ -76,12 +82,18 @@ class Dispatcher:
         clock: Clock,
         triage: TriageEngine,
         handlers: Sequence[Handler] | None = None,
+        unlisted: UnlistedHandler | None = None,
     ) -> None:
         self.config = config
         self.db = db
         self.clock = clock
         self.triage = triage
         self.handlers = list(handlers) if handlers is not None else default_handlers()
+        if unlisted is None:
+            from handlers import ids
+
+            unlisted = ids.answer
+        self.unlisted = unlisted
         self._unknown_groups: set[str] = set()
 
     def sender_of(self, message: IncomingMessage) -> Sender:
@@ -94,13 +106,54 @@ class Dispatcher:
         if message.chat_id is not None and self.config.group(message.chat_id) is None:
             if message.chat_id not in self._unknown_groups:
                 self._unknown_groups.add(message.chat_id)
-                log.info("ignoring group %s: it is not in the config", message.chat_id)
-            return Outcome("ignored")
+                log.info(
+                    "ignoring group %s (%s): it is not in the config; `gridbot seen` lists it",
+                    message.chat_id,
+                    message.chat_name or "name unknown",
+                )
+            return await self._unlisted(message)
         try:
             return await self._dispatch(message)
         except IntegrityError:
             # Another worker stored the same platform message first: it is a redelivery.
             return Outcome("duplicate")
+
+    async def welcome(self, event: MemberJoined) -> int:
+        """Queue the welcome line for a served group's newcomers; how many were queued."""
+        group = self.config.group(event.chat_id)
+        if group is None or not event.welcome or not event.welcome_ids:
+            return 0
+        message = OutgoingMessage(
+            chat=event.chat_id,
+            text=event.welcome,
+            mentions=event.welcome_ids,
+            platform=event.platform,
+        )
+        async with self.db.transaction() as session:
+            return await queue(Store(session), [message], self.clock.now())
+
+    async def _unlisted(self, message: IncomingMessage) -> Outcome:
+        """A group the config does not list: note who and where (never what), so an admin
+        can find its id with `gridbot seen`; answer only a private id request."""
+        now = self.clock.now()
+        async with self.db.transaction() as session:
+            store = Store(session)
+            await self._note_strangers(store, message, now)
+            replies = self.unlisted(self.config, message, self.config.role_of(message.sender_id))
+            if not replies:
+                return Outcome("ignored")
+            queued = await queue(store, replies, now)
+            return Outcome("handled", "ids", queued)
+
+    async def _note_strangers(self, store: Store, message: IncomingMessage, now: datetime) -> None:
+        if message.chat_id is not None and self.config.group(message.chat_id) is None:
+            await store.record_seen(
+                "group", message.chat_id, message.platform, message.chat_name, now
+            )
+        if self.config.person(message.sender_id) is None:
+            await store.record_seen(
+                "person", message.sender_id, message.platform, message.sender_name, now
+            )
 
     async def _dispatch(self, message: IncomingMessage) -> Outcome:
         now = self.clock.now()
@@ -111,6 +164,7 @@ class Dispatcher:
             sender = self.sender_of(message)
             if sender.is_resident:
                 await store.remember_resident(sender.id, message.sender_name, now)
+                await self._note_strangers(store, message, now)
             inbound = await store.add_inbound(
                 InboundMessageRow(
                     platform=message.platform,

@@ -39,6 +39,9 @@ class IncomingMessage:
     quote_id: str | None = None
     quote_text: str | None = None
     kind: MessageKind = MessageKind.TEXT
+    # The group's name as the platform shows it, when the adapter knows it cheaply; only
+    # used to help an admin recognise a group the config does not list yet.
+    chat_name: str | None = None
 
     @property
     def is_direct(self) -> bool:
@@ -52,13 +55,20 @@ class IncomingMessage:
 
 @dataclass(frozen=True, slots=True)
 class MemberJoined:
-    """Someone joined a group; only used for the optional welcome line."""
+    """Someone joined a group; only used for the optional welcome line.
+
+    ``welcome`` is the line the platform's settings give newcomers ("" for none) and
+    ``welcome_ids`` the newcomers not welcomed before; the core sends it through the
+    outbox like every other message, so it obeys quiet hours, rate limits and retries.
+    """
 
     platform: str
     chat_id: str
     member_ids: tuple[str, ...]
     at: datetime
     member_names: tuple[str, ...] = ()
+    welcome: str = ""
+    welcome_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

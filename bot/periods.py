@@ -15,6 +15,9 @@ from zoneinfo import ZoneInfo
 
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 MAX_RANGE_DAYS = 3660  # ten years: anything longer is a typo, not a question
+# Dates a community's figures can be about. Outside them a date is a typo, and near the
+# ends of Python's calendar (0001, 9999) the day arithmetic below would overflow.
+FIRST_YEAR, LAST_YEAR = 2000, 2099
 
 _DATE = r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?"
 _RANGE = re.compile(rf"^{_DATE}\s*(?:~|～|至|到|—|--|-)\s*{_DATE}$")
@@ -126,6 +129,9 @@ def parse_period(text: str, now: datetime, tz: ZoneInfo) -> Period | None:
 
 def _date(parts: tuple[str, ...]) -> date:
     try:
-        return date(int(parts[0]), int(parts[1]), int(parts[2]))
+        day = date(int(parts[0]), int(parts[1]), int(parts[2]))
     except ValueError as exc:
         raise PeriodError(f"{parts[0]}-{parts[1]}-{parts[2]} 不是有效的日期") from exc
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise PeriodError(f"{day} 超出了可查询的范围（{FIRST_YEAR}—{LAST_YEAR}年）")
+    return day

@@ -10,7 +10,9 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
@@ -22,6 +24,7 @@ from storage.models import (
     InboundMessageRow,
     OutboxRow,
     PersonRow,
+    SeenChatRow,
     TicketEventRow,
     TicketRow,
     TimerRow,
@@ -64,6 +67,8 @@ class Store:
             else:
                 existing.name, existing.role = person.name, person.role
                 existing.grid_id, existing.duty_order = (grids[0] if grids else None), order
+        await self.forget_seen("group", (g.id for g in config.groups))
+        await self.forget_seen("person", (p.id for p in config.people))
 
     async def remember_resident(self, person_id: str, name: str | None, at: datetime) -> None:
         row = await self.session.get(PersonRow, person_id)
@@ -73,6 +78,48 @@ class Store:
             )
         elif name and row.role == "resident" and row.name != name:
             row.name = name
+
+    async def record_seen(
+        self, kind: str, chat_or_person: str, platform: str, name: str | None, at: datetime
+    ) -> None:
+        """Count one message from a group or sender the config does not list (metadata
+        only), in one statement so two processes never trip over each other's row."""
+        dialect = self.session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        statement = insert(SeenChatRow).values(
+            kind=kind,
+            id=chat_or_person,
+            platform=platform,
+            name=name,
+            first_seen=at,
+            last_seen=at,
+            messages=1,
+        )
+        updates: dict[str, Any] = {
+            "last_seen": statement.excluded.last_seen,
+            "messages": SeenChatRow.messages + 1,
+            "platform": statement.excluded.platform,
+        }
+        if name:
+            updates["name"] = statement.excluded.name
+        await self.session.execute(
+            statement.on_conflict_do_update(index_elements=["kind", "id"], set_=updates)
+        )
+
+    async def seen(self) -> Sequence[SeenChatRow]:
+        """Unlisted groups first, then senders; most recently active first within each."""
+        rows = await self.session.scalars(
+            select(SeenChatRow).order_by(SeenChatRow.kind, SeenChatRow.last_seen.desc())
+        )
+        return rows.all()
+
+    async def forget_seen(self, kind: str, ids: Iterable[str]) -> None:
+        """Drop entries the config now lists: they are no longer strangers."""
+        ids = list(ids)
+        if ids:
+            await self.session.execute(
+                delete(SeenChatRow).where(SeenChatRow.kind == kind, SeenChatRow.id.in_(ids))
+            )
 
     async def person_name(self, person_id: str) -> str | None:
         row = await self.session.get(PersonRow, person_id)

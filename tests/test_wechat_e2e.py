@@ -9,7 +9,9 @@ assertion is on what reached it over gRPC (or on the database behind the App).
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,8 @@ from bot.config import Config
 from bot.events import IncomingMessage
 from bot.runner import build_adapters
 from storage.db import Database
+from storage.models import SeenChatRow
+from storage.repo import Store
 from tests.e2e_support import (
     DAYTIME,
     all_sent,
@@ -52,7 +56,7 @@ class Running:
     worker_name: str
 
 
-def community(tmp_path: Path) -> Config:
+def community(tmp_path: Path, **extra: str) -> Config:
     return sample_with(
         "wechaty",
         {
@@ -64,15 +68,15 @@ def community(tmp_path: Path) -> Config:
             "ping_timeout": "0.3s",
             "status_interval": "0s",
             "cache_dir": str(tmp_path / "wechaty"),
+            **extra,
         },
     )
 
 
-@pytest.fixture
-async def running(
-    tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+@asynccontextmanager
+async def bot_running(
+    config: Config, db_url: str, monkeypatch: pytest.MonkeyPatch, start: datetime = DAYTIME
 ) -> AsyncIterator[Running]:
-    config = community(tmp_path)
     fake = FakePuppetService(self_id=BOT, self_name="网格助手")
     for person in config.people:
         fake.add_contact(person.id, person.name)
@@ -81,10 +85,10 @@ async def running(
     await fake.start()
     monkeypatch.setenv(ENDPOINT_ENV, fake.endpoint)
     monkeypatch.setenv(TOKEN_ENV, TOKEN)
-    clock = FakeClock(DAYTIME)
+    clock = FakeClock(start)
     adapters = build_adapters(config, clock)  # type: ignore[arg-type]
     assert [type(a) for a in adapters] == [WechatAdapter]
-    app = App(config, Database(sqlite_url), clock, adapters)
+    app = App(config, Database(db_url), clock, adapters)
     await app.start(background_send=True)
     adapter = adapters[0]
     assert isinstance(adapter, WechatAdapter)
@@ -95,6 +99,14 @@ async def running(
     finally:
         await app.stop()
         await fake.stop()
+
+
+@pytest.fixture
+async def running(
+    tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Running]:
+    async with bot_running(community(tmp_path), sqlite_url, monkeypatch) as r:
+        yield r
 
 
 async def report_and_dispatch(r: Running) -> str:
@@ -217,3 +229,68 @@ async def test_gateway_down_holds_the_reply_then_delivers_it_once(running: Runni
     await all_sent(r.app, 3)
     assert sum("处理完毕" in s.text for s in r.fake.sent) == 1
     assert "已办结" in r.fake.sent[-1].text
+
+
+# --- set-up aids and the welcome line ------------------------------------------------
+
+
+async def seen_rows(app: App) -> list[SeenChatRow]:
+    async with app.db.transaction() as session:
+        return list(await Store(session).seen())
+
+
+async def test_unlisted_group_is_noted_by_id_and_answers_my_id_privately(
+    running: Running,
+) -> None:
+    """A volunteer finds ids without reading logs: the bot notes an unlisted group (name,
+    id, counts, never the text) and answers 我的ID privately, silent in the group."""
+    r = running
+    r.fake.add_room("room-new", "新建7号楼群", [RESIDENT])
+    r.fake.post(from_id=RESIDENT, room_id="room-new", text="明天团购大米，接龙")
+    r.fake.post(from_id=RESIDENT, room_id="room-new", text="我的ID")
+    (answer,) = await r.fake.wait_sent(1)
+    await all_sent(r.app, 1)
+    assert answer.conversation_id == RESIDENT  # privately, never into the group
+    assert RESIDENT in answer.text and "张阿姨" in answer.text
+    groups = [row for row in await seen_rows(r.app) if row.kind == "group"]
+    assert [(g.id, g.name, g.messages) for g in groups] == [("room-new", "新建7号楼群", 2)]
+    assert all(m.chat_id != "room-new" for m in await inbound(r.app))  # no text kept
+    assert len(r.fake.sent) == 1
+
+
+async def test_welcome_goes_through_the_outbox_once_per_newcomer(
+    tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = community(tmp_path, welcome="欢迎新邻居！有事直接在群里说。")
+    async with bot_running(config, sqlite_url, monkeypatch) as r:
+        r.fake.add_contact("wxid_new", "新邻居")
+        r.fake.join(ROOM, ["wxid_new"], RESIDENT)
+        (record,) = await r.fake.wait_sent(1)
+        (row,) = await all_sent(r.app, 1)
+        assert record.conversation_id == ROOM and record.mention_ids == ("wxid_new",)
+        assert "欢迎新邻居" in record.text and row.platform_msg_id == record.message_id
+        r.fake.join(ROOM, ["wxid_new"], RESIDENT)  # the gateway repeating itself
+        r.fake.post(from_id=RESIDENT, room_id=ROOM, text="欢迎欢迎")
+        await until(lambda: inbound(r.app), lambda rows: len(rows) == 1)
+        assert len(r.fake.sent) == 1
+
+
+async def test_welcome_at_night_waits_for_the_morning(
+    tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = community(tmp_path, welcome="欢迎新邻居！")
+    night = datetime.fromisoformat("2026-11-23T23:30:00+08:00")
+    async with bot_running(config, sqlite_url, monkeypatch, start=night) as r:
+        r.fake.add_contact("wxid_new", "新邻居")
+        r.fake.join(ROOM, ["wxid_new"], RESIDENT)
+        (held,) = await until(
+            lambda: outbox(r.app), lambda rows: len(rows) == 1 and rows[0].next_attempt_at > night
+        )
+        assert held.sent_at is None and held.next_attempt_at.astimezone(
+            config.timezone
+        ).strftime("%H:%M") == "07:00"
+        assert r.fake.sent == []
+        r.clock.set(datetime.fromisoformat("2026-11-24T07:00:00+08:00"))
+        await r.app.tick()
+        (record,) = await r.fake.wait_sent(1)
+        assert record.conversation_id == ROOM and "欢迎新邻居" in record.text

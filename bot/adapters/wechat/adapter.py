@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import os
 import random
@@ -326,8 +327,13 @@ class WechatAdapter:
     async def message(self, session: WechatySession, raw: RawMessage) -> None:
         if raw.kind is None or session.self_id is None:
             return
+        chat_name: str | None = None
         if raw.room_id is not None and not await self._check_room(session, raw.room_id):
-            return
+            if self._config.group(raw.room_id) is not None:
+                return  # listed, but served through another platform
+            # Unlisted: the core notes the id for `gridbot seen` (never the text) and
+            # answers only a private 我的ID / 本群ID.
+            chat_name = await session.room_topic(raw.room_id) or None
         self._known_users.add(raw.sender_id)
         names = [*self._config.bot_names, session.self_name or ""]
         if raw.room_id is not None and "@" in raw.text:
@@ -335,6 +341,8 @@ class WechatAdapter:
         incoming = to_incoming(
             raw, self_id=session.self_id, bot_names=names, at=self._clock.now()
         )
+        if chat_name:
+            incoming = dataclasses.replace(incoming, chat_name=chat_name)
         self._received += 1
         await self._deliver(incoming)
 
@@ -353,6 +361,7 @@ class WechatAdapter:
         if not member_ids or not await self._check_room(session, room_id):
             return
         self._known_users.update(member_ids)
+        fresh = self._newcomers(room_id, member_ids)
         await self._deliver(
             MemberJoined(
                 platform=PLATFORM,
@@ -360,28 +369,21 @@ class WechatAdapter:
                 member_ids=member_ids,
                 at=self._clock.now(),
                 member_names=member_names,
+                welcome=self._settings.welcome if fresh else "",
+                welcome_ids=fresh,
             )
         )
-        await self._welcome(session, room_id, member_ids)
 
-    async def _welcome(
-        self, session: WechatySession, room_id: str, member_ids: tuple[str, ...]
-    ) -> None:
-        """One short welcome per newcomer and group, @-mentioning them; best effort."""
+    def _newcomers(self, room_id: str, member_ids: tuple[str, ...]) -> tuple[str, ...]:
+        """Members not welcomed in this group before (a gateway may repeat a join event);
+        none at all when no welcome is configured."""
         if not self._settings.welcome:
-            return
+            return ()
         fresh = tuple(m for m in member_ids if (room_id, m) not in self._welcomed)
-        if not fresh:
-            return
         if len(self._welcomed) > _WELCOMED_LIMIT:
             self._welcomed.clear()
         self._welcomed.update((room_id, m) for m in fresh)
-        try:
-            await session.deliver(
-                Target(room_id, is_room=True), text=self._settings.welcome, mentions=fresh
-            )
-        except Exception as exc:
-            log.warning("wechaty: welcome in %s not sent: %s", room_id, session.describe_error(exc))
+        return fresh
 
     async def _deliver(self, event: InboundEvent) -> None:
         assert self._inbound is not None
@@ -408,7 +410,7 @@ class WechatAdapter:
             topic = await session.room_topic(room_id)
             log.info(
                 "wechaty: ignoring group %r (id %s): not in [[groups]] of the config; "
-                "add it there to serve it", topic, room_id,
+                "add it there to serve it (`gridbot seen` lists such groups)", topic, room_id,
             )
         return False
 
