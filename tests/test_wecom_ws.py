@@ -12,6 +12,7 @@ from bot.adapters.base import Adapter, SendFailed
 from bot.adapters.wecom.settings import WsSettings
 from bot.adapters.wecom.ws import WeComWsAdapter
 from bot.clock import FakeClock
+from bot.dispatcher import Outcome
 from bot.events import Connected, IncomingMessage, OutgoingMessage, dm_chat
 from bot.ratelimit import RateLimiter
 from tests.fake_wecom_gateway import FakeWeComGateway
@@ -32,18 +33,28 @@ def group_text(text: str, msgid: str = "msg-1", sender: str = "zhangsan") -> dic
     }
 
 
+# What the core says about a message it answers (one reply in the message's own chat).
+ANSWERED = Outcome("handled", "intake", queued=1, answers=1)
+
+
 class Harness:
+    """Plays the core: records each message and returns its Outcome (``ANSWERED`` unless
+    ``outcomes`` names another for that message id)."""
+
     def __init__(self, gateway: FakeWeComGateway, adapter: WeComWsAdapter) -> None:
         self.gateway = gateway
         self.adapter = adapter
         self.inbox: asyncio.Queue[IncomingMessage] = asyncio.Queue()
         self.connects = 0  # Connected events: the core's cue to send what is held
+        self.outcomes: dict[str, Outcome | None] = {}
+        self.clock = FakeClock()  # the adapter's, when the fixture made it
 
-    async def inbound(self, event) -> None:
+    async def inbound(self, event) -> Outcome | None:
         if isinstance(event, Connected):
             self.connects += 1
-        else:
-            await self.inbox.put(event)
+            return None
+        await self.inbox.put(event)
+        return self.outcomes.get(event.message_id, ANSWERED)
 
     async def next_message(self) -> IncomingMessage:
         return await asyncio.wait_for(self.inbox.get(), 5)
@@ -75,8 +86,10 @@ async def gateway():
 
 @pytest.fixture
 async def harness(gateway):
-    adapter = WeComWsAdapter(settings(gateway), clock=FakeClock(), bot_names=["网格助手"])
+    clock = FakeClock()
+    adapter = WeComWsAdapter(settings(gateway), clock=clock, bot_names=["网格助手"])
     h = Harness(gateway, adapter)
+    h.clock = clock
     await adapter.start(h.inbound)
     assert await adapter.wait_online(5)
     yield h
@@ -121,7 +134,7 @@ async def test_reply_within_the_window_uses_aibot_respond_msg(harness):
     req_id = await harness.gateway.push_message(group_text("@网格助手 井盖坏了"))
     await harness.next_message()
     sent = await harness.adapter.send(
-        OutgoingMessage(chat=GROUP, text="#12 已登记，网格员马上处理")
+        OutgoingMessage(chat=GROUP, text="#12 已登记，网格员马上处理", reply_to="msg-1")
     )
     assert sent.platform_message_id == req_id
     (frame,) = harness.gateway.sent("aibot_respond_msg")
@@ -130,9 +143,12 @@ async def test_reply_within_the_window_uses_aibot_respond_msg(harness):
     assert frame["body"]["msgtype"] == "stream" and stream["finish"] is True
     # A leading '#' would be a markdown heading; it is guarded, the text is unchanged.
     assert stream["content"] == "\u200b#12 已登记，网格员马上处理"
-    # The callback is answered once; the next message to the group is a proactive push.
-    await harness.adapter.send(OutgoingMessage(chat=GROUP, text="第二条"))
-    assert len(harness.gateway.sent("aibot_send_msg")) == 1
+    # The callback is answered once; a second answer to it is a proactive push, and so
+    # is anything that answers no message.
+    await harness.adapter.send(OutgoingMessage(chat=GROUP, text="第二条", reply_to="msg-1"))
+    await harness.adapter.send(OutgoingMessage(chat=GROUP, text="通知"))
+    assert len(harness.gateway.sent("aibot_send_msg")) == 2
+    assert len(harness.gateway.sent("aibot_respond_msg")) == 1
 
 
 async def test_proactive_send_goes_by_chatid(harness):
@@ -181,7 +197,7 @@ async def test_expired_reply_falls_back_to_a_push(harness):
     harness.gateway.errcodes["aibot_respond_msg"] = 40_001
     await harness.gateway.push_message(group_text("@网格助手 井盖坏了"))
     await harness.next_message()
-    await harness.adapter.send(OutgoingMessage(chat=GROUP, text="收到"))
+    await harness.adapter.send(OutgoingMessage(chat=GROUP, text="收到", reply_to="msg-1"))
     assert len(harness.gateway.sent("aibot_respond_msg")) == 1
     assert len(harness.gateway.sent("aibot_send_msg")) == 1
 
@@ -345,3 +361,184 @@ async def test_stop_hands_over_messages_already_received(gateway):
     asyncio.get_running_loop().call_later(0.05, release.set)
     await adapter.stop()
     assert handled == ["m0", "m1", "m2"]
+
+
+# -- replies answer the message they name (issue 11 point 7) ---------------------------
+
+SILENT_OUTCOMES = [
+    pytest.param(Outcome("silent"), id="silent"),
+    pytest.param(Outcome("ignored"), id="ignored"),  # e.g. a chat outside the config
+    pytest.param(Outcome("duplicate"), id="duplicate"),
+    pytest.param(Outcome("handled", "staff", queued=1, answers=0), id="handled-elsewhere"),
+    pytest.param(None, id="none-retry-later"),
+]
+
+
+async def settled(harness: Harness, count: int) -> None:
+    """Until ``count`` messages reached the core and the adapter has heard its outcomes."""
+    for _ in range(count):
+        await harness.next_message()
+    await asyncio.wait_for(harness.adapter.drained(), 5)
+
+
+def said_by(sender: str, text: str, msgid: str, chat: str = GROUP) -> dict:
+    body = group_text(f"@网格助手 {text}", msgid=msgid, sender=sender)
+    body["chatid"] = chat
+    return body
+
+
+def responds(gateway: FakeWeComGateway) -> dict[str, str]:
+    """req_id -> text of every answer sent in a message's own thread."""
+    return {
+        f["headers"]["req_id"]: f["body"]["stream"]["content"]
+        for f in gateway.sent("aibot_respond_msg")
+    }
+
+
+async def test_each_reply_goes_under_the_req_id_of_the_message_it_answers(harness):
+    """Two residents interleave in one group; the outbox sends answers in its own order."""
+    gw, adapter = harness.gateway, harness.adapter
+    harness.outcomes["a1"] = Outcome("silent")
+    req_a1 = await gw.push_message(said_by("res-a", "大家早上好", "a1"))
+    req_b1 = await gw.push_message(said_by("res-b", "3号楼门口井盖坏了", "b1"))
+    req_a2 = await gw.push_message(said_by("res-a", "2号楼楼道灯不亮了", "a2"))
+    await settled(harness, 3)
+    assert adapter.reply_slots() == 2  # the chatter's slot went as soon as the core was silent
+
+    await adapter.send(OutgoingMessage(chat=GROUP, text="收到！已登记工单 #2", reply_to="a2"))
+    await adapter.send(OutgoingMessage(chat=GROUP, text="收到！已登记工单 #1", reply_to="b1"))
+    assert responds(gw) == {req_b1: "收到！已登记工单 #1", req_a2: "收到！已登记工单 #2"}
+    # Even a reply that names the chatter cannot use its req_id: it is pushed.
+    await adapter.send(OutgoingMessage(chat=GROUP, text="早上好", reply_to="a1"))
+    assert req_a1 not in responds(gw) and len(gw.sent("aibot_send_msg")) == 1
+    assert adapter.reply_slots() == 0
+
+
+@pytest.mark.parametrize("outcome", SILENT_OUTCOMES)
+async def test_a_message_left_unanswered_gives_its_slot_up_at_once(harness, outcome):
+    gw, adapter = harness.gateway, harness.adapter
+    harness.outcomes["chatter"] = outcome
+    await gw.push_message(said_by("res-a", "今天天气不错", "chatter"))
+    await settled(harness, 1)
+    assert adapter.reply_slots() == 0
+    # The urgent answer to the next message goes under that message's own req_id.
+    req_gas = await gw.push_message(said_by("res-b", "5号楼2单元燃气味特别浓！", "gas"))
+    await settled(harness, 1)
+    await adapter.send(
+        OutgoingMessage(chat=GROUP, text="【紧急】已登记工单 #1", urgent=True, reply_to="gas")
+    )
+    assert responds(gw) == {req_gas: "【紧急】已登记工单 #1"}
+    assert gw.sent("aibot_send_msg") == []
+
+
+async def test_a_message_the_core_failed_on_gives_its_slot_up(gateway):
+    adapter = WeComWsAdapter(settings(gateway), clock=FakeClock(), bot_names=["网格助手"])
+    seen: list[str] = []
+
+    async def broken(event) -> None:
+        if not isinstance(event, Connected):
+            seen.append(event.message_id)
+            raise RuntimeError("database down")
+
+    await adapter.start(broken)
+    try:
+        assert await adapter.wait_online(5)
+        await gateway.push_message(said_by("res-a", "井盖坏了", "m1"))
+        for _ in range(500):
+            if seen:
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.wait_for(adapter.drained(), 5)
+        assert seen == ["m1"] and adapter.reply_slots() == 0
+    finally:
+        await adapter.stop()
+
+
+async def test_a_reply_after_the_respond_window_is_pushed(harness):
+    gw, adapter = harness.gateway, harness.adapter
+    req_1 = await gw.push_message(said_by("res-a", "井盖坏了", "m1"))
+    await gw.push_message(said_by("res-b", "路灯不亮", "m2"))
+    await settled(harness, 2)
+    harness.clock.advance(timedelta(seconds=59))  # respond_window is 60 s here
+    await adapter.send(OutgoingMessage(chat=GROUP, text="收到 #1", reply_to="m1"))
+    harness.clock.advance(timedelta(seconds=2))
+    await adapter.send(OutgoingMessage(chat=GROUP, text="收到 #2", reply_to="m2"))
+    assert responds(gw) == {req_1: "收到 #1"}
+    (push,) = gw.sent("aibot_send_msg")
+    assert push["body"]["markdown"]["content"] == "收到 #2"
+
+
+async def test_reply_slots_are_bounded(gateway, monkeypatch):
+    monkeypatch.setattr("bot.adapters.wecom.ws.MAX_REPLY_SLOTS", 3)
+    clock = FakeClock()
+    adapter = WeComWsAdapter(settings(gateway), clock=clock, bot_names=["网格助手"])
+    h = Harness(gateway, adapter)
+    await adapter.start(h.inbound)
+    try:
+        assert await adapter.wait_online(5)
+        req_ids = [
+            await gateway.push_message(said_by("res-a", f"第{i}件事坏了", f"m{i}"))
+            for i in range(5)
+        ]
+        await settled(h, 5)
+        assert adapter.reply_slots() == 3  # answers never sent must not pile up
+        await adapter.send(OutgoingMessage(chat=GROUP, text="老的", reply_to="m0"))
+        await adapter.send(OutgoingMessage(chat=GROUP, text="新的", reply_to="m4"))
+        assert responds(gateway) == {req_ids[4]: "新的"}
+        assert len(gateway.sent("aibot_send_msg")) == 1
+        # Expired slots go when the next message comes.
+        clock.advance(timedelta(seconds=61))
+        await gateway.push_message(said_by("res-b", "又坏了", "m5"))
+        await settled(h, 1)
+        assert adapter.reply_slots() == 1
+    finally:
+        await adapter.stop()
+
+
+async def test_a_message_delivered_again_keeps_its_first_slot(harness):
+    gw, adapter = harness.gateway, harness.adapter
+    first = await gw.push_message(said_by("res-a", "井盖坏了", "m1"))
+    await settled(harness, 1)
+    harness.outcomes["m1"] = Outcome("duplicate")
+    second = await gw.push_message(said_by("res-a", "井盖坏了", "m1"))
+    await settled(harness, 1)
+    assert first != second and adapter.reply_slots() == 1
+    await adapter.send(OutgoingMessage(chat=GROUP, text="收到 #1", reply_to="m1"))
+    assert responds(gw) == {first: "收到 #1"}
+
+
+async def test_a_reply_to_another_chat_never_borrows_the_slot(harness):
+    gw, adapter = harness.gateway, harness.adapter
+    req = await gw.push_message(said_by("res-a", "井盖坏了", "m1"))
+    await settled(harness, 1)
+    await adapter.send(OutgoingMessage(chat=dm_chat("wx-wang"), text="请接单", reply_to="m1"))
+    assert responds(gw) == {} and len(gw.sent("aibot_send_msg")) == 1
+    await adapter.send(OutgoingMessage(chat=GROUP, text="收到 #1", reply_to="m1"))
+    assert responds(gw) == {req: "收到 #1"}
+
+
+async def test_a_chat_outside_the_config_reaches_the_core_without_its_text_logged(
+    gateway, caplog
+):
+    adapter = WeComWsAdapter(
+        settings(gateway), clock=FakeClock(), bot_names=["网格助手"], known_groups=["wrk-known"]
+    )
+    h = Harness(gateway, adapter)
+    h.outcomes = {"x1": Outcome("ignored"), "x2": Outcome("ignored")}
+    await adapter.start(h.inbound)
+    try:
+        assert await adapter.wait_online(5)
+        with caplog.at_level(logging.DEBUG, logger="bot.adapters.wecom"):
+            await gateway.push_message(said_by("res-x", "隔壁群的私事", "x1", chat="wrk-other"))
+            body = group_text("@小助手 也是私事", msgid="x2", sender="res-x")
+            body["chatid"] = "wrk-other"
+            await gateway.push_message(body)
+            first, second = await h.next_message(), await h.next_message()
+            await asyncio.wait_for(adapter.drained(), 5)
+        assert (first.chat_id, first.text) == ("wrk-other", "隔壁群的私事")
+        assert second.message_id == "x2"
+        assert adapter.reply_slots() == 0
+        assert "私事" not in caplog.text
+        assert "@小助手" in caplog.text  # the unknown bot name is named, nothing else
+    finally:
+        await adapter.stop()

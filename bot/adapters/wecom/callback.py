@@ -7,12 +7,17 @@ public, so it will be probed.
 
 Replies: a callback can be answered in its own HTTP response (encrypted), which is the
 only reply WeCom shows as an answer to that message. The core answers asynchronously
-through the outbox, so the handler waits up to ``reply_wait`` for the first outgoing
-message to that chat and puts it in the response; later messages use the callback's
-``response_url`` (one use each, valid an hour). A chat that has not written to the bot
-within the hour cannot be reached in this mode, and send() says so (transiently, so the
-outbox keeps the message until someone writes again); use WebSocket mode or a webhook
-for proactive reminders.
+through the outbox, and each answer names the message it answers
+(``OutgoingMessage.reply_to``). So the request of message X waits up to ``reply_wait``
+for the first outgoing message with ``reply_to == X`` and carries it in its response;
+nobody else's answer ever lands there. When the core says it will not answer X (its
+outcome has no answers: chatter, a duplicate, a chat outside the config, a failure left
+for a retry), X's request gets its empty 200 at once. Other messages use a callback's
+``response_url`` (one use each, valid an hour): the one of the message they answer if
+there is one, else the chat's newest. A chat that has not written to the bot within the
+hour cannot be reached in this mode, and send() says so (transiently, so the outbox
+keeps the message until someone writes again); use WebSocket mode or a webhook for
+proactive reminders.
 """
 
 from __future__ import annotations
@@ -22,10 +27,9 @@ import contextlib
 import json
 import logging
 import secrets
-import time
-from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
@@ -44,7 +48,10 @@ from bot.adapters.wecom.crypto import (
 )
 from bot.adapters.wecom.messages import (
     BadMessage,
+    ReplySlot,
+    ReplySlots,
     errcode_is_permanent,
+    expects_answer,
     parse_message,
     render_markdown,
 )
@@ -56,23 +63,19 @@ from bot.ratelimit import RateLimit
 log = logging.getLogger(__name__)
 
 REPLY_LIMIT_BYTES = 20_000
+# response_urls kept at most (one per message, an hour each); the oldest go first.
+MAX_RESPONSE_URLS = 5000
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class _Waiter:
-    """A callback request still open, ready to carry the first reply to its chat."""
+    """A callback request still open, ready to carry the first reply to its message."""
 
+    chat: str
     message_id: str
     future: asyncio.Future[str] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
-
-
-@dataclass(slots=True)
-class _ResponseUrl:
-    url: str
-    message_id: str
-    expires: float
 
 
 class CallbackRefused(Exception):
@@ -110,8 +113,8 @@ class WeComCallbackAdapter(AiBotAdapter):
         )
         self._guard = ReplayGuard(clock, settings.timestamp_window, settings.replay_cache_size)
         self._runner: web.AppRunner | None = None
-        self._waiters: dict[str, deque[_Waiter]] = {}
-        self._response_urls: dict[str, deque[_ResponseUrl]] = {}
+        self._waiters: dict[str, _Waiter] = {}  # inbound message id -> its open request
+        self._response_urls: ReplySlots[str] = ReplySlots(MAX_RESPONSE_URLS)
         self.port: int | None = None
 
     # -- Adapter protocol -------------------------------------------------------------
@@ -148,20 +151,20 @@ class WeComCallbackAdapter(AiBotAdapter):
 
     async def send(self, message: OutgoingMessage) -> SentMessage:
         text = render_markdown(message, REPLY_LIMIT_BYTES)
-        waiters = self._waiters.get(message.chat)
-        while waiters:
-            waiter = waiters.popleft()
-            if not waiter.future.done():
-                waiter.future.set_result(text)
-                return SentMessage(platform_message_id=waiter.message_id)
-        target = self._take_response_url(message.chat)
+        waiter = self._waiters.get(message.reply_to) if message.reply_to else None
+        if waiter is not None and waiter.chat == message.chat and not waiter.future.done():
+            # Its own request carries it; a second answer to the same message is pushed.
+            del self._waiters[waiter.message_id]
+            waiter.future.set_result(text)
+            return SentMessage(platform_message_id=waiter.message_id)
+        target = self._take_response_url(message.chat, message.reply_to)
         if target is None:
             raise SendFailed(
                 f"wecom callback mode: nobody in {message.chat} has written to the bot within "
                 "the hour, so there is no response_url to answer with",
                 permanent=False,
             )
-        await self._post_response_url(target, text)
+        await self._post_response_url(target.value, text)
         return SentMessage(platform_message_id=target.message_id)
 
     # -- HTTP handlers ----------------------------------------------------------------
@@ -231,29 +234,40 @@ class WeComCallbackAdapter(AiBotAdapter):
     ) -> web.StreamResponse:
         assert self._inbound is not None
         chat = message.reply_chat
+        # Chats outside the config are delivered too: the core records their ids for
+        # `gridbot seen` and ignores them (no answers), so their request ends at once.
         self._chats.add(chat)
         if response_url:
-            urls = self._response_urls.setdefault(chat, deque(maxlen=50))
-            urls.append(
-                _ResponseUrl(
-                    response_url,
-                    message.message_id,
-                    time.monotonic() + self.settings.response_url_ttl,
-                )
+            now = self._clock.now()
+            self._response_urls.open(
+                message.message_id,
+                chat,
+                response_url,
+                expires=now + timedelta(seconds=self.settings.response_url_ttl),
+                now=now,
+                replace=True,  # a redelivery brings a fresh one
             )
-        waiter = _Waiter(message.message_id)
-        self._waiters.setdefault(chat, deque()).append(waiter)
-        deadline = time.monotonic() + self.settings.reply_wait
+        waiter: _Waiter | None = None
+        if message.message_id not in self._waiters:
+            waiter = _Waiter(chat, message.message_id)
+            self._waiters[message.message_id] = waiter
+        # else: WeCom delivered it again while its first request still waits for the answer;
+        # that request keeps it, and this one is acknowledged once the core has seen it.
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.settings.reply_wait
         try:
+            outcome: object = None
             try:
-                await self._inbound(message)
+                outcome = await self._inbound(message)
             except Exception:
                 log.exception("wecom: inbound handler failed on message %s", message.message_id)
-                if not self._has_reply(waiter):
+                if waiter is None or not self._has_reply(waiter):
                     # Not recorded: a 5xx makes WeCom deliver it again; the core dedupes by id.
                     return web.Response(status=500)
-            remaining = deadline - time.monotonic()
-            if remaining > 0 and not waiter.future.done():
+            if waiter is None:
+                return web.Response(status=200)
+            remaining = deadline - loop.time()
+            if remaining > 0 and not waiter.future.done() and expects_answer(outcome):
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(asyncio.shield(waiter.future), remaining)
             # Checked after the wait, not from its result: send() may have handed over a
@@ -262,14 +276,15 @@ class WeComCallbackAdapter(AiBotAdapter):
                 return web.json_response(self._encrypted_reply(waiter.future.result()))
             return web.Response(status=200)
         finally:
-            if not waiter.future.done():
-                waiter.future.cancel()
-            queue = self._waiters.get(chat)
-            if queue is not None:
-                if waiter in queue:
-                    queue.remove(waiter)
-                if not queue:
-                    self._waiters.pop(chat, None)
+            if waiter is not None:
+                if not waiter.future.done():
+                    waiter.future.cancel()
+                if self._waiters.get(waiter.message_id) is waiter:
+                    del self._waiters[waiter.message_id]
+
+    def waiting(self) -> list[str]:
+        """Ids of the messages whose requests are open, waiting for their answer (tests)."""
+        return list(self._waiters)
 
     @staticmethod
     def _has_reply(waiter: _Waiter) -> bool:
@@ -299,23 +314,20 @@ class WeComCallbackAdapter(AiBotAdapter):
 
     # -- response_url -------------------------------------------------------------------
 
-    def _take_response_url(self, chat: str) -> _ResponseUrl | None:
-        urls = self._response_urls.get(chat)
-        now = time.monotonic()
-        while urls:
-            candidate = urls.pop()  # newest first: the one least likely to have expired
-            if candidate.expires > now:
-                return candidate
-        self._response_urls.pop(chat, None)
-        return None
+    def _take_response_url(self, chat: str, reply_to: str | None) -> ReplySlot[str] | None:
+        """The response_url of the message answered, else the chat's newest live one."""
+        now = self._clock.now()
+        return self._response_urls.take(reply_to, chat, now) or self._response_urls.take_newest(
+            chat, now
+        )
 
-    async def _post_response_url(self, target: _ResponseUrl, text: str) -> None:
+    async def _post_response_url(self, url: str, text: str) -> None:
         if self._session is None:
             raise SendFailed("wecom: callback adapter not started", permanent=False)
         payload = {"msgtype": "markdown", "markdown": {"content": text}}
         try:
             async with self._session.post(
-                target.url, json=payload, timeout=aiohttp.ClientTimeout(total=10)
+                url, json=payload, timeout=aiohttp.ClientTimeout(total=10)
             ) as response:
                 answer = await response.json(content_type=None)
                 status = response.status

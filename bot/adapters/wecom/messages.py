@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from bot.clock import Clock
 from bot.events import IncomingMessage, MessageKind, OutgoingMessage, dm_user
@@ -78,11 +80,12 @@ def parse_message(
     if chat_id is not None:
         text, mentioned = strip_bot_mention(text, bot_names)
         if not mentioned and text.startswith("@"):
+            # Only the name used, never the rest of what a resident wrote.
             log.warning(
-                "wecom: group message %s mentions the bot by a name not in [wecom] bot_names "
-                "(text starts %r); add the bot's display name so the mention is stripped",
+                "wecom: group message %s mentions the bot as %r, a name not in [wecom] "
+                "bot_names; add the bot's display name so the mention is stripped",
                 msgid,
-                text[:20],
+                re.split(_SPACE, text, maxsplit=1)[0][:20],
             )
     return IncomingMessage(
         platform=PLATFORM,
@@ -196,3 +199,116 @@ class ChatBook:
 
     def __contains__(self, chat: object) -> bool:
         return chat in self._chats
+
+
+def expects_answer(outcome: object) -> bool:
+    """Whether the core promised an answer in a message's own chat.
+
+    The core's inbound callback returns a ``bot.dispatcher.Outcome`` (``status``, and
+    ``answers``: how many queued messages answer this one in its chat), or None when no
+    answer is known yet (a message whose handling failed and waits for a retry: the
+    retry's replies are pushed). Only a handled message with answers keeps its reply slot;
+    every other one lets go of it at once.
+    """
+    answers = getattr(outcome, "answers", 0)
+    return (
+        getattr(outcome, "status", None) == "handled"
+        and isinstance(answers, int)
+        and answers > 0
+    )
+
+
+T = TypeVar("T")
+
+
+@dataclass(slots=True, eq=False)
+class ReplySlot(Generic[T]):
+    """One way to answer one inbound message (a req_id, a response_url) until ``expires``."""
+
+    message_id: str
+    chat: str
+    value: T
+    expires: datetime
+
+
+class ReplySlots(Generic[T]):
+    """Ways to answer inbound messages, keyed by the platform message id they answer.
+
+    A reply names the message it answers (``OutgoingMessage.reply_to``) and gets exactly
+    that message's slot, or none: never another message's, which would thread an answer
+    under someone else's words. Bounded: expired slots go when a new one comes, and past
+    ``limit`` the oldest goes first. Times come from the adapter's clock.
+    """
+
+    def __init__(self, limit: int) -> None:
+        if limit < 1:
+            raise ValueError("ReplySlots needs room for at least one slot")
+        self.limit = limit
+        self._slots: OrderedDict[str, ReplySlot[T]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._slots)
+
+    def __contains__(self, message_id: object) -> bool:
+        return message_id in self._slots
+
+    def open(
+        self,
+        message_id: str,
+        chat: str,
+        value: T,
+        *,
+        expires: datetime,
+        now: datetime,
+        replace: bool = False,
+    ) -> ReplySlot[T] | None:
+        """Keep a way to answer ``message_id``. A message delivered again keeps its first
+        slot (None is returned) unless ``replace``: its answer may be on its way to it."""
+        self._prune(now)
+        existing = self._slots.get(message_id)
+        if existing is not None:
+            if not replace:
+                return None
+            del self._slots[message_id]
+        while len(self._slots) >= self.limit:
+            self._slots.popitem(last=False)
+        slot = ReplySlot(message_id, chat, value, expires)
+        self._slots[message_id] = slot
+        return slot
+
+    def take(self, message_id: str | None, chat: str, now: datetime) -> ReplySlot[T] | None:
+        """The slot of exactly this message in this chat, used up; None if there is none
+        or it expired."""
+        if not message_id:
+            return None
+        slot = self._slots.get(message_id)
+        if slot is None or slot.chat != chat:
+            return None
+        del self._slots[message_id]
+        return slot if slot.expires > now else None
+
+    def take_newest(self, chat: str, now: datetime) -> ReplySlot[T] | None:
+        """Any live slot of the chat, the newest (the least likely to expire in flight)."""
+        for message_id in reversed(list(self._slots)):
+            slot = self._slots[message_id]
+            if slot.chat != chat:
+                continue
+            del self._slots[message_id]
+            if slot.expires > now:
+                return slot
+        return None
+
+    def release(self, slot: ReplySlot[T]) -> None:
+        """Let go of a slot nobody will answer through (if it is still the one kept)."""
+        if self._slots.get(slot.message_id) is slot:
+            del self._slots[slot.message_id]
+
+    def clear(self) -> None:
+        self._slots.clear()
+
+    def _prune(self, now: datetime) -> None:
+        while self._slots:
+            oldest = next(iter(self._slots.values()))
+            if oldest.expires > now:
+                return
+            del self._slots[oldest.message_id]

@@ -21,9 +21,8 @@ import json
 import logging
 import random
 import time
-from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
@@ -33,14 +32,17 @@ from bot.adapters.wecom.aibot import AiBotAdapter
 from bot.adapters.wecom.messages import (
     PLATFORM,
     BadMessage,
+    ReplySlot,
+    ReplySlots,
     chat_target,
     errcode_is_permanent,
+    expects_answer,
     parse_message,
     render_markdown,
 )
 from bot.adapters.wecom.settings import WsSettings
 from bot.clock import Clock
-from bot.events import Connected, IncomingMessage, OutgoingMessage, SentMessage
+from bot.events import Connected, InboundEvent, OutgoingMessage, SentMessage
 from bot.ratelimit import RateLimit
 
 log = logging.getLogger(__name__)
@@ -59,6 +61,9 @@ RESPOND_LIMIT_BYTES = 20_000
 SEND_LIMIT_BYTES = 4_000
 MAX_MISSED_PINGS = 2
 DRAIN_SECONDS = 5.0
+# Reply slots kept at most (a req_id each, for respond_window): far more messages than a
+# community's groups send the bot in five minutes, and a few hundred KiB at worst.
+MAX_REPLY_SLOTS = 1000
 
 
 class _Outcome(enum.Enum):
@@ -67,15 +72,16 @@ class _Outcome(enum.Enum):
     REPLACED = "replaced"  # another connection for the same bot id took over
 
 
-@dataclass(slots=True)
-class _ReplyContext:
-    req_id: str
-    expires: float
-
-
 class WeComWsAdapter(AiBotAdapter):
     """Adapter for the long-connection mode; ``start`` returns at once and a supervisor
-    task keeps the connection up until ``stop``."""
+    task keeps the connection up until ``stop``.
+
+    Replies: each message callback's req_id is a reply slot, kept under the message's id
+    for ``respond_window``. A reply naming that message (``OutgoingMessage.reply_to``) is
+    sent as ``aibot_respond_msg`` under exactly that req_id, so WeCom shows it as the
+    answer to that message; everything else is pushed with ``aibot_send_msg``. A message
+    the core stays silent on gives its slot up as soon as the core says so.
+    """
 
     def __init__(
         self,
@@ -97,8 +103,10 @@ class WeComWsAdapter(AiBotAdapter):
         self._stopping = False
         self._replaced = False
         self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
-        self._replies: dict[str, deque[_ReplyContext]] = {}
-        self._queue: asyncio.Queue[IncomingMessage | Connected] = asyncio.Queue(maxsize=1000)
+        self._replies: ReplySlots[str] = ReplySlots(MAX_REPLY_SLOTS)  # message id -> req_id
+        self._queue: asyncio.Queue[tuple[InboundEvent, ReplySlot[str] | None]] = (
+            asyncio.Queue(maxsize=1000)
+        )
         self._tasks: list[asyncio.Task[None]] = []
         self._missed_pings = 0
         self._seq = itertools.count(1)
@@ -155,6 +163,11 @@ class WeComWsAdapter(AiBotAdapter):
     def online(self) -> bool:
         return self._online.is_set()
 
+    async def drained(self) -> None:
+        """Until every message received so far has been through the core and the adapter
+        knows whether it will be answered (tests, start-up checks)."""
+        await self._queue.join()
+
     async def send(self, message: OutgoingMessage) -> SentMessage:
         ws = self._ws
         if not self._online.is_set() or ws is None or ws.closed:
@@ -162,27 +175,31 @@ class WeComWsAdapter(AiBotAdapter):
             raise SendFailed(f"wecom websocket {why}; will retry", permanent=False)
         if not message.chat:
             raise SendFailed("wecom: message has no chat", permanent=True)
-        context = self._take_reply_context(message.chat)
-        if context is not None:
+        slot = self._replies.take(message.reply_to, message.chat, self._clock.now())
+        if slot is not None:
             try:
-                return await self._respond(ws, context, message)
+                return await self._respond(ws, slot.value, message)
             except SendFailed as exc:
                 if not exc.permanent:
-                    raise
+                    raise  # the outbox's retry pushes it: a req_id is answered at most once
                 log.info(
                     "wecom: reply window for %s refused (%s); pushing instead", message.chat, exc
                 )
         return await self._push(ws, message)
 
+    def reply_slots(self) -> int:
+        """How many messages can still be answered in their own thread (tests, status)."""
+        return len(self._replies)
+
     # -- sending ----------------------------------------------------------------------
 
     async def _respond(
-        self, ws: aiohttp.ClientWebSocketResponse, context: _ReplyContext, message: OutgoingMessage
+        self, ws: aiohttp.ClientWebSocketResponse, req_id: str, message: OutgoingMessage
     ) -> SentMessage:
         """Answer a message callback in its own thread: a finished stream under its req_id."""
         frame = {
             "cmd": CMD_RESPOND,
-            "headers": {"req_id": context.req_id},
+            "headers": {"req_id": req_id},
             "body": {
                 "msgtype": "stream",
                 "stream": {
@@ -193,7 +210,7 @@ class WeComWsAdapter(AiBotAdapter):
             },
         }
         await self._request(ws, frame)
-        return SentMessage(platform_message_id=context.req_id)
+        return SentMessage(platform_message_id=req_id)
 
     async def _push(
         self, ws: aiohttp.ClientWebSocketResponse, message: OutgoingMessage
@@ -245,18 +262,6 @@ class WeComWsAdapter(AiBotAdapter):
                 permanent=errcode_is_permanent(code),
             )
         return ack
-
-    def _take_reply_context(self, chat: str) -> _ReplyContext | None:
-        contexts = self._replies.get(chat)
-        now = time.monotonic()
-        while contexts:
-            context = contexts.popleft()
-            if context.expires > now:
-                if not contexts:
-                    del self._replies[chat]
-                return context
-        self._replies.pop(chat, None)
-        return None
 
     def _new_id(self, prefix: str) -> str:
         return f"{prefix}_{int(time.time() * 1000)}_{next(self._seq)}_{random.getrandbits(32):08x}"
@@ -331,7 +336,7 @@ class WeComWsAdapter(AiBotAdapter):
             )
             # Tell the core after whatever already arrived; a full queue will flush anyway.
             with contextlib.suppress(asyncio.QueueFull):
-                self._queue.put_nowait(Connected(PLATFORM, self._clock.now()))
+                self._queue.put_nowait((Connected(PLATFORM, self._clock.now()), None))
             heartbeat = asyncio.create_task(self._heartbeat(ws), name="wecom-ws-heartbeat")
             return await reader
         finally:
@@ -445,13 +450,25 @@ class WeComWsAdapter(AiBotAdapter):
         if message is None:
             return
         chat = message.reply_chat
+        # Chats outside the config are delivered too: the core records their ids for
+        # `gridbot seen` and ignores them (answers 0), which frees their slot at once.
         self._chats.add(chat)
+        slot: ReplySlot[str] | None = None
         if req_id and self.settings.respond_window > 0:
-            contexts = self._replies.setdefault(chat, deque(maxlen=20))
-            contexts.append(_ReplyContext(req_id, time.monotonic() + self.settings.respond_window))
+            now = self._clock.now()
+            # A message delivered again keeps its first slot: its answer may be on its way.
+            slot = self._replies.open(
+                message.message_id,
+                chat,
+                req_id,
+                expires=now + timedelta(seconds=self.settings.respond_window),
+                now=now,
+            )
         try:
-            self._queue.put_nowait(message)
+            self._queue.put_nowait((message, slot))
         except asyncio.QueueFull:
+            if slot is not None:
+                self._replies.release(slot)
             # Never silently: the gateway will not redeliver, so say which message is lost.
             log.error(
                 "wecom: inbound queue full; message %s from %s lost", message.message_id, chat
@@ -462,11 +479,16 @@ class WeComWsAdapter(AiBotAdapter):
         never delays heartbeat answers or send acknowledgements."""
         assert self._inbound is not None
         while True:
-            event = await self._queue.get()
+            event, slot = await self._queue.get()
+            outcome: object = None
             try:
-                await self._inbound(event)
+                outcome = await self._inbound(event)
             except Exception:
                 what = getattr(event, "message_id", "reconnect")
                 log.exception("wecom: inbound handler failed on %s", what)
             finally:
+                # Silent on it (or failed: a retry's answers are pushed): nobody will
+                # answer under this req_id, so no later reply may borrow it.
+                if slot is not None and not expects_answer(outcome):
+                    self._replies.release(slot)
                 self._queue.task_done()
