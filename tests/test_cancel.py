@@ -184,8 +184,8 @@ async def test_figures_leave_cancelled_tickets_out(with_cancelled, tmp_path: Pat
         result = await export_ledger(stats, config, day, Scope(), tmp_path / "ledger.xlsx")
     assert result.rows == 7
     sheet = load_workbook(result.path)["工单台账"]
-    header = [c.value for c in sheet[1]]
-    row6 = dict(zip(header, [c.value for c in sheet[7]], strict=True))
+    header = [c.value for c in sheet[2]]  # row 1 is the title
+    row6 = dict(zip(header, [c.value for c in sheet[8]], strict=True))
     assert (row6["编号"], row6["状态"], row6["是否超时"]) == (6, "已撤销", None)
     assert row6["首次接单时间"] == datetime(2026, 11, 23, 15, 5)
     assert row6["结案时间"] == datetime(2026, 11, 23, 15, 10)

@@ -131,6 +131,6 @@ def test_export_writes_the_ledger(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     sheet = load_workbook(out).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
-    assert len(rows) == 2 and 1 in rows[1]
+    assert len(rows) == 3 and 1 in rows[2]  # title, header, ticket #1
     bad = gridbot("export", "--period", "明年", "--out", str(out), "--db", db)
     assert bad.returncode == 2 and "明年" in bad.stderr
