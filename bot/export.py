@@ -554,10 +554,10 @@ _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 def _sheet_name(name: str, person_id: str, taken: set[str]) -> str:
     """An Excel sheet name for a worker: no []:*?/\\, at most 31 characters, unique
     (case-insensitively, as Excel compares them); a namesake gets a number."""
-    base = _BAD_SHEET_CHARS.sub("", name).strip().strip("'") or _BAD_SHEET_CHARS.sub(
-        "", person_id
-    ).strip("'") or "网格员"
-    base = base[:31]
+    def clean(text: str) -> str:
+        return _BAD_SHEET_CHARS.sub("", text).strip().strip("'")
+
+    base = (clean(name) or clean(person_id) or "网格员")[:31]
     candidate, n = base, 1
     while candidate.casefold() in taken:
         n += 1
