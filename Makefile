@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: demo test lint bench clean
+.PHONY: demo demo-fresh test night lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,9 +22,23 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 demo: $(STAMP)
 	$(BIN)/gridbot demo
 
+# The demo keeps its own gridbot-demo.db between runs; this starts it afresh.
+demo-fresh: $(STAMP)
+	$(BIN)/gridbot demo --fresh
+
 test: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
+
+# The whole suite with the clock pinned (libfaketime) at 23:30 and 03:00 Beijing time:
+# no test may depend on the hour it runs at. Needs Debian's faketime package.
+NIGHT_TIMES := "2026-11-30 15:30:00" "2026-11-30 19:00:00"
+night: $(TEST_STAMP)
+	@command -v faketime >/dev/null || { echo "night: install Debian's faketime package"; exit 1; }
+	@for at in $(NIGHT_TIMES); do \
+		echo "== night pass: $$at UTC"; \
+		TZ=UTC faketime -f "@$$at" $(BIN)/python -m pytest -q -p no:cacheprovider || exit 1; \
+	done
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .

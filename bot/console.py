@@ -7,11 +7,13 @@ README's first command shows the real loop, not a recording.
 from __future__ import annotations
 
 import shlex
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import IO
 
+from bot.clock import Clock
 from bot.config import Config, ConfigError, parse_duration
 from bot.events import IncomingMessage, OutgoingMessage, dm_user
 from bot.lifecycle import STATUS_LABELS, Status
@@ -40,9 +42,10 @@ class Speaker:
 
 
 class Demo:
-    def __init__(self, sim: Simulation, out: IO[str]) -> None:
+    def __init__(self, sim: Simulation, out: IO[str], wall: Clock) -> None:
         self.sim = sim
         self.out = out
+        self.wall = wall
         config = sim.app.config
         self.config = config
         self.people = [Speaker(i, n, "resident") for i, n in DEMO_RESIDENTS] + [
@@ -55,12 +58,30 @@ class Demo:
         self.last_bot: dict[str, str] = {}
         self.counter = 0
         self.offset = timedelta()  # how far /advance has moved the demo ahead of real time
+        self.told_held: set[int] = set()
 
     def follow_real_time(self) -> None:
         """Between commands the demo clock keeps pace with the wall clock (plus any /advance)."""
-        target = datetime.now(UTC) + self.offset
+        target = self.wall.now() + self.offset
         if target > self.sim.clock.now():
             self.sim.clock.set(target)
+
+    async def tell_held(self) -> None:
+        """At night a residents' group hears from the bot only in the morning; say so, or
+        the demo looks as if it ignored the report."""
+        now = self.sim.clock.now()
+        async with self.sim.app.db.transaction() as session:
+            held = await Store(session).held_outbox(now)
+        for row in held:
+            if row.id in self.told_held:
+                continue
+            self.told_held.add(row.id)
+            group = self.config.group(row.chat)
+            when = row.next_attempt_at.astimezone(self.config.timezone)
+            self.out.write(
+                f"  （夜间免打扰：发往 {group.name if group else row.chat} 的消息将在"
+                f" {when:%H:%M} 发出，用 /advance 可以快进）\n"
+            )
 
     def show(self, message: OutgoingMessage, message_id: str) -> None:
         self.last_bot[message.chat] = message_id
@@ -85,6 +106,7 @@ class Demo:
         self.follow_real_time()
         if not text.startswith("/"):
             await self.say(text)
+            await self.tell_held()
             return True
         try:
             parts = shlex.split(text)
@@ -109,6 +131,7 @@ class Demo:
             self.out.write(f"  不认识的指令 {command}，输入 /help 查看帮助。\n")
         else:
             await handler(rest)
+            await self.tell_held()
         return True
 
     async def say(self, text: str, *, direct: bool = False, quote: str | None = None) -> None:
@@ -120,7 +143,7 @@ class Demo:
         await self.sim.app.handle(
             IncomingMessage(
                 platform="sim",
-                message_id=f"demo-{now.timestamp():.0f}-{self.counter}",
+                message_id=f"demo-{uuid.uuid4().hex}",
                 chat_id=None if direct else self.group.id,  # type: ignore[union-attr]
                 sender_id=self.speaker.id,
                 sender_name=self.speaker.name,
@@ -221,10 +244,13 @@ def _pick(items: list, arg: str, keys):  # type: ignore[no-untyped-def]
     return None
 
 
-async def run_demo(config: Config, db_url: str, stdin: Iterable[str], out: IO[str]) -> int:
+async def run_demo(
+    config: Config, db_url: str, stdin: Iterable[str], out: IO[str], *, wall: Clock
+) -> int:
+    """``wall`` is the real (or pinned) time the demo follows between lines."""
     interactive = hasattr(stdin, "isatty") and stdin.isatty()  # type: ignore[union-attr]
-    sim = await open_simulation(config, db_url, start=datetime.now(UTC))
-    demo = Demo(sim, out)
+    sim = await open_simulation(config, db_url, start=wall.now())
+    demo = Demo(sim, out, wall)
     sim.record = demo.show  # type: ignore[method-assign]
     out.write(HELP + "\n")
     await demo.cmd_time("")

@@ -8,15 +8,16 @@ safety net for outbox retries and clock jumps.
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import signal
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.adapters.base import Adapter
 from bot.app import App
-from bot.clock import SystemClock
+from bot.clock import Clock, SystemClock
 from bot.config import Config, ConfigError
 from storage.db import Database
 
@@ -25,7 +26,7 @@ log = logging.getLogger(__name__)
 SWEEP_SECONDS = 30
 
 
-def build_adapters(config: Config, clock: SystemClock) -> list[Adapter]:
+def build_adapters(config: Config, clock: Clock) -> list[Adapter]:
     """Every platform whose section is present and enabled in the config."""
     adapters: list[Adapter] = []
     if config.section("wechaty").get("enabled", bool(config.section("wechaty"))):
@@ -57,14 +58,14 @@ class Waker:
         due = await self.app.timers.next_due()
         if due is None:
             return
-        when = max(due, datetime.now(due.tzinfo) + timedelta(milliseconds=50))
+        when = max(due, self.app.clock.now() + timedelta(milliseconds=50))
         self.scheduler.add_job(
             self.tick, "date", run_date=when, id="gridbot-wake", replace_existing=True
         )
 
 
-async def run_forever(config: Config, db_url: str) -> int:
-    clock = SystemClock()
+async def run_forever(config: Config, db_url: str, *, clock: Clock | None = None) -> int:
+    clock = clock or SystemClock()
     adapters = build_adapters(config, clock)
     if not adapters:
         raise ConfigError(
@@ -79,7 +80,13 @@ async def run_forever(config: Config, db_url: str) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await app.start(background_send=True)
+    try:
+        await app.start(background_send=True)
+    except OSError as exc:
+        # Typically the callback port is taken (another gridbot?). Close what did start,
+        # so the operator sees one line instead of a traceback and unclosed sessions.
+        await app.stop()
+        raise ConfigError(f"cannot start: {exc.strerror or exc}{_port_hint(exc)}") from None
     scheduler.add_job(waker.tick, "interval", seconds=SWEEP_SECONDS, id="gridbot-sweep")
     scheduler.start()
     await waker.tick()
@@ -94,3 +101,12 @@ async def run_forever(config: Config, db_url: str) -> int:
     scheduler.shutdown(wait=False)
     await app.stop()
     return 0
+
+
+def _port_hint(exc: OSError) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return (
+            " — the [wecom] callback_port is in use; is another gridbot running, "
+            "or pick another port"
+        )
+    return ""

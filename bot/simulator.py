@@ -10,7 +10,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -20,11 +20,13 @@ from bot.app import App
 from bot.clock import FakeClock
 from bot.config import Config, ConfigError, parse_duration
 from bot.events import IncomingMessage, MessageKind, OutgoingMessage
+from bot.periods import FIRST_YEAR, LAST_YEAR
 from bot.triage import TriageEngine
 from storage.db import Database
 from storage.models import OutboxRow
 
 DEFAULT_START = "2026-11-23T09:00:00+08:00"
+MAX_ADVANCE = timedelta(days=3660)  # ten years of timers is already a very long scenario
 
 
 class ScenarioError(Exception):
@@ -109,6 +111,8 @@ async def apply_step(sim: Simulation, step: dict[str, Any], number: int) -> None
             raise ScenarioError(f"line {number}: 'at' is not an ISO time: {step['at']!r}") from exc
         if when.tzinfo is None:
             when = when.replace(tzinfo=app.config.timezone)
+        if not FIRST_YEAR <= when.year <= LAST_YEAR:
+            raise ScenarioError(f"line {number}: 'at' must be within {FIRST_YEAR}-{LAST_YEAR}")
         if when >= clock.now():
             await app.advance_to(when)
         else:
@@ -117,8 +121,12 @@ async def apply_step(sim: Simulation, step: dict[str, Any], number: int) -> None
     if "advance" in step:
         try:
             delta = parse_duration(step["advance"], f"line {number}: advance")
-        except ConfigError as exc:
-            raise ScenarioError(str(exc)) from exc
+        except (ConfigError, OverflowError, ValueError):
+            raise ScenarioError(
+                f"line {number}: advance {step['advance']!r} is not a duration like '90m'"
+            ) from None
+        if delta > MAX_ADVANCE:
+            raise ScenarioError(f"line {number}: advance by at most {MAX_ADVANCE.days} days")
         await app.advance(delta)
         return
     if "chat" in step or "dm" in step:

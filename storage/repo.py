@@ -19,6 +19,7 @@ from bot.config import Config
 from storage.models import (
     DutyLeaveRow,
     DutyOverrideRow,
+    FailedMessageRow,
     GridRow,
     GroupRow,
     InboundMessageRow,
@@ -275,6 +276,19 @@ class Store:
         )
         return result.rowcount or 0
 
+    async def held_outbox(self, now: datetime) -> Sequence[OutboxRow]:
+        """Unsent, unfailed rows waiting past ``now`` (quiet hours or a retry backoff)."""
+        rows = await self.session.scalars(
+            select(OutboxRow)
+            .where(
+                OutboxRow.sent_at.is_(None),
+                OutboxRow.failed_at.is_(None),
+                OutboxRow.next_attempt_at > now,
+            )
+            .order_by(OutboxRow.id)
+        )
+        return rows.all()
+
     async def next_held_outbox(self, after: datetime) -> datetime | None:
         """When the earliest message held back (quiet hours, retries) becomes due."""
         return await self.session.scalar(
@@ -321,3 +335,37 @@ class Store:
         for assignee, count in (await self.session.execute(query)).all():
             counts[assignee] = count
         return counts
+
+    # dead letters ---------------------------------------------------------------------
+    # Messages the core failed on every time (a bug, not an outage); `gridbot failed`.
+
+    async def add_failed_message(self, row: FailedMessageRow) -> bool:
+        """Keep a dead letter; True if it is new. A message set aside before (the platform
+        delivered it again and it failed again) keeps its one row: its attempts add up and
+        the newest failure's time and error replace the old ones."""
+        existing = await self.session.scalar(
+            select(FailedMessageRow).where(
+                FailedMessageRow.platform == row.platform,
+                FailedMessageRow.platform_msg_id == row.platform_msg_id,
+            )
+        )
+        if existing is None:
+            self.session.add(row)
+            await self.session.flush()
+            return True
+        existing.attempts = (existing.attempts or 0) + row.attempts
+        existing.failed_at, existing.error = row.failed_at, row.error
+        await self.session.flush()
+        return False
+
+    async def failed_messages(self, limit: int = 50) -> Sequence[FailedMessageRow]:
+        """The newest dead letters first."""
+        query = (
+            select(FailedMessageRow)
+            .order_by(FailedMessageRow.failed_at.desc(), FailedMessageRow.id.desc())
+            .limit(limit)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def count_failed(self) -> int:
+        return int(await self.session.scalar(select(func.count(FailedMessageRow.id))) or 0)

@@ -12,8 +12,16 @@ ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "tests" / "scenarios" / "report_claim_resolve_rate.jsonl"
 
 
-def gridbot(*args: str, stdin: str = "", cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+DAYTIME = "2026-11-23T10:00:00+08:00"
+
+
+def gridbot(
+    *args: str, stdin: str | bytes = "", cwd: Path = ROOT, now: str = DAYTIME
+) -> subprocess.CompletedProcess[str]:
+    """The console script on a clock pinned at ``now`` (GRIDBOT_NOW), never the wall's."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "GRIDBOT_NOW": now}
+    if isinstance(stdin, bytes):
+        stdin = stdin.decode("utf-8", errors="surrogateescape")
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args],
         input=stdin,
@@ -93,6 +101,137 @@ def test_demo_with_piped_input(tmp_path: Path) -> None:
     assert "#1" in replies[0] and "@王芳" in replies[0]
     assert "王芳已接单 #1" in replies[1]
     assert result.stdout.rstrip().endswith("再见！")
+
+
+def test_demo_at_night_says_the_group_hears_in_the_morning(tmp_path: Path) -> None:
+    result = gridbot(
+        "demo", stdin="3号楼井盖坏了\n/advance 8h\n", cwd=tmp_path, now="2026-11-23T23:30:00+08:00"
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    replies = [line for line in out.splitlines() if "网格助手 →" in line]
+    assert "私信给王芳" in replies[0] and "#1" in replies[0]  # the worker hears at once
+    assert "夜间免打扰" in out and "07:00" in out
+    assert "幸福里1-2号楼居民群" in replies[1] and "#1" in replies[1]  # the group at 07:00
+
+
+def demo_tickets(tmp_path: Path) -> list[int]:
+    listed = gridbot("tickets", "--json", "--db", f"sqlite:///{tmp_path / 'gridbot-demo.db'}")
+    assert listed.returncode == 0, listed.stderr
+    return [t["id"] for t in json.loads(listed.stdout)]
+
+
+def test_demo_and_simulate_never_touch_the_configured_database(tmp_path: Path) -> None:
+    production = tmp_path / "production.db"
+    config = tmp_path / "config.toml"
+    sample = (ROOT / "config.example.toml").read_text(encoding="utf-8")
+    config.write_text(
+        sample.replace("# [database]\n", f'[database]\nurl = "sqlite:///{production}"\n', 1),
+        encoding="utf-8",
+    )
+    assert gridbot("db", "upgrade", "--config", str(config), cwd=tmp_path).returncode == 0
+    demo = gridbot("demo", "--config", str(config), stdin="2号楼有煤气味\n", cwd=tmp_path)
+    assert demo.returncode == 0, demo.stderr
+    sim = gridbot("simulate", str(SCENARIO), "--config", str(config), cwd=tmp_path)
+    assert sim.returncode == 0, sim.stderr and "#1" in sim.stdout
+    real = gridbot("tickets", "--json", "--config", str(config), cwd=tmp_path)
+    assert json.loads(real.stdout) == []  # the production database holds no demo ticket
+    assert demo_tickets(tmp_path) == [1]  # the demo kept its own file
+
+
+def test_demo_continues_until_started_afresh(tmp_path: Path) -> None:
+    for report in ("3号楼井盖坏了", "5号楼路灯不亮了"):
+        assert gridbot("demo", stdin=f"{report}\n", cwd=tmp_path).returncode == 0
+    assert demo_tickets(tmp_path) == [1, 2]
+    fresh = gridbot("demo", "--fresh", stdin="3号楼井盖坏了\n", cwd=tmp_path)
+    assert fresh.returncode == 0, fresh.stderr
+    assert demo_tickets(tmp_path) == [1]
+
+
+def one_error_line(result: subprocess.CompletedProcess[str], *needles: str) -> None:
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("gridbot: "), result.stderr
+    assert "Traceback" not in result.stderr and len(lines[0]) < 600
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+
+
+def test_absurd_arguments_get_one_line(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    one_error_line(gridbot("duty", "--at", "9999-12-31T10:00", "--db", db), "--at", "9999")
+    one_error_line(gridbot("duty", "--at", "x" * 5000, "--db", db), "--at")
+    one_error_line(
+        gridbot("export", "--period", "9999-12-31", "--out", str(tmp_path / "l.xlsx"), "--db", db),
+        "--period",
+    )
+    one_error_line(
+        gridbot("export", "--period", "0001-01-01~0001-01-03", "--out", "l.xlsx", "--db", db),
+        "--period",
+    )
+    forever = tmp_path / "forever.jsonl"
+    forever.write_text('{"advance": 1e400}\n', encoding="utf-8")
+    one_error_line(gridbot("simulate", str(forever), "--db", db), "line 1")
+    latin = tmp_path / "latin1.jsonl"
+    latin.write_bytes('{"chat": "room-xfl-1", "text": "caf\u00e9"}\n'.encode("latin-1"))
+    one_error_line(gridbot("simulate", str(latin), "--db", db), "UTF-8")
+    tsv = tmp_path / "gbk.tsv"
+    tsv.write_bytes("1\tmunicipal\t0\t井盖坏了\n".encode("gbk"))
+    one_error_line(gridbot("triage-eval", str(tsv)), "UTF-8")
+    one_error_line(gridbot("tickets", "--db", db, now="tomorrow"), "GRIDBOT_NOW")
+
+
+def test_classify_answers_a_line_that_is_not_utf8() -> None:
+    stdin = "井盖坏了".encode("gbk") + b"\n" + '{"text": "3号楼井盖坏了"}\n'.encode()
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "classify"],
+        input=stdin,
+        capture_output=True,
+        cwd=ROOT,
+        env={**os.environ, "GRIDBOT_NOW": DAYTIME},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    first, second = (json.loads(line) for line in result.stdout.decode().splitlines())
+    assert "error" in first and second["ticket"] is True
+
+
+def test_seen_lists_unlisted_groups_and_senders(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'seen.db'}"
+    scenario = tmp_path / "seen.jsonl"
+    scenario.write_text(
+        "\n".join(
+            json.dumps(step, ensure_ascii=False)
+            for step in (
+                {"at": "2026-11-23T09:00:00+08:00"},
+                {"chat": "room-new", "from": "wxid_a", "name": "老王", "text": "接龙 大米"},
+                {"advance": "5m"},
+                {"chat": "room-new", "from": "wxid_a", "name": "老王", "text": "我的ID"},
+                {"chat": "room-xfl-1", "from": "wxid_b", "name": "张阿姨", "text": "大家好"},
+            )
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    sim = gridbot("simulate", str(scenario), "--db", db)
+    assert sim.returncode == 0, sim.stderr
+    (answer,) = [json.loads(line) for line in sim.stdout.splitlines()]
+    assert answer["chat"] == "dm:wxid_a" and "wxid_a" in answer["text"]
+    result = gridbot("seen", "--json", "--db", db)
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout)
+    assert all(set(item) == {"kind", "id", "name", "first_seen", "last_seen", "messages"}
+               for item in seen)
+    by_id = {(item["kind"], item["id"]): item for item in seen}
+    group = by_id[("group", "room-new")]
+    assert group["messages"] == 2
+    assert group["first_seen"] == "2026-11-23T09:00:00+08:00"
+    assert group["last_seen"] == "2026-11-23T09:05:00+08:00"
+    assert by_id[("person", "wxid_a")]["name"] == "老王"
+    assert by_id[("person", "wxid_b")]["messages"] == 1
+    assert ("group", "room-xfl-1") not in by_id and ("person", "wx-wang") not in by_id
+    text = gridbot("seen", "--db", db)
+    assert "room-new" in text.stdout and "[[groups]]" in text.stdout
 
 
 def test_classify_contract() -> None:
