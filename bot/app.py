@@ -14,11 +14,13 @@ from bot.config import Config
 from bot.dispatcher import Dispatcher, Handler, Outcome
 from bot.escalation import ensure_daily_duty_timer
 from bot.events import Connected, InboundEvent, IncomingMessage, MemberJoined
+from bot.inbound import RetryPolicy, RetryQueue
 from bot.outbox import OutboxSender
 from bot.tickets import RATING_TIMEOUT
 from bot.timers import TimerHandler, TimerService
 from bot.triage import TriageEngine
 from storage.db import Database
+from storage.models import FailedMessageRow
 from storage.repo import Store
 
 log = logging.getLogger(__name__)
@@ -39,7 +41,13 @@ def default_timer_handlers() -> dict[str, TimerHandler]:
 
 
 class App:
-    """The bot. Events go in through ``handle``; replies leave through the adapters."""
+    """The bot. Events go in through ``handle``; replies leave through the adapters.
+
+    Adapters deliver through ``handle_event``, which never loses a message: one the core
+    fails on is retried, in order per chat, or set aside as a dead letter (``bot.inbound``;
+    ``retry`` sets the delays). ``handle`` is the bare core for the simulator and tests:
+    it raises what the core raises.
+    """
 
     def __init__(
         self,
@@ -51,6 +59,7 @@ class App:
         triage: TriageEngine | None = None,
         handlers: Sequence[Handler] | None = None,
         timer_handlers: Mapping[str, TimerHandler] | None = None,
+        retry: RetryPolicy | None = None,
     ) -> None:
         self.config = config
         self.db = db
@@ -66,6 +75,7 @@ class App:
         self._sender_task: asyncio.Task[None] | None = None
         # Called after each handled message, e.g. to re-arm the scheduler's next wake-up.
         self.after_message: list[Callable[[], Awaitable[None]]] = []
+        self.inbound = RetryQueue(self._handle_logged, self._dead_letter, clock, retry)
 
     async def prepare(self) -> None:
         """Upgrade the schema and mirror the config; safe on every start."""
@@ -76,6 +86,7 @@ class App:
             from handlers.reports import ensure_report_timers
 
             await ensure_report_timers(Store(session), self.config, self.clock.now())
+            self.inbound.failed = await Store(session).count_failed()
 
     async def start(self, *, background_send: bool = False) -> None:
         """Connect the adapters. ``background_send`` lets a separate task drain the outbox,
@@ -90,6 +101,7 @@ class App:
     async def stop(self) -> None:
         for adapter in self.adapters.values():
             await adapter.stop()
+        await self.inbound.close()
         if self._sender_task is not None:
             self._sender_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -98,6 +110,10 @@ class App:
         await self.db.close()
 
     async def handle_event(self, event: InboundEvent) -> Outcome | None:
+        """What adapters call. For a message: its Outcome, or None when the core failed on
+        it and it waits for retry (or behind an earlier message of its chat that does);
+        it waits for room when too many messages wait already. Never raises for a failure
+        of the core on a message."""
         if isinstance(event, Connected):
             await self.retry_now(event.platform)
             return None
@@ -106,7 +122,11 @@ class App:
             return None
         if not isinstance(event, IncomingMessage):
             return None
-        return await self.handle(event)
+        return await self.inbound.submit(event)
+
+    def inbound_status(self) -> str:
+        """For status lines: messages waiting for retry, and dead letters."""
+        return self.inbound.status()
 
     async def welcome(self, event: MemberJoined) -> None:
         """The platform's welcome line for newcomers, queued like any other message."""
@@ -132,6 +152,39 @@ class App:
         for hook in self.after_message:
             await hook()
         return outcome
+
+    async def _handle_logged(self, message: IncomingMessage) -> Outcome:
+        """``handle`` for the retry queue: only the transaction decides success. Once it
+        committed, a failure to send or re-arm is logged (the outbox and the sweep retry
+        those); retrying the message would only find it handled."""
+        async with self._lock:
+            outcome = await self.dispatcher.dispatch(message)
+        try:
+            if outcome.queued:
+                await self.flush()
+            for hook in self.after_message:
+                await hook()
+        except Exception:
+            log.exception("after handling message %s; it is stored", message.message_id)
+        return outcome
+
+    async def _dead_letter(self, message: IncomingMessage, attempts: int, error: str) -> bool:
+        async with self.db.transaction() as session:
+            return await Store(session).add_failed_message(
+                FailedMessageRow(
+                    platform=message.platform,
+                    platform_msg_id=message.message_id,
+                    chat_id=message.chat_id,
+                    sender_id=message.sender_id,
+                    sender_name=message.sender_name,
+                    text=message.text,
+                    kind=message.kind.value,
+                    received_at=message.at,
+                    failed_at=self.clock.now(),
+                    attempts=attempts,
+                    error=error,
+                )
+            )
 
     async def flush(self) -> None:
         """Send what is pending: inline, or by waking the background sender."""

@@ -285,7 +285,15 @@ class WechatAdapter:
     async def _report_status(self) -> None:
         while True:
             await asyncio.sleep(self._settings.status_interval)
-            log.info(self.health().line(self._clock.now()))
+            log.info(self.status_line())
+
+    def status_line(self) -> str:
+        """The periodic status line: the connection, then the core's inbound figures
+        (messages waiting for retry, dead letters) when the core is an App."""
+        line = self.health().line(self._clock.now())
+        core = getattr(self._inbound, "__self__", None)  # App.handle_event's App
+        inbound_status = getattr(core, "inbound_status", None)
+        return f"{line}; {inbound_status()}" if callable(inbound_status) else line
 
     def _set_state(self, state: str) -> None:
         self._state = state
@@ -386,11 +394,18 @@ class WechatAdapter:
         return fresh
 
     async def _deliver(self, event: InboundEvent) -> None:
+        """Hand an event to the core, in order. The core keeps a message it fails on and
+        retries it (``App.handle_event`` returns None then), so an exception here comes
+        from outside that (e.g. while stopping): logged with the text, never silently."""
         assert self._inbound is not None
         try:
             await self._inbound(event)
         except Exception:
-            log.error("wechaty: the core failed on inbound %s", _describe(event), exc_info=True)
+            text = f": {event.text!r}" if isinstance(event, IncomingMessage) else ""
+            log.error(
+                "wechaty: the core failed on inbound %s; it was NOT handled%s",
+                _describe(event), text, exc_info=True,
+            )
 
     # -- groups and addresses ---------------------------------------------------------
 
