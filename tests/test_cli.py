@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -16,10 +17,17 @@ DAYTIME = "2026-11-23T10:00:00+08:00"
 
 
 def gridbot(
-    *args: str, stdin: str | bytes = "", cwd: Path = ROOT, now: str = DAYTIME
+    *args: str,
+    stdin: str | bytes = "",
+    cwd: Path = ROOT,
+    now: str | None = DAYTIME,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """The console script on a clock pinned at ``now`` (GRIDBOT_NOW), never the wall's."""
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "GRIDBOT_NOW": now}
+    """The console script on a clock pinned at ``now`` (GRIDBOT_NOW), never the wall's
+    (``now=None`` only for `gridbot run`, which needs the real one)."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
+    if now is not None:
+        env["GRIDBOT_NOW"] = now
     if isinstance(stdin, bytes):
         stdin = stdin.decode("utf-8", errors="surrogateescape")
     return subprocess.run(
@@ -273,3 +281,31 @@ def test_export_writes_the_ledger(tmp_path: Path) -> None:
     assert len(rows) == 3 and 1 in rows[2]  # title, header, ticket #1
     bad = gridbot("export", "--period", "明年", "--out", str(out), "--db", db)
     assert bad.returncode == 2 and "明年" in bad.stderr
+
+
+def test_run_on_a_busy_callback_port_is_one_line(tmp_path: Path) -> None:
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen()
+    port = busy.getsockname()[1]
+    config = tmp_path / "config.toml"
+    sample = (ROOT / "config.example.toml").read_text(encoding="utf-8")
+    config.write_text(
+        sample + f'\n[wecom]\nmode = "callback"\ncallback_host = "127.0.0.1"\n'
+        f"callback_port = {port}\n",
+        encoding="utf-8",
+    )
+    # Tencent's published sample callback secrets: valid in form, useless for anything real.
+    aes_key = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
+    secrets = {"WECOM_TOKEN": "QDG6eK", "WECOM_AES_KEY": aes_key}
+    try:
+        result = gridbot(
+            "run", "--config", str(config), "--db", f"sqlite:///{tmp_path / 'run.db'}",
+            now=None, env=secrets,
+        )
+    finally:
+        busy.close()
+    assert "Unclosed" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("gridbot: ")]
+    assert result.returncode == 2 and len(errors) == 1, result.stderr
+    assert "in use" in errors[0] and "Traceback" not in result.stderr
