@@ -1,0 +1,322 @@
+"""WeCom replies answer the message they answer (issue 11 point 7), end to end.
+
+The REAL App (as `gridbot run` builds it: ``build_adapters`` on the sample config with a
+[wecom] block, background outbox sender) on SQLite and PostgreSQL, the REAL adapter, and
+WeCom played by the fake gateway (long connection) or by real encrypted HTTP callbacks.
+Two residents interleave in one group: the answer to a report is carried under that
+report's own req_id / in that report's own HTTP response, chatter gets nothing (no respond
+frame; an empty 200 at once), and nothing is ever answered under someone else's id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import aiohttp
+import pytest
+
+from bot.adapters.wecom import WeComAdapter
+from bot.adapters.wecom.callback import WeComCallbackAdapter
+from bot.adapters.wecom.ws import WeComWsAdapter
+from bot.app import App
+from bot.clock import FakeClock
+from bot.config import Config
+from bot.runner import build_adapters
+from storage.db import Database
+from tests.e2e_support import DAYTIME, all_sent, first_worker, sample_with, tickets, until
+from tests.fake_puppet import free_port
+from tests.fake_wecom_gateway import FakeWeComGateway
+from tests.test_wecom_callback import AES_KEY, NOW, TOKEN, WeComSide
+from tests.test_wecom_e2e import GROUP, REPLIES, STAFF_GROUP, URGENT_GROUP, content, said
+
+NIGHT = datetime.fromisoformat("2026-11-23T23:30:00+08:00")  # quiet hours
+MORNING = datetime.fromisoformat("2026-11-24T07:00:00+08:00")
+UNLISTED = "wrk-not-in-config"
+
+
+@dataclass
+class Ws:
+    app: App
+    gateway: FakeWeComGateway
+    bot: WeComWsAdapter
+    clock: FakeClock
+    config: Config
+    req_ids: dict[str, str]  # message id -> the req_id WeCom delivered it under
+
+    async def said(self, msgid: str, sender: str, text: str, chat: str = GROUP) -> str:
+        self.clock.advance(timedelta(seconds=20))
+        req_id = await self.gateway.push_message(said(f"@网格助手 {text}", msgid, sender, chat))
+        self.req_ids[msgid] = req_id
+        return req_id
+
+    def frames(self) -> list[dict[str, Any]]:
+        return [f for f in self.gateway.frames if f.get("cmd") in REPLIES]
+
+    def answers(self) -> dict[str, str]:
+        """req_id -> text, for every answer sent in a message's own thread."""
+        return {f["headers"]["req_id"]: content(f) for f in self.frames() if is_respond(f)}
+
+    def answer_to(self, msgid: str) -> str | None:
+        return self.answers().get(self.req_ids[msgid])
+
+    def pushes(self) -> list[dict[str, Any]]:
+        return [f["body"] for f in self.frames() if not is_respond(f)]
+
+    async def settled(self, frames: int) -> None:
+        """Until the bot said ``frames`` things and has heard every outcome."""
+        await self.gateway.wait_until(lambda: len(self.frames()) >= frames)
+        await asyncio.wait_for(self.bot.drained(), 5)
+        await all_sent(self.app)
+        assert len(self.frames()) == frames, [content(f) for f in self.frames()]
+
+
+def is_respond(frame: dict[str, Any]) -> bool:
+    return frame["cmd"] == "aibot_respond_msg"
+
+
+@pytest.fixture
+async def gateway() -> AsyncIterator[FakeWeComGateway]:
+    gw = await FakeWeComGateway().start()
+    yield gw
+    await gw.stop()
+
+
+@pytest.fixture
+async def ws(
+    gateway: FakeWeComGateway, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Ws]:
+    monkeypatch.setenv("WECOM_BOT_ID", gateway.bot_id)
+    monkeypatch.setenv("WECOM_BOT_SECRET", gateway.secret)
+    config = sample_with(
+        "wecom",
+        {"mode": "ws", "ws_url": gateway.ws_url, "ack_timeout": "2s", "connect_timeout": "2s"},
+    )
+    clock = FakeClock(DAYTIME)
+    (adapter,) = build_adapters(config, clock)  # type: ignore[arg-type]
+    assert isinstance(adapter, WeComAdapter) and isinstance(adapter.bot, WeComWsAdapter)
+    app = App(config, Database(db_url), clock, [adapter])
+    await app.start(background_send=True)
+    assert await adapter.bot.wait_online(5)
+    try:
+        yield Ws(app, gateway, adapter.bot, clock, config, {})
+    finally:
+        await app.stop()
+
+
+async def test_ws_two_residents_interleave_and_each_report_is_answered_in_its_thread(
+    ws: Ws,
+) -> None:
+    worker, _ = first_worker(ws.config, GROUP)
+    await ws.said("a1", "res-a", "大家早上好")
+    await ws.said("b1", "res-b", "3号楼门口井盖坏了")
+    await ws.said("a2", "res-a", "大家早上好呀，今天天气不错")
+    await ws.said("a3", "res-a", "2号楼楼道灯不亮了")
+    await ws.settled(2)
+
+    b1, a3 = ws.answer_to("b1"), ws.answer_to("a3")
+    assert b1 is not None and "#1" in b1 and "3号楼门口井盖坏了" in b1 and f"<@{worker}>" in b1
+    assert a3 is not None and "#2" in a3 and "2号楼楼道灯不亮了" in a3
+    assert ws.answer_to("a1") is None and ws.answer_to("a2") is None  # chatter: nothing
+    assert ws.pushes() == [] and ws.bot.reply_slots() == 0
+    assert [t.reporter_id for t in await tickets(ws.app)] == ["res-b", "res-a"]
+
+
+async def test_ws_urgent_report_after_chatter_and_a_claim_answer_their_own_messages(
+    ws: Ws,
+) -> None:
+    await ws.said("c1", "res-a", "今天天气不错", URGENT_GROUP)
+    await ws.said("gas", "res-b", "5号楼2单元楼道里燃气味特别浓！", URGENT_GROUP)
+    await ws.said("c2", "res-a", "哈哈好的", URGENT_GROUP)
+    await ws.settled(2)  # the alarm in the group and the alert to the staff group
+    alarm = ws.answer_to("gas")
+    assert alarm is not None and "【紧急】" in alarm and "#1" in alarm
+    assert ws.answer_to("c1") is None and ws.answer_to("c2") is None
+    (alert,) = ws.pushes()
+    assert alert["chatid"] == STAFF_GROUP and "【紧急】" in alert["markdown"]["content"]
+
+    await ws.said("c3", "res-c", "谢谢大家", URGENT_GROUP)
+    await ws.said("claim", "wx-li", "接单 #1", URGENT_GROUP)
+    await ws.settled(3)
+    claimed = ws.answer_to("claim")
+    assert claimed is not None and "已接单 #1" in claimed
+    assert set(ws.answers()) == {ws.req_ids["gas"], ws.req_ids["claim"]}
+    assert ws.bot.reply_slots() == 0
+    assert (await tickets(ws.app))[0].status == "claimed"
+
+
+async def test_ws_at_night_the_urgent_answer_is_not_given_to_a_held_report(ws: Ws) -> None:
+    worker, _ = first_worker(ws.config, GROUP)
+    ws.clock.set(NIGHT)
+    await ws.said("lift", "res-a", "2号楼电梯坏了")
+    await ws.said("fire", "res-b", "6号楼有人家里着火冒烟了")
+    await ws.said("chat", "res-c", "大家晚安")
+    # The alarm in the group, the staff alert, the worker's private heads-up for the lift.
+    await ws.gateway.wait_until(lambda: len(ws.frames()) >= 3)
+    await asyncio.wait_for(ws.bot.drained(), 5)
+    fire = ws.answer_to("fire")
+    assert fire is not None and "【紧急】" in fire and "着火冒烟" in fire
+    assert set(ws.answers()) == {ws.req_ids["fire"]}
+    assert sorted(p["chatid"] for p in ws.pushes()) == sorted([STAFF_GROUP, worker])
+    assert not any(p["chatid"] == GROUP for p in ws.pushes())  # the group's ack is held
+
+    # At 07:00 it goes out; its message's thread closed hours ago, so it is a push.
+    ws.clock.set(MORNING)
+    await ws.app.tick()
+
+    def acks() -> list[dict[str, Any]]:
+        return [p for p in ws.pushes() if p["chatid"] == GROUP and "已登记工单 #1" in str(p)]
+
+    await ws.gateway.wait_until(lambda: len(acks()) >= 1)
+    (ack,) = acks()
+    assert "2号楼电梯坏了" in ack["markdown"]["content"]
+    assert set(ws.answers()) == {ws.req_ids["fire"]}
+    assert ws.bot.reply_slots() == 0
+
+
+async def test_ws_message_from_a_chat_outside_the_config_reaches_the_core_and_frees_its_slot(
+    ws: Ws,
+) -> None:
+    await ws.said("x1", "res-x", "3号楼门口井盖坏了", UNLISTED)
+    await ws.said("b1", "res-b", "3号楼门口井盖坏了")
+    await ws.settled(1)
+    assert ws.answer_to("b1") is not None and ws.answer_to("x1") is None
+    assert ws.bot.reply_slots() == 0
+    assert [t.group_id for t in await tickets(ws.app)] == [GROUP]
+
+
+# -- callback mode ---------------------------------------------------------------------
+
+
+@dataclass
+class Callback:
+    app: App
+    bot: WeComCallbackAdapter
+    wecom: WeComSide
+    session: aiohttp.ClientSession
+    clock: FakeClock
+    config: Config
+
+    def post(self, msgid: str, sender: str, text: str, chat: str = GROUP) -> asyncio.Task:
+        body = said(f"@网格助手 {text}", msgid, sender, chat)
+        return asyncio.create_task(self.wecom.post(self.session, body))
+
+    def answer(self, response: tuple[int, str]) -> str:
+        status, text = response
+        assert status == 200
+        if not text:
+            return ""
+        answer = json.loads(text)
+        plain = self.wecom.crypt.decrypt_message(
+            answer["msgsignature"], answer["timestamp"], answer["nonce"], answer["encrypt"]
+        )
+        return str(json.loads(plain)["stream"]["content"])
+
+    async def waiting_for(self, *msgids: str) -> None:
+        await until(lambda: _now(sorted(self.bot.waiting())), lambda w: w == sorted(msgids))
+
+
+async def _now(value: Any) -> Any:
+    return value
+
+
+# The long wait a request may hold out for its answer; a request that comes back well
+# within the tests' network timeouts was let go of, not timed out.
+LONG_WAIT = "60s"
+
+
+async def start_callback(
+    db_url: str, monkeypatch: pytest.MonkeyPatch, clock: FakeClock, reply_wait: str
+) -> tuple[App, WeComCallbackAdapter, Config, int]:
+    monkeypatch.setenv("WECOM_TOKEN", TOKEN)
+    monkeypatch.setenv("WECOM_AES_KEY", AES_KEY)
+    port = free_port()
+    config = sample_with(
+        "wecom",
+        {
+            "mode": "callback",
+            "callback_host": "127.0.0.1",
+            "callback_port": port,
+            "reply_wait": reply_wait,
+        },
+    )
+    (adapter,) = build_adapters(config, clock)  # type: ignore[arg-type]
+    assert isinstance(adapter, WeComAdapter) and isinstance(adapter.bot, WeComCallbackAdapter)
+    app = App(config, Database(db_url), clock, [adapter])
+    await app.start(background_send=True)
+    return app, adapter.bot, config, port
+
+
+@pytest.fixture
+async def callback(
+    request: pytest.FixtureRequest, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Callback]:
+    at, reply_wait = getattr(request, "param", (NOW, LONG_WAIT))
+    clock = FakeClock(at)
+    app, bot, config, port = await start_callback(db_url, monkeypatch, clock, reply_wait)
+    wecom = WeComSide(f"http://127.0.0.1:{port}/wecom/callback")
+    wecom.timestamp = str(int(at.timestamp()))  # WeCom signs with its own (the clock's) time
+    try:
+        async with aiohttp.ClientSession() as session:
+            yield Callback(app, bot, wecom, session, clock, config)
+    finally:
+        await app.stop()
+
+
+async def test_callback_two_residents_interleave_and_each_report_gets_its_own_answer(
+    callback: Callback,
+) -> None:
+    cb = callback
+    a1 = cb.post("a1", "res-a", "大家早上好")
+    b1 = cb.post("b1", "res-b", "3号楼门口井盖坏了")
+    a2 = cb.post("a2", "res-a", "2号楼楼道灯不亮了")
+    # The chatter's request is let go of at once, not after reply_wait (60 s).
+    assert cb.answer(await asyncio.wait_for(a1, 5)) == ""
+    b1_answer = cb.answer(await asyncio.wait_for(b1, 5))
+    a2_answer = cb.answer(await asyncio.wait_for(a2, 5))
+    assert "3号楼门口井盖坏了" in b1_answer and "楼道灯" not in b1_answer
+    assert "2号楼楼道灯不亮了" in a2_answer and "井盖" not in a2_answer
+    rows = await all_sent(cb.app, 2)
+    assert {r.reply_to: r.platform_msg_id for r in rows} == {"b1": "b1", "a2": "a2"}
+    assert cb.bot.waiting() == []
+
+
+async def test_callback_urgent_report_after_chatter_is_answered_in_its_own_response(
+    callback: Callback,
+) -> None:
+    cb = callback
+    chatter = cb.post("c1", "res-a", "今天天气不错", URGENT_GROUP)
+    gas = cb.post("gas", "res-b", "5号楼2单元楼道里燃气味特别浓！", URGENT_GROUP)
+    assert cb.answer(await asyncio.wait_for(chatter, 5)) == ""
+    alarm = cb.answer(await asyncio.wait_for(gas, 5))
+    assert "【紧急】" in alarm and "燃气味" in alarm
+    # The staff group's alert has no request and no response_url: it waits in the outbox
+    # (callback mode cannot push), never borrowing the chatter's or the report's response.
+    (ticket,) = await tickets(cb.app)
+    assert ticket.urgent and ticket.reporter_id == "res-b"
+
+
+@pytest.mark.parametrize("callback", [(NIGHT, "1s")], indirect=True)
+async def test_callback_at_night_the_urgent_answer_is_not_given_to_a_held_report(
+    callback: Callback,
+) -> None:
+    cb = callback
+    lift = cb.post("lift", "res-a", "2号楼电梯坏了")
+    await cb.waiting_for("lift")  # handled; its acknowledgement is held for the morning
+    fire = cb.post("fire", "res-b", "6号楼有人家里着火冒烟了")
+    alarm = cb.answer(await asyncio.wait_for(fire, 5))
+    assert "【紧急】" in alarm and "着火冒烟" in alarm
+    assert cb.answer(await asyncio.wait_for(lift, 5)) == ""  # after reply_wait, empty
+
+
+async def test_callback_message_from_a_chat_outside_the_config_is_released_at_once(
+    callback: Callback,
+) -> None:
+    cb = callback
+    response = await asyncio.wait_for(cb.post("x1", "res-x", "井盖坏了", UNLISTED), 5)
+    assert cb.answer(response) == ""
+    assert await tickets(cb.app) == [] and cb.bot.waiting() == []
