@@ -87,6 +87,11 @@ class App:
 
             await ensure_report_timers(Store(session), self.config, self.clock.now())
             self.inbound.failed = await Store(session).count_failed()
+        if self.inbound.failed:
+            log.warning(
+                "%d message(s) could not be handled and wait in failed_messages; "
+                "`gridbot failed` lists them", self.inbound.failed,
+            )
 
     async def start(self, *, background_send: bool = False) -> None:
         """Connect the adapters. ``background_send`` lets a separate task drain the outbox,

@@ -230,7 +230,15 @@ class RetryQueue:
                     "inbound: %d messages wait for retry, the most allowed; holding new "
                     "messages until there is room", self._total,
                 )
-            await self._room.wait_for(lambda: self._total < self.policy.max_waiting)
+            try:
+                await self._room.wait_for(lambda: self._total < self.policy.max_waiting)
+            except asyncio.CancelledError:
+                msg = item.message
+                log.error(
+                    "inbound: cancelled while waiting for room: message %s in %s from %s was "
+                    "NOT handled: %r", msg.message_id, chat, msg.sender_id, msg.text,
+                )
+                raise
             self._total += 1
         first = self._total == 1
         line.waiting.append(item)

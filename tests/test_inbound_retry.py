@@ -206,6 +206,22 @@ async def test_when_full_new_messages_wait_for_room(core: tuple[Core, RetryQueue
     await queue.close()
 
 
+async def test_a_message_held_by_backpressure_and_cancelled_is_logged(
+    core: tuple[Core, RetryQueue], caplog: pytest.LogCaptureFixture
+) -> None:
+    c, _ = core
+    queue = RetryQueue(c.handle, c.dead_letter, FakeClock(START), RetryPolicy(max_waiting=1))
+    c.down = {"*"}
+    await queue.submit(msg(1, ROOM_A, "消息1"))
+    held = asyncio.create_task(queue.submit(msg(2, ROOM_B, "5号楼水管爆了")))
+    await asyncio.sleep(0.05)
+    held.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await held
+    assert "m2" in caplog.text and "5号楼水管爆了" in caplog.text and "NOT handled" in caplog.text
+    await queue.close()
+
+
 async def test_a_bug_is_tried_a_few_times_then_set_aside(
     core: tuple[Core, RetryQueue], caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -311,6 +327,17 @@ async def test_a_bug_lands_in_failed_messages_and_the_chat_goes_on(
         assert [r.platform_msg_id for r in await Store(session).failed_messages(limit=1)] == [
             "m9"
         ]
+
+    # A restarted bot says at once that dead letters are waiting for an admin.
+    caplog.clear()
+    restarted = App(app.config, Database(app.db.url), FakeClock(START), [])
+    try:
+        await restarted.prepare()
+        assert restarted.inbound.failed == 2
+        assert "2 message(s) could not be handled" in caplog.text
+        assert restarted.inbound_status().endswith("2 failed (see `gridbot failed`)")
+    finally:
+        await restarted.stop()
 
 
 async def test_a_dead_letter_waits_out_a_database_outage(
