@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from bot.config import ConfigError, Grid, Person, parse_duration
+from bot.config.core import Grid, Person
+from bot.config.strict import ConfigError, parse_duration, refuse_unknown, show, unknown_key
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_SETS = ("all", "workdays", "weekends", "holidays", "offdays")
@@ -34,6 +35,26 @@ DEFAULT_LIMITS: dict[str, timedelta] = {
 }
 DEFAULT_WORKING_TIME_CATEGORIES = ("consult",)
 DEFAULT_ROTATION_START = date(2026, 1, 5)  # a Monday, so weekly rotations hand off on Mondays
+
+# The keys each table may hold; anything else is refused with the nearest of these.
+DUTY_KEYS = (
+    "officers",
+    "officer_rotation",
+    "rotation_start",
+    "working_hours",
+    "daily_message",
+    "daily_message_at",
+    "shifts",
+    "overrides",
+    "leave",
+)
+SHIFT_KEYS = ("grid", "days", "time", "workers", "rotation", "name")
+OVERRIDE_KEYS = ("date", "person", "replaces", "grid")
+LEAVE_KEYS = ("person", "from", "to")
+CALENDAR_KEYS = ("holidays", "workdays")
+ESCALATION_KEYS = ("normal", "urgent", "enabled")
+OVERDUE_KEYS = ("warn_at", "report_after", "working_hours", "enabled", "limits")
+QUIET_KEYS = ("window", "enabled")
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,11 +204,11 @@ def parse_duty(
 ) -> DutyConfig:
     p = _Parser(source, people, grids)
     return DutyConfig(
-        duty=p.duty(p.table(data, "duty")),
-        calendar=p.calendar(p.table(data, "calendar")),
-        escalation=p.escalation(p.table(data, "escalation")),
-        overdue=p.overdue(p.table(data, "overdue"), categories),
-        quiet=p.quiet(p.table(data, "quiet_hours")),
+        duty=p.duty(p.table(data, "duty", DUTY_KEYS)),
+        calendar=p.calendar(p.table(data, "calendar", CALENDAR_KEYS)),
+        escalation=p.escalation(p.table(data, "escalation", ESCALATION_KEYS)),
+        overdue=p.overdue(p.table(data, "overdue", OVERDUE_KEYS), categories),
+        quiet=p.quiet(p.table(data, "quiet_hours", QUIET_KEYS)),
     )
 
 
@@ -200,10 +221,23 @@ class _Parser:
     def fail(self, key: str, problem: str) -> ConfigError:
         return ConfigError(f"{self.source}: {key} {problem}")
 
-    def table(self, data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    def table(
+        self, data: Mapping[str, Any], key: str, known: tuple[str, ...]
+    ) -> Mapping[str, Any]:
         value = data.get(key, {})
         if not isinstance(value, Mapping):
             raise ConfigError(f"{self.source}: [{key}] must be a table")
+        refuse_unknown(self.source, key, value, known)
+        return value
+
+    def tables(
+        self, raw: Mapping[str, Any], key: str, label: str, known: tuple[str, ...]
+    ) -> list[Mapping[str, Any]]:
+        value = raw.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
+            raise self.fail(f"[[{label}]]", "must be an array of tables")
+        for i, item in enumerate(value):
+            refuse_unknown(self.source, f"{label}[{i}]", item, known)
         return value
 
     def flag(self, table: Mapping[str, Any], key: str, label: str, default: bool) -> bool:
@@ -229,12 +263,16 @@ class _Parser:
         return window
 
     def day(self, value: Any, key: str) -> date:
+        if isinstance(value, datetime):
+            raise self.fail(key, f"is a date and time ({value}); write a date like '2026-10-01'")
         if isinstance(value, date):
             return value
         try:
-            return date.fromisoformat(str(value).strip())
+            if not isinstance(value, str):
+                raise ValueError(value)
+            return date.fromisoformat(value.strip())
         except ValueError:
-            raise self.fail(key, f"is {value!r}; write a date like '2026-10-01'") from None
+            raise self.fail(key, f"is {show(value)}; write a date like '2026-10-01'") from None
 
     def days(self, value: Any, key: str) -> frozenset[date]:
         """A list of dates and 'YYYY-MM-DD..YYYY-MM-DD' ranges."""
@@ -269,9 +307,9 @@ class _Parser:
         return ids
 
     def choice(self, value: Any, key: str, options: tuple[str, ...]) -> str:
-        if value not in options:
-            raise self.fail(key, f"is {value!r}; use one of {', '.join(options)}")
-        return str(value)
+        if not isinstance(value, str) or value not in options:
+            raise self.fail(key, f"is {show(value)}; use one of {', '.join(options)}")
+        return value
 
     def duration(self, value: Any, key: str) -> timedelta:
         return parse_duration(value, f"{self.source}: {key}")
@@ -280,18 +318,13 @@ class _Parser:
 
     def duty(self, raw: Mapping[str, Any]) -> DutySettings:
         defaults = DutySettings()
-        shifts = raw.get("shifts", [])
-        if not isinstance(shifts, list) or not all(isinstance(s, Mapping) for s in shifts):
-            raise self.fail("[[duty.shifts]]", "must be an array of tables")
+        shifts = self.tables(raw, "shifts", "duty.shifts", SHIFT_KEYS)
         officers = self.persons(raw.get("officers", []), "duty.officers")
         working = self.window(raw.get("working_hours", "08:30-17:30"), "duty.working_hours")
         if working.crosses_midnight:
             raise self.fail("duty.working_hours", "must not run past midnight")
-        overrides_raw = raw.get("overrides", [])
-        leave_raw = raw.get("leave", [])
-        for key, value in (("duty.overrides", overrides_raw), ("duty.leave", leave_raw)):
-            if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
-                raise self.fail(f"[[{key}]]", "must be an array of tables")
+        overrides_raw = self.tables(raw, "overrides", "duty.overrides", OVERRIDE_KEYS)
+        leave_raw = self.tables(raw, "leave", "duty.leave", LEAVE_KEYS)
         return DutySettings(
             shifts=tuple(self.shift(i, s) for i, s in enumerate(shifts)),
             officers=officers,
@@ -319,11 +352,14 @@ class _Parser:
         days_raw = raw.get("days", "workdays")
         days = tuple(days_raw) if isinstance(days_raw, list) else (days_raw,)
         for d in days:
-            if d not in (*WEEKDAYS, *DAY_SETS):
+            if not isinstance(d, str) or d not in (*WEEKDAYS, *DAY_SETS):
                 raise self.fail(
                     f"{key}.days",
-                    f"has {d!r}; use {', '.join(DAY_SETS)} or weekday names (mon..sun)",
+                    f"has {show(d)}; use {', '.join(DAY_SETS)} or weekday names (mon..sun)",
                 )
+        label = raw.get("name", "")
+        if not isinstance(label, str):
+            raise self.fail(f"{key}.name", f"must be text, not {show(label)}")
         workers = self.persons(raw.get("workers", list(grid.workers)), f"{key}.workers")
         if not workers:
             raise self.fail(f"{key}.workers", "is empty; list who is on duty in this shift")
@@ -333,14 +369,14 @@ class _Parser:
             window=self.window(raw.get("time", "08:30-17:30"), f"{key}.time"),
             workers=workers,
             rotation=self.choice(raw.get("rotation", "none"), f"{key}.rotation", ROTATIONS),
-            label=str(raw.get("name", "")),
+            label=label,
         )
 
     def override(self, i: int, raw: Mapping[str, Any]) -> Override:
         key = f"duty.overrides[{i}]"
         replaces = raw.get("replaces")
         grid = raw.get("grid")
-        if grid is not None and grid not in self.grids:
+        if grid is not None and (not isinstance(grid, str) or grid not in self.grids):
             raise self.fail(f"{key}.grid", f"is {grid!r}, not a grid id in [[grids]]")
         if replaces is None and grid is None:
             raise self.fail(key, "needs 'replaces' (whom the person covers) or 'grid'")
@@ -388,14 +424,14 @@ class _Parser:
             raise self.fail("[overdue.limits]", "must be a table of category = duration")
         for code, value in limits_raw.items():
             if code not in categories:
-                raise self.fail(
-                    f"overdue.limits.{code}", f"is not a category ({', '.join(categories)})"
-                )
+                raise unknown_key(self.source, "overdue.limits", code, categories)
             limits[code] = self.duration(value, f"overdue.limits.{code}")
             if limits[code] <= timedelta():
                 raise self.fail(f"overdue.limits.{code}", "must be longer than zero")
         working = raw.get("working_hours", list(DEFAULT_WORKING_TIME_CATEGORIES))
-        if not isinstance(working, list) or any(c not in categories for c in working):
+        if not isinstance(working, list) or any(
+            not isinstance(c, str) or c not in categories for c in working
+        ):
             raise self.fail(
                 "overdue.working_hours", "must list category codes whose limits count working time"
             )

@@ -29,11 +29,11 @@ SWEEP_SECONDS = 30
 def build_adapters(config: Config, clock: Clock) -> list[Adapter]:
     """Every platform whose section is present and enabled in the config."""
     adapters: list[Adapter] = []
-    if config.section("wechaty").get("enabled", bool(config.section("wechaty"))):
+    if config.wechaty.enabled:
         from bot.adapters.wechat import build_wechat_adapter
 
         adapters.append(build_wechat_adapter(config, clock))
-    if config.section("wecom").get("enabled", bool(config.section("wecom"))):
+    if config.wecom.enabled:
         from bot.adapters.wecom import build_wecom_adapter
 
         adapters.append(build_wecom_adapter(config, clock))

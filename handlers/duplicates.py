@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from bot.config import parse_duration
 from bot.context import Context
 from bot.events import OutgoingMessage
 from bot.lifecycle import OPEN_STATUSES, STATUS_LABELS, Status
@@ -18,7 +17,6 @@ from handlers.phrases import bare, ref
 from handlers.worker import quoted_ticket
 from storage.models import TicketRow
 
-DEFAULT_WINDOW = "48h"
 # "我家也是" / "+1" / "同问" quoting a report: agreement, not chatter.
 _AGREEMENT = re.compile(
     r"^(?:\+1|\+\d|同|同上|一样|我家也是|我们家也是|我们楼也是|我这也是|我们这也是|我家也一样|也是|俺家也是)"
@@ -26,8 +24,8 @@ _AGREEMENT = re.compile(
 
 
 def window(ctx: Context) -> timedelta:
-    raw = ctx.config.section("triage").get("duplicate_window", DEFAULT_WINDOW)
-    return parse_duration(raw, f"{ctx.config.source}: triage.duplicate_window")
+    """[triage] duplicate_window, checked when the config loaded (default 48h)."""
+    return ctx.config.triage.duplicate_window
 
 
 async def find(ctx: Context, finding: Finding, grid_id: str) -> TicketRow | None:

@@ -158,20 +158,13 @@ class TriageEngine:
 
     @classmethod
     def from_config(cls, config: Config) -> TriageEngine:
-        """Reads the optional [triage] table: words = [...], synonyms = {alias = word}."""
-        from bot.config import ConfigError
-
-        section = config.section("triage")
-        words = section.get("words", [])
-        synonyms = section.get("synonyms", {})
-        if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
-            raise ConfigError(f"{config.source}: triage.words must be a list of text")
-        if not isinstance(synonyms, Mapping) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in synonyms.items()
-        ):
-            raise ConfigError(f"{config.source}: triage.synonyms must map text to text")
+        """Uses [triage] words and synonyms (checked at load) and the grids' buildings."""
         buildings = [b for grid in config.grids for b in grid.buildings]
-        return cls(extra_words=words, synonyms=dict(synonyms), buildings=buildings)
+        return cls(
+            extra_words=list(config.triage.words),
+            synonyms=dict(config.triage.synonyms),
+            buildings=buildings,
+        )
 
     @staticmethod
     def _make_tokenizer(dict_path: Path, words: Iterable[str]) -> jieba.Tokenizer:

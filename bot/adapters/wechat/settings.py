@@ -11,117 +11,27 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from bot.config import Config, ConfigError, parse_duration
+from bot.config import Config
+from bot.config.wechaty import ENDPOINT_ENV, SECTION, TOKEN_ENV, WechatySettings
 
-SECTION = "wechaty"
-ENDPOINT_ENV = "WECHATY_PUPPET_SERVICE_ENDPOINT"
-TOKEN_ENV = "WECHATY_PUPPET_SERVICE_TOKEN"
-
-_KNOWN_KEYS = frozenset(
-    {
-        "enabled",
-        "welcome",
-        "reconnect_min",
-        "reconnect_max",
-        "connect_timeout",
-        "send_timeout",
-        "ping_interval",
-        "ping_timeout",
-        "status_interval",
-        "cache_dir",
-        "library_log_level",
-    }
-)
-_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-
-
-@dataclass(frozen=True, slots=True)
-class WechatySettings:
-    """How the adapter behaves; every duration is in seconds.
-
-    ``welcome`` is the line a newcomer gets when joining a served group; empty means no
-    welcome, which is the default because many groups already greet by hand.
-    ``ping_interval``/``ping_timeout`` detect a gateway that still holds the connection
-    but has stopped answering: without them a stalled gateway looks healthy forever.
-    """
-
-    enabled: bool = False
-    welcome: str = ""
-    reconnect_min: float = 2.0
-    reconnect_max: float = 120.0
-    connect_timeout: float = 15.0
-    send_timeout: float = 30.0
-    ping_interval: float = 30.0
-    ping_timeout: float = 15.0
-    status_interval: float = 1800.0
-    cache_dir: str = ".wechaty"
-    library_log_level: str = "WARNING"
-
-    @classmethod
-    def from_config(cls, config: Config) -> WechatySettings:
-        present = SECTION in config.raw
-        return cls.from_section(config.section(SECTION), source=config.source, present=present)
-
-    @classmethod
-    def from_section(
-        cls, raw: Mapping[str, Any], source: str = "<memory>", *, present: bool = True
-    ) -> WechatySettings:
-        """Parse and check the section; a present section means enabled unless it says no."""
-        where = f"{source}: [{SECTION}]"
-        defaults = cls()
-        unknown = sorted(set(raw) - _KNOWN_KEYS)
-        if unknown:
-            raise ConfigError(
-                f"{where} has unknown key(s) {', '.join(unknown)}; "
-                "the endpoint and token come only from the environment "
-                f"({ENDPOINT_ENV}, {TOKEN_ENV})"
-                if {"endpoint", "token"} & set(unknown)
-                else f"{where} has unknown key(s) {', '.join(unknown)}"
-            )
-        enabled = raw.get("enabled", present)
-        if not isinstance(enabled, bool):
-            raise ConfigError(f"{where}.enabled must be true or false")
-        welcome = raw.get("welcome", "")
-        if not isinstance(welcome, str):
-            raise ConfigError(f"{where}.welcome must be text (empty for no welcome)")
-        cache_dir = raw.get("cache_dir", defaults.cache_dir)
-        if not isinstance(cache_dir, str) or not cache_dir.strip():
-            raise ConfigError(f"{where}.cache_dir must be a directory path")
-        level = str(raw.get("library_log_level", defaults.library_log_level)).upper()
-        if level not in _LOG_LEVELS:
-            raise ConfigError(f"{where}.library_log_level must be one of {', '.join(_LOG_LEVELS)}")
-
-        def seconds(key: str, default: float, *, allow_zero: bool = False) -> float:
-            if key not in raw:
-                return default
-            value = parse_duration(raw[key], f"{where}.{key}").total_seconds()
-            if value < 0 or (value == 0 and not allow_zero):
-                raise ConfigError(f"{where}.{key} must be longer than zero")
-            return value
-
-        settings = cls(
-            enabled=enabled,
-            welcome=welcome.strip(),
-            reconnect_min=seconds("reconnect_min", defaults.reconnect_min),
-            reconnect_max=seconds("reconnect_max", defaults.reconnect_max),
-            connect_timeout=seconds("connect_timeout", defaults.connect_timeout),
-            send_timeout=seconds("send_timeout", defaults.send_timeout),
-            ping_interval=seconds("ping_interval", defaults.ping_interval),
-            ping_timeout=seconds("ping_timeout", defaults.ping_timeout),
-            status_interval=seconds("status_interval", defaults.status_interval, allow_zero=True),
-            cache_dir=cache_dir.strip(),
-            library_log_level=level,
-        )
-        if settings.reconnect_max < settings.reconnect_min:
-            raise ConfigError(f"{where}.reconnect_max must not be shorter than reconnect_min")
-        return settings
+__all__ = [
+    "ENDPOINT_ENV",
+    "SECTION",
+    "TOKEN_ENV",
+    "EnvironmentProblem",
+    "PuppetEndpoint",
+    "WechatySettings",
+    "duration_text",
+    "read_endpoint",
+    "split_address",
+    "wechaty_enabled",
+]
 
 
 def wechaty_enabled(config: Config) -> bool:
     """Whether ``gridbot run`` should start this adapter (a ``[wechaty]`` section is there)."""
-    return WechatySettings.from_config(config).enabled
+    return config.wechaty.enabled
 
 
 @dataclass(frozen=True, slots=True)
