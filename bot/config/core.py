@@ -25,6 +25,8 @@ ROLES = ("worker", "leader", "staff", "admin")
 PLATFORMS = ("wechaty", "wecom")
 DEFAULT_DB_URL = "sqlite:///gridbot.db"
 DEFAULT_BOT_NAMES = ("网格助手",)
+# The name a staff group gets when [community] staff_group is not under [[groups]].
+STAFF_GROUP_NAME = "社区工作群"
 
 
 @dataclass(frozen=True, slots=True)

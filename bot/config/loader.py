@@ -4,7 +4,7 @@ Config mistakes are the commonest way a deployment goes wrong, so every section 
 into typed settings here, at load, and every problem is one ``ConfigError`` line naming
 the file and the key: unknown keys and tables (with the nearest known one), values of the
 wrong type or out of range, and a config that would make the bot misroute tickets (a group
-pointing at an unknown grid, a worker listed twice).
+pointing at an unknown grid, a worker listed twice, a staff group no platform reaches).
 Nothing a message does later can trip over the config any more.
 """
 
@@ -21,6 +21,7 @@ from bot.config.core import (
     DEFAULT_BOT_NAMES,
     PLATFORMS,
     ROLES,
+    STAFF_GROUP_NAME,
     Config,
     Faq,
     Grid,
@@ -35,7 +36,7 @@ from bot.config.reports import KEYS as REPORT_KEYS
 from bot.config.reports import parse_reports
 from bot.config.strict import ConfigError, Table, nearest, show
 from bot.config.wechaty import parse_wechaty
-from bot.config.wecom import check_wecom_section
+from bot.config.wecom import WeComOptions, check_wecom_section
 
 # Every table the file may hold; [[grids]]-style arrays of tables apart.
 TABLES = (
@@ -148,6 +149,9 @@ def _parse(data: Mapping[str, Any], source: str) -> Config:
 
     groups = tuple(_group(t, grid_ids) for t in top.tables("groups", GROUP_KEYS))
     _unique(source, "groups", [g.id for g in groups])
+    if staff_group is not None and staff_group not in {g.id for g in groups}:
+        # The staff group works as one whether or not it is listed under [[groups]].
+        groups = (*groups, Group(id=staff_group, name=STAFF_GROUP_NAME, grid=None))
 
     timing_table = top.table("timing", ("rating_timeout",))
     timing = Timing(rating_timeout=timing_table.duration("rating_timeout", "24h"))
@@ -174,6 +178,10 @@ def _parse(data: Mapping[str, Any], source: str) -> Config:
 
     duty = parse_duty(data, source, known, {g.id: g for g in grids}, CATEGORIES)
 
+    if staff_group is not None:
+        _check_staff_group_reachable(
+            source, next(g for g in groups if g.id == staff_group), wechaty.enabled, wecom
+        )
     callback = wecom.has_bot and wecom.mode == "callback"
     if web.enabled and callback and web.port == wecom.callback_port:
         raise ConfigError(
@@ -306,6 +314,30 @@ def _web(t: Table) -> WebSettings:
         enabled=t.flag("enabled", t.present),
         host=t.text("host", defaults.host, what="an address"),
         port=t.integer("port", defaults.port, 1, 65535),
+    )
+
+
+def _check_staff_group_reachable(
+    source: str, group: Group, wechaty_on: bool, wecom: WeComOptions
+) -> None:
+    """With a platform enabled, some adapter must be able to post in the staff group."""
+    if not (wechaty_on or wecom.enabled):
+        return  # demo, simulate, tests: nothing to reach
+    if wechaty_on and group.platform in (None, "wechaty"):
+        return
+    if wecom.has_bot and group.platform in (None, "wecom"):
+        return
+    if group.id in wecom.webhook_chats:
+        return
+    running = [p for p, on in (("wechaty", wechaty_on), ("wecom", wecom.enabled)) if on]
+    if group.platform is not None and group.platform not in running:
+        why = f"its [[groups]] entry says platform = {group.platform!r}, which is not enabled"
+    else:
+        why = "[wecom] mode = 'webhook' only sends to the chats in [wecom.webhooks]"
+    raise ConfigError(
+        f"{source}: community.staff_group {group.id!r} cannot be reached by any enabled "
+        f"platform ({', '.join(running)}): {why}; add it to [wecom.webhooks] or serve it "
+        "on a platform that runs"
     )
 
 
