@@ -4,8 +4,10 @@ Nothing in the bot is replaced: its engine, driver and connections are the produ
 ones. Another connection takes the database away from it:
 
 - SQLite: a second connection holds ``BEGIN EXCLUSIVE``, so every write of the bot waits
-  out SQLite's busy timeout and fails with "database is locked". The bot's busy timeout is
-  set short (``short_busy_timeout``) so a test waits milliseconds, not the 5 s default.
+  out SQLite's busy timeout and fails with "database is locked". While the outage lasts,
+  the bot's connections get a short busy timeout (BUSY_MS) as they are taken from the
+  pool, so a test waits milliseconds instead of the 5 s default; before and after, the
+  bot runs with its own 5 s.
 - PostgreSQL: the bot connects with a ``lock_timeout`` and an ``application_name`` of its
   own (``outage_url``); the outage kills the bot's server processes
   (``pg_terminate_backend``: every pooled connection is dead) and holds
@@ -27,6 +29,7 @@ from sqlalchemy.engine import make_url
 from storage.db import Database
 
 BUSY_MS = 150
+NORMAL_BUSY_MS = 5000  # storage.db sets this on every SQLite connection
 LOCK_TIMEOUT_MS = 100
 
 
@@ -42,29 +45,23 @@ def outage_url(db_url: str) -> str:
     return f"{base}?{urlencode(params, quote_via=quote)}"
 
 
-def short_busy_timeout(db: Database) -> None:
-    """SQLite: the bot gives up on a locked database after BUSY_MS instead of 5 s. Call
-    before the bot's first connection (the App's ``prepare``)."""
-    if not db.is_sqlite:
-        return
-
-    def pragma(dbapi_conn: Any, _record: Any) -> None:
-        cursor = dbapi_conn.cursor()
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_MS}")
-        cursor.close()
-
-    event.listen(db.engine.sync_engine, "connect", pragma)
-
-
 class Outage:
     """``await begin()`` takes the database away from the bot, ``await end()`` gives it back."""
 
-    def __init__(self, bot_url: str, tables: tuple[str, ...] = ("inbound_messages",)) -> None:
-        self.bot_url = bot_url
+    def __init__(self, db: Database, tables: tuple[str, ...] = ("inbound_messages",)) -> None:
+        self.bot_url = db.url
         self.tables = tables
         self._sqlite: sqlite3.Connection | None = None
         self._pg: Any = None
+        self._short = False
         self.terminated = 0
+        if db.is_sqlite:
+            event.listen(db.engine.sync_engine, "checkout", self._busy_timeout)
+
+    def _busy_timeout(self, dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
+        cursor = dbapi_conn.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_MS if self._short else NORMAL_BUSY_MS}")
+        cursor.close()
 
     @property
     def active(self) -> bool:
@@ -76,6 +73,7 @@ class Outage:
                 make_url(self.bot_url).database or "", isolation_level=None, timeout=10,
                 check_same_thread=False,
             )
+            self._short = True
             # In a thread: it may wait for a write of the bot's that is under way.
             await asyncio.to_thread(conn.execute, "BEGIN EXCLUSIVE")
             self._sqlite = conn
@@ -102,6 +100,7 @@ class Outage:
     async def end(self) -> None:
         if self._sqlite is not None:
             conn, self._sqlite = self._sqlite, None
+            self._short = False
             await asyncio.to_thread(conn.execute, "ROLLBACK")
             conn.close()
         if self._pg is not None:

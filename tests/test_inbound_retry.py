@@ -31,7 +31,7 @@ from bot.inbound import RetryPolicy, RetryQueue, describe_error, is_passing
 from storage.db import Database
 from storage.models import FailedMessageRow, InboundMessageRow
 from storage.repo import Store
-from tests.db_outage import Outage, outage_url, short_busy_timeout
+from tests.db_outage import Outage, outage_url
 
 START = datetime.fromisoformat("2026-11-23T10:00:00+08:00")
 ROOM_A = "room-xfl-1"
@@ -262,7 +262,6 @@ async def boom(ctx: Context) -> list[OutgoingMessage] | None:
 async def app(db_url: str, sample_config: Config) -> AsyncIterator[App]:
     url = outage_url(db_url)
     db = Database(url)
-    short_busy_timeout(db)
     sent: list[OutgoingMessage] = []
     clock = FakeClock(START)
     adapter = SimAdapter(clock, lambda m, _id: sent.append(m))
@@ -343,7 +342,7 @@ async def test_a_bug_lands_in_failed_messages_and_the_chat_goes_on(
 async def test_a_dead_letter_waits_out_a_database_outage(
     app: App, caplog: pytest.LogCaptureFixture
 ) -> None:
-    outage = Outage(app.db.url, tables=("failed_messages",))
+    outage = Outage(app.db, tables=("failed_messages",))
     write = app.inbound.dead_letter
 
     async def database_goes_away_first(message: IncomingMessage, attempts: int, error: str) -> bool:

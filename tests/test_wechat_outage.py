@@ -25,7 +25,7 @@ from bot.inbound import RetryPolicy
 from bot.runner import build_adapters
 from storage.db import Database
 from storage.models import InboundMessageRow
-from tests.db_outage import Outage, outage_url, short_busy_timeout
+from tests.db_outage import Outage, outage_url
 from tests.e2e_support import DAYTIME, all_sent, inbound, tickets, until
 from tests.fake_puppet import FakePuppetService
 from tests.test_wechat_e2e import community
@@ -88,13 +88,12 @@ async def running(
     adapters = build_adapters(config, clock)  # type: ignore[arg-type]
     url = outage_url(db_url)
     db = Database(url)
-    short_busy_timeout(db)
+    outage = Outage(db)
     app = App(config, db, clock, adapters, retry=FAST)
     await app.start(background_send=True)
     adapter = adapters[0]
     assert isinstance(adapter, WechatAdapter)
     await adapter.wait_connected(5)
-    outage = Outage(url)
     try:
         yield Running(app, fake, adapter, config, outage)
     finally:
