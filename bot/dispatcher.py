@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.clock import Clock
 from bot.config import Config
 from bot.context import Context, Sender
-from bot.events import IncomingMessage, MemberJoined, OutgoingMessage
+from bot.events import IncomingMessage, MemberJoined, Outcome, OutgoingMessage
 from bot.outbox import queue
 from bot.textnorm import normalise
 from bot.tickets import Tickets
@@ -29,18 +29,6 @@ from storage.repo import Store
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Context], Awaitable[list[OutgoingMessage] | None]]
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What happened to one message, for logs and tests."""
-
-    status: str  # handled | silent | duplicate | ignored
-    handler: str | None = None
-    queued: int = 0
-    # How many of the queued messages answer the message in its own chat (reply_to set):
-    # zero means a platform waiting to thread an answer can let go at once.
-    answers: int = 0
 
 
 # Answers a message from a group the config does not list; None for everything else.

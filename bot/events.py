@@ -87,6 +87,20 @@ InboundEvent = IncomingMessage | MemberJoined | Connected
 
 
 @dataclass(frozen=True, slots=True)
+class Outcome:
+    """What the core did with one message, as the adapter that delivered it learns it:
+    for logs and tests, and so a platform waiting to thread an answer knows whether one
+    is coming."""
+
+    status: str  # handled | silent | duplicate | ignored
+    handler: str | None = None
+    queued: int = 0
+    # How many of the queued messages answer the message in its own chat (reply_to set):
+    # zero means a platform waiting to thread an answer can let go at once.
+    answers: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class OutgoingMessage:
     """Something the bot wants said. ``chat`` is a group id or ``dm:<user id>``.
 

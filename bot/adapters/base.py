@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Protocol, runtime_checkable
 
-from bot.events import InboundEvent, OutgoingMessage, SentMessage
+from bot.events import InboundEvent, Outcome, OutgoingMessage, SentMessage
 
-Inbound = Callable[[InboundEvent], Awaitable[None]]
+# The core's entry point; it says what it did with a message (None for other events, or
+# when handling failed and the message waits for a retry).
+Inbound = Callable[[InboundEvent], Awaitable[Outcome | None]]
 
 
 class SendFailed(Exception):
