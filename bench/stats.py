@@ -31,9 +31,9 @@ from sqlalchemy import text
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.config import load_config
-from bot.periods import parse_period
-from bot.stats import Scope, Stats, limits_from_config
-from bot.taxonomy import CATEGORIES
+from bot.domain.taxonomy import CATEGORIES
+from bot.reporting.periods import parse_period
+from bot.reporting.stats import Scope, Stats, limits_from_config
 from handlers.staff import statistics_answer
 from storage.db import Database
 

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.textnorm import normalise  # noqa: E402
+from bot.messaging.textnorm import normalise  # noqa: E402
 from bot.triage import TriageEngine  # noqa: E402
 from bot.triage.evaluate import read_labelled  # noqa: E402
 from bot.triage.lexicon import build_terms, domain_dict_path  # noqa: E402

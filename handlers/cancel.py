@@ -20,10 +20,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.context import Context
-from bot.events import OutgoingMessage
-from bot.lifecycle import OPEN_STATUSES, STATUS_LABELS, Action, Status
-from handlers.phrases import bare, headline, mention, ref, summary_of
+from bot.domain.lifecycle import OPEN_STATUSES, STATUS_LABELS, Action, Status
+from bot.messaging.messages import OutgoingMessage
+from bot.messaging.phrases import bare, headline, mention, ref, summary_of
+from bot.runtime.context import Context
 from handlers.worker import quoted_ticket
 from storage.models import TicketRow
 

@@ -6,8 +6,8 @@ talking to the bot, and silence would look broken.
 
 from __future__ import annotations
 
-from bot.context import Context
-from bot.events import OutgoingMessage
+from bot.messaging.messages import OutgoingMessage
+from bot.runtime.context import Context
 
 
 async def handle(ctx: Context) -> list[OutgoingMessage] | None:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from bot.context import Context
-from bot.events import OutgoingMessage
-from bot.lifecycle import OPEN_STATUSES, STATUS_LABELS, Status
+from bot.domain.lifecycle import OPEN_STATUSES, STATUS_LABELS, Status
+from bot.messaging.messages import OutgoingMessage
+from bot.messaging.phrases import bare, ref
+from bot.runtime.context import Context
 from bot.triage import Finding
-from handlers.phrases import bare, ref
 from handlers.worker import quoted_ticket
 from storage.models import TicketRow
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from bot.context import STAFF_ROLES, Context
-from bot.escalation import restart_ladder
-from bot.events import OutgoingMessage
-from bot.lifecycle import STATUS_LABELS, Action, Status
-from bot.roster import DAY_KIND_LABELS, load_roster
-from handlers.phrases import headline, mention, ref
+from bot.domain.chasing import restart_ladder
+from bot.domain.lifecycle import STATUS_LABELS, Action, Status
+from bot.domain.roster import DAY_KIND_LABELS, load_roster
+from bot.messaging.messages import OutgoingMessage
+from bot.messaging.phrases import headline, mention, ref
+from bot.runtime.context import STAFF_ROLES, Context
 from storage.models import DutyLeaveRow, DutyOverrideRow, TicketRow
 
 _WHO = re.compile(

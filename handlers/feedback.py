@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from bot.context import Context
-from bot.events import OutgoingMessage
-from bot.lifecycle import Action, Status
-from bot.tickets import RATING_TIMEOUT
-from bot.timers import TimerContext
-from handlers.phrases import bare, mention, ref
+from bot.domain.lifecycle import Action, Status
+from bot.domain.tickets import RATING_TIMEOUT
+from bot.messaging.messages import OutgoingMessage
+from bot.messaging.phrases import bare, mention, ref
+from bot.runtime.context import Context
+from bot.runtime.timers import TimerContext
 from handlers.worker import quoted_ticket
 from storage.models import TicketRow
 

@@ -6,11 +6,11 @@ message, so asking once is enough and nobody has to chase by phone.
 
 from __future__ import annotations
 
-from bot.context import Context
-from bot.events import OutgoingMessage
-from bot.lifecycle import ACTIVE_STATUSES, STATUS_LABELS, Status
+from bot.domain.lifecycle import ACTIVE_STATUSES, STATUS_LABELS, Status
+from bot.messaging.messages import OutgoingMessage
+from bot.messaging.phrases import headline, mention
+from bot.runtime.context import Context
 from bot.triage import Finding
-from handlers.phrases import headline, mention
 from storage.models import TicketRow
 
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 
 from bot.config import Config
-from bot.context import STAFF_ROLES, Context
-from bot.events import IncomingMessage, OutgoingMessage, dm_chat
-from bot.textnorm import normalise
-from handlers.phrases import bare
+from bot.messaging.messages import IncomingMessage, OutgoingMessage, dm_chat
+from bot.messaging.phrases import bare
+from bot.messaging.textnorm import normalise
+from bot.runtime.context import STAFF_ROLES, Context
 
 _LEADING_MENTION = re.compile(r"^(?:@\S+\s*)+")
 _ASK = r"^(?:查询?|查看|看看)?"

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.context import Context
-from bot.escalation import start_chasing
-from bot.events import OutgoingMessage, dm_chat
-from bot.quiet_hours import direct_copies
-from bot.routing import choose_assignee, grid_for_location
-from bot.taxonomy import category_label
-from bot.tickets import NewTicket
+from bot.domain.chasing import start_chasing
+from bot.domain.routing import choose_assignee, grid_for_location
+from bot.domain.taxonomy import category_label
+from bot.domain.tickets import NewTicket
+from bot.messaging.messages import OutgoingMessage, dm_chat
+from bot.messaging.phrases import mention, ref, summary_of
+from bot.runtime.context import Context
+from bot.runtime.quiet_hours import direct_copies
 from bot.triage import safety_advice
 from handlers import duplicates, followup
-from handlers.phrases import mention, ref, summary_of
 from storage.models import TicketRow
 
 

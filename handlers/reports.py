@@ -19,14 +19,15 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from bot.charts import WeeklyChartData, render_weekly_chart
 from bot.config import Config
-from bot.events import MessageKind, OutgoingMessage
-from bot.periods import WEEKDAYS, day_period, days_period
-from bot.report_settings import ReportSettings, report_settings
-from bot.stats import Scope, Stats, limits_from_config
-from bot.taxonomy import category_label
-from bot.timers import TimerContext
+from bot.config.reports import ReportSettings
+from bot.domain.taxonomy import category_label
+from bot.messaging.messages import MessageKind, OutgoingMessage
+from bot.reporting.charts import WeeklyChartData, render_weekly_chart
+from bot.reporting.periods import WEEKDAYS, day_period, days_period
+from bot.reporting.stats import Scope, Stats, limits_from_config
+from bot.runtime.timers import TimerContext
+from handlers.staff import figure_lines, fmt_duration, format_report
 from storage.models import TicketRow, TimerRow
 from storage.repo import Store
 
@@ -63,7 +64,7 @@ def _matches(kind: str, due: datetime, settings: ReportSettings, config: Config)
 
 async def ensure_report_timers(store: Store, config: Config, now: datetime) -> None:
     """Exactly one pending timer per enabled report; none for a disabled one. Idempotent."""
-    settings = report_settings(config)
+    settings = config.reports
     wanted = {DAILY: settings.daily, WEEKLY: settings.weekly}
     for kind, enabled in wanted.items():
         pending = list(
@@ -83,7 +84,7 @@ async def ensure_report_timers(store: Store, config: Config, now: datetime) -> N
 
 
 async def _schedule_next(ctx: TimerContext, kind: str) -> None:
-    settings = report_settings(ctx.config)
+    settings = ctx.config.reports
     enabled = settings.daily if kind == DAILY else settings.weekly
     # Other rows of the same kind would double the report: retire them with this one.
     await ctx.store.session.execute(
@@ -105,8 +106,6 @@ def _staff_message(config: Config, text: str, **kw: object) -> list[OutgoingMess
 
 async def daily_report(ctx: TimerContext) -> list[OutgoingMessage]:
     """Yesterday's figures (the day before the report was due) and the open overdue list."""
-    from handlers.staff import figure_lines, fmt_duration
-
     await _schedule_next(ctx, DAILY)
     config = ctx.config
     tz = config.timezone
@@ -140,8 +139,6 @@ async def daily_report(ctx: TimerContext) -> list[OutgoingMessage]:
 
 async def weekly_report(ctx: TimerContext) -> list[OutgoingMessage]:
     """Last week's figures, with the chart as an image; the text stands alone if it cannot go."""
-    from handlers.staff import format_report
-
     await _schedule_next(ctx, WEEKLY)
     config = ctx.config
     tz = config.timezone
@@ -162,7 +159,7 @@ async def weekly_report(ctx: TimerContext) -> list[OutgoingMessage]:
         days=[(d.date(), n) for d, n in received],
         resolved_days=[(d.date(), n) for d, n in resolved],
     )
-    path = report_settings(config).export_dir / "charts" / f"weekly_{last_monday:%Y%m%d}.png"
+    path = config.reports.export_dir / "charts" / f"weekly_{last_monday:%Y%m%d}.png"
     try:
         await asyncio.to_thread(render_weekly_chart, data, path)
     except Exception:  # a chart is a bonus: the figures must still reach the staff

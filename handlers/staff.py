@@ -19,12 +19,13 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.config import Config
-from bot.context import STAFF_ROLES, Context, Sender
-from bot.events import MessageKind, OutgoingMessage
-from bot.lifecycle import ACTIVE_STATUSES, STATUS_LABELS, Status
-from bot.periods import Period, PeriodError, day_period, month_of, parse_period
-from bot.stats import Figures, Report, Scope, Stats, limits_from_config
-from bot.taxonomy import category_label
+from bot.domain.lifecycle import ACTIVE_STATUSES, STATUS_LABELS, Status
+from bot.domain.taxonomy import category_label
+from bot.messaging.messages import MessageKind, OutgoingMessage
+from bot.reporting.export import export_ledger, ledger_filename
+from bot.reporting.periods import Period, PeriodError, day_period, month_of, parse_period
+from bot.reporting.stats import Figures, Report, Scope, Stats, limits_from_config
+from bot.runtime.context import STAFF_ROLES, Context, Sender
 from storage.models import TicketRow
 
 LIST_LIMIT = 15
@@ -417,14 +418,11 @@ async def ranking(ctx: Context, access: Access, stats: Stats, args: str) -> list
 
 
 async def export(ctx: Context, access: Access, stats: Stats, args: str) -> list[OutgoingMessage]:
-    from bot.export import export_ledger, ledger_filename
-    from bot.report_settings import report_settings
-
     parsed = _period_and_grid(ctx, access, args)
     if isinstance(parsed, str):
         return [ctx.reply(parsed)]
     period, scope, where = parsed
-    directory = report_settings(ctx.config).export_dir
+    directory = ctx.config.reports.export_dir
     path = directory / ledger_filename(period, scope, ctx.now.astimezone(ctx.config.timezone))
     result = await export_ledger(stats, ctx.config, period, scope, path)
     text = (

@@ -6,13 +6,13 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.context import Context
-from bot.escalation import stop_ladder
-from bot.events import OutgoingMessage, dm_chat
-from bot.lifecycle import STATUS_LABELS, Action, Status
-from bot.taxonomy import category_label
-from bot.tickets import RATING_TIMEOUT
-from handlers.phrases import bare, headline, mention, ref
+from bot.domain.chasing import stop_ladder
+from bot.domain.lifecycle import STATUS_LABELS, Action, Status
+from bot.domain.taxonomy import category_label
+from bot.domain.tickets import RATING_TIMEOUT
+from bot.messaging.messages import OutgoingMessage, dm_chat
+from bot.messaging.phrases import bare, headline, mention, ref
+from bot.runtime.context import Context
 from storage.models import TicketRow
 
 

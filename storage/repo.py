@@ -15,7 +15,6 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import Config
 from storage.models import (
     DutyLeaveRow,
     DutyOverrideRow,
@@ -38,38 +37,28 @@ class Store:
 
     # --- reference data -------------------------------------------------------------
 
-    async def sync_config(self, config: Config) -> None:
-        """Mirror grids, groups and staff from config so reports can join on them."""
+    async def sync_directory(
+        self, grids: Iterable[GridRow], groups: Iterable[GroupRow], people: Iterable[PersonRow]
+    ) -> None:
+        """Mirror grids, groups and staff from the config so reports can join on them.
+
+        People already known keep their row; name, role, grid and duty order are updated.
+        Whoever is listed is no longer a stranger in ``seen``."""
         s = self.session
-        for grid in config.grids:
-            await s.merge(GridRow(id=grid.id, name=grid.name, leader_id=grid.leader))
-        for group in config.groups:
-            await s.merge(
-                GroupRow(id=group.id, name=group.name, grid_id=group.grid, platform=group.platform)
-            )
-        for person in config.people:
-            grids = config.grids_of(person.id)
-            order = None
-            if grids:
-                grid = config.grid(grids[0])
-                if grid and person.id in grid.workers:
-                    order = grid.workers.index(person.id)
+        groups, people = list(groups), list(people)
+        for grid in grids:
+            await s.merge(grid)
+        for group in groups:
+            await s.merge(group)
+        for person in people:
             existing = await s.get(PersonRow, person.id)
             if existing is None:
-                s.add(
-                    PersonRow(
-                        id=person.id,
-                        name=person.name,
-                        role=person.role,
-                        grid_id=grids[0] if grids else None,
-                        duty_order=order,
-                    )
-                )
+                s.add(person)
             else:
                 existing.name, existing.role = person.name, person.role
-                existing.grid_id, existing.duty_order = (grids[0] if grids else None), order
-        await self.forget_seen("group", (g.id for g in config.groups))
-        await self.forget_seen("person", (p.id for p in config.people))
+                existing.grid_id, existing.duty_order = person.grid_id, person.duty_order
+        await self.forget_seen("group", (g.id for g in groups))
+        await self.forget_seen("person", (p.id for p in people))
 
     async def remember_resident(self, person_id: str, name: str | None, at: datetime) -> None:
         row = await self.session.get(PersonRow, person_id)

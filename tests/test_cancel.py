@@ -17,15 +17,16 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
+from bot.cli.simulate import open_simulation
 from bot.config import parse_config
-from bot.export import export_ledger
-from bot.lifecycle import ACTIVE_STATUSES
-from bot.periods import day_period, parse_period
-from bot.simulator import open_simulation
-from bot.stats import Scope, Stats, limits_from_config
+from bot.domain.lifecycle import ACTIVE_STATUSES
+from bot.reporting.export import export_ledger
+from bot.reporting.periods import day_period, parse_period
+from bot.reporting.stats import Scope, Stats, limits_from_config
 from handlers.cancel import parse
 from storage.models import TicketRow, TimerRow
-from tests.test_stats import KNOWN_DAY, TZ_START, at, play, say
+from tests.support.known_day import KNOWN_DAY, TZ_START, at, say
+from tests.support.scenarios import play
 
 ROOT = Path(__file__).resolve().parent.parent
 

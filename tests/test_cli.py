@@ -9,36 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.cli import DAYTIME, ROOT, gridbot
+
 SCENARIO = ROOT / "tests" / "scenarios" / "report_claim_resolve_rate.jsonl"
 
 
-DAYTIME = "2026-11-23T10:00:00+08:00"
 
-
-def gridbot(
-    *args: str,
-    stdin: str | bytes = "",
-    cwd: Path = ROOT,
-    now: str | None = DAYTIME,
-    env: dict[str, str] | None = None,
-) -> subprocess.CompletedProcess[str]:
-    """The console script on a clock pinned at ``now`` (GRIDBOT_NOW), never the wall's
-    (``now=None`` only for `gridbot run`, which needs the real one)."""
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
-    if now is not None:
-        env["GRIDBOT_NOW"] = now
-    if isinstance(stdin, bytes):
-        stdin = stdin.decode("utf-8", errors="surrogateescape")
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        timeout=120,
-    )
 
 
 def test_simulate_and_tickets_json(tmp_path: Path) -> None:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli.simulate import open_simulation
 from bot.config import STAFF_GROUP_NAME, Config, ConfigError, Group, parse_config
-from bot.simulator import open_simulation
-from tests.scenario_runner import play, ticket_json
+from tests.support.scenarios import play, ticket_json
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = (ROOT / "config.example.toml").read_text(encoding="utf-8")

@@ -300,7 +300,7 @@ def test_shipped_configs_load(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     if "[community]" in text:
         config = load_config(path)
-    else:  # a scenario's own tables, added to the sample community (tests/duty_support.py)
+    else:  # a scenario's own tables, added to the sample community (tests/support/duty.py)
         config = parse_config(tomllib.loads(EXAMPLE + "\n" + text), source=str(path))
     assert config.community_name
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.escalation import DUTY_DAILY
-from bot.simulator import Simulation, open_simulation
+from bot.cli.simulate import Simulation, open_simulation
+from bot.domain.chasing import DUTY_DAILY
 from storage.models import TimerRow
-from tests.duty_support import ROSTER, config_with
-from tests.scenario_runner import play
+from tests.support.duty import ROSTER, config_with
+from tests.support.scenarios import play
 
 DAILY = '[duty]\ndaily_message = true\n'
 RESIDENT_GROUPS = ["room-xfl-1", "room-xfl-2", "room-xfl-3"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.duty_support import ROSTER, SAMPLE
-from tests.test_cli import gridbot
+from tests.support.cli import gridbot
+from tests.support.duty import ROSTER, SAMPLE
 
 
 def test_duty_at_night_and_on_a_holiday(tmp_path: Path) -> None:

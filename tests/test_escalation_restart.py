@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from bot.simulator import open_simulation
+from bot.cli.simulate import open_simulation
 from storage.repo import Store
-from tests.duty_support import chasing_config
-from tests.scenario_runner import play, ticket_json
+from tests.support.duty import chasing_config
+from tests.support.scenarios import play, ticket_json
 
 START = datetime.fromisoformat("2026-11-23T09:00:00+08:00")
 

@@ -10,13 +10,13 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from bot.export import COLUMNS, _Line, _sheet_name, export_ledger, resolution_words
-from bot.periods import day_period, parse_period
-from bot.simulator import open_simulation
-from bot.stats import Scope, Stats, limits_from_config
+from bot.cli.simulate import open_simulation
+from bot.reporting.export import COLUMNS, _Line, _sheet_name, export_ledger, resolution_words
+from bot.reporting.periods import day_period, parse_period
+from bot.reporting.stats import Scope, Stats, limits_from_config
 from storage.models import TicketRow
-from tests.scenario_runner import play
-from tests.test_stats import KNOWN_DAY, TZ_START, known_day, say
+from tests.support.known_day import KNOWN_DAY, TZ_START, known_day, say
+from tests.support.scenarios import play
 
 
 @pytest.fixture

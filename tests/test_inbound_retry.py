@@ -1,6 +1,6 @@
 """No message is dropped: retries in order per chat, backpressure, and dead letters.
 
-The retry queue alone (bot.inbound) with a stand-in core for its rules, then the App on
+The retry queue alone (bot.runtime.inbound) with a stand-in core for its rules, then the App on
 SQLite and PostgreSQL: a handler with a bug sends its message to ``failed_messages`` while
 the chat goes on, a redelivery does not double the row, and a database outage while
 writing the dead letter is waited out. The end-to-end outage under the real WeChat client
@@ -21,17 +21,19 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy import select
 
 from bot.adapters.simulator import SimAdapter
-from bot.app import App
-from bot.clock import FakeClock
+from bot.cli.wiring import build_app
 from bot.config import Config
-from bot.context import Context
-from bot.dispatcher import Outcome, default_handlers
-from bot.events import IncomingMessage, OutgoingMessage
-from bot.inbound import RetryPolicy, RetryQueue, describe_error, is_passing
+from bot.messaging.messages import IncomingMessage, OutgoingMessage
+from bot.runtime.app import App
+from bot.runtime.clock import FakeClock
+from bot.runtime.context import Context
+from bot.runtime.dispatcher import Outcome
+from bot.runtime.inbound import RetryPolicy, RetryQueue, describe_error, is_passing
+from handlers import ROUTES
 from storage.db import Database
 from storage.models import FailedMessageRow, InboundMessageRow
 from storage.repo import Store
-from tests.db_outage import Outage, outage_url
+from tests.support.db_outage import Outage, outage_url
 
 START = datetime.fromisoformat("2026-11-23T10:00:00+08:00")
 ROOM_A = "room-xfl-1"
@@ -265,8 +267,8 @@ async def app(db_url: str, sample_config: Config) -> AsyncIterator[App]:
     sent: list[OutgoingMessage] = []
     clock = FakeClock(START)
     adapter = SimAdapter(clock, lambda m, _id: sent.append(m))
-    app = App(
-        sample_config, db, clock, [adapter], handlers=[boom, *default_handlers()],
+    app = build_app(
+        sample_config, db, clock, [adapter], routes=[boom, *ROUTES],
         retry=RetryPolicy(first_delay=0.01, max_delay=0.05, quick_delay=0.2),
     )
     await app.prepare()
@@ -329,7 +331,7 @@ async def test_a_bug_lands_in_failed_messages_and_the_chat_goes_on(
 
     # A restarted bot says at once that dead letters are waiting for an admin.
     caplog.clear()
-    restarted = App(app.config, Database(app.db.url), FakeClock(START), [])
+    restarted = build_app(app.config, Database(app.db.url), FakeClock(START), [])
     try:
         await restarted.prepare()
         assert restarted.inbound.failed == 2

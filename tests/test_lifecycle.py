@@ -6,7 +6,14 @@ import itertools
 
 import pytest
 
-from bot.lifecycle import TRANSITIONS, Action, IllegalTransition, Status, allowed, next_status
+from bot.domain.lifecycle import (
+    TRANSITIONS,
+    Action,
+    IllegalTransition,
+    Status,
+    allowed,
+    next_status,
+)
 
 LEGAL = {
     (Status.ASSIGNED, Action.CLAIM): Status.CLAIMED,

@@ -15,12 +15,13 @@ from typing import Any
 from alembic import command
 from sqlalchemy import create_engine, inspect, select
 
-from bot.periods import days_period
-from bot.simulator import Simulation, open_simulation
-from bot.stats import Report, Stats, limits_from_config
+from bot.cli.simulate import Simulation, open_simulation
+from bot.reporting.periods import days_period
+from bot.reporting.stats import Report, Stats, limits_from_config
 from storage.db import Database, alembic_config, driver_urls
 from storage.models import TicketEventRow, TicketRow
-from tests.test_stats import KNOWN_DAY, TZ_START, at, play, say
+from tests.support.known_day import KNOWN_DAY, TZ_START, at, say
+from tests.support.scenarios import play
 
 TRANSFERRED_AND_RATED_TWICE = [
     at("09:00", day=25),

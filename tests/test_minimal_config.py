@@ -6,10 +6,10 @@ from __future__ import annotations
 import tomllib
 from datetime import datetime
 
+from bot.cli.simulate import open_simulation
 from bot.config import parse_config
-from bot.simulator import open_simulation
 from storage.repo import Store
-from tests.scenario_runner import play, ticket_json
+from tests.support.scenarios import play, ticket_json
 
 MINIMAL = """
 [community]

@@ -6,12 +6,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.adapters.base import SendFailed
-from bot.app import App
-from bot.clock import FakeClock
-from bot.events import Connected, IncomingMessage, OutgoingMessage, SentMessage
-from bot.outbox import queue
-from bot.ratelimit import RateLimiter
+from bot.cli.wiring import build_app
+from bot.messaging.adapter import SendFailed
+from bot.messaging.messages import Connected, IncomingMessage, OutgoingMessage, SentMessage
+from bot.runtime.app import App
+from bot.runtime.clock import FakeClock
+from bot.runtime.outbox import queue
+from bot.runtime.ratelimit import RateLimiter
 from storage.db import Database
 from storage.models import OutboxRow
 from storage.repo import Store
@@ -71,7 +72,7 @@ def message(n: int, text: str, sender: str = "res-zhang", **kw) -> IncomingMessa
 async def make_app(config, url: str, platform: FlakyPlatform) -> tuple[App, FakeClock]:  # type: ignore[no-untyped-def]
     clock = FakeClock(START)
     platform.clock = clock
-    app = App(config, Database(url), clock, [platform])
+    app = build_app(config, Database(url), clock, [platform])
     await app.start()
     return app, clock
 

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bot.cli.simulate import open_simulation
 from bot.config import ConfigError, parse_config
-from bot.report_settings import report_settings
-from bot.simulator import open_simulation
 from handlers.reports import DAILY, WEEKLY
 from storage.models import TimerRow
-from tests.test_stats import KNOWN_DAY, TZ_START, play
+from tests.support.known_day import KNOWN_DAY, TZ_START
+from tests.support.scenarios import play
 
 
 def with_reports(config, **reports):
@@ -88,7 +88,7 @@ async def test_timers_follow_config_changes(sample_config, db_url: str) -> None:
 
 
 def test_report_settings_errors(sample_config) -> None:
-    assert report_settings(sample_config).daily is False
+    assert sample_config.reports.daily is False
     for bad, key in (
         ({"daily_time": "8.30"}, "reports.daily_time"),
         ({"weekly_day": "someday"}, "reports.weekly_day"),
@@ -96,4 +96,4 @@ def test_report_settings_errors(sample_config) -> None:
         ({"dayly": True}, "reports.dayly"),
     ):
         with pytest.raises(ConfigError, match=key):
-            report_settings(with_reports(sample_config, **bad))
+            with_reports(sample_config, **bad)

@@ -6,8 +6,8 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from bot.simulator import open_simulation
-from tests.scenario_runner import play, ticket_json
+from bot.cli.simulate import open_simulation
+from tests.support.scenarios import play, ticket_json
 
 START = datetime.fromisoformat("2026-11-23T09:00:00+08:00")
 

@@ -7,9 +7,9 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from bot.config import ConfigError
-from bot.duty_config import DutyConfig, Leave, Override
-from bot.roster import Roster, working_deadline
-from tests.duty_support import CHASING, config_with, roster_config
+from bot.config.duty import DutyConfig, Leave, Override
+from bot.domain.roster import Roster, working_deadline
+from tests.support.duty import CHASING, config_with, roster_config
 
 TZ_OFFSET = "+08:00"
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.duty_support import config_for
-from tests.scenario_runner import run_file
+from tests.support.duty import config_for
+from tests.support.scenarios import run_file
 
 SCENARIOS = sorted((Path(__file__).parent / "scenarios").glob("*.jsonl"))
 

@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from bot.simulator import Simulation
-from tests.test_stats import known_day, play
+from bot.cli.simulate import Simulation
+from tests.support.known_day import known_day
+from tests.support.scenarios import play
 
 
 @pytest.fixture

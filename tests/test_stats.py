@@ -20,66 +20,14 @@ Monday 2026-11-23 (Asia/Shanghai), the sample community, figures read at Wed 11-
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 import pytest
 
-from bot.periods import day_period, parse_period
-from bot.simulator import Simulation, open_simulation
-from bot.stats import Scope, Stats, limits_from_config
-from tests.scenario_runner import play
-
-TZ_START = datetime.fromisoformat("2026-11-23T09:00:00+08:00")
-
-
-def at(hhmm: str, day: int = 23) -> dict[str, Any]:
-    return {"at": f"2026-11-{day:02d}T{hhmm}:00+08:00"}
-
-
-def say(chat: str, who: str, text: str, **kw: Any) -> dict[str, Any]:
-    return {"chat": chat, "from": who, "text": text, **kw}
-
-
-KNOWN_DAY = [
-    at("09:00"),
-    say("room-xfl-1", "res-zhang", "3号楼门口井盖坏了", name="张阿姨"),
-    at("09:10"),
-    say("room-xfl-1", "wx-wang", "接单 #1"),
-    at("09:30"),
-    say("room-xfl-3", "res-wu", "6号楼暖气不热，家里才十四度", name="吴先生"),
-    at("10:00"),
-    say("room-xfl-2", "res-li", "4号楼楼道灯不亮了", name="李大爷"),
-    at("10:05"),
-    say("room-xfl-2", "wx-wang", "接单 #3"),
-    at("10:30"),
-    say("room-xfl-3", "wx-li", "接单 #2"),
-    at("10:45"),
-    say("room-xfl-2", "wx-wang", "已处理 #3"),
-    say("room-xfl-2", "res-li", "基本满意"),
-    at("11:00"),
-    say("room-xfl-1", "wx-wang", "已处理 #1"),
-    at("11:05"),
-    say("room-xfl-1", "res-zhang", "满意"),
-    at("12:30"),
-    say("room-xfl-3", "wx-li", "已处理 #2"),
-    at("12:40"),
-    say("room-xfl-3", "res-wu", "不满意，还是不热"),
-    at("13:00"),
-    say("room-xfl-1", "res-zhou", "帮我买点降压药吧，腿脚不方便下不了楼", name="周奶奶"),
-    at("13:20"),
-    say("room-xfl-1", "wx-wang", "接单 #4"),
-    at("14:00"),
-    say("room-xfl-3", "res-ma", "5号楼垃圾好几天没人清运了", name="马先生"),
-    at("18:00"),
-    say("room-xfl-1", "wx-wang", "已处理 #4"),
-    at("09:00", day=25),
-]
-
-
-async def known_day(config, db_url: str) -> Simulation:
-    sim = await open_simulation(config, db_url, start=TZ_START)
-    await play(sim, KNOWN_DAY)
-    return sim
+from bot.cli.simulate import Simulation
+from bot.reporting.periods import day_period, parse_period
+from bot.reporting.stats import Scope, Stats, limits_from_config
+from tests.support.known_day import at, known_day
+from tests.support.scenarios import play
 
 
 @pytest.fixture
@@ -98,7 +46,7 @@ async def report_for(sim: Simulation, scope: Scope | None = None):
 
 
 async def test_scenario_categories_are_as_planned(sim: Simulation) -> None:
-    from tests.scenario_runner import ticket_json
+    from tests.support.scenarios import ticket_json
 
     tickets = await ticket_json(sim)
     assert [(t["category"], t["grid"], t["status"], t["rating"]) for t in tickets.values()] == [

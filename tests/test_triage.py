@@ -225,7 +225,7 @@ def test_building_spellings_normalise(spelling: str) -> None:
 
 
 def zhconv_simplified(text: str) -> str:
-    from bot.textnorm import normalise
+    from bot.messaging.textnorm import normalise
 
     return normalise(text)
 

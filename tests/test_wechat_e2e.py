@@ -17,26 +17,26 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.wechat import ENDPOINT_ENV, TOKEN_ENV, WechatAdapter
-from bot.app import App
-from bot.clock import FakeClock
+from bot.cli.runner import build_adapters
+from bot.cli.wiring import build_app
 from bot.config import Config
-from bot.events import IncomingMessage
-from bot.runner import build_adapters
+from bot.messaging.messages import IncomingMessage
+from bot.runtime.app import App
+from bot.runtime.clock import FakeClock
 from storage.db import Database
 from storage.models import SeenChatRow
 from storage.repo import Store
-from tests.e2e_support import (
+from tests.support.e2e import (
     DAYTIME,
     all_sent,
     first_worker,
     inbound,
     outbox,
-    sample_with,
     tickets,
     until,
 )
-from tests.fake_puppet import WIRE_IMAGE, FakePuppetService
-from tests.test_wechat_live import TOKEN, eventually
+from tests.support.fake_puppet import WIRE_IMAGE, FakePuppetService
+from tests.support.wechat import TOKEN, community, eventually
 
 BOT = "wxid_gridbot"
 ROOM = "room-xfl-1"  # 幸福里1-2号楼居民群, grid g1, in config.example.toml
@@ -56,21 +56,6 @@ class Running:
     worker_name: str
 
 
-def community(tmp_path: Path, **extra: str) -> Config:
-    return sample_with(
-        "wechaty",
-        {
-            "reconnect_min": "0.05s",
-            "reconnect_max": "0.2s",
-            "connect_timeout": "1s",
-            "send_timeout": "2s",
-            "ping_interval": "0.2s",
-            "ping_timeout": "0.3s",
-            "status_interval": "0s",
-            "cache_dir": str(tmp_path / "wechaty"),
-            **extra,
-        },
-    )
 
 
 @asynccontextmanager
@@ -88,7 +73,7 @@ async def bot_running(
     clock = FakeClock(start)
     adapters = build_adapters(config, clock)  # type: ignore[arg-type]
     assert [type(a) for a in adapters] == [WechatAdapter]
-    app = App(config, Database(db_url), clock, adapters)
+    app = build_app(config, Database(db_url), clock, adapters)
     await app.start(background_send=True)
     adapter = adapters[0]
     assert isinstance(adapter, WechatAdapter)

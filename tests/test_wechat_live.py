@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from bot.adapters.base import Adapter, SendFailed
 from bot.adapters.wechat import (
     ENDPOINT_ENV,
     TOKEN_ENV,
@@ -23,9 +21,9 @@ from bot.adapters.wechat import (
     WechatySettings,
     build_wechat_adapter,
 )
-from bot.clock import SystemClock
 from bot.config import Config, parse_config
-from bot.events import (
+from bot.messaging.adapter import Adapter, SendFailed
+from bot.messaging.messages import (
     Connected,
     InboundEvent,
     IncomingMessage,
@@ -33,7 +31,15 @@ from bot.events import (
     MessageKind,
     OutgoingMessage,
 )
-from tests.fake_puppet import OFFICIAL, WIRE_ATTACHMENT, WIRE_IMAGE, FakePuppetService, free_port
+from bot.runtime.clock import SystemClock
+from tests.support.fake_puppet import (
+    OFFICIAL,
+    WIRE_ATTACHMENT,
+    WIRE_IMAGE,
+    FakePuppetService,
+    free_port,
+)
+from tests.support.wechat import TOKEN, eventually
 
 ROOM = "20201@chatroom"
 OTHER_ROOM = "99999@chatroom"
@@ -41,7 +47,6 @@ BOT = "wxid_gridbot"
 RESIDENT = "wxid_zhang"
 WORKER = "wxid_li"
 STAFF = "wxid_wang"
-TOKEN = "puppet_token_for_tests_1234"
 
 
 def community() -> Config:
@@ -98,12 +103,6 @@ class Harness:
         return event
 
 
-async def eventually(predicate: Callable[[], bool], timeout: float = 5) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached in time")
-        await asyncio.sleep(0.01)
 
 
 @pytest.fixture

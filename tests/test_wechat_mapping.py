@@ -24,7 +24,7 @@ from bot.adapters.wechat.settings import (
     read_endpoint,
 )
 from bot.config import ConfigError, parse_config
-from bot.events import MessageKind
+from bot.messaging.messages import MessageKind
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 RULE_15 = "- - - - - - - - - - - - - - -"

@@ -2,7 +2,7 @@
 
 The App runs as `gridbot run` builds it (``build_adapters``, background outbox sender)
 against the fake puppet service. The database is taken away from outside the bot
-(tests/db_outage.py: SQLite held by another connection's ``BEGIN EXCLUSIVE``; PostgreSQL
+(tests/support/db_outage.py: SQLite held by another connection's ``BEGIN EXCLUSIVE``; PostgreSQL
 with its connections killed and the inbound table locked), residents of two groups keep
 writing reports and chatter, and once the database is back each report becomes exactly
 one ticket, handled in the order of its chat, with one dispatch message in its group.
@@ -18,18 +18,18 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.wechat import ENDPOINT_ENV, TOKEN_ENV, WechatAdapter
-from bot.app import App
-from bot.clock import FakeClock
+from bot.cli.runner import build_adapters
+from bot.cli.wiring import build_app
 from bot.config import Config
-from bot.inbound import RetryPolicy
-from bot.runner import build_adapters
+from bot.runtime.app import App
+from bot.runtime.clock import FakeClock
+from bot.runtime.inbound import RetryPolicy
 from storage.db import Database
 from storage.models import InboundMessageRow
-from tests.db_outage import Outage, outage_url
-from tests.e2e_support import DAYTIME, all_sent, inbound, tickets, until
-from tests.fake_puppet import FakePuppetService
-from tests.test_wechat_e2e import community
-from tests.test_wechat_live import TOKEN
+from tests.support.db_outage import Outage, outage_url
+from tests.support.e2e import DAYTIME, all_sent, inbound, tickets, until
+from tests.support.fake_puppet import FakePuppetService
+from tests.support.wechat import TOKEN, community
 
 BOT = "wxid_gridbot"
 ROOM_A = "room-xfl-1"  # 幸福里1-2号楼居民群, grid g1 (1-4号楼)
@@ -89,7 +89,7 @@ async def running(
     url = outage_url(db_url)
     db = Database(url)
     outage = Outage(db)
-    app = App(config, db, clock, adapters, retry=FAST)
+    app = build_app(config, db, clock, adapters, retry=FAST)
     await app.start(background_send=True)
     adapter = adapters[0]
     assert isinstance(adapter, WechatAdapter)

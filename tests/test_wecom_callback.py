@@ -6,23 +6,19 @@ import asyncio
 import json
 import logging
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 
 import aiohttp
 import pytest
 
-from bot.adapters.base import SendFailed
 from bot.adapters.wecom.callback import WeComCallbackAdapter
-from bot.adapters.wecom.crypto import WXBizMsgCrypt, signature
 from bot.adapters.wecom.settings import CallbackSettings
-from bot.clock import FakeClock
-from bot.dispatcher import Outcome
-from bot.events import OutgoingMessage
-from tests.fake_wecom_gateway import FakeWeComGateway
+from bot.messaging.adapter import SendFailed
+from bot.messaging.messages import OutgoingMessage
+from bot.runtime.clock import FakeClock
+from bot.runtime.dispatcher import Outcome
+from tests.support.fake_wecom_gateway import FakeWeComGateway
+from tests.support.wecom import AES_KEY, NOW, TOKEN, WeComSide
 
-TOKEN = "callback-token"
-AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 GROUP = "wrkSFfCgAAyyyy"
 LOGGER = "bot.adapters.wecom.callback"
 
@@ -48,38 +44,6 @@ def group_text(
     return body
 
 
-class WeComSide:
-    """What WeCom's servers do: encrypt, sign, and POST to our URL."""
-
-    def __init__(self, base_url: str, receive_id: str = "") -> None:
-        self.base_url = base_url
-        self.crypt = WXBizMsgCrypt(TOKEN, AES_KEY, receive_id)
-        self.nonces = iter(range(10_000, 99_999))
-        self.timestamp = str(int(NOW.timestamp()))
-
-    def signed_query(self, encrypted: str, *, timestamp: str | None = None) -> dict[str, str]:
-        ts = timestamp or self.timestamp
-        nonce = str(next(self.nonces))
-        return {
-            "msg_signature": signature(TOKEN, ts, nonce, encrypted),
-            "timestamp": ts,
-            "nonce": nonce,
-        }
-
-    async def post(
-        self,
-        session: aiohttp.ClientSession,
-        body: dict | str,
-        *,
-        query=None,
-        raw: str | None = None,
-        timestamp: str | None = None,
-    ) -> tuple[int, str]:
-        encrypted = self.crypt.encrypt(body if isinstance(body, str) else json.dumps(body))
-        params = query if query is not None else self.signed_query(encrypted, timestamp=timestamp)
-        data = raw if raw is not None else json.dumps({"encrypt": encrypted})
-        async with session.post(self.base_url, params=params, data=data) as resp:
-            return resp.status, await resp.text()
 
 
 @dataclass

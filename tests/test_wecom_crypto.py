@@ -24,7 +24,7 @@ from bot.adapters.wecom.crypto import (
     decode_aes_key,
     signature,
 )
-from bot.clock import FakeClock
+from bot.runtime.clock import FakeClock
 
 # Tencent's sample vectors (WXBizMsgCrypt "verify URL" example).
 TOKEN = "QDG6eK"

@@ -9,7 +9,7 @@ gateway received (or the encrypted HTTP answers in callback mode) and on the dat
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -20,15 +20,16 @@ import pytest
 from bot.adapters.wecom import WeComAdapter
 from bot.adapters.wecom.callback import WeComCallbackAdapter
 from bot.adapters.wecom.ws import WeComWsAdapter
-from bot.app import App
-from bot.clock import FakeClock
+from bot.cli.runner import build_adapters
+from bot.cli.wiring import build_app
 from bot.config import Config
-from bot.events import IncomingMessage, OutgoingMessage
-from bot.outbox import queue
-from bot.runner import build_adapters
+from bot.messaging.messages import IncomingMessage, OutgoingMessage
+from bot.runtime.app import App
+from bot.runtime.clock import FakeClock
+from bot.runtime.outbox import queue
 from storage.db import Database
 from storage.repo import Store
-from tests.e2e_support import (
+from tests.support.e2e import (
     DAYTIME,
     all_sent,
     first_worker,
@@ -37,36 +38,27 @@ from tests.e2e_support import (
     tickets,
     until,
 )
-from tests.fake_puppet import free_port
-from tests.fake_wecom_gateway import FakeWeComGateway
-from tests.test_wecom_callback import AES_KEY, NOW, TOKEN, WeComSide
+from tests.support.fake_puppet import free_port
+from tests.support.fake_wecom_gateway import FakeWeComGateway
+from tests.support.wecom import (
+    AES_KEY,
+    GROUP,
+    NOW,
+    REPLIES,
+    STAFF_GROUP,
+    TOKEN,
+    URGENT_GROUP,
+    WeComSide,
+    content,
+    said,
+)
 
-GROUP = "room-xfl-1"  # 幸福里1-2号楼居民群 (grid g1) in config.example.toml; here a chatid
-URGENT_GROUP = "room-xfl-3"  # 幸福里5-8号楼居民群 (grid g2)
-STAFF_GROUP = "staff-room"
 RESIDENT = "res-zhang"
 REPORT = "3号楼门口井盖坏了"
-REPLIES = ("aibot_respond_msg", "aibot_send_msg")
 
 
-def said(text: str, msgid: str, sender: str, chat: str = GROUP) -> dict[str, Any]:
-    """A group message body as the AI bot receives it (no create_time: the clock's time)."""
-    return {
-        "msgid": msgid,
-        "aibotid": "bot-1",
-        "chatid": chat,
-        "chattype": "group",
-        "from": {"userid": sender},
-        "msgtype": "text",
-        "text": {"content": text},
-    }
 
 
-def content(frame: Mapping[str, Any]) -> str:
-    body = frame["body"]
-    if frame["cmd"] == "aibot_respond_msg":
-        return str(body["stream"]["content"])
-    return str(body["markdown"]["content"])
 
 
 @dataclass
@@ -124,7 +116,7 @@ async def running(
     assert [type(a) for a in adapters] == [WeComAdapter]
     adapter = adapters[0]
     assert isinstance(adapter, WeComAdapter) and isinstance(adapter.bot, WeComWsAdapter)
-    app = App(config, Database(sqlite_url), clock, adapters)
+    app = build_app(config, Database(sqlite_url), clock, adapters)
     await app.start(background_send=True)
     assert await adapter.bot.wait_online(5)
     worker, worker_name = first_worker(config, GROUP)
@@ -285,7 +277,7 @@ async def test_callback_mode_answers_in_the_encrypted_http_response(
     clock = FakeClock(NOW)  # the signed timestamps WeComSide sends; daytime in Shanghai
     (adapter,) = build_adapters(config, clock)  # type: ignore[arg-type]
     assert isinstance(adapter, WeComAdapter) and isinstance(adapter.bot, WeComCallbackAdapter)
-    app = App(config, Database(sqlite_url), clock, [adapter])
+    app = build_app(config, Database(sqlite_url), clock, [adapter])
     await app.start(background_send=True)
     try:
         wecom = WeComSide(f"http://127.0.0.1:{port}/wecom/callback")

@@ -1,4 +1,4 @@
-"""bot/ratelimit.py: token buckets per destination on a fake clock, so no test sleeps."""
+"""bot/runtime/ratelimit.py: token buckets per destination on a fake clock, so no test sleeps."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.clock import FakeClock
-from bot.ratelimit import RateLimit, RateLimiter
+from bot.runtime.clock import FakeClock
+from bot.runtime.ratelimit import RateLimit, RateLimiter
 
 
 class FakeTime:

@@ -23,16 +23,27 @@ import pytest
 from bot.adapters.wecom import WeComAdapter
 from bot.adapters.wecom.callback import WeComCallbackAdapter
 from bot.adapters.wecom.ws import WeComWsAdapter
-from bot.app import App
-from bot.clock import FakeClock
+from bot.cli.runner import build_adapters
+from bot.cli.wiring import build_app
 from bot.config import Config
-from bot.runner import build_adapters
+from bot.runtime.app import App
+from bot.runtime.clock import FakeClock
 from storage.db import Database
-from tests.e2e_support import DAYTIME, all_sent, first_worker, sample_with, tickets, until
-from tests.fake_puppet import free_port
-from tests.fake_wecom_gateway import FakeWeComGateway
-from tests.test_wecom_callback import AES_KEY, NOW, TOKEN, WeComSide
-from tests.test_wecom_e2e import GROUP, REPLIES, STAFF_GROUP, URGENT_GROUP, content, said
+from tests.support.e2e import DAYTIME, all_sent, first_worker, sample_with, tickets, until
+from tests.support.fake_puppet import free_port
+from tests.support.fake_wecom_gateway import FakeWeComGateway
+from tests.support.wecom import (
+    AES_KEY,
+    GROUP,
+    NOW,
+    REPLIES,
+    STAFF_GROUP,
+    TOKEN,
+    URGENT_GROUP,
+    WeComSide,
+    content,
+    said,
+)
 
 NIGHT = datetime.fromisoformat("2026-11-23T23:30:00+08:00")  # quiet hours
 MORNING = datetime.fromisoformat("2026-11-24T07:00:00+08:00")
@@ -99,7 +110,7 @@ async def ws(
     clock = FakeClock(DAYTIME)
     (adapter,) = build_adapters(config, clock)  # type: ignore[arg-type]
     assert isinstance(adapter, WeComAdapter) and isinstance(adapter.bot, WeComWsAdapter)
-    app = App(config, Database(db_url), clock, [adapter])
+    app = build_app(config, Database(db_url), clock, [adapter])
     await app.start(background_send=True)
     assert await adapter.bot.wait_online(5)
     try:
@@ -246,7 +257,7 @@ async def start_callback(
     )
     (adapter,) = build_adapters(config, clock)  # type: ignore[arg-type]
     assert isinstance(adapter, WeComAdapter) and isinstance(adapter.bot, WeComCallbackAdapter)
-    app = App(config, Database(db_url), clock, [adapter])
+    app = build_app(config, Database(db_url), clock, [adapter])
     await app.start(background_send=True)
     return app, adapter.bot, config, port
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.adapters.wecom.messages import ReplySlots, expects_answer
-from bot.dispatcher import Outcome
+from bot.runtime.dispatcher import Outcome
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 MIN = timedelta(minutes=1)

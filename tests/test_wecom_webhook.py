@@ -6,16 +6,16 @@ import logging
 
 import pytest
 
-from bot.adapters.base import Adapter, SendFailed
 from bot.adapters.wecom import WeComAdapter, build_wecom_adapter
 from bot.adapters.wecom.callback import WeComCallbackAdapter
 from bot.adapters.wecom.settings import WebhookTarget
 from bot.adapters.wecom.webhook import WeComWebhookSender
 from bot.adapters.wecom.ws import WeComWsAdapter
-from bot.clock import FakeClock
 from bot.config import ConfigError, parse_config
-from bot.events import OutgoingMessage
-from tests.fake_wecom_gateway import FakeWeComGateway
+from bot.messaging.adapter import Adapter, SendFailed
+from bot.messaging.messages import OutgoingMessage
+from bot.runtime.clock import FakeClock
+from tests.support.fake_wecom_gateway import FakeWeComGateway
 
 STAFF = "staff-group"
 KEY = "693axxx6-7aoc-4bc4-97a0-0ec2sifa5aaa"

@@ -8,14 +8,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.adapters.base import Adapter, SendFailed
 from bot.adapters.wecom.settings import WsSettings
 from bot.adapters.wecom.ws import WeComWsAdapter
-from bot.clock import FakeClock
-from bot.dispatcher import Outcome
-from bot.events import Connected, IncomingMessage, OutgoingMessage, dm_chat
-from bot.ratelimit import RateLimiter
-from tests.fake_wecom_gateway import FakeWeComGateway
+from bot.messaging.adapter import Adapter, SendFailed
+from bot.messaging.messages import Connected, IncomingMessage, OutgoingMessage, dm_chat
+from bot.runtime.clock import FakeClock
+from bot.runtime.dispatcher import Outcome
+from bot.runtime.ratelimit import RateLimiter
+from tests.support.fake_wecom_gateway import FakeWeComGateway
 
 GROUP = "wrkSFfCgAAxxxx"
 

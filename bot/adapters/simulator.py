@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.adapters.base import Inbound
-from bot.clock import Clock
-from bot.events import OutgoingMessage, SentMessage
+from bot.messaging.adapter import Inbound
+from bot.messaging.messages import OutgoingMessage, SentMessage
+from bot.runtime.clock import Clock
 
 
 class SimAdapter:

@@ -10,16 +10,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.config.directory import Grid, Group, Person
+from bot.config.duty import DutyConfig
 from bot.config.reports import ReportSettings
 from bot.config.strict import ConfigError
 from bot.config.wechaty import WechatySettings
 from bot.config.wecom import WeComOptions
-
-if TYPE_CHECKING:
-    from bot.duty_config import DutyConfig
 
 ROLES = ("worker", "leader", "staff", "admin")
 PLATFORMS = ("wechaty", "wecom")
@@ -27,31 +26,6 @@ DEFAULT_DB_URL = "sqlite:///gridbot.db"
 DEFAULT_BOT_NAMES = ("网格助手",)
 # The name a staff group gets when [community] staff_group is not under [[groups]].
 STAFF_GROUP_NAME = "社区工作群"
-
-
-@dataclass(frozen=True, slots=True)
-class Person:
-    id: str
-    name: str
-    role: str
-    phone: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Grid:
-    id: str
-    name: str
-    leader: str | None
-    workers: tuple[str, ...]
-    buildings: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Group:
-    id: str
-    name: str
-    grid: str | None
-    platform: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +81,7 @@ class Config:
     timing: Timing = field(default_factory=Timing)
     bot_names: tuple[str, ...] = DEFAULT_BOT_NAMES
     source: str = "<memory>"
-    # Roster, calendar, escalation, overdue limits, quiet hours (bot/duty_config.py).
+    # Roster, calendar, escalation, overdue limits, quiet hours (bot/config/duty.py).
     duty: DutyConfig | None = None
     reports: ReportSettings = field(default_factory=ReportSettings)
     triage: TriageSettings = field(default_factory=TriageSettings)
@@ -124,8 +98,6 @@ class Config:
 
     def __post_init__(self) -> None:
         if self.duty is None:
-            from bot.duty_config import DutyConfig
-
             object.__setattr__(self, "duty", DutyConfig())
         object.__setattr__(self, "_people", {p.id: p for p in self.people})
         object.__setattr__(self, "_grids", {g.id: g for g in self.grids})

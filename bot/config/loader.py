@@ -32,11 +32,13 @@ from bot.config.core import (
     TriageSettings,
     WebSettings,
 )
+from bot.config.duty import parse_duty
 from bot.config.reports import KEYS as REPORT_KEYS
 from bot.config.reports import parse_reports
 from bot.config.strict import ConfigError, Table, nearest, show
 from bot.config.wechaty import parse_wechaty
 from bot.config.wecom import WeComOptions, check_wecom_section
+from bot.domain.taxonomy import CATEGORIES
 
 # Every table the file may hold; [[grids]]-style arrays of tables apart.
 TABLES = (
@@ -172,9 +174,6 @@ def _parse(data: Mapping[str, Any], source: str) -> Config:
     faq = tuple(_faq(t) for t in top.tables("faq", ("keywords", "answer")))
     privacy = _privacy(top.table("privacy", ("keep_days",)))
     web = _web(top.table("web", ("enabled", "host", "port")))
-
-    from bot.duty_config import parse_duty
-    from bot.taxonomy import CATEGORIES
 
     duty = parse_duty(data, source, known, {g.id: g for g in grids}, CATEGORIES)
 

@@ -2,7 +2,7 @@
 known one, every value type-checked, every problem one line naming the file and key.
 
 This module imports nothing else of the config package, so every section parser (and
-``bot.duty_config``) can build on it without an import cycle.
+``bot.config.duty``) can build on it without an import cycle.
 """
 
 from __future__ import annotations

@@ -8,12 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from bot.config.strict import ConfigError, Table, parse_duration
-
-if TYPE_CHECKING:
-    from bot.config.core import Config
 
 SECTION = "wechaty"
 ENDPOINT_ENV = "WECHATY_PUPPET_SERVICE_ENDPOINT"
@@ -60,7 +57,7 @@ class WechatySettings:
     library_log_level: str = "WARNING"
 
     @classmethod
-    def from_config(cls, config: Config) -> WechatySettings:
+    def from_config(cls, config: _WithWechaty) -> WechatySettings:
         """The section as checked when the config was loaded."""
         return config.wechaty
 
@@ -112,3 +109,11 @@ def parse_wechaty(table: Table) -> WechatySettings:
             f"{table.source}: {table.key('reconnect_max')} must not be shorter than reconnect_min"
         )
     return settings
+
+
+class _WithWechaty(Protocol):
+    """A ``Config`` as ``from_config`` sees it (named so, not imported: ``core`` imports
+    this module)."""
+
+    @property
+    def wechaty(self) -> WechatySettings: ...

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import jieba
 
-from bot.textnorm import normalise
+from bot.messaging.textnorm import normalise
 from bot.triage.lexicon import DEFAULT_FREQ, Term, build_terms, domain_dict_path
 from bot.triage.locations import LocationFinder, Mention
 from bot.triage.model import Finding, Location, TriageResult

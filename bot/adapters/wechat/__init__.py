@@ -6,7 +6,6 @@ rest of GridBot runs without the optional ``wechaty`` extra.
 
 from __future__ import annotations
 
-from bot.adapters.base import Adapter
 from bot.adapters.wechat.adapter import WechatAdapter, WechatHealth
 from bot.adapters.wechat.loader import WechatyUnavailable, load_wechaty
 from bot.adapters.wechat.mapping import PLATFORM, split_quote, strip_mentions
@@ -16,8 +15,9 @@ from bot.adapters.wechat.settings import (
     WechatySettings,
     wechaty_enabled,
 )
-from bot.clock import Clock
 from bot.config import Config
+from bot.messaging.adapter import Adapter
+from bot.runtime.clock import Clock
 
 __all__ = [
     "ENDPOINT_ENV",

@@ -20,7 +20,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.adapters.base import Inbound, SendFailed
 from bot.adapters.wechat.loader import WechatyLib, load_wechaty
 from bot.adapters.wechat.mapping import PLATFORM, RawMessage, to_incoming
 from bot.adapters.wechat.session import SessionEnded, Target, WechatySession
@@ -30,9 +29,9 @@ from bot.adapters.wechat.settings import (
     duration_text,
     read_endpoint,
 )
-from bot.clock import Clock
 from bot.config import Config
-from bot.events import (
+from bot.messaging.adapter import Inbound, SendFailed
+from bot.messaging.messages import (
     Connected,
     InboundEvent,
     IncomingMessage,
@@ -42,6 +41,7 @@ from bot.events import (
     SentMessage,
     dm_user,
 )
+from bot.runtime.clock import Clock
 
 log = logging.getLogger(__name__)
 

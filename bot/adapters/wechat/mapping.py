@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.events import IncomingMessage, MessageKind
+from bot.messaging.messages import IncomingMessage, MessageKind
 
 PLATFORM = "wechaty"
 

@@ -29,7 +29,7 @@ from typing import Any, Protocol
 from bot.adapters.wechat.loader import WechatyLib
 from bot.adapters.wechat.mapping import RawMessage
 from bot.adapters.wechat.settings import PuppetEndpoint, WechatySettings, duration_text
-from bot.events import MessageKind
+from bot.messaging.messages import MessageKind
 
 log = logging.getLogger(__name__)
 

@@ -12,16 +12,16 @@ import logging
 import os
 from collections.abc import Mapping
 
-from bot.adapters.base import Inbound, SendFailed
 from bot.adapters.wecom.callback import WeComCallbackAdapter
 from bot.adapters.wecom.messages import PLATFORM
 from bot.adapters.wecom.settings import WeComSettings, parse_wecom_settings
 from bot.adapters.wecom.webhook import WeComWebhookSender
 from bot.adapters.wecom.ws import WeComWsAdapter
-from bot.clock import Clock
 from bot.config import Config
-from bot.events import OutgoingMessage, SentMessage
-from bot.ratelimit import RateLimit, RateLimiter, Sleep
+from bot.messaging.adapter import Inbound, SendFailed
+from bot.messaging.messages import OutgoingMessage, SentMessage
+from bot.runtime.clock import Clock
+from bot.runtime.ratelimit import RateLimit, RateLimiter, Sleep
 
 log = logging.getLogger(__name__)
 

@@ -11,10 +11,10 @@ from collections.abc import Iterable
 
 import aiohttp
 
-from bot.adapters.base import Inbound
 from bot.adapters.wecom.messages import PLATFORM, ChatBook
-from bot.clock import Clock
-from bot.ratelimit import RateLimit
+from bot.messaging.adapter import Inbound
+from bot.runtime.clock import Clock
+from bot.runtime.ratelimit import RateLimit
 
 # WeCom's published limit for an AI bot: 30 messages a minute per chat.
 AIBOT_RATE = RateLimit(30, 3)

@@ -35,7 +35,6 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from bot.adapters.base import Inbound, SendFailed
 from bot.adapters.wecom.aibot import AiBotAdapter
 from bot.adapters.wecom.crypto import (
     PayloadTooLarge,
@@ -56,9 +55,10 @@ from bot.adapters.wecom.messages import (
     render_markdown,
 )
 from bot.adapters.wecom.settings import CallbackSettings
-from bot.clock import Clock
-from bot.events import IncomingMessage, OutgoingMessage, SentMessage
-from bot.ratelimit import RateLimit
+from bot.messaging.adapter import Inbound, SendFailed
+from bot.messaging.messages import IncomingMessage, OutgoingMessage, SentMessage
+from bot.runtime.clock import Clock
+from bot.runtime.ratelimit import RateLimit
 
 log = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from bot.clock import Clock
+from bot.runtime.clock import Clock
 
 BLOCK_SIZE = 32
 DEFAULT_MAX_ENCRYPTED_CHARS = 256 * 1024

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
-from bot.clock import Clock
-from bot.events import IncomingMessage, MessageKind, OutgoingMessage, dm_user
+from bot.messaging.messages import IncomingMessage, MessageKind, OutgoingMessage, dm_user
+from bot.runtime.clock import Clock
 
 log = logging.getLogger(__name__)
 
@@ -204,7 +204,7 @@ class ChatBook:
 def expects_answer(outcome: object) -> bool:
     """Whether the core promised an answer in a message's own chat.
 
-    The core's inbound callback returns a ``bot.dispatcher.Outcome`` (``status``, and
+    The core's inbound callback returns a ``bot.runtime.dispatcher.Outcome`` (``status``, and
     ``answers``: how many queued messages answer this one in its chat), or None when no
     answer is known yet (a message whose handling failed and waits for a retry: the
     retry's replies are pushed). Only a handled message with answers keeps its reply slot;

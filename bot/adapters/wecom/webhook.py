@@ -13,11 +13,11 @@ from collections.abc import Iterable
 
 import aiohttp
 
-from bot.adapters.base import Inbound, SendFailed
 from bot.adapters.wecom.messages import PLATFORM, errcode_is_permanent, truncate_utf8
 from bot.adapters.wecom.settings import DEFAULT_WEBHOOK_URL, WebhookTarget
-from bot.events import OutgoingMessage, SentMessage
-from bot.ratelimit import RateLimit
+from bot.messaging.adapter import Inbound, SendFailed
+from bot.messaging.messages import OutgoingMessage, SentMessage
+from bot.runtime.ratelimit import RateLimit
 
 log = logging.getLogger(__name__)
 

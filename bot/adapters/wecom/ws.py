@@ -27,7 +27,6 @@ from typing import Any
 
 import aiohttp
 
-from bot.adapters.base import Inbound, SendFailed
 from bot.adapters.wecom.aibot import AiBotAdapter
 from bot.adapters.wecom.messages import (
     PLATFORM,
@@ -41,9 +40,10 @@ from bot.adapters.wecom.messages import (
     render_markdown,
 )
 from bot.adapters.wecom.settings import WsSettings
-from bot.clock import Clock
-from bot.events import Connected, InboundEvent, OutgoingMessage, SentMessage
-from bot.ratelimit import RateLimit
+from bot.messaging.adapter import Inbound, SendFailed
+from bot.messaging.messages import Connected, InboundEvent, OutgoingMessage, SentMessage
+from bot.runtime.clock import Clock
+from bot.runtime.ratelimit import RateLimit
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Figures read from the ticket row: first claim time and number of 不满意 verdicts.
 
 Both were only in ticket_events, so every 统计 looked them up per ticket. They are now kept
-on the ticket by the lifecycle (bot/tickets.py) and backfilled here from the events, with
+on the ticket by the lifecycle (bot/domain/tickets.py) and backfilled here from the events, with
 the same rules the figures used before: the earliest ``claim`` event, and the ``reopen``
 events whose detail says ``{"rating": "dissatisfied"}``. Tickets without such events keep
 NULL and 0. One UPDATE pass, two index lookups per ticket (ix_ticket_events_ticket_kind_at).

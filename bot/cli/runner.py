@@ -1,0 +1,86 @@
+"""`gridbot run`: the bot on real platforms, woken by APScheduler (``bot.runtime.waker``).
+
+Timers live in the database; the scheduler only decides when to look at them. After every
+piece of work the next wake-up is set to the earliest due timer, with a periodic sweep as a
+safety net for outbox retries and clock jumps.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import logging
+import signal
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.cli.wiring import build_app
+from bot.config import Config, ConfigError
+from bot.messaging.adapter import Adapter
+from bot.runtime.clock import Clock, SystemClock
+from bot.runtime.waker import SWEEP_SECONDS, Waker
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+def build_adapters(config: Config, clock: Clock) -> list[Adapter]:
+    """Every platform whose section is present and enabled in the config."""
+    adapters: list[Adapter] = []
+    if config.wechaty.enabled:
+        from bot.adapters.wechat import build_wechat_adapter
+
+        adapters.append(build_wechat_adapter(config, clock))
+    if config.wecom.enabled:
+        from bot.adapters.wecom import build_wecom_adapter
+
+        adapters.append(build_wecom_adapter(config, clock))
+    return adapters
+
+
+async def run_forever(config: Config, db_url: str, *, clock: Clock | None = None) -> int:
+    clock = clock or SystemClock()
+    adapters = build_adapters(config, clock)
+    if not adapters:
+        raise ConfigError(
+            f"{config.source}: no platform is enabled; add a [wechaty] or [wecom] section "
+            "(see config.example.toml), or try `gridbot demo`"
+        )
+    app = build_app(config, Database(db_url), clock, adapters)
+    scheduler = AsyncIOScheduler(timezone=config.timezone)
+    waker = Waker(app, scheduler)
+    app.after_message.append(waker.rearm)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await app.start(background_send=True)
+    except OSError as exc:
+        # Typically the callback port is taken (another gridbot?). Close what did start,
+        # so the operator sees one line instead of a traceback and unclosed sessions.
+        await app.stop()
+        raise ConfigError(f"cannot start: {exc.strerror or exc}{_port_hint(exc)}") from None
+    scheduler.add_job(waker.tick, "interval", seconds=SWEEP_SECONDS, id="gridbot-sweep")
+    scheduler.start()
+    await waker.tick()
+    log.info(
+        "gridbot running for %s on %s; database %s",
+        config.community_name,
+        ", ".join(app.adapters),
+        db_url,
+    )
+    await stop.wait()
+    log.info("stopping")
+    scheduler.shutdown(wait=False)
+    await app.stop()
+    return 0
+
+
+def _port_hint(exc: OSError) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return (
+            " — the [wecom] callback_port is in use; is another gridbot running, "
+            "or pick another port"
+        )
+    return ""

@@ -1,0 +1,37 @@
+"""The community's directory as the config lists it: people, grids and groups.
+
+Kept apart from ``core`` so that the section parsers (``duty``) can name them without an
+import cycle through ``Config``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: str
+    name: str
+    role: str
+    phone: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    id: str
+    name: str
+    leader: str | None
+    workers: tuple[str, ...]
+    buildings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    id: str
+    name: str
+    grid: str | None
+    platform: str | None = None
+
+
+__all__ = ["Grid", "Group", "Person"]

@@ -1,0 +1,134 @@
+"""Chasing rules: when the escalation ladder, the overdue reminders and the daily duty post
+are due, kept as timer rows (bot/runtime/timers.py).
+
+"小事不出网格、大事不出社区": a ticket must not die quietly because its worker is busy or
+asleep. This module schedules the chases; what each one says when it fires is a timer
+handler in handlers/chasing.py, fired in its own transaction together with the event it
+records and the message it sends, so a restart neither loses nor repeats a step.
+
+Ladder (per urgency, default every 15 min; urgent every 3 min), while nobody claims:
+  level 1: remind the assignee and bring in the next worker on duty (the ticket's group;
+           privately for a ticket reported privately);
+  level 2: the grid leader (privately);
+  level 3: the community staff group.
+Each step is one ``escalate`` event, one message and ``escalation_level`` + 1.
+
+Overdue (per category limit, measured from the report; working time only for the
+categories configured so): the assignee privately at ``warn_at`` (80%) and at the limit,
+then the leader and the staff group in the staff group.
+
+Both are on by default. During quiet hours (default 22:00-07:00) chasing a non-urgent
+ticket waits for the morning: a ladder step due at night moves to one interval after the
+window ends (the group hears of the night's reports at its end, then the worker gets the
+usual time to claim), an overdue reminder to the window's end. Urgent tickets never wait.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.config import Config
+from bot.domain.lifecycle import Status
+from bot.domain.roster import settings, working_deadline
+from bot.domain.tickets import Tickets
+from storage.models import TicketRow, TimerRow
+from storage.repo import Store
+
+ESCALATE = "escalate"
+OVERDUE = "overdue"
+DUTY_DAILY = "duty_daily"
+LADDER_STEPS = 3
+LATE = timedelta(hours=1)  # a daily duty post this late is a catch-up after downtime
+CHASE_KINDS = (ESCALATE, OVERDUE)
+
+
+# --- scheduling --------------------------------------------------------------------------
+
+
+async def start_chasing(tickets: Tickets, config: Config, ticket: TicketRow) -> None:
+    """Set the first ladder step and the overdue reminders of a ticket just opened."""
+    s = settings(config)
+    now = tickets.now
+    if s.escalation.enabled and ticket.status == Status.ASSIGNED:
+        await schedule_ladder(tickets, config, ticket)
+    if s.overdue.enabled:
+        limit = s.overdue.limit(ticket.category)
+        start = ticket.created_at or now
+        if ticket.category in s.overdue.working_time:
+            hours, calendar, tz = s.duty.working_hours, s.calendar, config.timezone
+            due = working_deadline(start, limit, calendar, hours, tz)
+            warn = working_deadline(start, limit * s.overdue.warn_at, calendar, hours, tz)
+        else:
+            due, warn = start + limit, start + limit * s.overdue.warn_at
+        payload = {"due": due.isoformat(), "limit": span(limit)}
+        if ticket.category in s.overdue.working_time:
+            payload["limit"] += "（按工作时间计）"
+        await tickets.schedule(ticket, OVERDUE, warn, {**payload, "stage": "warn"})
+        await tickets.schedule(ticket, OVERDUE, due, {**payload, "stage": "due"})
+        report = due + s.overdue.report_after
+        await tickets.schedule(ticket, OVERDUE, report, {**payload, "stage": "report"})
+
+
+async def schedule_ladder(
+    tickets: Tickets, config: Config, ticket: TicketRow, added: list[str] | None = None
+) -> None:
+    """The next ladder step for an unclaimed ticket, one interval from now."""
+    s = settings(config).escalation
+    level = ticket.escalation_level + 1
+    if not s.enabled or level > LADDER_STEPS:
+        return
+    payload: dict[str, Any] = {"level": level, "added": list(added or [])}
+    await tickets.schedule(ticket, ESCALATE, tickets.now + s.interval(ticket.urgent), payload)
+
+
+async def restart_ladder(tickets: Tickets, config: Config, ticket: TicketRow) -> None:
+    """After a transfer: the new assignee gets a full interval before the next step."""
+    await tickets.unschedule(ticket, ESCALATE)
+    await schedule_ladder(tickets, config, ticket)
+
+
+async def stop_ladder(tickets: Tickets, ticket: TicketRow) -> None:
+    """Someone claimed: the ladder stops at once."""
+    await tickets.unschedule(ticket, ESCALATE)
+
+
+# --- the daily duty message ----------------------------------------------------------------
+
+
+async def ensure_daily_duty_timer(store: Store, config: Config, now: datetime) -> None:
+    """Keep exactly one pending daily-duty timer, at the configured time, while the message
+    is switched on (called on every start: a restart never adds a second one)."""
+    duty = settings(config).duty
+    pending = await store.pending_timer(DUTY_DAILY)
+    if pending is not None:
+        local = pending.due_at.astimezone(config.timezone)
+        if duty.daily_message and local.time() == duty.daily_message_at:
+            return
+        pending.done_at, pending.outcome = now, "replaced" if duty.daily_message else "disabled"
+    if duty.daily_message:
+        await store.add_timer(
+            TimerRow(kind=DUTY_DAILY, due_at=next_daily(config, now), payload={}, created_at=now)
+        )
+
+
+def next_daily(config: Config, after: datetime) -> datetime:
+    at = settings(config).duty.daily_message_at
+    local = after.astimezone(config.timezone)
+    candidate = datetime.combine(local.date(), at, tzinfo=config.timezone)
+    return candidate if candidate > local else candidate + timedelta(days=1)
+
+
+def span(delta: timedelta) -> str:
+    """'15分钟', '2小时', '1天4小时' — how long, the way people say it. (The overdue
+    payload keeps its limit as this text; once payloads hold numbers it moves to the wording.)"""
+    minutes = int(delta.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(f"{days}天")
+    if hours:
+        parts.append(f"{hours}小时")
+    if mins or not parts:
+        parts.append(f"{mins}分钟")
+    return "".join(parts)

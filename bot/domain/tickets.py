@@ -1,0 +1,187 @@
+"""Changing tickets: every change goes through here so it is checked and recorded.
+
+Each method applies one lifecycle action, stamps the matching timestamp and appends one
+event. Callers decide what to say about it; this module never produces chat text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.domain.lifecycle import Action, Status, next_status
+from storage.models import TicketEventRow, TicketRow, TimerRow
+from storage.repo import Store
+
+RATING_TIMEOUT = "rating_timeout"
+
+
+@dataclass(frozen=True, slots=True)
+class NewTicket:
+    category: str
+    urgent: bool
+    grid_id: str | None
+    group_id: str | None
+    platform: str | None
+    reporter_id: str
+    assignee_id: str | None
+    summary: str
+    location: str | None
+    evidence: dict[str, Any] | None
+    source_message_id: int | None
+
+
+class Tickets:
+    def __init__(self, store: Store, now: datetime) -> None:
+        self.store = store
+        self.now = now
+
+    async def open(self, new: NewTicket) -> TicketRow:
+        ticket = await self.store.add_ticket(
+            TicketRow(
+                status=Status.ASSIGNED,
+                category=new.category,
+                urgent=new.urgent,
+                grid_id=new.grid_id,
+                group_id=new.group_id,
+                platform=new.platform,
+                reporter_id=new.reporter_id,
+                assignee_id=new.assignee_id,
+                summary=new.summary,
+                location=new.location,
+                evidence=new.evidence,
+                created_at=self.now,
+                escalation_level=0,
+                dissatisfied=0,
+                reports=1,
+                source_message_id=new.source_message_id,
+            )
+        )
+        await self._event(
+            ticket,
+            "opened",
+            actor=new.reporter_id,
+            to_status=Status.ASSIGNED,
+            message_id=new.source_message_id,
+            detail={"category": new.category, "urgent": new.urgent, "assignee": new.assignee_id},
+        )
+        return ticket
+
+    async def apply(
+        self,
+        ticket: TicketRow,
+        action: Action,
+        *,
+        actor: str | None,
+        message_id: int | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> Status:
+        """Move the ticket along; raises IllegalTransition and changes nothing if not allowed."""
+        before = Status(ticket.status)
+        after = next_status(before, action)
+        ticket.status = after
+        if action is Action.CLAIM:
+            ticket.claimed_at = self.now
+            if ticket.first_claimed_at is None:
+                ticket.first_claimed_at = self.now
+            ticket.assignee_id = actor
+        elif action is Action.RESOLVE:
+            ticket.resolved_at = self.now
+        elif action in (Action.RATE, Action.EXPIRE):
+            ticket.closed_at = self.now
+        elif action is Action.REOPEN:
+            ticket.resolved_at = None
+            if (detail or {}).get("rating") == "dissatisfied":
+                ticket.dissatisfied += 1
+        elif action is Action.CANCEL:
+            ticket.closed_at = self.now
+        elif action is Action.TRANSFER:
+            ticket.claimed_at = None
+            ticket.assignee_id = (detail or {}).get("to")
+        await self._event(
+            ticket,
+            action.value,
+            actor=actor,
+            from_status=before,
+            to_status=after,
+            message_id=message_id,
+            detail=detail,
+        )
+        return after
+
+    async def note(
+        self,
+        ticket: TicketRow,
+        kind: str,
+        *,
+        actor: str | None,
+        message_id: int | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        """Record something that happened to the ticket without changing its status."""
+        await self._event(ticket, kind, actor=actor, message_id=message_id, detail=detail)
+
+    async def schedule(
+        self, ticket: TicketRow, kind: str, due: datetime, payload: dict[str, Any] | None = None
+    ) -> None:
+        await self.store.add_timer(
+            TimerRow(
+                kind=kind, ticket_id=ticket.id, due_at=due, payload=payload, created_at=self.now
+            )
+        )
+
+    async def unschedule(self, ticket: TicketRow, *kinds: str) -> None:
+        """Cancel the ticket's pending timers of ``kinds``; with none named, all of them."""
+        await self.store.cancel_timers(ticket.id, kinds or None, self.now)
+
+    async def _event(
+        self,
+        ticket: TicketRow,
+        kind: str,
+        *,
+        actor: str | None,
+        from_status: str | None = None,
+        to_status: str | None = None,
+        message_id: int | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        await self.store.add_event(
+            TicketEventRow(
+                ticket_id=ticket.id,
+                at=self.now,
+                actor_id=actor,
+                kind=kind,
+                from_status=str(from_status) if from_status else None,
+                to_status=str(to_status) if to_status else None,
+                detail=detail,
+                message_id=message_id,
+            )
+        )
+
+
+def as_json(ticket: TicketRow, tz: Any) -> dict[str, Any]:
+    """The public shape of a ticket (`gridbot tickets --json`, DESIGN.md)."""
+
+    def when(value: datetime | None) -> str | None:
+        return value.astimezone(tz).isoformat() if value else None
+
+    return {
+        "id": ticket.id,
+        "status": ticket.status,
+        "category": ticket.category,
+        "urgent": ticket.urgent,
+        "grid": ticket.grid_id,
+        "group": ticket.group_id,
+        "reporter": ticket.reporter_id,
+        "assignee": ticket.assignee_id,
+        "summary": ticket.summary,
+        "location": ticket.location,
+        "created_at": when(ticket.created_at),
+        "claimed_at": when(ticket.claimed_at),
+        "resolved_at": when(ticket.resolved_at),
+        "closed_at": when(ticket.closed_at),
+        "rating": ticket.rating,
+        "escalation_level": ticket.escalation_level,
+        "reports": ticket.reports,
+    }

@@ -1,0 +1,1 @@
+"""Figures for community staff: statistics, periods, the ledger export and charts."""

@@ -1,0 +1,268 @@
+"""One App holds the config, database, clock, adapters and the loop between them.
+
+The App runs the routes and timer kinds it is given and knows no handler by name; the
+composition root (``bot.cli.wiring.build_app``) passes in those ``handlers`` declares.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import datetime, timedelta
+
+from bot.config import Config
+from bot.messaging.adapter import Adapter
+from bot.messaging.messages import Connected, InboundEvent, IncomingMessage, MemberJoined
+from bot.runtime.clock import Clock, FakeClock
+from bot.runtime.dispatcher import Dispatcher, Handler, Outcome, UnlistedHandler
+from bot.runtime.inbound import RetryPolicy, RetryQueue
+from bot.runtime.outbox import OutboxSender
+from bot.runtime.timers import TimerHandler, TimerService
+from bot.triage import TriageEngine
+from storage.db import Database
+from storage.models import FailedMessageRow, GridRow, GroupRow, PersonRow
+from storage.repo import Store
+
+log = logging.getLogger(__name__)
+
+RETRY_POLL_SECONDS = 5.0
+
+
+# Run on every start, after the directory is mirrored, in one transaction: e.g. keep the
+# report and daily-duty timers armed. Each must be idempotent.
+StartHook = Callable[[Store, Config, datetime], Awaitable[None]]
+
+
+def directory_rows(config: Config) -> tuple[list[GridRow], list[GroupRow], list[PersonRow]]:
+    """The config's grids, groups and listed people as rows, for ``Store.sync_directory``."""
+    grids = [GridRow(id=g.id, name=g.name, leader_id=g.leader) for g in config.grids]
+    groups = [
+        GroupRow(id=g.id, name=g.name, grid_id=g.grid, platform=g.platform) for g in config.groups
+    ]
+    people = []
+    for person in config.people:
+        grid_ids = config.grids_of(person.id)
+        order = None
+        if grid_ids:
+            grid = config.grid(grid_ids[0])
+            if grid and person.id in grid.workers:
+                order = grid.workers.index(person.id)
+        people.append(
+            PersonRow(
+                id=person.id,
+                name=person.name,
+                role=person.role,
+                grid_id=grid_ids[0] if grid_ids else None,
+                duty_order=order,
+            )
+        )
+    return grids, groups, people
+
+
+class App:
+    """The bot. Events go in through ``handle``; replies leave through the adapters.
+
+    Adapters deliver through ``handle_event``, which never loses a message: one the core
+    fails on is retried, in order per chat, or set aside as a dead letter (``bot.runtime.inbound``;
+    ``retry`` sets the delays). ``handle`` is the bare core for the simulator and tests:
+    it raises what the core raises.
+
+    ``handlers`` are the routes, tried in order; ``unlisted`` answers a message from a group
+    the config does not list (None: ignore it); ``timer_handlers`` maps each timer kind to
+    what fires it; ``on_start`` runs on every start (``prepare``).
+    """
+
+    def __init__(
+        self,
+        config: Config,
+        db: Database,
+        clock: Clock,
+        adapters: Sequence[Adapter] = (),
+        *,
+        handlers: Sequence[Handler],
+        timer_handlers: Mapping[str, TimerHandler],
+        unlisted: UnlistedHandler | None = None,
+        on_start: Sequence[StartHook] = (),
+        triage: TriageEngine | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self.config = config
+        self.db = db
+        self.clock = clock
+        self.adapters = {a.platform: a for a in adapters}
+        self.triage = triage or TriageEngine.from_config(config)
+        self.dispatcher = Dispatcher(config, db, clock, self.triage, handlers, unlisted)
+        self.timers = TimerService(db, config, clock, timer_handlers)
+        self.on_start = list(on_start)
+        self.sender = OutboxSender(db, clock, config, self.adapters)
+        self._lock = asyncio.Lock()
+        self._send_lock = asyncio.Lock()
+        self._wake_sender = asyncio.Event()
+        self._sender_task: asyncio.Task[None] | None = None
+        # Called after each handled message, e.g. to re-arm the scheduler's next wake-up.
+        self.after_message: list[Callable[[], Awaitable[None]]] = []
+        self.inbound = RetryQueue(self._handle_logged, self._dead_letter, clock, retry)
+
+    async def prepare(self) -> None:
+        """Upgrade the schema and mirror the config; safe on every start."""
+        await asyncio.to_thread(self.db.upgrade)
+        async with self.db.transaction() as session:
+            await Store(session).sync_directory(*directory_rows(self.config))
+            for hook in self.on_start:
+                await hook(Store(session), self.config, self.clock.now())
+            self.inbound.failed = await Store(session).count_failed()
+        if self.inbound.failed:
+            log.warning(
+                "%d message(s) could not be handled and wait in failed_messages; "
+                "`gridbot failed` lists them", self.inbound.failed,
+            )
+
+    async def start(self, *, background_send: bool = False) -> None:
+        """Connect the adapters. ``background_send`` lets a separate task drain the outbox,
+        so a slow or rate-limited platform never holds up reading the next message; the
+        simulator and tests send inline, which keeps their output in order."""
+        await self.prepare()
+        if background_send:
+            self._sender_task = asyncio.create_task(self._send_loop(), name="gridbot-outbox")
+        for adapter in self.adapters.values():
+            await adapter.start(self.handle_event)
+
+    async def stop(self) -> None:
+        for adapter in self.adapters.values():
+            await adapter.stop()
+        await self.inbound.close()
+        if self._sender_task is not None:
+            self._sender_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sender_task
+            self._sender_task = None
+        await self.db.close()
+
+    async def handle_event(self, event: InboundEvent) -> Outcome | None:
+        """What adapters call. For a message: its Outcome, or None when the core failed on
+        it and it waits for retry (or behind an earlier message of its chat that does);
+        it waits for room when too many messages wait already. Never raises for a failure
+        of the core on a message."""
+        if isinstance(event, Connected):
+            await self.retry_now(event.platform)
+            return None
+        if isinstance(event, MemberJoined):
+            await self.welcome(event)
+            return None
+        if not isinstance(event, IncomingMessage):
+            return None
+        return await self.inbound.submit(event)
+
+    def inbound_status(self) -> str:
+        """For status lines: messages waiting for retry, and dead letters."""
+        return self.inbound.status()
+
+    async def welcome(self, event: MemberJoined) -> None:
+        """The platform's welcome line for newcomers, queued like any other message."""
+        async with self._lock:
+            queued = await self.dispatcher.welcome(event)
+        if queued:
+            await self.flush()
+
+    async def retry_now(self, platform: str) -> None:
+        """A platform is back: what failed while it was down goes out now, not at its
+        backoff time, which can be minutes away after a long outage."""
+        async with self.db.transaction() as session:
+            count = await Store(session).retry_failed_outbox(platform, self.clock.now())
+        if count:
+            log.info("%s is back; sending %d held message(s) now", platform, count)
+            await self.flush()
+
+    async def handle(self, message: IncomingMessage) -> Outcome:
+        async with self._lock:
+            outcome = await self.dispatcher.dispatch(message)
+        if outcome.queued:
+            await self.flush()
+        for hook in self.after_message:
+            await hook()
+        return outcome
+
+    async def _handle_logged(self, message: IncomingMessage) -> Outcome:
+        """``handle`` for the retry queue: only the transaction decides success. Once it
+        committed, a failure to send or re-arm is logged (the outbox and the sweep retry
+        those); retrying the message would only find it handled."""
+        async with self._lock:
+            outcome = await self.dispatcher.dispatch(message)
+        try:
+            if outcome.queued:
+                await self.flush()
+            for hook in self.after_message:
+                await hook()
+        except Exception:
+            log.exception("after handling message %s; it is stored", message.message_id)
+        return outcome
+
+    async def _dead_letter(self, message: IncomingMessage, attempts: int, error: str) -> bool:
+        async with self.db.transaction() as session:
+            return await Store(session).add_failed_message(
+                FailedMessageRow(
+                    platform=message.platform,
+                    platform_msg_id=message.message_id,
+                    chat_id=message.chat_id,
+                    sender_id=message.sender_id,
+                    sender_name=message.sender_name,
+                    text=message.text,
+                    kind=message.kind.value,
+                    received_at=message.at,
+                    failed_at=self.clock.now(),
+                    attempts=attempts,
+                    error=error,
+                )
+            )
+
+    async def flush(self) -> None:
+        """Send what is pending: inline, or by waking the background sender."""
+        if self._sender_task is not None:
+            self._wake_sender.set()
+            return
+        async with self._send_lock:
+            await self.sender.flush()
+
+    async def tick(self) -> int:
+        """Fire what is due now and send what is pending; the scheduler calls this."""
+        async with self._lock:
+            fired = await self.timers.fire_due()
+        await self.flush()
+        return fired
+
+    async def _send_loop(self) -> None:
+        while True:
+            wait = self.sender.next_wake
+            timeout = RETRY_POLL_SECONDS if wait is None else min(wait, RETRY_POLL_SECONDS)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake_sender.wait(), timeout=max(timeout, 0.05))
+            self._wake_sender.clear()
+            try:
+                async with self._send_lock:
+                    await self.sender.flush()
+            except Exception:  # the rows stay pending; the next round retries them
+                log.exception("sending the outbox failed; will retry")
+
+    async def advance_to(self, target: datetime) -> None:
+        """Move a fake clock forward, firing each due timer at its own time, in order."""
+        if not isinstance(self.clock, FakeClock):
+            raise TypeError("only a FakeClock can be advanced")
+        while True:
+            due = await self.timers.next_due()
+            async with self.db.transaction() as session:
+                held = await Store(session).next_held_outbox(self.clock.now())
+            if held is not None and (due is None or held < due):
+                due = held  # a message held for quiet hours goes out at its own time
+            if due is None or due > target:
+                break
+            if due > self.clock.now():
+                self.clock.set(due)
+            await self.tick()
+        if target > self.clock.now():
+            self.clock.set(target)
+        await self.tick()
+
+    async def advance(self, delta: timedelta) -> None:
+        await self.advance_to(self.clock.now() + delta)

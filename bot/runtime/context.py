@@ -1,0 +1,69 @@
+"""What a handler gets to work with for one inbound message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from bot.config import Config
+from bot.domain.tickets import Tickets
+from bot.messaging.messages import IncomingMessage, OutgoingMessage
+from storage.models import InboundMessageRow
+from storage.repo import Store
+
+if TYPE_CHECKING:
+    from bot.triage import TriageEngine
+
+STAFF_ROLES = ("staff", "admin")
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    id: str
+    name: str
+    role: str  # resident | worker | leader | staff | admin
+    grids: tuple[str, ...] = ()
+
+    @property
+    def is_resident(self) -> bool:
+        return self.role == "resident"
+
+    def covers(self, grid_id: str | None) -> bool:
+        """Whether this person may act on a ticket of ``grid_id``: community staff on any,
+        everyone else only on those of their own grids."""
+        return self.role in STAFF_ROLES or grid_id in self.grids
+
+
+@dataclass
+class Context:
+    config: Config
+    store: Store
+    tickets: Tickets
+    triage: TriageEngine
+    message: IncomingMessage
+    inbound: InboundMessageRow
+    sender: Sender
+    text: str  # normalised text (full-width folded, simplified, spaces collapsed)
+    now: datetime
+    log: list[str] = field(default_factory=list)
+
+    def reply(self, text: str, *, mentions: tuple[str, ...] = (), **kw: object) -> OutgoingMessage:
+        """An answer in the chat the message came from."""
+        return OutgoingMessage(
+            chat=self.message.reply_chat,
+            text=text,
+            mentions=mentions,
+            platform=self.message.platform,
+            **kw,  # type: ignore[arg-type]
+        )
+
+    def link(self, ticket_id: int) -> None:
+        """Tie the inbound message to a ticket, so a later quote of it finds the ticket."""
+        self.inbound.ticket_id = ticket_id
+
+    async def display_name(self, person_id: str) -> str:
+        person = self.config.person(person_id)
+        if person:
+            return person.name
+        return await self.store.person_name(person_id) or person_id

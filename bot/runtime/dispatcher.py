@@ -1,0 +1,170 @@
+"""From an inbound message to queued replies, in one transaction.
+
+Order matters: a worker's "接单" must never be read as a report, and a resident's "满意"
+must reach the rating before anything else looks at it; chatter falls through everything
+and gets no reply. The routes and their order are declared in ``handlers/__init__.py``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+
+from bot.config import Config
+from bot.domain.tickets import Tickets
+from bot.messaging.messages import IncomingMessage, MemberJoined, Outcome, OutgoingMessage
+from bot.messaging.textnorm import normalise
+from bot.runtime.clock import Clock
+from bot.runtime.context import Context, Sender
+from bot.runtime.outbox import queue
+from bot.triage import TriageEngine
+from storage.db import Database
+from storage.models import InboundMessageRow
+from storage.repo import Store
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Context], Awaitable[list[OutgoingMessage] | None]]
+
+
+# Answers a message from a group the config does not list; None for everything else.
+UnlistedHandler = Callable[[Config, IncomingMessage, str], list[OutgoingMessage] | None]
+
+
+def answering(
+    message: IncomingMessage, replies: Sequence[OutgoingMessage]
+) -> list[OutgoingMessage]:
+    """Replies to the chat a message came from carry its id, so a platform that threads
+    replies answers this message and not whichever one happens to be waiting."""
+    chat = message.reply_chat
+    return [
+        replace(r, reply_to=message.message_id) if r.chat == chat and r.reply_to is None else r
+        for r in replies
+    ]
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        config: Config,
+        db: Database,
+        clock: Clock,
+        triage: TriageEngine,
+        handlers: Sequence[Handler],
+        unlisted: UnlistedHandler | None = None,
+    ) -> None:
+        self.config = config
+        self.db = db
+        self.clock = clock
+        self.triage = triage
+        self.handlers = list(handlers)
+        self.unlisted = unlisted
+        self._unknown_groups: set[str] = set()
+
+    def sender_of(self, message: IncomingMessage) -> Sender:
+        person = self.config.person(message.sender_id)
+        if person:
+            return Sender(person.id, person.name, person.role, self.config.grids_of(person.id))
+        return Sender(message.sender_id, message.sender_name or "居民", "resident")
+
+    async def dispatch(self, message: IncomingMessage) -> Outcome:
+        if message.chat_id is not None and self.config.group(message.chat_id) is None:
+            if message.chat_id not in self._unknown_groups:
+                self._unknown_groups.add(message.chat_id)
+                log.info(
+                    "ignoring group %s (%s): it is not in the config; `gridbot seen` lists it",
+                    message.chat_id,
+                    message.chat_name or "name unknown",
+                )
+            return await self._unlisted(message)
+        try:
+            return await self._dispatch(message)
+        except IntegrityError:
+            # Another worker stored the same platform message first: it is a redelivery.
+            return Outcome("duplicate")
+
+    async def welcome(self, event: MemberJoined) -> int:
+        """Queue the welcome line for a served group's newcomers; how many were queued."""
+        group = self.config.group(event.chat_id)
+        if group is None or not event.welcome or not event.welcome_ids:
+            return 0
+        message = OutgoingMessage(
+            chat=event.chat_id,
+            text=event.welcome,
+            mentions=event.welcome_ids,
+            platform=event.platform,
+        )
+        async with self.db.transaction() as session:
+            return await queue(Store(session), [message], self.clock.now())
+
+    async def _unlisted(self, message: IncomingMessage) -> Outcome:
+        """A group the config does not list: note who and where (never what), so an admin
+        can find its id with `gridbot seen`; answer only a private id request."""
+        now = self.clock.now()
+        async with self.db.transaction() as session:
+            store = Store(session)
+            await self._note_strangers(store, message, now)
+            role = self.config.role_of(message.sender_id)
+            replies = self.unlisted(self.config, message, role) if self.unlisted else None
+            if not replies:
+                return Outcome("ignored")
+            queued = await queue(store, replies, now)
+            return Outcome("handled", "ids", queued)
+
+    async def _note_strangers(self, store: Store, message: IncomingMessage, now: datetime) -> None:
+        if message.chat_id is not None and self.config.group(message.chat_id) is None:
+            await store.record_seen(
+                "group", message.chat_id, message.platform, message.chat_name, now
+            )
+        if self.config.person(message.sender_id) is None:
+            await store.record_seen(
+                "person", message.sender_id, message.platform, message.sender_name, now
+            )
+
+    async def _dispatch(self, message: IncomingMessage) -> Outcome:
+        now = self.clock.now()
+        async with self.db.transaction() as session:
+            store = Store(session)
+            if await store.inbound_exists(message.platform, message.message_id):
+                return Outcome("duplicate")
+            sender = self.sender_of(message)
+            if sender.is_resident:
+                await store.remember_resident(sender.id, message.sender_name, now)
+                await self._note_strangers(store, message, now)
+            inbound = await store.add_inbound(
+                InboundMessageRow(
+                    platform=message.platform,
+                    platform_msg_id=message.message_id,
+                    chat_id=message.chat_id,
+                    sender_id=message.sender_id,
+                    text=message.text,
+                    kind=message.kind.value,
+                    received_at=now,
+                )
+            )
+            ctx = Context(
+                config=self.config,
+                store=store,
+                tickets=Tickets(store, now),
+                triage=self.triage,
+                message=message,
+                inbound=inbound,
+                sender=sender,
+                text=normalise(message.text),
+                now=now,
+            )
+            for handler in self.handlers:
+                replies = await handler(ctx)
+                if replies is None:
+                    continue
+                name = handler.__module__.rsplit(".", 1)[-1]
+                inbound.handled_by = name
+                outgoing = answering(message, replies)
+                queued = await queue(store, outgoing, now)
+                answers = sum(1 for r in outgoing if r.reply_to == message.message_id)
+                return Outcome("handled" if queued else "silent", name, queued, answers)
+            return Outcome("silent")

@@ -1,0 +1,230 @@
+"""The outbox: messages are written with the change they report, then sent with retries.
+
+Writing first and sending later means a crash or a platform outage loses nothing: rows stay
+pending until the platform accepts them. A row is marked sent only after the adapter says
+so, so delivery is at-least-once; a crash in the instant between send and mark can repeat
+one message, never drop one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from bot.config import Config
+from bot.messaging.adapter import Adapter, SendFailed
+from bot.messaging.messages import MessageKind, OutgoingMessage, dm_user
+from bot.messaging.privacy import redact
+from bot.runtime.clock import Clock
+from bot.runtime.quiet_hours import hold_and_merge
+from bot.runtime.ratelimit import RateLimiter
+from storage.db import Database
+from storage.models import OutboxRow
+from storage.repo import Store
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF = timedelta(minutes=10)
+
+
+async def queue(store: Store, messages: Iterable[OutgoingMessage], now: datetime) -> int:
+    """Add messages to the outbox inside the caller's transaction; returns how many."""
+    count = 0
+    for message in messages:
+        text = message.text if dm_user(message.chat) else redact(message.text)
+        await store.add_outbox(
+            OutboxRow(
+                platform=message.platform,
+                chat=message.chat,
+                text=text,
+                mentions=list(message.mentions),
+                kind=message.kind.value,
+                attachment=message.attachment,
+                urgent=message.urgent,
+                ticket_id=message.ticket_id,
+                reply_to=message.reply_to,
+                created_at=now,
+                next_attempt_at=now,
+            )
+        )
+        count += 1
+    return count
+
+
+def backoff(attempts: int) -> timedelta:
+    return min(timedelta(seconds=5 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+@dataclass
+class _Batch:
+    """Pending rows that go out as one message: same chat, same ticket, queued together."""
+
+    rows: list[OutboxRow]
+
+    @property
+    def head(self) -> OutboxRow:
+        return self.rows[0]
+
+    def message(self) -> OutgoingMessage:
+        head = self.head
+        mentions = list(dict.fromkeys(m for row in self.rows for m in (row.mentions or ())))
+        return OutgoingMessage(
+            chat=head.chat,
+            text="\n".join(row.text for row in self.rows),
+            mentions=tuple(mentions),
+            urgent=any(row.urgent for row in self.rows),
+            ticket_id=head.ticket_id,
+            kind=MessageKind(head.kind),
+            attachment=head.attachment,
+            platform=head.platform,
+            reply_to=head.reply_to,
+        )
+
+
+def coalesce(rows: Sequence[OutboxRow]) -> list[_Batch]:
+    """Fold text updates about the same ticket to the same chat into one message.
+
+    Rows pile up only while a platform is down or rate-limited; then a worker's claim and
+    resolve of one ticket should reach the group as one message, not a burst.
+    """
+    batches: list[_Batch] = []
+    open_batches: dict[tuple[str, int], _Batch] = {}
+    for row in rows:
+        key = (row.chat, row.ticket_id) if row.ticket_id is not None else None
+        if key and row.kind == MessageKind.TEXT and key in open_batches:
+            open_batches[key].rows.append(row)
+            continue
+        batch = _Batch([row])
+        batches.append(batch)
+        if key and row.kind == MessageKind.TEXT:
+            open_batches[key] = batch
+    return batches
+
+
+class OutboxSender:
+    """Sends pending rows through whichever adapter serves their chat, within its limits."""
+
+    def __init__(
+        self, db: Database, clock: Clock, config: Config, adapters: Mapping[str, Adapter]
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.config = config
+        self.adapters = adapters
+        # Adapters that publish flood limits get a token bucket per destination.
+        self.limiters: dict[str, RateLimiter] = {
+            name: adapter.make_rate_limiter(clock=clock)  # type: ignore[attr-defined]
+            for name, adapter in adapters.items()
+            if hasattr(adapter, "make_rate_limiter")
+        }
+        self.next_wake: float | None = None  # seconds until a rate-limited chat frees up
+
+    def adapter_for(self, row: OutboxRow) -> Adapter | None:
+        group = self.config.group(row.chat)
+        for name in (row.platform, group.platform if group else None):
+            if name and name in self.adapters:
+                return self.adapters[name]
+        owners = [a for a in self.adapters.values() if a.owns(row.chat)]
+        if owners:
+            return owners[0]
+        return next(iter(self.adapters.values()), None) if len(self.adapters) == 1 else None
+
+    async def flush(self) -> list[tuple[OutboxRow, str | None]]:
+        """Send everything due now that the rate limits allow.
+
+        Returns (row, platform id) for each row sent. Rows held back by a rate limit stay
+        pending; ``next_wake`` then says how soon to flush again.
+        """
+        sent: list[tuple[OutboxRow, str | None]] = []
+        self.next_wake = None
+        held: set[int] = set()
+        while True:
+            async with self.db.transaction() as session:
+                rows = await Store(session).pending_outbox(self.clock.now(), limit=200)
+            rows = [r for r in rows if r.id not in held]
+            # Quiet hours: hold night messages to residents' groups, merge them in the morning.
+            rows = await hold_and_merge(self.db, self.config, self.clock.now(), rows)
+            if not rows:
+                return sent
+            progressed = await self._send_batches(coalesce(rows), sent, held)
+            if not progressed:
+                return sent
+
+    async def _send_batches(
+        self, batches: list[_Batch], sent: list[tuple[OutboxRow, str | None]], held: set[int]
+    ) -> bool:
+        progressed = False
+        for batch in batches:
+            head = batch.head
+            adapter = self.adapter_for(head)
+            if adapter is None:
+                for row in batch.rows:
+                    await self._record_failure(row, "no adapter serves this chat", permanent=True)
+                progressed = True
+                continue
+            limiter = self.limiters.get(adapter.platform)
+            if limiter is not None and not limiter.try_acquire(head.chat):
+                wait = limiter.delay(head.chat)
+                self.next_wake = wait if self.next_wake is None else min(self.next_wake, wait)
+                held.update(row.id for row in batch.rows)
+                continue
+            message = batch.message()
+            if message.mentions:
+                message = replace(message, mention_names=await self._names_of(message.mentions))
+            try:
+                result = await adapter.send(message)
+            except SendFailed as exc:
+                for row in batch.rows:
+                    await self._record_failure(row, str(exc), permanent=exc.permanent)
+                progressed = True
+                continue
+            await self._record_sent(batch, adapter.platform, result.platform_message_id)
+            sent.extend((row, result.platform_message_id) for row in batch.rows)
+            progressed = True
+        return progressed
+
+    async def _names_of(self, person_ids: Sequence[str]) -> tuple[str, ...]:
+        """The names the handlers wrote after "@": config first, then residents' display
+        names (one query for all of them), else the id itself."""
+        known = {p: person.name for p in person_ids if (person := self.config.person(p))}
+        unknown = [p for p in person_ids if p not in known]
+        if unknown:
+            async with self.db.transaction() as session:
+                known.update(await Store(session).person_names(unknown))
+        return tuple(known.get(p, p) for p in person_ids)
+
+    async def _record_sent(self, batch: _Batch, platform: str, platform_id: str | None) -> None:
+        now = self.clock.now()
+        async with self.db.transaction() as session:
+            for row in batch.rows:
+                stored = await session.get(OutboxRow, row.id)
+                if stored is not None:
+                    stored.sent_at = now
+                    stored.attempts += 1
+                    stored.platform_msg_id = platform_id
+                    stored.platform = stored.platform or platform
+                row.platform_msg_id = platform_id
+
+    async def _record_failure(self, row: OutboxRow, reason: str, *, permanent: bool) -> None:
+        now = self.clock.now()
+        async with self.db.transaction() as session:
+            stored = await session.get(OutboxRow, row.id)
+            if stored is None:
+                return
+            stored.attempts += 1
+            stored.last_error = reason[:500]
+            if permanent:
+                stored.failed_at = now
+                log.error("outbox #%s to %s given up: %s", row.id, row.chat, reason)
+            else:
+                stored.next_attempt_at = now + backoff(stored.attempts)
+                log.warning(
+                    "outbox #%s to %s not sent (attempt %s), retry at %s: %s",
+                    row.id,
+                    row.chat,
+                    stored.attempts,
+                    stored.next_attempt_at,
+                    reason,
+                )

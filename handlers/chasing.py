@@ -1,0 +1,244 @@
+"""The chasing timers: what the escalation ladder, the overdue reminders and the daily duty
+post say when they fire. When they are due is decided in ``bot.domain.chasing``.
+
+Each handler re-reads the ticket and does nothing if the ticket has moved on (claimed,
+resolved, transferred), so a timer that was not cancelled is harmless.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.config import Config
+from bot.domain.chasing import (
+    DUTY_DAILY,
+    ESCALATE,
+    LADDER_STEPS,
+    LATE,
+    OVERDUE,
+    next_daily,
+    schedule_ladder,
+    span,
+)
+from bot.domain.lifecycle import Status
+from bot.domain.roster import load_roster, settings
+from bot.domain.taxonomy import category_label
+from bot.messaging.messages import OutgoingMessage, dm_chat
+from bot.runtime.quiet_hours import held_until, release_time
+from bot.runtime.timers import TimerContext
+from storage.models import TicketRow, TimerRow
+
+# --- the ladder --------------------------------------------------------------------------
+
+
+async def escalate(ctx: TimerContext) -> list[OutgoingMessage]:
+    payload = ctx.timer.payload or {}
+    ticket = await ctx.store.ticket(ctx.timer.ticket_id or 0, lock=True)
+    if ticket is None or ticket.status != Status.ASSIGNED:
+        return []
+    level = ticket.escalation_level + 1
+    if payload.get("level") != level or level > LADDER_STEPS:
+        return []  # stale: a transfer or an earlier step moved the ladder on
+    config = ctx.config
+    if (morning := _chase_waits(config, ticket, ctx.now)) is not None:
+        interval = settings(config).escalation.interval(ticket.urgent)
+        await ctx.tickets.schedule(ticket, ESCALATE, morning + interval, payload)
+        return []
+    grid = config.grid(ticket.grid_id)
+    waited = span(ctx.now - ticket.created_at)
+    head = f"{_ref(ticket)}（{category_label(ticket.category)}）{ticket.summary}"
+    added: list[str] = list(payload.get("added") or [])
+    out: list[OutgoingMessage]
+    if level == 1:
+        roster = await load_roster(ctx.store, config, ctx.now)
+        involved = {ticket.assignee_id, *added}
+        nxt = next(
+            (d.person for d in roster.on_duty(ticket.grid_id, ctx.now) if d.person not in involved),
+            None,
+        )
+        people = [p for p in (ticket.assignee_id, nxt) if p]
+        if nxt:
+            added.append(nxt)
+        text = f"⏰ 工单 {head} 已{waited}无人接单。"
+        if ticket.assignee_id:
+            text += f"@{config.name_of(ticket.assignee_id)} 请尽快接单"
+        if nxt:
+            text += f"；@{config.name_of(nxt)} 请协助跟进"
+        text += f"（回复“接单 {_ref(ticket)}”）。"
+        out = _where_ticket_lives(ctx, ticket, text, people)
+        detail = {"level": 1, "step": "worker", "notified": people, "added": nxt}
+    elif level == 2:
+        leader = grid.leader if grid else None
+        notified = [p for p in (ticket.assignee_id, *added) if p]
+        who = "、".join(config.name_of(p) for p in notified) or "网格员"
+        text = f"⏰ 工单 {head} 已{waited}无人接单（已提醒{who}）。" + (
+            f"@{config.name_of(leader)} 请网格长协调安排。" if leader else ""
+        )
+        out = [_dm(leader, text, ticket)] if leader else _staff_group(ctx, ticket, text, [])
+        detail = {"level": 2, "step": "leader", "notified": [leader] if leader else []}
+    else:
+        staff = [p.id for p in config.people if p.role == "staff"]
+        where = config.grid_label(ticket.grid_id)
+        reminded = [config.name_of(p) for p in dict.fromkeys((ticket.assignee_id, *added)) if p]
+        if grid and grid.leader:
+            reminded.append(f"网格长{config.name_of(grid.leader)}")
+        text = (
+            f"⚠️ {where}工单 {head} 已{waited}无人接单，已提醒{'、'.join(reminded) or '网格员'}。"
+            + " ".join(f"@{config.name_of(p)}" for p in staff)
+            + " 请社区协调处置。"
+        )
+        out = _staff_group(ctx, ticket, text, staff)
+        detail = {"level": 3, "step": "staff", "notified": staff}
+    ticket.escalation_level = level
+    await ctx.tickets.note(ticket, ESCALATE, actor=None, detail=detail)
+    await schedule_ladder(ctx.tickets, config, ticket, added)
+    return out
+
+
+def _chase_waits(config: Config, ticket: TicketRow, now: datetime) -> datetime | None:
+    """When a chase falling at ``now`` should go instead: the end of quiet hours for a
+    non-urgent ticket (nobody is woken at 2 a.m. about a street lamp), else None."""
+    return None if ticket.urgent else release_time(config, now)
+
+
+def _where_ticket_lives(
+    ctx: TimerContext, ticket: TicketRow, text: str, people: list[str]
+) -> list[OutgoingMessage]:
+    """The ticket's group; privately if it came privately. (A non-urgent step never falls
+    in quiet hours, see ``_chase_waits``; should a group message still be held, the
+    reminder goes privately: a reminder that waits is no reminder.)"""
+    group = ctx.config.group(ticket.group_id)
+    if group is not None and held_until(ctx.config, group.id, ticket.urgent, ctx.now) is None:
+        return [
+            OutgoingMessage(
+                chat=group.id,
+                text=text,
+                mentions=tuple(people),
+                ticket_id=ticket.id,
+                urgent=ticket.urgent,
+                platform=ticket.platform,
+            )
+        ]
+    return [_dm(p, text, ticket) for p in people]
+
+
+def _dm(person: str, text: str, ticket: TicketRow) -> OutgoingMessage:
+    return OutgoingMessage(
+        chat=dm_chat(person),
+        text=text,
+        mentions=(person,),
+        ticket_id=ticket.id,
+        urgent=ticket.urgent,
+    )
+
+
+def _staff_group(
+    ctx: TimerContext, ticket: TicketRow, text: str, mentions: list[str]
+) -> list[OutgoingMessage]:
+    staff_group = ctx.config.staff_group
+    if staff_group:
+        return [
+            OutgoingMessage(
+                chat=staff_group,
+                text=text,
+                mentions=tuple(mentions),
+                ticket_id=ticket.id,
+                urgent=ticket.urgent,
+            )
+        ]
+    return [_dm(p, text, ticket) for p in mentions]
+
+
+# --- overdue -----------------------------------------------------------------------------
+
+
+async def overdue(ctx: TimerContext) -> list[OutgoingMessage]:
+    payload = ctx.timer.payload or {}
+    ticket = await ctx.store.ticket(ctx.timer.ticket_id or 0, lock=True)
+    if ticket is None or ticket.status not in (Status.ASSIGNED, Status.CLAIMED):
+        return []  # resolved, closed or cancelled in time: nothing to chase
+    config = ctx.config
+    stage = payload.get("stage")
+    limit = payload.get("limit", "")
+    due = datetime.fromisoformat(payload["due"]).astimezone(config.timezone)
+    if (morning := _chase_waits(config, ticket, ctx.now)) is not None:
+        await ctx.tickets.schedule(ticket, OVERDUE, morning, payload)
+        return []
+    if stage == "warn" and ctx.now >= due:
+        return []  # held past the limit itself (quiet hours, downtime): "due" says it all
+    head = f"{_ref(ticket)}（{category_label(ticket.category)}）{ticket.summary}"
+    grid = config.grid(ticket.grid_id)
+    target = ticket.assignee_id or (grid.leader if grid else None)
+    if stage == "warn":
+        text = (
+            f"⏳ 工单 {head} 办理时限{limit}，将于{due:%m-%d %H:%M}到期，请抓紧处理；"
+            f"处理好后回复“已处理 {_ref(ticket)}”。"
+        )
+        out = [_dm(target, text, ticket)] if target else []
+        kind = "overdue_warning"
+    elif stage == "due":
+        text = (
+            f"⌛ 工单 {head} 已到办理时限（{limit}），尚未办结，请尽快处理；如有困难请联系网格长。"
+        )
+        out = [_dm(target, text, ticket)] if target else []
+        kind = "overdue"
+    else:
+        staff = [p.id for p in config.people if p.role == "staff"]
+        people = [*([grid.leader] if grid and grid.leader else []), *staff]
+        holder = config.name_of(ticket.assignee_id) if ticket.assignee_id else "无人"
+        text = (
+            f"🔴 超时工单 {head}（{config.grid_label(ticket.grid_id)}，负责人{holder}）"
+            f"已超过办理时限{limit}仍未办结。"
+            + " ".join(f"@{config.name_of(p)}" for p in people)
+            + " 请督办。"
+        )
+        out = _staff_group(ctx, ticket, text, people)
+        kind = "overdue_report"
+    await ctx.tickets.note(ticket, kind, actor=None, detail={"stage": stage, "due": payload["due"]})
+    return out
+
+
+# --- the daily duty message ---
+
+
+async def daily_duty(ctx: TimerContext) -> list[OutgoingMessage]:
+    """At shift start, each residents' group hears who is on duty today (off by default):
+    one message per group, no @-mentions. Re-arms itself for the next day.
+
+    Fired late (the bot was down at the time), it still posts today's duty, unless that
+    post would be followed by today's own within hours (it is before today's time) or
+    would only be held for the morning (quiet hours): then it just re-arms.
+    """
+    config = ctx.config
+    if not settings(config).duty.daily_message:
+        return []
+    following = next_daily(config, ctx.now + timedelta(minutes=1))
+    await ctx.store.add_timer(
+        TimerRow(kind=DUTY_DAILY, due_at=following, payload={}, created_at=ctx.now)
+    )
+    local = ctx.now.astimezone(config.timezone)
+    if ctx.now - ctx.timer.due_at >= LATE and (
+        following.astimezone(config.timezone).date() == local.date()
+        or release_time(config, ctx.now) is not None
+    ):
+        return []
+    roster = await load_roster(ctx.store, config, ctx.now)
+    out: list[OutgoingMessage] = []
+    for group in config.groups:
+        grid = config.grid(group.grid)
+        if grid is None:
+            continue
+        names = "、".join(config.name_of(d.person) for d in roster.on_duty(grid.id, ctx.now))
+        text = (
+            f"【今日值班】{local.month}月{local.day}日 {grid.name}：{names or '社区值班员'}。"
+            "有问题请直接在群里说明位置和情况，我会登记并通知值班网格员。"
+        )
+        out.append(OutgoingMessage(chat=group.id, text=text, platform=group.platform))
+    return out
+
+
+# --- text ---
+
+
+def _ref(ticket: TicketRow) -> str:
+    return f"#{ticket.id}"

@@ -1,0 +1,39 @@
+"""Shared by the WeChat (wechaty) tests: the puppet token, waiting for a condition, the
+community config pointed at a fake puppet."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.config import Config
+from tests.support.e2e import sample_with
+
+TOKEN = "puppet_token_for_tests_1234"
+
+
+async def eventually(predicate: Callable[[], bool], timeout: float = 5) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.01)
+
+
+def community(tmp_path: Path, **extra: str) -> Config:
+    return sample_with(
+        "wechaty",
+        {
+            "reconnect_min": "0.05s",
+            "reconnect_max": "0.2s",
+            "connect_timeout": "1s",
+            "send_timeout": "2s",
+            "ping_interval": "0.2s",
+            "ping_timeout": "0.3s",
+            "status_interval": "0s",
+            "cache_dir": str(tmp_path / "wechaty"),
+            **extra,
+        },
+    )
