@@ -28,6 +28,7 @@ demo-fresh: $(STAMP)
 
 test: $(TEST_STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 # The whole suite with the clock pinned (libfaketime) at 23:30 and 03:00 Beijing time:
@@ -42,6 +43,7 @@ night: $(TEST_STAMP)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 bench: $(TEST_STAMP)
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
