@@ -10,6 +10,7 @@ start far below a second.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import logging
 import os
@@ -22,7 +23,14 @@ from typing import TYPE_CHECKING
 import jieba
 
 from bot.messaging.textnorm import normalise
-from bot.triage.lexicon import DEFAULT_FREQ, Term, build_terms, domain_dict_path
+from bot.triage.learned import LinearModel, pinyin_table, shipped_model, syllables_of
+from bot.triage.lexicon import (
+    DEFAULT_FREQ,
+    PAIRING_KINDS,
+    Term,
+    build_terms,
+    domain_dict_path,
+)
 from bot.triage.locations import LocationFinder, Mention
 from bot.triage.model import Finding, Location, TriageResult
 from bot.triage.patterns import Patterns
@@ -30,6 +38,19 @@ from bot.triage.pinyin import has_pinyin, replace_pinyin
 
 if TYPE_CHECKING:
     from bot.config import Config
+
+# A message is judged on its first WINDOW characters, as a person reading it would; the
+# rest cannot change what it reports, and a cap keeps one pasted novel from holding up
+# every other chat. Everything after the cut is linear in the window's length anyway.
+WINDOW = 3000
+# How much of a long sentence before a problem word the hypothetical/plan checks read.
+CONTEXT = 120
+# Reasons the rules give for "no ticket" that the learned model may overrule: the rules
+# found no request but did not find a reason against one (negation, a fix, a notice...).
+RESCUABLE = frozenset({"chatter", "thanks"})
+_SHIPPED = object()
+
+_LATIN = re.compile(r"[A-Za-z]{2,}")
 
 # People who answer residents: "收到", "马上去" from them is a reply, not a report.
 TEAM_ROLES = frozenset({"worker", "leader", "staff", "admin"})
@@ -136,8 +157,15 @@ class TriageEngine:
         extra_words: Iterable[str] = (),
         synonyms: Mapping[str, str] | None = None,
         buildings: Iterable[str] = (),
+        model: LinearModel | object | None = _SHIPPED,
+        window: int = WINDOW,
     ) -> None:
         buildings = tuple(b for b in buildings if b and b.strip())
+        self.window = window
+        # The learned second opinion (bot/triage/learned.py); None means rules only.
+        self.model: LinearModel | None = (
+            shipped_model() if model is _SHIPPED else model  # type: ignore[assignment]
+        )
         dict_path = domain_dict_path()
         self._terms = build_terms(dict_path, extra_words, synonyms)
         self._tokenizer = self._make_tokenizer(dict_path, (*self._terms, *buildings))
@@ -155,6 +183,9 @@ class TriageEngine:
         self._words = re.compile(_trie_pattern({*self._terms, *buildings}))
         fixed = (w for w, t in self._terms.items() if t.kind == "fixed")
         self._fixed = re.compile(_trie_pattern(fixed))
+        self._sounds = _sound_keys(
+            w for w, t in self._terms.items() if t.kind in PAIRING_KINDS and len(w) >= 2
+        )
 
     @classmethod
     def from_config(cls, config: Config) -> TriageEngine:
@@ -188,13 +219,88 @@ class TriageEngine:
     # ------------------------------------------------------------------ entry point
 
     def triage(self, text: str, role: str = "resident") -> TriageResult:
-        norm = normalise(text or "")
+        norm = self.prepare(text)
         if not norm:
             return TriageResult((), "empty")
         quote = self._patterns.quote.match(norm)
         if quote:
             return self._triage_quote(quote, role)
-        return self._triage_text(norm, role)
+        return self._second_opinion(norm, self._triage_text(norm, role))
+
+    def sounds_like_domain(self, text: str) -> bool:
+        """Does the message say a dictionary word, or something that sounds like one?
+
+        The model may rescue only such messages: pinyin-aware matching (煤汽 sounds like
+        煤气, "dian ti" is 电梯) keeps its reach to typos and pinyin while small talk
+        about robots or books, which shares no sound with a problem, stays chatter.
+        """
+        table = pinyin_table()
+        keys = self._sounds
+        if _LATIN.search(text):
+            syls = syllables_of(text, table)
+            return any(
+                tuple(syls[i : i + n]) in keys for i in range(len(syls)) for n in (2, 3, 4)
+            )
+        sounds = list(map(table.fuzzy_of.get, text))
+        for i in range(len(text) - 1):
+            if sounds[i] is None or sounds[i + 1] is None:
+                continue
+            for n in (2, 3, 4):
+                words = keys.get(tuple(sounds[i : i + n]))
+                # a typo keeps at least one character of the word (煤汽 for 煤气)
+                if words and any(
+                    any(a == b for a, b in zip(word, text[i : i + n], strict=True))
+                    for word in words
+                ):
+                    return True
+        return False
+
+    def prepare(self, text: str) -> str:
+        """The window of the message that is judged, normalised (the model's input too)."""
+        return normalise((text or "")[: self.window])
+
+    def _second_opinion(self, norm: str, result: TriageResult) -> TriageResult:
+        """The rules decide what they recognise; the model rescues what they miss.
+
+        Rules are right about negation, hypotheticals, fixes, notices and whose reply it
+        is, so the model never overrules a reason; it speaks only where the rules found
+        nothing (a word outside the dictionary, a typo, pinyin), and adds urgency the
+        rules' wording missed.
+        """
+        model = self.model
+        if model is None:
+            return result
+        th = model.thresholds
+        if result.ticket:
+            scores = model.score(norm)
+            urgent = any(f.urgent for f in result.findings)
+            if not urgent and scores.ticket < th["veto"]:
+                # The words matched but the message does not read like a request
+                # (口臭, 理发店, a story): the model vetoes, except for a danger.
+                return TriageResult((), "unlikely")
+            first = result.findings[0]
+            if not urgent and scores.urgent >= th["urgent_boost"]:
+                first = dataclasses.replace(
+                    first, urgent=True, evidence=(*first.evidence, "model:urgent")
+                )
+            if scores.category != first.category and scores.category_p >= th["recategorise"]:
+                first = dataclasses.replace(first, category=scores.category)
+            return dataclasses.replace(result, findings=(first, *result.findings[1:]))
+        if result.reason not in RESCUABLE or not self.sounds_like_domain(norm):
+            return result
+        if model.ticket_p(norm) < th["rescue"]:
+            return result
+        scores = model.score(norm)
+        mentions = self._locations.find(norm)
+        finding = Finding(
+            category=scores.category,
+            urgent=scores.urgent >= th["urgent"],
+            location=mentions[0].location if mentions else None,
+            evidence=("model", *model.explain(norm)),
+            rule="model",
+            text=norm[:200],
+        )
+        return TriageResult((finding,), "request")
 
     # ------------------------------------------------------------------ message level
 
@@ -270,7 +376,8 @@ class TriageEngine:
         live = self._merge(text, [c for c in candidates if c.status == "request"])
         if live:
             mentions = self._locations.find(text)
-            findings = tuple(self._finding(text, c, mentions) for c in live)
+            spans = _sentence_spans(text, p.sentence_split)
+            findings = tuple(self._finding(text, c, mentions, spans=spans) for c in live)
             return TriageResult(findings, "request")
         wish = p.wish.search(text)
         if candidates and not wish:
@@ -323,6 +430,8 @@ class TriageEngine:
 
     def _candidates(self, text: str, tokens: list[_Token], laughing: bool) -> list[_Candidate]:
         objects = [t for t in tokens if t.term and t.term.kind in ("obj", "med", "site")]
+        index_of = {id(t): i for i, t in enumerate(tokens)}
+        nearby = _Nearby(objects)
         paired: dict[int, _Candidate] = {}  # id(object token) → candidate
         standalone: list[_Candidate] = []
         cries: list[_Token] = []
@@ -340,7 +449,7 @@ class TriageEngine:
             if term.kind not in ("pred", "need", "ask"):
                 continue
             negated = _negated(text, tokens, index)
-            targets = _pair(text, tok, objects)
+            targets = _pair(text, tok, nearby)
             if targets:
                 for obj in targets:
                     cand = paired.get(id(obj))
@@ -372,18 +481,19 @@ class TriageEngine:
                 cand.category = own[0].category  # type: ignore[assignment]
             cand.urgent = any(t.term and t.term.urgent for t in cand.preds)
         for cand in standalone:
-            if cand.status != "negated" and _negated(text, tokens, tokens.index(cand.anchor)):
+            if cand.status != "negated" and _negated(text, tokens, index_of[id(cand.anchor)]):
                 cand.status = "negated"
+        # Which paired finding covers each character (the first one, in pairing order).
+        covering: dict[int, tuple[int, _Candidate]] = {}
+        for order, c in enumerate(paired.values()):
+            for t in (c.anchor, *c.preds):
+                for pos in range(t.start, t.end):
+                    if pos not in covering or covering[pos][0] > order:
+                        covering[pos] = (order, c)
         for hazard in self._hazards(text, tokens):
             # 配电箱冒烟: the hazard words overlap a described fault — one finding, urgent.
-            host = next(
-                (
-                    c for c in paired.values()
-                    if any(t.start < hazard.end and hazard.start < t.end
-                           for t in (c.anchor, *c.preds))
-                ),
-                None,
-            )
+            hosts = [covering[pos] for pos in range(hazard.start, hazard.end) if pos in covering]
+            host = min(hosts, key=lambda h: h[0])[1] if hosts else None
             if host is None or hazard.status != "request":
                 if host is None:
                     standalone.append(hazard)
@@ -405,14 +515,19 @@ class TriageEngine:
 
     def _hazards(self, text: str, tokens: list[_Token]) -> list[_Candidate]:
         found: list[_Candidate] = []
+        starts = [t.start for t in tokens]
+        ends = [t.end for t in tokens]  # tokens do not overlap, so both are sorted
         for pattern, category in self._patterns.hazards:
             for m in pattern.finditer(text):
-                if any(t.start < m.start() and m.end() <= t.end for t in tokens):
+                i = bisect.bisect_left(starts, m.start()) - 1  # the last token before
+                if i >= 0 and m.end() <= tokens[i].end:
                     continue  # inside a longer word: 打不着火 is a stove, not a fire
-                sentence = next((t.sentence for t in tokens if t.end > m.start()), 0)
+                after = bisect.bisect_right(ends, m.start())
+                sentence = tokens[after].sentence if after < len(tokens) else 0
                 anchor = _Token(m.group(), m.start(), m.end(), None, sentence)
                 cand = _Candidate(category, True, anchor, [], "hazard")
-                if _negated_before(text, tokens, anchor):
+                last_before = bisect.bisect_right(ends, m.start()) - 1
+                if _negated_before(text, tokens, anchor, last_before):
                     cand.status = "negated"
                 elif self._patterns.worry.match(text, m.end()):
                     cand.status = "hypothetical"
@@ -429,13 +544,17 @@ class TriageEngine:
             and not _is_contradicted_after(text, t.end)
         ]
         sentences = _sentence_spans(text, p.sentence_split)
+        last_fix = max((f.start for f in fixes), default=-1)
         for cand in candidates:
             if cand.status != "request":
                 continue
             s_start, s_end = sentences[cand.anchor.sentence]
+            # A run-on sentence is read near the problem, not from its far beginning.
+            s_start = max(s_start, cand.first_pred_start - CONTEXT)
+            s_end = min(s_end, cand.last_pred_end + CONTEXT)
             sentence = text[s_start:s_end]
             before = text[s_start : cand.first_pred_start]
-            if any(f.start >= cand.last_pred_end for f in fixes):
+            if last_fix >= cand.last_pred_end:
                 cand.status = "resolved"
             elif p.hypothetical.search(p.polite_if.sub("", before)) or p.general.search(
                 p.polite_if.sub("", sentence)
@@ -540,19 +659,36 @@ class TriageEngine:
         return None
 
     def _finding(
-        self, text: str, cand: _Candidate, mentions: list[Mention], rule: str | None = None
+        self,
+        text: str,
+        cand: _Candidate,
+        mentions: list[Mention],
+        rule: str | None = None,
+        spans: list[tuple[int, int]] | None = None,
     ) -> Finding:
+        if spans is None:
+            spans = _sentence_spans(text, self._patterns.sentence_split)
         return Finding(
             category=cand.category,
             urgent=cand.urgent,
-            location=_nearest_location(cand, mentions, text, self._patterns.sentence_split),
+            location=_nearest_location(cand, mentions, spans),
             evidence=cand.evidence(),
             rule=rule or cand.rule,
-            text=_fragment(text, cand, self._patterns),
+            text=_fragment(text, cand, self._patterns, spans),
         )
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _sound_keys(words: Iterable[str]) -> dict[tuple[str, ...], list[str]]:
+    table = pinyin_table()
+    keys: dict[tuple[str, ...], list[str]] = {}
+    for word in sorted(words):
+        syls = tuple(syllables_of(word, table))
+        if 2 <= len(syls) <= 4 and all(syls) and len(syls) == len(word):
+            keys.setdefault(syls, []).append(word)
+    return keys
 
 
 def _alone(cand: _Candidate) -> bool:
@@ -594,7 +730,27 @@ def _accepts(obj: Term, pred: Term) -> bool:
     return pred.kind == "pred"
 
 
-def _pair(text: str, pred: _Token, objects: list[_Token]) -> list[_Token]:
+class _Nearby:
+    """The object tokens of a message, searchable by position and by sentence.
+
+    Pairing looks only a few characters either side of a fault, so it asks for the objects
+    in that span (two bisections) instead of scanning all of them: a long message with
+    many faults stays linear.
+    """
+
+    def __init__(self, objects: list[_Token]) -> None:
+        self.objects = objects
+        self._starts = [o.start for o in objects]
+        self.sentences = {o.sentence for o in objects}
+        self._longest = max((o.end - o.start for o in objects), default=0)
+
+    def around(self, start: int, end: int) -> list[_Token]:
+        lo = bisect.bisect_left(self._starts, start - self._longest)
+        hi = bisect.bisect_right(self._starts, end)
+        return [o for o in self.objects[lo:hi] if o.end >= start and o.start <= end]
+
+
+def _pair(text: str, pred: _Token, nearby: _Nearby) -> list[_Token]:
     """The object(s) a fault describes.
 
     Preference: a thing before the fault (井盖坏了), a thing just after it (帮我买点药),
@@ -602,12 +758,13 @@ def _pair(text: str, pred: _Token, objects: list[_Token]) -> list[_Token]:
     named near the fault is the better subject (楼道里乱扔垃圾 is about 垃圾).
     """
     assert pred.term is not None
+    objects = nearby.around(pred.start - PAIR_AFTER * 2, pred.end + PAIR_BEFORE)
     usable = [
         o for o in objects
         if o.sentence == pred.sentence and _accepts(o.term, pred.term)  # type: ignore[arg-type]
     ]
     reach = PAIR_AFTER
-    if not any(o.sentence == pred.sentence for o in objects):
+    if pred.sentence not in nearby.sentences:
         reach = PAIR_AFTER * 2
         # 井盖不是好好的吗？我刚看了，已经裂开了: the thing was named a sentence earlier.
         usable = [
@@ -698,11 +855,13 @@ def _sentence_spans(text: str, splitter: re.Pattern[str]) -> list[tuple[int, int
     return spans
 
 
-def _fragment(text: str, cand: _Candidate, patterns: Patterns) -> str:
+def _fragment(
+    text: str, cand: _Candidate, patterns: Patterns, spans: list[tuple[int, int]]
+) -> str:
     """The clause(s) of the message this problem came from."""
-    spans = _sentence_spans(text, patterns.sentence_split)
     s_start, s_end = spans[min(cand.anchor.sentence, len(spans) - 1)]
     start, end = cand.start, cand.end
+    s_start, s_end = max(s_start, start - CONTEXT), min(s_end, end + CONTEXT)
     cuts = patterns.clause_split.finditer(text, s_start, start)
     left = max((m.end() for m in cuts), default=s_start)
     right_m = patterns.clause_split.search(text, end, s_end)
@@ -712,11 +871,10 @@ def _fragment(text: str, cand: _Candidate, patterns: Patterns) -> str:
 
 
 def _nearest_location(
-    cand: _Candidate, mentions: list[Mention], text: str, splitter: re.Pattern[str]
+    cand: _Candidate, mentions: list[Mention], spans: list[tuple[int, int]]
 ) -> Location | None:
     if not mentions:
         return None
-    spans = _sentence_spans(text, splitter)
     s_start, s_end = spans[min(cand.anchor.sentence, len(spans) - 1)]
     same = [m for m in mentions if m.start >= s_start and m.end <= s_end]
     before = [m for m in same if m.end <= cand.anchor.end]

@@ -104,14 +104,16 @@ class LocationFinder:
 
     def find(self, text: str) -> list[Mention]:
         parts: list[tuple[int, int, str, str]] = []  # start, end, field, value
-        taken: list[tuple[int, int]] = []
+        # One flag per character: checking a span costs its length, not the number of
+        # mentions found so far, so a long message stays linear.
+        taken = bytearray(len(text) + 1)
 
         def free(start: int, end: int) -> bool:
-            return all(end <= s or start >= e for s, e in taken)
+            return not any(taken[max(start, 0) : end])
 
         def add(start: int, end: int, field: str, value: str) -> None:
             parts.append((start, end, field, value))
-            taken.append((start, end))
+            taken[max(start, 0) : end] = b"\x01" * (end - max(start, 0))
 
         for m in _ROOM_TRIPLE.finditer(text):
             add(m.start(1), m.end(1), "building", f"{int(m.group(1))}号楼")

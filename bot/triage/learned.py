@@ -1,0 +1,269 @@
+"""The learned half of triage: a character n-gram linear model that needs no exact word.
+
+The rules find a request only when a message pairs dictionary words; a resident who
+writes 困了一个老人 or 煤汽味 names neither. This model reads what every message has —
+characters, and the pinyin of those characters — and scores three things: is this a
+request, is it urgent, and which category. It is trained by ``python -m
+bot.triage.train`` (scikit-learn, a build/test extra) and shipped as plain data in
+``data/model.json``; this module reads it with the standard library only, so the runtime
+needs neither scikit-learn nor numpy, and `gridbot classify` starts fast.
+
+Features (the same function builds them for training and at run time, so the two cannot
+drift): character 1–3-grams of the message with digits folded to 0, plus pinyin syllable
+1–2-grams (``~mei~qi``) with the common southern confusions folded (zh/z, ch/c, sh/s,
+n/l, -ng/-n), so a homophone typo and a message typed in pinyin share features with the
+words they stand for. Each feature is present or absent; the vector is L2-normalised over
+the features the model knows. Scoring costs one dictionary lookup per feature: linear in
+the message length.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import json
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+MODEL_FILE = "model.json"
+PINYIN_FILE = "pinyin.txt"
+
+_DIGITS = re.compile(r"\d+")
+_NON_WORD = re.compile(r"[^\w]+")
+_LATIN = re.compile(r"[a-z]+")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _data_text(name: str) -> str:
+    return (resources.files("bot.triage") / "data" / name).read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------- pinyin
+
+
+def fuzzy(syllable: str) -> str:
+    """One key for syllables residents confuse (zh/z, ch/c, sh/s, n/l, -ng/-n)."""
+    s = syllable
+    if s.startswith(("zh", "ch", "sh")):
+        s = s[0] + s[2:]
+    elif s.startswith("n") and len(s) > 1:
+        s = "l" + s[1:]
+    if s.endswith("ng") and len(s) > 2 and s != "ng":
+        s = s[:-1]
+    return s
+
+
+@dataclass(frozen=True, slots=True)
+class PinyinTable:
+    """Character → syllable (its most common reading) and the syllables' spellings.
+
+    Built from the shipped ``data/pinyin.txt`` (one line per syllable: the syllable, then
+    its characters, commonest in residents' messages first), which the training script
+    writes from pypinyin; the runtime needs no pinyin package.
+    """
+
+    of_char: dict[str, str]
+    fuzzy_of: dict[str, str]  # character → fuzzy key of its syllable
+    first_char: dict[str, str]  # syllable → the character residents most often mean
+    syllables: frozenset[str]
+    longest: int
+
+    @classmethod
+    def parse(cls, text: str) -> PinyinTable:
+        of_char: dict[str, str] = {}
+        first: dict[str, str] = {}
+        for line in text.splitlines():
+            parts = line.split("\t")
+            if len(parts) != 2 or not parts[1]:
+                continue
+            syllable, chars = parts
+            first[syllable] = chars[0]
+            for ch in chars:
+                of_char.setdefault(ch, syllable)
+        fuzzy_of = {ch: fuzzy(syl) for ch, syl in of_char.items()}
+        return cls(of_char, fuzzy_of, first, frozenset(first), max(map(len, first), default=0))
+
+    def split(self, run: str) -> list[str] | None:
+        """A latin run as pinyin syllables ("diantihuaile" → dian ti huai le), or None.
+
+        Fewest syllables wins (xian, not xi an); a run that does not split completely
+        is not pinyin.
+        """
+        n = len(run)
+        best: list[list[str] | None] = [None] * (n + 1)
+        best[0] = []
+        for i in range(n):
+            here = best[i]
+            if here is None:
+                continue
+            for j in range(min(n, i + self.longest), i, -1):
+                syl = run[i:j]
+                if syl in self.syllables:
+                    cand = best[j]
+                    if cand is None or len(cand) > len(here) + 1:
+                        best[j] = [*here, syl]
+        return best[n]
+
+
+@functools.cache
+def pinyin_table() -> PinyinTable:
+    return PinyinTable.parse(_data_text(PINYIN_FILE))
+
+
+def syllables_of(text: str, table: PinyinTable) -> list[str]:
+    """The message as fuzzy syllables: each Chinese character's reading, and latin runs
+    that are pinyin split into theirs; anything else is a break ("")."""
+    lowered = text.lower()
+    if not _LATIN.search(lowered):
+        return _chars_to_syllables(lowered, table.fuzzy_of)
+    out: list[str] = []
+    pos = 0
+    for m in _LATIN.finditer(lowered):
+        out.extend(_chars_to_syllables(lowered[pos : m.start()], table.fuzzy_of))
+        split = table.split(m.group()) if len(m.group()) >= 2 else None
+        if split:
+            out.extend(fuzzy(s) for s in split)
+        else:
+            out.append("")
+        pos = m.end()
+    out.extend(_chars_to_syllables(lowered[pos:], table.fuzzy_of))
+    return out
+
+
+def _chars_to_syllables(text: str, fuzzy_of: dict[str, str]) -> list[str]:
+    """Each character's fuzzy syllable; other characters are a break (spaces are not)."""
+    return [
+        syl if syl is not None else ""
+        for ch, syl in zip(text, map(fuzzy_of.get, text), strict=True)
+        if syl is not None or not ch.isspace()
+    ]
+
+
+def features(text: str, table: PinyinTable | None = None) -> set[str]:
+    """The model's features of one message (already normalised and cut to the window)."""
+    table = table or pinyin_table()
+    folded = _NON_WORD.sub(" ", _DIGITS.sub("0", text.lower())).strip()
+    p = f" {folded} "
+    feats = set(p)
+    feats.update(map(str.__add__, p, p[1:]))
+    feats.update(a + b + c for a, b, c in zip(p, p[1:], p[2:], strict=False))
+    feats.discard(" ")
+    feats.discard("  ")
+    syls = ["~" + s if s else "" for s in syllables_of(text, table)]
+    feats.update(syls)
+    feats.update(a + b for a, b in itertools.pairwise(syls) if a and b)
+    feats.discard("")
+    return feats
+
+
+# ---------------------------------------------------------------------- the model
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    ticket: float  # probability that the message is a request
+    urgent: float  # probability that it reports an immediate danger
+    category: str  # the likeliest category, were it a request
+    category_p: float
+
+
+def _sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
+
+
+class LinearModel:
+    """The shipped model: per feature a weight for ticket, urgent and each category."""
+
+    def __init__(self, data: dict, table: PinyinTable | None = None) -> None:
+        self.categories: tuple[str, ...] = tuple(data["categories"])
+        self.thresholds: dict[str, float] = dict(data["thresholds"])
+        self.window: int = int(data["window"])
+        bias = data["bias"]
+        self._b_ticket: float = bias[0]
+        self._b_urgent: float = bias[1]
+        self._b_cat: list[float] = list(bias[2:])
+        self._weights: dict[str, Sequence[float]] = {
+            f: tuple(w) for f, w in data["weights"].items()
+        }
+        self._table = table or pinyin_table()
+        self._ticket_w: dict[str, float] = {f: w[0] for f, w in self._weights.items()}
+        # Syllables at least one of which every request in the training data has: a
+        # message with none of them is chatter without scoring it (most group traffic).
+        self.gate: frozenset[str] = frozenset(data.get("gate", ()))
+
+    def may_be_request(self, text: str) -> bool:
+        if not self.gate or _LATIN.search(text.lower()):
+            return True
+        return not self.gate.isdisjoint(map(self._table.fuzzy_of.get, text))
+
+    def ticket_p(self, text: str) -> float:
+        """Only the request probability: what every candidate message needs."""
+        if not self.may_be_request(text):
+            return 0.0
+        ws = self._ticket_w
+        known = [w for f in self.features(text) if (w := ws.get(f)) is not None]
+        if not known:
+            return _sigmoid(self._b_ticket)
+        return _sigmoid(self._b_ticket + sum(known) / math.sqrt(len(known)))
+
+    @classmethod
+    def load(cls) -> LinearModel:
+        return cls(json.loads(_data_text(MODEL_FILE)))
+
+    def features(self, text: str) -> set[str]:
+        return features(text, self._table)
+
+    def score(self, text: str) -> Scores:
+        known = [self._weights[f] for f in self.features(text) if f in self._weights]
+        norm = 1.0 / math.sqrt(len(known)) if known else 0.0
+        ticket = self._b_ticket
+        urgent = self._b_urgent
+        cats = list(self._b_cat)
+        k = len(cats)
+        for w in known:
+            ticket += w[0] * norm
+            urgent += w[1] * norm
+            for i in range(k):
+                cats[i] += w[2 + i] * norm
+        top = max(range(k), key=cats.__getitem__)
+        exp = [math.exp(c - cats[top]) for c in cats]
+        return Scores(
+            _sigmoid(ticket), _sigmoid(urgent), self.categories[top], exp[top] / sum(exp)
+        )
+
+
+    def explain(self, text: str, n: int = 3) -> tuple[str, ...]:
+        """The features that pushed hardest towards "request" (for the evidence field)."""
+        ranked = sorted(
+            (
+                (w[0], f)
+                for f in self.features(text)
+                if (w := self._weights.get(f)) is not None and w[0] > 0 and len(f.strip()) >= 2
+            ),
+            reverse=True,
+        )
+        return tuple(f.strip() for _, f in ranked[:n])
+
+
+@functools.cache
+def shipped_model() -> LinearModel | None:
+    """The packaged model, or None when a build shipped without one (rules only)."""
+    try:
+        return LinearModel.load()
+    except FileNotFoundError:
+        return None
+
+
+def vocabulary(texts: Iterable[str], min_df: int, table: PinyinTable) -> list[str]:
+    """Features seen in at least `min_df` messages, sorted (training helper)."""
+    counts: dict[str, int] = {}
+    for text in texts:
+        for f in features(text, table):
+            counts[f] = counts.get(f, 0) + 1
+    return sorted(f for f, c in counts.items() if c >= min_df)

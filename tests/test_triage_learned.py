@@ -1,0 +1,125 @@
+"""The learned half of triage, its shipped files, and time on long messages (14, 15.1)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.triage import TriageEngine
+from bot.triage.learned import MODEL_FILE, PINYIN_FILE, pinyin_table, shipped_model
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bot" / "triage" / "data"
+
+
+@pytest.fixture(scope="module")
+def engine() -> TriageEngine:
+    return TriageEngine()
+
+
+def test_runtime_reads_the_model_without_scikit_learn_numpy_or_pypinyin() -> None:
+    code = (
+        "import sys\n"
+        "for name in ('sklearn', 'numpy', 'scipy', 'pypinyin'):\n"
+        "    sys.modules[name] = None  # importing any of them now fails\n"
+        "from bot.triage import TriageEngine\n"
+        "engine = TriageEngine()\n"
+        "assert engine.model is not None\n"
+        "result = engine.triage('3号楼井盖坏了')\n"
+        "assert result.ticket, result\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"
+
+
+def test_shipped_model_is_what_the_training_script_builds() -> None:
+    """Retraining from the committed data gives byte-identical files (deterministic)."""
+    pytest.importorskip("sklearn")
+    pytest.importorskip("pypinyin")
+    from bot.triage.train import build, dump
+
+    data, table_text = build(verbose=False)
+    assert (DATA / PINYIN_FILE).read_text(encoding="utf-8") == table_text
+    assert (DATA / MODEL_FILE).read_text(encoding="utf-8") == dump(data)
+
+
+def test_model_file_shape() -> None:
+    data = json.loads((DATA / MODEL_FILE).read_text(encoding="utf-8"))
+    assert set(data["thresholds"]) == {"rescue", "veto", "urgent", "urgent_boost", "recategorise"}
+    width = 2 + len(data["categories"])
+    assert len(data["bias"]) == width
+    assert all(len(w) == width for w in data["weights"].values())
+    assert (DATA / MODEL_FILE).stat().st_size < 4 * 1024 * 1024
+
+
+def test_pinyin_runs_split_into_syllables() -> None:
+    table = pinyin_table()
+    assert table.split("diantihuaile") == ["dian", "ti", "huai", "le"]
+    assert table.split("xian") == ["xian"]
+    assert table.split("wifi") is None
+    assert table.of_char["煤"] == "mei"
+
+
+def test_homophones_share_the_models_features() -> None:
+    model = shipped_model()
+    assert model is not None
+    plain = model.features("煤气味")
+    typo = model.features("煤汽味")
+    spelled = model.features("mei qi wei")
+    assert "~mei~qi" in plain and "~mei~qi" in typo and "~mei~qi" in spelled
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["昨天在动物园看到臭鼬了", "楼下新开了个理发店，挺便宜", "这家店太坑了，再也不去了"],
+)
+def test_words_inside_other_words_are_not_requests(engine: TriageEngine, text: str) -> None:
+    assert not engine.triage(text).ticket
+
+
+def test_rules_only_engine_still_works() -> None:
+    rules = TriageEngine(model=None)
+    assert rules.model is None
+    assert rules.triage("3号楼井盖坏了").ticket
+
+
+# ------------------------------------------------------------------ long messages
+
+
+def _long(n: int) -> str:
+    unit = "3號樓電梯壞了，楼道灯也不亮，井盖丢了要是着火怎么办，谢谢大家 "
+    return (unit * (n // len(unit) + 1))[:n]
+
+
+def _timed(engine: TriageEngine, text: str) -> float:
+    start = time.perf_counter()
+    engine.triage(text)
+    return time.perf_counter() - start
+
+
+def test_a_100000_character_message_is_judged_on_its_window_quickly(
+    engine: TriageEngine,
+) -> None:
+    text = _long(100_000)
+    assert _timed(engine, text) < 2.0
+    head = text[: engine.window]
+    assert engine.triage(text) == engine.triage(head)
+
+
+def test_triage_time_grows_linearly_with_length() -> None:
+    """Without the window cap the engine itself is linear (was quadratic in `_pair`)."""
+    engine = TriageEngine(window=1_000_000)
+    _timed(engine, _long(2_000))  # warm up
+    small = min(_timed(engine, _long(10_000)) for _ in range(2))
+    large = min(_timed(engine, _long(100_000)) for _ in range(2))
+    assert large < 2.0 * 10, (small, large)
+    assert large < small * 10 * 3, (small, large)  # 10x the text, not 100x the time
