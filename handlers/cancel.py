@@ -20,14 +20,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.domain.lifecycle import OPEN_STATUSES, STATUS_LABELS, Action, Status
+from bot.domain.lifecycle import OPEN_STATUSES
 from bot.messaging.messages import OutgoingMessage
-from bot.messaging.phrases import bare, headline, mention, ref, summary_of
+from bot.messaging.phrases import bare, headline, ref, summary_of
+from bot.runtime import actions
 from bot.runtime.context import Context
 from handlers.worker import quoted_ticket
 from storage.models import TicketRow
 
-CANCEL_REQUEST = "cancel_request"  # a resident asked, but the ticket stays open
+CANCEL_REQUEST = actions.CANCEL_REQUEST  # a resident asked, but the ticket stays open
 
 _VERB = r"(?:撤销|取消|撤回|作废)"
 _TAIL = r"(?:[\s,，。.:：;；!！]+(.*))?"
@@ -125,70 +126,11 @@ async def _own_only(ctx: Context, reason: str) -> list[OutgoingMessage]:
 
 
 async def cancel(ctx: Context, ticket: TicketRow, reason: str) -> list[OutgoingMessage]:
-    sender = ctx.sender
-    status = Status(ticket.status)
-    if status == Status.RESOLVED:
-        if sender.is_resident:
-            return [
-                ctx.reply(
-                    f"工单 {ref(ticket)} 已经处理好了，正在等您评价："
-                    "回复“满意”“基本满意”或“不满意”即可。"
-                )
-            ]
-        return [ctx.reply(f"工单 {ref(ticket)} 已处理，正在等待居民评价，不能再撤销。")]
-    if status == Status.CANCELLED:
-        return [ctx.reply(f"工单 {ref(ticket)} 已经撤销了。")]
-    if status not in OPEN_STATUSES:
-        return [ctx.reply(f"工单 {ref(ticket)} {STATUS_LABELS[status]}，无需撤销。")]
-    ctx.link(ticket.id)
-    worker = ticket.assignee_id
-    worker_name = await ctx.display_name(worker) if worker else None
-    if sender.is_resident and (ticket.urgent or ticket.reports > 1):
-        await ctx.tickets.note(
-            ticket,
-            CANCEL_REQUEST,
-            actor=sender.id,
-            message_id=ctx.inbound.id,
-            detail={"reason": reason} if reason else None,
-        )
-        why = "紧急情况需要网格员到场确认" if ticket.urgent else (
-            f"还有其他 {ticket.reports - 1} 位居民反映了同样的问题"
-        )
-        check = f"{mention(worker_name)} 请核实一下，" if worker_name else "网格员会核实，"
-        return [
-            ctx.reply(
-                f"收到。工单 {ref(ticket)} {why}，暂不撤销。{check}确认没问题后再办结。",
-                mentions=(worker,) if worker else (),
-                ticket_id=ticket.id,
-            )
-        ]
-    await ctx.tickets.apply(
-        ticket,
-        Action.CANCEL,
-        actor=sender.id,
-        message_id=ctx.inbound.id,
-        detail={"by": sender.role, **({"reason": reason} if reason else {})},
+    """The same checks, change and group message as a cancel on the office console."""
+    result = await actions.cancel(
+        ctx.config, ctx.tickets, ticket, ctx.sender, reason, message_id=ctx.inbound.id
     )
-    await ctx.tickets.unschedule(ticket)  # escalation and overdue chasing stop here
-    because = f"（{reason}）" if reason else ""
-    tell = f"{mention(worker_name)} 这张不用再处理了。" if worker_name else ""
-    mentions = (worker,) if worker else ()
-    told = f"工单 {headline(ticket)} 已由{sender.name}撤销{because}。{tell}"
-    if sender.id != ticket.reporter_id:
-        return _announce(ctx, ticket, told, told, mentions)
-    answer = f"好的，您反映的工单 {headline(ticket)} 已撤销{because}。{tell}以后有问题随时说。"
-    return _announce(ctx, ticket, answer, told, mentions)
-
-
-def _announce(
-    ctx: Context, ticket: TicketRow, answer: str, told: str, mentions: tuple[str, ...]
-) -> list[OutgoingMessage]:
-    """``answer`` in the chat it was asked in; ``told`` in the ticket's group if elsewhere."""
-    out = [ctx.reply(answer, mentions=mentions, ticket_id=ticket.id)]
-    home = ticket.group_id
-    if home and home != ctx.message.reply_chat:
-        group_message = OutgoingMessage(
-            chat=home, text=told, mentions=mentions, ticket_id=ticket.id, platform=ticket.platform
-        )
-        out.append(group_message)
-    return out
+    if isinstance(result, actions.Refusal):
+        return [ctx.reply(result.text)]
+    ctx.link(ticket.id)
+    return result.messages(ctx.message.reply_chat, ctx.message.platform)

@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from bot.domain.chasing import restart_ladder
-from bot.domain.lifecycle import STATUS_LABELS, Action, Status
+from bot.domain.lifecycle import Status
 from bot.domain.roster import DAY_KIND_LABELS, load_roster
 from bot.messaging.messages import OutgoingMessage
-from bot.messaging.phrases import headline, mention, ref
+from bot.messaging.phrases import mention, ref
+from bot.runtime import actions
 from bot.runtime.context import STAFF_ROLES, Context
 from storage.models import DutyLeaveRow, DutyOverrideRow, TicketRow
 
@@ -177,55 +177,14 @@ async def transfer(ctx: Context, rest: str) -> list[OutgoingMessage]:
     ticket = await ctx.store.ticket(int(number.group(1)), lock=True)
     if ticket is None:
         return [ctx.reply(f"没有找到工单 #{number.group(1)}，请核对一下编号。")]
-    target = people[0]
-    config = ctx.config
-    if not ctx.sender.covers(ticket.grid_id):
-        grid = config.grid(ticket.grid_id)
-        return [
-            ctx.reply(
-                f"工单 {ref(ticket)} 属于{grid.name if grid else '其他网格'}，"
-                "请由该网格的网格长或社区工作人员转派。"
-            )
-        ]
-    if config.role_of(target) not in STAFF_ROLES and ticket.grid_id not in config.grids_of(target):
-        return [
-            ctx.reply(
-                f"{config.name_of(target)}不是工单 {ref(ticket)} 所在网格的人员，接手后无法办理。"
-                "请转派给本网格人员或社区工作人员。"
-            )
-        ]
-    if ticket.status not in (Status.ASSIGNED, Status.CLAIMED):
-        return [ctx.reply(f"工单 {ref(ticket)} {STATUS_LABELS[Status(ticket.status)]}，无需转派。")]
-    if ticket.assignee_id == target and ticket.status == Status.ASSIGNED:
-        return [ctx.reply(f"工单 {ref(ticket)} 已经派给{config.name_of(target)}了。")]
-    before = ticket.assignee_id
-    await ctx.tickets.apply(
-        ticket,
-        Action.TRANSFER,
-        actor=ctx.sender.id,
-        message_id=ctx.inbound.id,
-        detail={"from": before, "to": target},
+    # The same check, change and group message as a transfer on the office console.
+    result = await actions.transfer(
+        ctx.config, ctx.tickets, ticket, ctx.sender, people[0], message_id=ctx.inbound.id
     )
-    await restart_ladder(ctx.tickets, config, ticket)
+    if isinstance(result, actions.Refusal):
+        return [ctx.reply(result.text)]
     ctx.link(ticket.id)
-    was = f"（原负责人{config.name_of(before)}）" if before else ""
-    text = (
-        f"工单 {headline(ticket)} 已由{ctx.sender.name}转派{was}。"
-        f"{mention(config.name_of(target))} 请接单（回复“接单 {ref(ticket)}”）。"
-    )
-    home = ticket.group_id
-    out = [ctx.reply(text, mentions=(target,), ticket_id=ticket.id)]
-    if home and home != ctx.message.reply_chat:
-        out.append(
-            OutgoingMessage(
-                chat=home,
-                text=text,
-                mentions=(target,),
-                ticket_id=ticket.id,
-                platform=ticket.platform,
-            )
-        )
-    return out
+    return result.messages(ctx.message.reply_chat, ctx.message.platform)
 
 
 # --- parsing helpers --------------------------------------------------------------------

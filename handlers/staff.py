@@ -19,7 +19,13 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.config import Config
-from bot.domain.lifecycle import ACTIVE_STATUSES, STATUS_LABELS, Status
+from bot.domain.lifecycle import (
+    ACTIVE_STATUSES,
+    EVENT_LABELS,
+    RATING_LABELS,
+    STATUS_LABELS,
+    Status,
+)
 from bot.domain.taxonomy import category_label
 from bot.messaging.messages import MessageKind, OutgoingMessage
 from bot.reporting.export import export_ledger, ledger_filename
@@ -31,24 +37,6 @@ from storage.models import TicketRow
 LIST_LIMIT = 15
 COMMAND = re.compile(r"^(帮助|help|查询|工单|统计|排行|排名|导出)(?=$|[\s#])\s*(.*)$", re.I | re.S)
 
-EVENT_LABELS = {
-    "opened": "登记",
-    "claim": "接单",
-    "resolve": "办结",
-    "rate": "评价",
-    "reopen": "不满意，重新打开",
-    "expire": "超时未评价，自动结案",
-    "cancel": "撤销",
-    "cancel_request": "居民要求撤销（未撤销）",
-    "transfer": "转派",
-    "followup": "居民追问",
-    "merged": "合并重复反映",
-    "escalate": "升级",
-    "escalated": "升级",
-    "overdue_warning": "超时预警",
-    "overdue": "超时",
-}
-RATING_LABELS = {"satisfied": "满意", "fair": "基本满意", "dissatisfied": "不满意"}
 
 
 @dataclass(frozen=True, slots=True)

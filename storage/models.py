@@ -281,3 +281,68 @@ class FailedMessageRow(Base):
     failed_at: Mapped[datetime]
     attempts: Mapped[int] = mapped_column(default=1)
     error: Mapped[str] = mapped_column(Text)
+
+
+class WebUserRow(Base):
+    """A console login for a person of the directory; their role and grids come from there.
+
+    ``session_epoch`` grows when the password changes or the login is disabled, which ends
+    every session signed in before (sessions carry the epoch they began with)."""
+
+    __tablename__ = "web_users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    login: Mapped[str] = mapped_column(String(64), unique=True)
+    person_id: Mapped[str] = mapped_column(String(128))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime]
+    password_changed_at: Mapped[datetime]
+    disabled_at: Mapped[datetime | None]
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+class WebLoginAttemptRow(Base):
+    """Every password check on the console, for throttling repeated wrong passwords."""
+
+    __tablename__ = "web_login_attempts"
+    __table_args__ = (
+        Index("ix_web_login_attempts_login_at", "login", "at"),
+        Index("ix_web_login_attempts_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime]
+    login: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(64))
+    ok: Mapped[bool]
+
+
+class WebAuditRow(Base):
+    """One change made through the console: who, what, when, from where. Append-only."""
+
+    __tablename__ = "web_audit"
+    __table_args__ = (
+        Index("ix_web_audit_at", "at"),
+        Index("ix_web_audit_ticket", "ticket_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime]
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    login: Mapped[str | None] = mapped_column(String(64))
+    person_id: Mapped[str | None] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(32))
+    ticket_id: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[dict[str, Any] | None]
+    address: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+
+
+class WebKeyRow(Base):
+    """The secret that encrypts console session cookies, shared by every process."""
+
+    __tablename__ = "web_keys"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime]

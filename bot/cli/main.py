@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
+from bot.cli import web
 from bot.config import DEFAULT_DB_URL, Config, ConfigError, load_config
 from bot.reporting.periods import FIRST_YEAR, LAST_YEAR
 from bot.runtime.clock import Clock, ClockError, clock_from_env
@@ -94,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
         "failed", parents=[common], help="messages the bot could not handle (dead letters)"
     )
     failed.add_argument("--json", action="store_true", help="print a JSON list")
+    web.add_commands(sub, common)
     return parser
 
 
@@ -441,6 +443,8 @@ COMMANDS: dict[str, Callable[[Invocation], int]] = {
     "run": cmd_run,
     "seen": cmd_seen,
     "failed": cmd_failed,
+    "web": web.cmd_web,
+    "user": web.cmd_user,
 }
 
 

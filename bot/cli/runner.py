@@ -12,11 +12,14 @@ import errno
 import logging
 import signal
 
+from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.cli.web import console_port_problem
 from bot.cli.wiring import build_app
 from bot.config import Config, ConfigError
 from bot.messaging.adapter import Adapter
+from bot.runtime.app import App
 from bot.runtime.clock import Clock, SystemClock
 from bot.runtime.waker import SWEEP_SECONDS, Waker
 from storage.db import Database
@@ -61,6 +64,7 @@ async def run_forever(config: Config, db_url: str, *, clock: Clock | None = None
         # so the operator sees one line instead of a traceback and unclosed sessions.
         await app.stop()
         raise ConfigError(f"cannot start: {exc.strerror or exc}{_port_hint(exc)}") from None
+    console = await _start_console(config, app) if config.web.enabled else None
     scheduler.add_job(waker.tick, "interval", seconds=SWEEP_SECONDS, id="gridbot-sweep")
     scheduler.start()
     await waker.tick()
@@ -73,8 +77,28 @@ async def run_forever(config: Config, db_url: str, *, clock: Clock | None = None
     await stop.wait()
     log.info("stopping")
     scheduler.shutdown(wait=False)
+    if console is not None:
+        await console.cleanup()
     await app.stop()
     return 0
+
+
+async def _start_console(config: Config, app: App) -> web.AppRunner:
+    """The office console next to the bot ([web] enabled): same database, and what is done
+    on a page is sent at once by this process's outbox sender."""
+    from bot.web import start_console
+
+    host, port = config.web.host, config.web.port
+    try:
+        runner = await start_console(
+            config, app.db, app.clock, host, port,
+            secure_cookie=config.web.secure_cookie, on_change=app.flush,
+        )
+    except OSError as exc:
+        await app.stop()
+        raise ConfigError(console_port_problem(exc, host, port)) from None
+    log.info("office console on http://%s:%s/", host, port)
+    return runner
 
 
 def _port_hint(exc: OSError) -> str:

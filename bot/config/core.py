@@ -67,6 +67,9 @@ class WebSettings:
     enabled: bool = False
     host: str = "127.0.0.1"
     port: int = 8000
+    # The session cookie's Secure flag: off only for plain HTTP (no TLS proxy in front),
+    # e.g. trying the console on one's own machine.
+    secure_cookie: bool = True
 
 
 @dataclass(frozen=True)

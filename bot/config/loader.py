@@ -173,7 +173,7 @@ def _parse(data: Mapping[str, Any], source: str) -> Config:
     )
     faq = tuple(_faq(t) for t in top.tables("faq", ("keywords", "answer")))
     privacy = _privacy(top.table("privacy", ("keep_days",)))
-    web = _web(top.table("web", ("enabled", "host", "port")))
+    web = _web(top.table("web", ("enabled", "host", "port", "secure_cookie")))
 
     duty = parse_duty(data, source, known, {g.id: g for g in grids}, CATEGORIES)
 
@@ -313,6 +313,7 @@ def _web(t: Table) -> WebSettings:
         enabled=t.flag("enabled", t.present),
         host=t.text("host", defaults.host, what="an address"),
         port=t.integer("port", defaults.port, 1, 65535),
+        secure_cookie=t.flag("secure_cookie", defaults.secure_cookie),
     )
 
 

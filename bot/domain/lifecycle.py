@@ -49,6 +49,28 @@ STATUS_LABELS = {
     Status.CANCELLED: "已撤销",
 }
 
+# What each kind of ticket event is called in a timeline (查询 #N, the console).
+EVENT_LABELS = {
+    "opened": "登记",
+    "claim": "接单",
+    "resolve": "办结",
+    "rate": "评价",
+    "reopen": "不满意，重新打开",
+    "expire": "超时未评价，自动结案",
+    "cancel": "撤销",
+    "cancel_request": "居民要求撤销（未撤销）",
+    "transfer": "转派",
+    "followup": "居民追问",
+    "merged": "合并重复反映",
+    "escalate": "升级",
+    "escalated": "升级",
+    "overdue_warning": "超时预警",
+    "overdue": "超时",
+    "overdue_report": "超时上报",
+    "note": "备注",
+}
+RATING_LABELS = {"satisfied": "满意", "fair": "基本满意", "dissatisfied": "不满意"}
+
 
 class IllegalTransition(Exception):
     def __init__(self, status: Status, action: Action) -> None:

@@ -1,0 +1,167 @@
+"""The office console in a real browser: Debian's headless Chromium driven by Playwright
+(pointed at /usr/bin/chromium; nothing downloads a browser of its own).
+
+Sign in through the form, filter the list, open a ticket, add a note, transfer it and see
+the group message the chat side sends; a leader cannot reach another grid's ticket; a POST
+without the CSRF token is refused. Screenshots of the main pages are kept as test output
+(in the test's tmp dir, or in $GRIDBOT_SCREENSHOTS); with GRIDBOT_UPDATE_DOCS=1 the ticket
+page is also written to docs/console.png for the README.
+
+Skipped where Chromium or Playwright is missing, except under CI=true, where that fails.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.config import Config
+from tests.support.console import PASSWORD, open_console
+
+CHROMIUM = Path(os.environ.get("GRIDBOT_CHROMIUM", "/usr/bin/chromium"))
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _browser_problem() -> str | None:
+    if not CHROMIUM.exists():
+        return f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    try:
+        import playwright.async_api  # noqa: F401
+    except ImportError:
+        return "Playwright is not installed (pip install -e '.[test]')"
+    return None
+
+
+@pytest.fixture
+def chromium() -> Path:
+    problem = _browser_problem()
+    if problem:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"browser tests must run under CI=true: {problem}")
+        pytest.skip(problem)
+    return CHROMIUM
+
+
+@pytest.fixture
+def screens(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("GRIDBOT_SCREENSHOTS") or tmp_path / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+async def _sign_in(page: Any, base: str, login: str) -> None:
+    await page.goto(f"{base}/login")
+    await page.fill("input[name=login]", login)
+    await page.fill("input[name=password]", PASSWORD)
+    await page.click("form[action='/login'] button[type=submit]")
+    await page.wait_for_url(f"{base}/tickets")
+
+
+async def test_console_in_chromium(
+    sample_config: Config, sqlite_url: str, chromium: Path, screens: Path
+) -> None:
+    from playwright.async_api import async_playwright
+
+    console = await open_console(sample_config, sqlite_url, secure_cookie=True)
+    base = str(console.client.make_url("")).rstrip("/")
+    try:
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(
+                executable_path=str(chromium), args=["--no-sandbox", "--disable-gpu"]
+            )
+            try:
+                context = await browser.new_context(
+                    viewport={"width": 1280, "height": 900}, locale="zh-CN"
+                )
+                page = await context.new_page()
+                await page.goto(f"{base}/tickets")
+                assert "/login" in page.url  # not signed in: sent to the login page
+                await page.screenshot(path=str(screens / "login.png"))
+
+                # A wrong password says so and keeps the visitor on the form.
+                await page.fill("input[name=login]", "liu")
+                await page.fill("input[name=password]", "not the password")
+                await page.click("form[action='/login'] button[type=submit]")
+                assert "账号或密码不正确" in await page.inner_text("main")
+
+                await _sign_in(page, base, "liu")
+                text = await page.inner_text("main")
+                assert "#1" in text and "#3" in text and "#2" not in text  # g1 only
+
+                # Filter: 类别 楼院设施 leaves only ticket 3.
+                await page.select_option("select[name=category]", "building")
+                await page.click("form.filters button[type=submit]")
+                await page.wait_for_url("**category=building**")
+                rows = await page.locator("table.list tbody tr").all_inner_texts()
+                assert len(rows) == 1 and "#3" in rows[0]
+                await page.goto(f"{base}/tickets")
+                await page.screenshot(path=str(screens / "tickets.png"), full_page=True)
+
+                # Open ticket 1, add a note.
+                await page.click("a[href='/tickets/1'] >> nth=0")
+                await page.wait_for_url(f"{base}/tickets/1")
+                await page.fill("textarea[name=text]", "已联系物业，明早到场")
+                await page.click("form[action='/tickets/1/note'] button")
+                await page.wait_for_url(f"{base}/tickets/1#timeline")
+                assert "备注：已联系物业，明早到场" in await page.inner_text("#timeline")
+
+                # Transfer it: the residents' group is told, as after 转派 in chat.
+                async with console.db.transaction() as session:
+                    from storage.models import TicketRow
+
+                    holder = (await session.get(TicketRow, 1)).assignee_id  # type: ignore[union-attr]
+                target = "wx-zhao" if holder != "wx-zhao" else "wx-wang"
+                sent_before = len(console.sent())
+                await page.select_option("select[name=to]", target)
+                await page.click("form[action='/tickets/1/transfer'] button")
+                await page.wait_for_url(f"{base}/tickets/1")
+                told = console.sent()[sent_before:]
+                name = sample_config.name_of(target)
+                assert [m["chat"] for m in told] == ["room-xfl-1"]
+                assert "已由刘建国转派" in told[0]["text"]
+                assert f"@{name} 请接单（回复“接单 #1”）" in told[0]["text"]
+                assert f"转派：{sample_config.name_of(holder)} → {name}" in await page.inner_text(
+                    "#timeline"
+                )
+                await page.screenshot(path=str(screens / "ticket.png"), full_page=True)
+
+                # Another grid's ticket is out of reach, by link or by typing its number.
+                response = await page.goto(f"{base}/tickets/2")
+                assert response is not None and response.status == 404
+
+                # A POST without the CSRF token (another site's form) is refused.
+                refused = await page.request.post(
+                    f"{base}/tickets/1/note", form={"text": "伪造的备注"}
+                )
+                assert refused.status == 403
+                await page.goto(f"{base}/tickets/1")
+                assert "伪造的备注" not in await page.inner_text("#timeline")
+
+                await page.goto(f"{base}/figures?period=本周")
+                assert "响应率" in await page.inner_text("main")
+                await page.screenshot(path=str(screens / "figures.png"), full_page=True)
+                await page.goto(f"{base}/duty")
+                assert "第一网格" in await page.inner_text("main")
+                await page.screenshot(path=str(screens / "duty.png"), full_page=True)
+
+                # On a phone's width the list still reads (rows become cards).
+                phone = await browser.new_context(
+                    viewport={"width": 390, "height": 844}, locale="zh-CN"
+                )
+                mobile = await phone.new_page()
+                await _sign_in(mobile, base, "chen")
+                width = await mobile.evaluate("document.documentElement.scrollWidth")
+                assert width <= 390
+                await mobile.screenshot(path=str(screens / "tickets-phone.png"), full_page=True)
+            finally:
+                await browser.close()
+    finally:
+        await console.close()
+    for name in ("login", "tickets", "ticket", "figures", "duty", "tickets-phone"):
+        assert (screens / f"{name}.png").stat().st_size > 1000
+    if os.environ.get("GRIDBOT_UPDATE_DOCS") == "1":
+        shutil.copy(screens / "ticket.png", ROOT / "docs" / "console.png")
