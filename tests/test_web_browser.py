@@ -61,6 +61,15 @@ async def _sign_in(page: Any, base: str, login: str) -> None:
     await page.wait_for_url(f"{base}/tickets")
 
 
+def browser_environment() -> dict[str, str]:
+    """The browser is the user's program, not ours: it runs on the real clock even in the
+    night pass (libfaketime in LD_PRELOAD makes Chromium's own timers misbehave), while the
+    console under test keeps the pinned one."""
+    return {
+        k: v for k, v in os.environ.items() if k != "LD_PRELOAD" and not k.startswith("FAKETIME")
+    }
+
+
 async def test_console_in_chromium(
     sample_config: Config, sqlite_url: str, chromium: Path, screens: Path
 ) -> None:
@@ -71,7 +80,9 @@ async def test_console_in_chromium(
     try:
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(
-                executable_path=str(chromium), args=["--no-sandbox", "--disable-gpu"]
+                executable_path=str(chromium),
+                args=["--no-sandbox", "--disable-gpu"],
+                env=browser_environment(),
             )
             try:
                 context = await browser.new_context(
