@@ -54,11 +54,14 @@ def test_shipped_model_is_what_the_training_script_builds() -> None:
 
 def test_model_file_shape() -> None:
     data = json.loads((DATA / MODEL_FILE).read_text(encoding="utf-8"))
-    assert set(data["thresholds"]) == {"rescue", "veto", "urgent", "urgent_boost", "recategorise"}
-    width = 2 + len(data["categories"])
-    assert len(data["bias"]) == width
-    assert all(len(w) == width for w in data["weights"].values())
-    assert (DATA / MODEL_FILE).stat().st_size < 4 * 1024 * 1024
+    assert data["format"] == 2
+    assert set(data["thresholds"]) == {"rescue", "urgent", "urgent_boost", "recategorise"}
+    assert data["thresholds"]["rescue"] >= 0.9  # picked for precision, not recall
+    assert set(data["heads"]["category"]) == set(data["categories"])
+    assert len(data["bias"]["category"]) == len(data["categories"])
+    weights = [*data["heads"]["ticket"].values(), *data["heads"]["urgent"].values()]
+    assert min(abs(w) for w in weights) >= 0.05  # pruned
+    assert (DATA / MODEL_FILE).stat().st_size < 2 * 1024 * 1024
 
 
 def test_pinyin_runs_split_into_syllables() -> None:

@@ -14,13 +14,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from bot.cli import web
 from bot.config import DEFAULT_DB_URL, Config, ConfigError, load_config
 from bot.reporting.periods import FIRST_YEAR, LAST_YEAR
 from bot.runtime.clock import Clock, ClockError, clock_from_env
-from storage.db import Database, DatabaseError
+
+if TYPE_CHECKING:
+    from storage.db import Database
 
 T = TypeVar("T")
 DEMO_DB_URL = "sqlite:///gridbot-demo.db"
@@ -117,11 +119,23 @@ def main(
         config = load_config(args.config)
         db_url = args.db or config.database_url or DEFAULT_DB_URL
         return COMMANDS[args.command](Invocation(args, config, db_url, clock))
-    except (ConfigError, DatabaseError, ClockError) as exc:
+    except (ConfigError, ClockError) as exc:
         print(f"gridbot: {one_line(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        if not _is_database_error(exc):
+            raise
+        print(f"gridbot: {one_line(str(exc))}", file=sys.stderr)
+        return 2
+
+
+def _is_database_error(exc: BaseException) -> bool:
+    """The storage layer is imported only by the commands that use it (`gridbot classify`
+    starts without SQLAlchemy); an error from it can only come after that import."""
+    db = sys.modules.get("storage.db")
+    return db is not None and isinstance(exc, db.DatabaseError)
 
 
 def one_line(text: str, limit: int = 500) -> str:
@@ -190,6 +204,8 @@ def _own_database(explicit: str | None, purpose: str) -> Iterator[str]:
 
 def _with_database(db_url: str, work: Callable[[Database], Awaitable[T]]) -> T:
     """Open the database, bring its schema up to date, run ``work``, close it."""
+
+    from storage.db import Database
 
     async def go() -> T:
         db = Database(db_url)
@@ -404,6 +420,8 @@ def cmd_export(inv: Invocation) -> int:
 
 
 def cmd_db(inv: Invocation) -> int:
+    from storage.db import Database
+
     Database(inv.db_url).upgrade()
     print(f"database is up to date: {inv.db_url}")
     return 0

@@ -26,7 +26,6 @@ from bot.messaging.textnorm import normalise
 from bot.triage.learned import LinearModel, pinyin_table, shipped_model, syllables_of
 from bot.triage.lexicon import (
     DEFAULT_FREQ,
-    PAIRING_KINDS,
     Term,
     build_terms,
     domain_dict_path,
@@ -47,7 +46,7 @@ WINDOW = 3000
 CONTEXT = 120
 # Reasons the rules give for "no ticket" that the learned model may overrule: the rules
 # found no request but did not find a reason against one (negation, a fix, a notice...).
-RESCUABLE = frozenset({"chatter", "thanks"})
+RESCUABLE = frozenset({"chatter", "thanks", "announce"})
 _SHIPPED = object()
 
 _LATIN = re.compile(r"[A-Za-z]{2,}")
@@ -63,6 +62,8 @@ NEG_REACH = 5
 MED_FAULTS = frozenset({"没了", "没有了", "不够", "缺", "断了", "断", "快没了", "用完了"})
 # Things that are usually the effect of another fault named just before them.
 CONSEQUENCES = frozenset({"污水", "臭水", "脏水", "粪水", "积水", "臭味", "异味"})
+# Requests for a service that a thank-you before them marks as already given.
+SERVICES = frozenset({"care", "consult", "order", "wish"})
 # Words by which a resident says "and another problem".
 ADDITION = re.compile(r"也|还|另外|而且|并且|同时|又|再")
 # Connectors that put several things under one fault (井盖和路灯都坏了).
@@ -183,9 +184,17 @@ class TriageEngine:
         self._words = re.compile(_trie_pattern({*self._terms, *buildings}))
         fixed = (w for w, t in self._terms.items() if t.kind == "fixed")
         self._fixed = re.compile(_trie_pattern(fixed))
-        self._sounds = _sound_keys(
-            w for w, t in self._terms.items() if t.kind in PAIRING_KINDS and len(w) >= 2
-        )
+        # The model's prescreen (sounds_like_domain): things, places and problems that
+        # stand alone, matched exactly or by their sound.
+        gate_words = [w for w, t in self._terms.items() if _is_gate(t)]
+        self._gate_exact = re.compile(_trie_pattern(gate_words))
+        table = pinyin_table()
+        syllables = sorted(set(table.fuzzy_of.values()))
+        codes = {syl: chr(0xF0000 + i) for i, syl in enumerate(syllables)}
+        self._sound_of_syllable = codes
+        self._to_sound = str.maketrans({ch: codes[syl] for ch, syl in table.fuzzy_of.items()})
+        self._sounds = _sound_keys((w for w in gate_words if len(w) >= 2), codes)
+        self._gate_sound = re.compile("(?=(" + _trie_pattern(self._sounds) + "))")
 
     @classmethod
     def from_config(cls, config: Config) -> TriageEngine:
@@ -228,25 +237,30 @@ class TriageEngine:
         return self._second_opinion(norm, self._triage_text(norm, role))
 
     def sounds_like_domain(self, text: str) -> bool:
-        """Does the message say a dictionary word, or something that sounds like one?
+        """The prescreen of the model: does the message name a thing or a problem, or
+        something that sounds like one?
 
-        The model may rescue only such messages: pinyin-aware matching (煤汽 sounds like
-        煤气, "dian ti" is 电梯) keeps its reach to typos and pinyin while small talk
-        about robots or books, which shares no sound with a problem, stays chatter.
+        Only such messages may be rescued, so most chatter never reaches the model. A
+        thing (井盖, 老人, 药), a place or a problem that stands alone (停水, 漏水) counts;
+        a bare fault or question word (不通, 是不是) does not, since small talk is full of
+        them. Pinyin-aware: 煤汽 sounds like 煤气 (a typo keeps one character of the
+        word), and a message with latin letters is checked syllable by syllable
+        ("dian ti" is 电梯). Two regex scans, no Python loop per character.
         """
-        table = pinyin_table()
+        if self._gate_exact.search(text):
+            return True
         keys = self._sounds
         if _LATIN.search(text):
-            syls = syllables_of(text, table)
-            return any(
-                tuple(syls[i : i + n]) in keys for i in range(len(syls)) for n in (2, 3, 4)
+            table = pinyin_table()
+            sound = "".join(
+                self._sound_of_syllable.get(s, " ") for s in syllables_of(text, table)
             )
-        sounds = list(map(table.fuzzy_of.get, text))
-        for i in range(len(text) - 1):
-            if sounds[i] is None or sounds[i + 1] is None:
-                continue
-            for n in (2, 3, 4):
-                words = keys.get(tuple(sounds[i : i + n]))
+            return bool(self._gate_sound.search(sound))
+        sound = text.translate(self._to_sound)
+        for m in self._gate_sound.finditer(sound):
+            i, heard = m.start(), m.group(1)
+            for n in range(len(heard), 1, -1):
+                words = keys.get(heard[:n])
                 # a typo keeps at least one character of the word (煤汽 for 煤气)
                 if words and any(
                     any(a == b for a, b in zip(word, text[i : i + n], strict=True))
@@ -255,6 +269,13 @@ class TriageEngine:
                     return True
         return False
 
+    def danger(self, text: str) -> bool:
+        """A hazard signal (fire, gas, someone trapped, fallen, lost...), typos included:
+        without one the model may not make a message urgent."""
+        if self._patterns.danger.search(text):
+            return True
+        return has_pinyin(text) and bool(self._patterns.danger.search(replace_pinyin(text)))
+
     def prepare(self, text: str) -> str:
         """The window of the message that is judged, normalised (the model's input too)."""
         return normalise((text or "")[: self.window])
@@ -262,41 +283,48 @@ class TriageEngine:
     def _second_opinion(self, norm: str, result: TriageResult) -> TriageResult:
         """The rules decide what they recognise; the model rescues what they miss.
 
-        Rules are right about negation, hypotheticals, fixes, notices and whose reply it
-        is, so the model never overrules a reason; it speaks only where the rules found
-        nothing (a word outside the dictionary, a typo, pinyin), and adds urgency the
-        rules' wording missed.
+        Precision first. Rules are right about negation, hypotheticals, fixes, notices,
+        past events and whose reply it is, so the model never overrules a reason; it
+        speaks only where the rules found nothing (a word outside the dictionary, a
+        typo, pinyin), only when the message names a thing or a problem or sounds like
+        it (the prescreen), and only above a threshold picked for precision at the rate
+        of chatter real groups have. It makes a message urgent only with a hazard signal
+        in the words (fire, gas, trapped, fallen...), and may correct the category of a
+        rules ticket when confident.
         """
         model = self.model
         if model is None:
             return result
         th = model.thresholds
         if result.ticket:
-            scores = model.score(norm)
-            urgent = any(f.urgent for f in result.findings)
-            if not urgent and scores.ticket < th["veto"]:
-                # The words matched but the message does not read like a request
-                # (口臭, 理发店, a story): the model vetoes, except for a danger.
-                return TriageResult((), "unlikely")
             first = result.findings[0]
-            if not urgent and scores.urgent >= th["urgent_boost"]:
+            urgent = any(f.urgent for f in result.findings)
+            boost = not urgent and self.danger(norm)
+            if not boost and th["recategorise"] > 1:
+                return result
+            feats = model.features(norm)
+            if boost and model.urgent_p(feats) >= th["urgent_boost"]:
                 first = dataclasses.replace(
                     first, urgent=True, evidence=(*first.evidence, "model:urgent")
                 )
-            if scores.category != first.category and scores.category_p >= th["recategorise"]:
-                first = dataclasses.replace(first, category=scores.category)
+            if th["recategorise"] <= 1:
+                category, p = model.category(feats)
+                if category != first.category and p >= th["recategorise"]:
+                    first = dataclasses.replace(first, category=category)
             return dataclasses.replace(result, findings=(first, *result.findings[1:]))
         if result.reason not in RESCUABLE or not self.sounds_like_domain(norm):
             return result
-        if model.ticket_p(norm) < th["rescue"]:
+        feats = model.features(norm)
+        if model.ticket_p(feats) < th["rescue"]:
             return result
-        scores = model.score(norm)
+        category, _ = model.category(feats)
+        urgent = self.danger(norm) and model.urgent_p(feats) >= th["urgent"]
         mentions = self._locations.find(norm)
         finding = Finding(
-            category=scores.category,
-            urgent=scores.urgent >= th["urgent"],
+            category=category,
+            urgent=urgent,
             location=mentions[0].location if mentions else None,
-            evidence=("model", *model.explain(norm)),
+            evidence=("model", *model.explain(feats)),
             rule="model",
             text=norm[:200],
         )
@@ -339,10 +367,17 @@ class TriageEngine:
 
     def _triage_text(self, norm: str, role: str) -> TriageResult:
         p = self._patterns
+        pinyin = has_pinyin(norm)
+        if not pinyin and not self._may_report(norm):
+            # Most chatter: no word that could start a finding, even with emoji in place
+            # (taking them out only ever removes characters).
+            if self._fixed.search(norm):
+                return TriageResult((), "resolved")
+            return TriageResult((), "thanks" if p.thanks.search(norm) else "chatter")
         thanks = bool(p.thanks.search(norm))
         laughing = bool(p.laughter.search(norm))
         text = p.emoji_char.sub(" ", p.emoji_code.sub(" ", norm))
-        if has_pinyin(text):
+        if pinyin:
             text = replace_pinyin(text)
         if not self._may_report(text):
             if self._fixed.search(text):
@@ -374,14 +409,18 @@ class TriageEngine:
 
         self._judge(text, tokens, candidates)
         live = self._merge(text, [c for c in candidates if c.status == "request"])
+        if live and self._announces(text, live):
+            return TriageResult((), "announce")
         if live:
             mentions = self._locations.find(text)
             spans = _sentence_spans(text, p.sentence_split)
             findings = tuple(self._finding(text, c, mentions, spans=spans) for c in live)
             return TriageResult(findings, "request")
         wish = p.wish.search(text)
+        if wish and p.wish_granted.search(text):
+            wish = None
         if candidates and not wish:
-            return TriageResult((), candidates[0].status if not thanks else "thanks")
+            return TriageResult((), candidates[0].status)
         if (wish and not p.hypothetical.search(text[: wish.start()])) or (
             wish and p.wish_tail.search(text)
         ):
@@ -390,7 +429,7 @@ class TriageEngine:
             wish_f = self._finding(text, wish_c, self._locations.find(text))
             return TriageResult((wish_f,), "request")
         if candidates:
-            return TriageResult((), candidates[0].status if not thanks else "thanks")
+            return TriageResult((), candidates[0].status)
         return TriageResult((), "thanks" if thanks else "chatter")
 
     # ------------------------------------------------------------------ token level
@@ -448,6 +487,8 @@ class TriageEngine:
                 continue
             if term.kind not in ("pred", "need", "ask"):
                 continue
+            if tok.word.startswith("倒") and self._poured(text, tok.start):
+                continue  # 把垃圾倒在门口: poured, nobody fell
             negated = _negated(text, tokens, index)
             targets = _pair(text, tok, nearby)
             if targets:
@@ -509,7 +550,8 @@ class TriageEngine:
                 target = next((c for c in live if c.urgent), live[0])
                 target.urgent = True
                 target.extra_evidence.extend(t.word for t in cries)
-            else:
+            elif not self._patterns.trivial.search(text):
+                # 救命，这道物理题…: a figure of speech, not a cry for help
                 candidates.append(_Candidate("safety", True, cries[0], [], "cry"))
         return candidates
 
@@ -522,6 +564,8 @@ class TriageEngine:
                 i = bisect.bisect_left(starts, m.start()) - 1  # the last token before
                 if i >= 0 and m.end() <= tokens[i].end:
                     continue  # inside a longer word: 打不着火 is a stove, not a fire
+                if m.group().startswith("倒") and self._poured(text, m.start()):
+                    continue  # 垃圾倒在地上: poured, nobody fell
                 after = bisect.bisect_right(ends, m.start())
                 sentence = tokens[after].sentence if after < len(tokens) else 0
                 anchor = _Token(m.group(), m.start(), m.end(), None, sentence)
@@ -567,8 +611,45 @@ class TriageEngine:
                 and not p.past.search(sentence)
             ):
                 cand.status = "notice"
+            elif self._retold(text, cand):
+                cand.status = "past"
+            elif cand.category in SERVICES and p.praised.search(text, s_start, cand.start):
+                cand.status = "given"  # 谢谢小吴帮我妈买药: the help was given
             if cand.urgent and cand.category == "care" and p.past.search(before):
                 cand.urgent = False
+            if cand.category == "care" and p.chronic.search(sentence):
+                # 中风后一直卧床: a long-standing condition; care if asked for, never urgent
+                cand.urgent = False
+                if not p.asks_for_help.search(text):
+                    cand.status = "chronic"
+
+    def _retold(self, text: str, cand: _Candidate) -> bool:
+        """上回5栋路灯不亮，后来社区出面解决的: a story about a problem long gone.
+
+        A time long past stands before the problem, and the message either tells how it
+        ended or says nothing of "still", "again" or "now".
+        """
+        p = self._patterns
+        if not p.long_ago.search(text, 0, cand.first_pred_start):
+            return False
+        return bool(p.retold.search(text, cand.last_pred_end)) or not p.still.search(text)
+
+    def _announces(self, text: str, live: list[_Candidate]) -> bool:
+        """我想反映个情况 / 网格员在吗: a resident about to say what is wrong.
+
+        Only words that announce a request (category other, standing alone), in a
+        message that says nothing more or says the rest comes later: no ticket yet.
+        """
+        if not all(c.rule == "problem" and c.category == "other" for c in live):
+            return False
+        rest = text
+        for c in live:
+            rest = rest.replace(c.anchor.word, "")
+        rest = re.sub(r"[\W_]|我|想|要|有|个|一|吗|呢|啊|了", "", rest)
+        return len(rest) <= 2 or bool(self._patterns.later.search(text))
+
+    def _poured(self, text: str, start: int) -> bool:
+        return bool(self._patterns.poured.search(text, max(0, start - 10), start))
 
     def _merge(self, text: str, live: list[_Candidate]) -> list[_Candidate]:
         """One problem reported in several words is one ticket (停水了，家里没水)."""
@@ -681,14 +762,22 @@ class TriageEngine:
 # ---------------------------------------------------------------------- helpers
 
 
-def _sound_keys(words: Iterable[str]) -> dict[tuple[str, ...], list[str]]:
+def _sound_keys(words: Iterable[str], codes: Mapping[str, str]) -> dict[str, list[str]]:
+    """Words by their sound, one code character per fuzzy syllable."""
     table = pinyin_table()
-    keys: dict[tuple[str, ...], list[str]] = {}
+    keys: dict[str, list[str]] = {}
     for word in sorted(words):
-        syls = tuple(syllables_of(word, table))
+        syls = syllables_of(word, table)
         if 2 <= len(syls) <= 4 and all(syls) and len(syls) == len(word):
-            keys.setdefault(syls, []).append(word)
+            keys.setdefault("".join(codes[s] for s in syls), []).append(word)
     return keys
+
+
+def _is_gate(term: Term) -> bool:
+    """Words that may let the model rescue a message: things, places, problems."""
+    return term.kind in ("obj", "med", "site", "prob", "cry") or (
+        term.kind in ("pred", "need") and term.category is not None
+    )
 
 
 def _alone(cand: _Candidate) -> bool:

@@ -24,7 +24,7 @@ import itertools
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 
@@ -162,14 +162,6 @@ def features(text: str, table: PinyinTable | None = None) -> set[str]:
 # ---------------------------------------------------------------------- the model
 
 
-@dataclass(frozen=True, slots=True)
-class Scores:
-    ticket: float  # probability that the message is a request
-    urgent: float  # probability that it reports an immediate danger
-    category: str  # the likeliest category, were it a request
-    category_p: float
-
-
 def _sigmoid(x: float) -> float:
     if x >= 0:
         return 1.0 / (1.0 + math.exp(-x))
@@ -178,77 +170,74 @@ def _sigmoid(x: float) -> float:
 
 
 class LinearModel:
-    """The shipped model: per feature a weight for ticket, urgent and each category."""
+    """The shipped model: three linear heads over the same features.
 
-    def __init__(self, data: dict, table: PinyinTable | None = None) -> None:
+    ``ticket`` (is it a request), ``urgent`` (is it an immediate danger) and one head
+    per category, each a dict feature → weight with the negligible weights pruned at
+    training time; the input vector is L2-normalised over the features the model knows.
+    Each score is one C-level pass of dictionary lookups over the message's features,
+    and the engine asks only for the heads it needs.
+    """
+
+    def __init__(self, data: dict, table: PinyinTable | None = None) -> None:  # type: ignore[type-arg]
         self.categories: tuple[str, ...] = tuple(data["categories"])
         self.thresholds: dict[str, float] = dict(data["thresholds"])
         self.window: int = int(data["window"])
         bias = data["bias"]
-        self._b_ticket: float = bias[0]
-        self._b_urgent: float = bias[1]
-        self._b_cat: list[float] = list(bias[2:])
-        self._weights: dict[str, Sequence[float]] = {
-            f: tuple(w) for f, w in data["weights"].items()
-        }
+        heads = data["heads"]
+        self._b_ticket: float = bias["ticket"]
+        self._b_urgent: float = bias["urgent"]
+        self._ticket: dict[str, float] = heads["ticket"]
+        self._urgent: dict[str, float] = heads["urgent"]
+        self._cats: list[tuple[str, float, dict[str, float]]] = [
+            (c, bias["category"][i], heads["category"][c])
+            for i, c in enumerate(self.categories)
+        ]
+        known: set[str] = set(self._ticket).union(self._urgent)
+        for _, _, head in self._cats:
+            known.update(head)
+        self._known = frozenset(known)
         self._table = table or pinyin_table()
-        self._ticket_w: dict[str, float] = {f: w[0] for f, w in self._weights.items()}
-        # Syllables at least one of which every request in the training data has: a
-        # message with none of them is chatter without scoring it (most group traffic).
-        self.gate: frozenset[str] = frozenset(data.get("gate", ()))
-
-    def may_be_request(self, text: str) -> bool:
-        if not self.gate or _LATIN.search(text.lower()):
-            return True
-        return not self.gate.isdisjoint(map(self._table.fuzzy_of.get, text))
-
-    def ticket_p(self, text: str) -> float:
-        """Only the request probability: what every candidate message needs."""
-        if not self.may_be_request(text):
-            return 0.0
-        ws = self._ticket_w
-        known = [w for f in self.features(text) if (w := ws.get(f)) is not None]
-        if not known:
-            return _sigmoid(self._b_ticket)
-        return _sigmoid(self._b_ticket + sum(known) / math.sqrt(len(known)))
 
     @classmethod
     def load(cls) -> LinearModel:
         return cls(json.loads(_data_text(MODEL_FILE)))
 
-    def features(self, text: str) -> set[str]:
-        return features(text, self._table)
+    def features(self, text: str) -> frozenset[str]:
+        """The message's features that the model knows."""
+        return self._known.intersection(features(text, self._table))
 
-    def score(self, text: str) -> Scores:
-        known = [self._weights[f] for f in self.features(text) if f in self._weights]
-        norm = 1.0 / math.sqrt(len(known)) if known else 0.0
-        ticket = self._b_ticket
-        urgent = self._b_urgent
-        cats = list(self._b_cat)
-        k = len(cats)
-        for w in known:
-            ticket += w[0] * norm
-            urgent += w[1] * norm
-            for i in range(k):
-                cats[i] += w[2 + i] * norm
-        top = max(range(k), key=cats.__getitem__)
-        exp = [math.exp(c - cats[top]) for c in cats]
-        return Scores(
-            _sigmoid(ticket), _sigmoid(urgent), self.categories[top], exp[top] / sum(exp)
-        )
+    @staticmethod
+    def _norm(feats: frozenset[str]) -> float:
+        return 1.0 / math.sqrt(len(feats)) if feats else 0.0
 
+    def ticket_p(self, feats: frozenset[str]) -> float:
+        """The probability that the message is a request."""
+        return _sigmoid(self._b_ticket + self._norm(feats) * _dot(self._ticket, feats))
 
-    def explain(self, text: str, n: int = 3) -> tuple[str, ...]:
+    def urgent_p(self, feats: frozenset[str]) -> float:
+        """The probability that it reports an immediate danger."""
+        return _sigmoid(self._b_urgent + self._norm(feats) * _dot(self._urgent, feats))
+
+    def category(self, feats: frozenset[str]) -> tuple[str, float]:
+        """The likeliest category, were it a request, and its probability."""
+        norm = self._norm(feats)
+        logits = [(b + norm * _dot(head, feats), c) for c, b, head in self._cats]
+        top, name = max(logits)
+        total = sum(math.exp(x - top) for x, _ in logits)
+        return name, 1.0 / total
+
+    def explain(self, feats: frozenset[str], n: int = 3) -> tuple[str, ...]:
         """The features that pushed hardest towards "request" (for the evidence field)."""
         ranked = sorted(
-            (
-                (w[0], f)
-                for f in self.features(text)
-                if (w := self._weights.get(f)) is not None and w[0] > 0 and len(f.strip()) >= 2
-            ),
+            ((w, f) for f in feats if (w := self._ticket.get(f, 0.0)) > 0 and len(f.strip()) >= 2),
             reverse=True,
         )
         return tuple(f.strip() for _, f in ranked[:n])
+
+
+def _dot(head: dict[str, float], feats: frozenset[str]) -> float:
+    return sum(filter(None, map(head.get, feats)))
 
 
 @functools.cache

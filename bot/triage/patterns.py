@@ -17,6 +17,13 @@ _CITIES = (
 )
 
 
+# People who can be trapped or fall (the subject of 困了一个老人, 孩子被锁在…).
+_PERSON = (
+    r"(?:人|老人|老太太?|老头|老爷子|大爷|大妈|奶奶|爷爷|外婆|外公|姥姥|姥爷|阿姨|叔叔|孩子|小孩|"
+    r"娃|宝宝|学生|外卖员|快递员|病人)"
+)
+
+
 def _c(pattern: str, flags: int = 0) -> re.Pattern[str]:
     return re.compile(pattern, flags)
 
@@ -41,7 +48,7 @@ class Patterns:
     link: re.Pattern[str] = field(
         default_factory=lambda: _c(
             r"https?://|www\.|\w\.(?:com|cn|net)\b|\[链接\]|【链接】|\[文章\]|\[小程序\]|\[视频号\]|"
-            r"阅读原文|点击(?:链接|查看|下方)|转发给|速看|快转|扩散|长按识别|分享自|来自.{0,6}(?:公众号|头条|抖音)"
+            r"阅读原文|点击(?:链接|查看|下方)|转发给|^\s*[【\[](?:转发|转载|分享)[】\]]|速看|快转|扩散|长按识别|分享自|来自.{0,6}(?:公众号|头条|抖音)"
         )
     )
     ad: re.Pattern[str] = field(
@@ -61,6 +68,7 @@ class Patterns:
         default_factory=lambda: _c(
             r"^\s*[【\[](?:[^】\]]{0,8})(?:通知|公告|提示|提醒|告知|须知|通告|预警|倡议)[^】\]]{0,4}[】\]]|"
             r"^\s*(?:紧急|重要|停水|停电|停气|停暖)?(?:通知|公告|温馨提示|友情提示|重要提醒|特别提醒)"
+            r"|^\s*各位(?:业主|居民|住户)[:：]|暂停使用|维保期间"
             r"|温馨提示|友情提示|接.{0,6}通知|特此通知|敬请谅解|请.{0,8}(?:提前|做好).{0,6}(?:储水|准备|安排)|"
             r"给您带来的不便|由此带来的不便|请大家相互转告|请相互转告|望周知|请知悉|"
             r"欢迎.{0,8}(?:参加|体验|报名|前来|来玩)|演练|演习|"
@@ -76,7 +84,10 @@ class Patterns:
     elsewhere: re.Pattern[str] = field(
         default_factory=lambda: _c(
             r"新闻|报道|据悉|记者|网传|热搜|央视|视频里|抖音上|快手上|微博上|头条上|朋友圈看到|"
-            r"网上看到|看到网上|电影|电视剧|情节|小说里|某小区|某地|某市|外地(?:的|有|一)|老家|国外|别的小区|人家小区|"
+            r"网上看到|看到网上|电影|电视剧|情节|小说里|"
+            r"梦见|梦到|做梦|梦里|(?:剧|戏|片子|动画|节目|故事|游戏|视频|小说)(?:里|中)|"
+            r"(?:那|这)(?:一?集|一幕)|镜头|拍得|演的|剧情|"
+            r"某小区|某地|某市|外地(?:的|有|一)|老家|国外|别的小区|人家小区|"
             r"其他小区|别人家小区|(?:他|她)们(?:小区|那|那边|楼)|不是(?:咱|我|俺)们?(?:小区|这|楼)|"
             rf"(?:{_CITIES})(?:一|某|的|市|有个|那边|那)|在(?:{_CITIES})"
         )
@@ -95,7 +106,9 @@ class Patterns:
     # A condition before the problem makes it hypothetical (要是井盖坏了…); these mark a
     # general question wherever they stand (井盖坏了一般找谁).
     hypothetical: re.Pattern[str] = field(
-        default_factory=lambda: _c(r"要是|如果|万一|假如|假设|假使|以后要是")
+        default_factory=lambda: _c(
+            r"要是|如果|万一|假如|假设|假使|以后要是|就怕|生怕|最怕|哪天真|哪天要是|杞人忧天|随便说说"
+        )
     )
     general: re.Pattern[str] = field(
         default_factory=lambda: _c(
@@ -115,6 +128,14 @@ class Patterns:
             r".{0,10}(?:装|建|设|加|多|搞|弄|安|种|放|开|办|修)|就好了|就好啦|太需要|想要一|想请社区"
         )
     )
+    # 我也认领了一个微心愿: the resident grants a wish, nobody asks for one.
+    wish_granted: re.Pattern[str] = field(default_factory=lambda: _c(r"认领|帮.{0,6}实现"))
+    # 我想反映个情况，等下说: an announcement; the request itself comes next.
+    later: re.Pattern[str] = field(
+        default_factory=lambda: _c(
+            r"等(?:一)?下(?:再)?说|等会儿?(?:再)?说|一会儿?(?:再)?说|稍后(?:再)?说"
+        )
+    )
     wish_tail: re.Pattern[str] = field(default_factory=lambda: _c(r"就好了|就好啦|就更好了"))
     followup_ref: re.Pattern[str] = field(
         default_factory=lambda: _c(
@@ -132,6 +153,68 @@ class Patterns:
     )
     past: re.Pattern[str] = field(
         default_factory=lambda: _c(r"前几天|上周|上个月|之前|以前|去年|前年|小时候|那年|上次|年前")
+    )
+    # A story about the past (上回…后来社区出面解决的) reports nothing today: a time long
+    # gone before the problem, then either how it ended or nothing that says "still/again".
+    long_ago: re.Pattern[str] = field(
+        default_factory=lambda: _c(
+            r"上回|上次|那会儿?|那阵子?|那时候?|那年|当年|当时|以前|从前|之前|早些年|前些年|"
+            r"前几年|好久以前|很久以前|去年|前年|小时候|上个月|刚搬来|年前"
+        )
+    )
+    retold: re.Pattern[str] = field(
+        default_factory=lambda: _c(
+            r"后来|幸亏|多亏|好在|才解决|解决的|解决了|修好了|整治了|处理了|现在想想|想想还|"
+            r"急死了|再也没|没再|现在好了|现在换了|挺好用|记忆犹新"
+        )
+    )
+    still: re.Pattern[str] = field(
+        default_factory=lambda: _c(
+            r"现在|至今|到现在|如今|还没|还是|还在|又|再次|这次|这回|今天|今早|今晚|今儿|刚才|"
+            r"刚刚|一直|依然|仍然|老是|总是|快来|麻烦|请|帮忙|能不能|赶紧|急|没人管|怎么办"
+        )
+    )
+    # 中风后一直卧床: a long-standing condition is care, not an emergency.
+    chronic: re.Pattern[str] = field(
+        default_factory=lambda: _c(
+            r"长期|常年|多年|好几年|好多年|这些年|这几年|几十年|都习惯了|老毛病|后遗症|"
+            r"后(?:就)?一直|一直(?:卧床|瘫|坐轮椅|躺在床)"
+        )
+    )
+    asks_for_help: re.Pattern[str] = field(
+        default_factory=lambda: _c(
+            r"帮|麻烦|请|能不能|能否|可不可以|需要|求助|谁能|有没有人|申请|怎么办|咋办"
+        )
+    )
+    # 救命 about homework or work is a figure of speech.
+    trivial: re.Pattern[str] = field(
+        default_factory=lambda: _c(
+            r"作业|(?<![问难])题|考试|考卷|手抄报|论文|功课|(?i:ppt)|加班|减肥|追剧|数学|物理|化学|"
+            r"英语|语文|背单词|老板|甲方|方案|deadline|打游戏|饿死|困死|热死|冷死|无聊"
+        )
+    )
+    # Words of danger, broader than the hazards and not urgent on their own: the model
+    # may flag urgency only in a message that has one (homophones of gas included).
+    danger: re.Pattern[str] = field(
+        default_factory=lambda: _c(
+            r"火|烟|燃|煤[气汽器]|天然|液化|瓦斯|焦|困|关着|卡住|卡在|出不来|锁在|摔|倒|晕|昏|"
+            r"血|抽搐|没动静|没气|电线|高压线|漏电|触电|电到|爆|塌|掉下|掉进|"
+            r"坑|洞|井|走丢|走失|失联|联系不上|没回来|找不到|不见了|没下楼|没开门|没见|喷|淹|"
+            r"灌|危险|救命|快来"
+        )
+    )
+    # 倒 that pours (把垃圾倒在…): what lies there is a thing, not a fallen person.
+    poured: re.Pattern[str] = field(
+        default_factory=lambda: _c(
+            r"(?:把|将)[^，,。！？!?\s]{0,8}$|"
+            r"(?:垃圾|废物|剩饭|剩菜|饭菜|脏水|污水|废水|东西|杂物|油|汤|水|土|渣|皮|袋子)$"
+        )
+    )
+    # A thank-you or praise before a service (谢谢小吴帮我妈买药, 陪诊服务真好): done.
+    praised: re.Pattern[str] = field(
+        default_factory=lambda: _c(
+            r"谢谢|感谢|多谢|服务真好|服务很好|服务挺好|真好|很高兴|大快人心|点赞|好人一生平安"
+        )
     )
     laughter: re.Pattern[str] = field(
         default_factory=lambda: _c(r"哈哈|笑死|笑哭|😂|🤣|\[(?:捂脸|破涕为笑|偷笑|笑哭)\]")
@@ -179,10 +262,26 @@ class Patterns:
             ),
             (
                 _c(
-                    r"电梯困人|电梯.{0,10}(?:里面?有人|有人在里面|人在里面|困着|关着|出不来)|"
-                    r"(?:关|困|卡)在.{0,4}电梯"
+                    # someone trapped in a lift, in any word order: 困/关/卡/锁 with a
+                    # person, or 出不来, near the lift
+                    r"电梯困人|(?:电梯|轿厢)[^，。！？!?]{0,8}(?:困|关|卡|锁)(?:了|着|住)?"
+                    rf"[^，。！？!?]{{0,4}}{_PERSON}|"
+                    r"(?:电梯|轿厢)[^，。！？!?]{0,10}(?:坏|停|卡|故障|不动|掉)[^。！？!?]{0,8}"
+                    r"(?:里面?有人|有人在里面|人在里面)|"
+                    r"(?:电梯|轿厢)[^。！？!?]{0,10}(?:困着|关着|出不来)|"
+                    r"(?:关|困|卡)在[^，。！？!?]{0,4}(?:电梯|轿厢)"
                 ),
                 "building",
+            ),
+            (
+                _c(
+                    # someone shut in a room, a toilet, a balcony and unable to get out
+                    rf"{_PERSON}[^，。！？!?]{{0,3}}(?:被)?(?:困|关|锁|反锁)在[^，。！？!?]{{0,8}}"
+                    r"(?:屋|房|厕所|卫生间|阳台|车里|车库|地下室|楼顶|天台|门里)|"
+                    r"(?:困|关|锁)在[^，。！？!?]{0,8}(?:屋|房|厕所|卫生间|阳台|车里|地下室|天台)"
+                    r"[^，。！？!?]{0,4}出不来"
+                ),
+                "safety",
             ),
         )
     )
