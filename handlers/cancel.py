@@ -25,7 +25,8 @@ from bot.messaging.messages import OutgoingMessage
 from bot.messaging.phrases import bare, headline, ref, summary_of
 from bot.runtime import actions
 from bot.runtime.context import Context
-from handlers.worker import quoted_ticket
+from bot.vocabulary import Role
+from handlers.common.quoting import quoted_ticket
 from storage.models import TicketRow
 
 CANCEL_REQUEST = actions.CANCEL_REQUEST  # a resident asked, but the ticket stays open
@@ -81,9 +82,9 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
     number = command.ticket_id
     if command.how == "quote":
         number = await quoted_ticket(ctx)
-        if number is None or sender.role == "worker":
+        if number is None or sender.role == Role.WORKER:
             return None  # "不用了" quoting something else, or a worker talking: chatter
-    if sender.role == "worker":
+    if sender.role == Role.WORKER:
         return [
             ctx.reply(
                 "撤销工单需要反映问题的居民本人、网格长或社区工作人员操作。"
@@ -113,9 +114,7 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
 
 async def _own_only(ctx: Context, reason: str) -> list[OutgoingMessage]:
     """'撤销工单' without a number: the resident's only open report, or ask which."""
-    mine = await ctx.store.tickets_where(
-        TicketRow.reporter_id == ctx.sender.id, TicketRow.status.in_(OPEN_STATUSES)
-    )
+    mine = await ctx.store.tickets_reported_by(ctx.sender.id, OPEN_STATUSES)
     if not mine:
         return [ctx.reply("您目前没有可以撤销的工单。")]
     if len(mine) > 1:

@@ -16,38 +16,41 @@ from bot.domain.chasing import (
     LADDER_STEPS,
     LATE,
     OVERDUE,
+    EscalatePayload,
+    OverduePayload,
     next_daily,
     schedule_ladder,
-    span,
 )
 from bot.domain.lifecycle import Status
 from bot.domain.roster import load_roster, settings
 from bot.domain.taxonomy import category_label
 from bot.messaging.messages import OutgoingMessage, dm_chat
+from bot.messaging.phrases import span
 from bot.runtime.quiet_hours import held_until, release_time
 from bot.runtime.timers import TimerContext
+from bot.vocabulary import EscalationStep, EventKind, OverdueStage, Role
 from storage.models import TicketRow, TimerRow
 
 # --- the ladder --------------------------------------------------------------------------
 
 
 async def escalate(ctx: TimerContext) -> list[OutgoingMessage]:
-    payload = ctx.timer.payload or {}
+    payload = EscalatePayload.from_json(ctx.timer.payload)
     ticket = await ctx.store.ticket(ctx.timer.ticket_id or 0, lock=True)
     if ticket is None or ticket.status != Status.ASSIGNED:
         return []
     level = ticket.escalation_level + 1
-    if payload.get("level") != level or level > LADDER_STEPS:
+    if payload.level != level or level > LADDER_STEPS:
         return []  # stale: a transfer or an earlier step moved the ladder on
     config = ctx.config
     if (morning := _chase_waits(config, ticket, ctx.now)) is not None:
         interval = settings(config).escalation.interval(ticket.urgent)
-        await ctx.tickets.schedule(ticket, ESCALATE, morning + interval, payload)
+        await ctx.tickets.schedule(ticket, ESCALATE, morning + interval, payload.to_json())
         return []
     grid = config.grid(ticket.grid_id)
     waited = span(ctx.now - ticket.created_at)
     head = f"{_ref(ticket)}（{category_label(ticket.category)}）{ticket.summary}"
-    added: list[str] = list(payload.get("added") or [])
+    added: list[str] = list(payload.added)
     out: list[OutgoingMessage]
     if level == 1:
         roster = await load_roster(ctx.store, config, ctx.now)
@@ -66,7 +69,7 @@ async def escalate(ctx: TimerContext) -> list[OutgoingMessage]:
             text += f"；@{config.name_of(nxt)} 请协助跟进"
         text += f"（回复“接单 {_ref(ticket)}”）。"
         out = _where_ticket_lives(ctx, ticket, text, people)
-        detail = {"level": 1, "step": "worker", "notified": people, "added": nxt}
+        detail = {"level": 1, "step": EscalationStep.WORKER, "notified": people, "added": nxt}
     elif level == 2:
         leader = grid.leader if grid else None
         notified = [p for p in (ticket.assignee_id, *added) if p]
@@ -75,9 +78,13 @@ async def escalate(ctx: TimerContext) -> list[OutgoingMessage]:
             f"@{config.name_of(leader)} 请网格长协调安排。" if leader else ""
         )
         out = [_dm(leader, text, ticket)] if leader else _staff_group(ctx, ticket, text, [])
-        detail = {"level": 2, "step": "leader", "notified": [leader] if leader else []}
+        detail = {
+            "level": 2,
+            "step": EscalationStep.LEADER,
+            "notified": [leader] if leader else [],
+        }
     else:
-        staff = [p.id for p in config.people if p.role == "staff"]
+        staff = [p.id for p in config.people if p.role == Role.STAFF]
         where = config.grid_label(ticket.grid_id)
         reminded = [config.name_of(p) for p in dict.fromkeys((ticket.assignee_id, *added)) if p]
         if grid and grid.leader:
@@ -88,9 +95,8 @@ async def escalate(ctx: TimerContext) -> list[OutgoingMessage]:
             + " 请社区协调处置。"
         )
         out = _staff_group(ctx, ticket, text, staff)
-        detail = {"level": 3, "step": "staff", "notified": staff}
-    ticket.escalation_level = level
-    await ctx.tickets.note(ticket, ESCALATE, actor=None, detail=detail)
+        detail = {"level": 3, "step": EscalationStep.STAFF, "notified": staff}
+    await ctx.tickets.escalate(ticket, level, detail)
     await schedule_ladder(ctx.tickets, config, ticket, added)
     return out
 
@@ -153,37 +159,37 @@ def _staff_group(
 
 
 async def overdue(ctx: TimerContext) -> list[OutgoingMessage]:
-    payload = ctx.timer.payload or {}
+    payload = OverduePayload.from_json(ctx.timer.payload or {})
     ticket = await ctx.store.ticket(ctx.timer.ticket_id or 0, lock=True)
     if ticket is None or ticket.status not in (Status.ASSIGNED, Status.CLAIMED):
         return []  # resolved, closed or cancelled in time: nothing to chase
     config = ctx.config
-    stage = payload.get("stage")
-    limit = payload.get("limit", "")
-    due = datetime.fromisoformat(payload["due"]).astimezone(config.timezone)
+    stage = payload.stage
+    limit = span(payload.limit) + ("（按工作时间计）" if payload.working_time else "")
+    due = payload.due.astimezone(config.timezone)
     if (morning := _chase_waits(config, ticket, ctx.now)) is not None:
-        await ctx.tickets.schedule(ticket, OVERDUE, morning, payload)
+        await ctx.tickets.schedule(ticket, OVERDUE, morning, payload.to_json())
         return []
-    if stage == "warn" and ctx.now >= due:
+    if stage == OverdueStage.WARN and ctx.now >= due:
         return []  # held past the limit itself (quiet hours, downtime): "due" says it all
     head = f"{_ref(ticket)}（{category_label(ticket.category)}）{ticket.summary}"
     grid = config.grid(ticket.grid_id)
     target = ticket.assignee_id or (grid.leader if grid else None)
-    if stage == "warn":
+    if stage == OverdueStage.WARN:
         text = (
             f"⏳ 工单 {head} 办理时限{limit}，将于{due:%m-%d %H:%M}到期，请抓紧处理；"
             f"处理好后回复“已处理 {_ref(ticket)}”。"
         )
         out = [_dm(target, text, ticket)] if target else []
-        kind = "overdue_warning"
-    elif stage == "due":
+        kind = EventKind.OVERDUE_WARNING
+    elif stage == OverdueStage.DUE:
         text = (
             f"⌛ 工单 {head} 已到办理时限（{limit}），尚未办结，请尽快处理；如有困难请联系网格长。"
         )
         out = [_dm(target, text, ticket)] if target else []
-        kind = "overdue"
+        kind = EventKind.OVERDUE
     else:
-        staff = [p.id for p in config.people if p.role == "staff"]
+        staff = [p.id for p in config.people if p.role == Role.STAFF]
         people = [*([grid.leader] if grid and grid.leader else []), *staff]
         holder = config.name_of(ticket.assignee_id) if ticket.assignee_id else "无人"
         text = (
@@ -193,8 +199,9 @@ async def overdue(ctx: TimerContext) -> list[OutgoingMessage]:
             + " 请督办。"
         )
         out = _staff_group(ctx, ticket, text, people)
-        kind = "overdue_report"
-    await ctx.tickets.note(ticket, kind, actor=None, detail={"stage": stage, "due": payload["due"]})
+        kind = EventKind.OVERDUE_REPORT
+    detail = {"stage": stage, "due": payload.due.isoformat()}
+    await ctx.tickets.note(ticket, kind, actor=None, detail=detail)
     return out
 
 

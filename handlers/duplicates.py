@@ -14,7 +14,7 @@ from bot.messaging.messages import OutgoingMessage
 from bot.messaging.phrases import bare, ref
 from bot.runtime.context import Context
 from bot.triage import Finding
-from handlers.worker import quoted_ticket
+from handlers.common.quoting import quoted_ticket
 from storage.models import TicketRow
 
 # "我家也是" / "+1" / "同问" quoting a report: agreement, not chatter.
@@ -33,20 +33,15 @@ async def find(ctx: Context, finding: Finding, grid_id: str) -> TicketRow | None
     quoted = await _open_quoted(ctx)
     if quoted is not None and quoted.category == finding.category:
         return quoted
-    since = ctx.now - window(ctx)
-    conditions = [
-        TicketRow.grid_id == grid_id,
-        TicketRow.category == finding.category,
-        TicketRow.status.in_(OPEN_STATUSES),
-        TicketRow.created_at >= since,
-    ]
-    if finding.location is not None:
-        conditions.append(TicketRow.location == finding.location.text)
-    else:
-        # Without a place, only the same person repeating themselves is surely the same thing.
-        conditions += [TicketRow.reporter_id == ctx.sender.id, TicketRow.location.is_(None)]
-    found = await ctx.store.tickets_where(*conditions, order=TicketRow.created_at.desc())
-    return found[0] if found else None
+    # Without a place, only the same person repeating themselves is surely the same thing.
+    return await ctx.store.recent_open_like(
+        grid_id,
+        finding.category,
+        finding.location.text if finding.location is not None else None,
+        since=ctx.now - window(ctx),
+        statuses=OPEN_STATUSES,
+        reporter_id=ctx.sender.id,
+    )
 
 
 async def agreement(ctx: Context) -> TicketRow | None:
@@ -67,14 +62,7 @@ async def _open_quoted(ctx: Context) -> TicketRow | None:
 
 
 async def attach(ctx: Context, ticket: TicketRow) -> None:
-    ticket.reports += 1
-    await ctx.tickets.note(
-        ticket,
-        "report_added",
-        actor=ctx.sender.id,
-        message_id=ctx.inbound.id,
-        detail={"reporter": ctx.sender.id},
-    )
+    await ctx.tickets.add_report(ticket, reporter=ctx.sender.id, message_id=ctx.inbound.id)
     ctx.link(ticket.id)
 
 

@@ -17,8 +17,9 @@ from bot.domain.roster import DAY_KIND_LABELS, load_roster
 from bot.messaging.messages import OutgoingMessage
 from bot.messaging.phrases import mention, ref
 from bot.runtime import actions
-from bot.runtime.context import STAFF_ROLES, Context
-from storage.models import DutyLeaveRow, DutyOverrideRow, TicketRow
+from bot.runtime.context import Context
+from bot.vocabulary import STAFF_ROLES, Role
+from storage.models import DutyLeaveRow, DutyOverrideRow
 
 _WHO = re.compile(
     r"^(?:现在|今天|今晚|当前)?(?:谁值班|谁在值班|值班|值班表|值班人员|值班的是谁)[?？吗呢]*$"
@@ -42,7 +43,7 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
     verb, rest = m.group(1), m.group(2)
     if ctx.sender.is_resident:
         return None  # a resident saying "请假" is chatter, not a command
-    if ctx.sender.role not in ("leader", *STAFF_ROLES):
+    if ctx.sender.role not in (Role.LEADER, *STAFF_ROLES):
         return [
             ctx.reply(f"{verb}需要网格长或社区工作人员操作。请联系{_leader_names(ctx)}帮您安排。")
         ]
@@ -154,9 +155,7 @@ async def leave(ctx: Context, rest: str) -> list[OutgoingMessage]:
     name = ctx.config.name_of(person)
     span = f"{first:%m月%d日}" if first == last else f"{first:%m月%d日}至{last:%m月%d日}"
     text = f"已登记：{name}{span}请假，期间新工单不再派给{name}。"
-    pending = await ctx.store.tickets_where(
-        TicketRow.assignee_id == person, TicketRow.status.in_([Status.ASSIGNED, Status.CLAIMED])
-    )
+    pending = await ctx.store.tickets_assigned_to(person, (Status.ASSIGNED, Status.CLAIMED))
     if pending:
         listing = "、".join(ref(t) for t in pending[:10])
         text += (

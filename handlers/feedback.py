@@ -10,10 +10,11 @@ from bot.messaging.messages import OutgoingMessage
 from bot.messaging.phrases import bare, mention, ref
 from bot.runtime.context import Context
 from bot.runtime.timers import TimerContext
-from handlers.worker import quoted_ticket
+from bot.vocabulary import Rating
+from handlers.common.quoting import quoted_ticket
 from storage.models import TicketRow
 
-SATISFIED, FAIR, DISSATISFIED = "satisfied", "fair", "dissatisfied"
+SATISFIED, FAIR, DISSATISFIED = Rating.SATISFIED, Rating.FAIR, Rating.DISSATISFIED
 RATING_LABELS = {SATISFIED: "满意", FAIR: "基本满意", DISSATISFIED: "不满意"}
 
 _RATINGS = [
@@ -26,7 +27,7 @@ _RATINGS = [
 ]
 
 
-def parse_rating(text: str) -> str | None:
+def parse_rating(text: str) -> Rating | None:
     line = bare(text)
     if len(line) > 20:
         return None
@@ -48,26 +49,12 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
         return None
     await ctx.tickets.unschedule(ticket, RATING_TIMEOUT)
     ctx.link(ticket.id)
+    await ctx.tickets.rate(ticket, rating, actor=ctx.sender.id, message_id=ctx.inbound.id)
     if rating == DISSATISFIED:
-        await ctx.tickets.apply(
-            ticket,
-            Action.REOPEN,
-            actor=ctx.sender.id,
-            message_id=ctx.inbound.id,
-            detail={"rating": rating},
-        )
         worker_id = ticket.assignee_id
         worker = await ctx.display_name(worker_id) if worker_id else "网格员"
         text = f"抱歉没能让您满意，工单 {ref(ticket)} 已重新打开。{mention(worker)} 请再跟进一下。"
         return [ctx.reply(text, mentions=(worker_id,) if worker_id else (), ticket_id=ticket.id)]
-    ticket.rating = rating  # only the rating that closes a ticket; the rest are in its events
-    await ctx.tickets.apply(
-        ticket,
-        Action.RATE,
-        actor=ctx.sender.id,
-        message_id=ctx.inbound.id,
-        detail={"rating": rating},
-    )
     return [
         ctx.reply(
             f"谢谢您的评价（{RATING_LABELS[rating]}）！工单 {ref(ticket)} 已办结。",
@@ -83,12 +70,7 @@ async def _ticket_to_rate(ctx: Context) -> TicketRow | None:
         ticket = await ctx.store.ticket(quoted, lock=True)
         if ticket and ticket.status == Status.RESOLVED and ticket.reporter_id == ctx.sender.id:
             return ticket
-    waiting = await ctx.store.tickets_where(
-        TicketRow.reporter_id == ctx.sender.id,
-        TicketRow.status == Status.RESOLVED,
-        order=TicketRow.resolved_at.desc(),
-    )
-    return waiting[0] if waiting else None
+    return await ctx.store.last_resolved_of(ctx.sender.id, Status.RESOLVED)
 
 
 async def rating_expired(ctx: TimerContext) -> list[OutgoingMessage]:

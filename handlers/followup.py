@@ -11,6 +11,7 @@ from bot.messaging.messages import OutgoingMessage
 from bot.messaging.phrases import headline, mention
 from bot.runtime.context import Context
 from bot.triage import Finding
+from bot.vocabulary import Category, EventKind
 from storage.models import TicketRow
 
 
@@ -22,7 +23,9 @@ async def answer(ctx: Context, about: Finding) -> list[OutgoingMessage]:
                 "没有查到您还未办结的相关工单。如果问题还在，请说明位置和情况，我马上为您登记。"
             )
         ]
-    await ctx.tickets.note(ticket, "followup", actor=ctx.sender.id, message_id=ctx.inbound.id)
+    await ctx.tickets.note(
+        ticket, EventKind.FOLLOWUP, actor=ctx.sender.id, message_id=ctx.inbound.id
+    )
     ctx.link(ticket.id)
     status = Status(ticket.status)
     if status == Status.RESOLVED:
@@ -40,14 +43,12 @@ async def answer(ctx: Context, about: Finding) -> list[OutgoingMessage]:
 
 
 async def _match(ctx: Context, about: Finding) -> TicketRow | None:
-    mine = await ctx.store.tickets_where(
-        TicketRow.reporter_id == ctx.sender.id,
-        TicketRow.status.in_(ACTIVE_STATUSES),
-        order=TicketRow.created_at.desc(),
+    mine = await ctx.store.tickets_reported_by(
+        ctx.sender.id, ACTIVE_STATUSES, newest_first=True
     )
     if not mine:
         return None
-    same = [t for t in mine if t.category == about.category or about.category == "other"]
+    same = [t for t in mine if t.category == about.category or about.category == Category.OTHER]
     if about.location is not None:
         placed = [t for t in same if t.location == about.location.text]
         same = placed or same

@@ -14,7 +14,8 @@ from bot.config import Config
 from bot.messaging.messages import IncomingMessage, OutgoingMessage, dm_chat
 from bot.messaging.phrases import bare
 from bot.messaging.textnorm import normalise
-from bot.runtime.context import STAFF_ROLES, Context
+from bot.runtime.context import Context
+from bot.vocabulary import STAFF_ROLES, Role
 
 _LEADING_MENTION = re.compile(r"^(?:@\S+\s*)+")
 _ASK = r"^(?:查询?|查看|看看)?"
@@ -35,7 +36,7 @@ def command_of(text: str) -> str | None:
     return None
 
 
-def answer(config: Config, message: IncomingMessage, role: str) -> list[OutgoingMessage] | None:
+def answer(config: Config, message: IncomingMessage, role: Role) -> list[OutgoingMessage] | None:
     """The private answer to an id request, or None when the message is no such request."""
     command = command_of(message.text)
     if command is None:

@@ -17,8 +17,6 @@ import asyncio
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
-
 from bot.config import Config
 from bot.config.reports import ReportSettings
 from bot.domain.taxonomy import category_label
@@ -27,13 +25,14 @@ from bot.reporting.charts import WeeklyChartData, render_weekly_chart
 from bot.reporting.periods import WEEKDAYS, day_period, days_period
 from bot.reporting.stats import Scope, Stats, limits_from_config
 from bot.runtime.timers import TimerContext
-from handlers.staff import figure_lines, fmt_duration, format_report
+from bot.vocabulary import TimerKind
+from handlers.common.figures import figure_lines, fmt_duration, format_report
 from storage.models import TicketRow, TimerRow
 from storage.repo import Store
 
 log = logging.getLogger(__name__)
 
-DAILY, WEEKLY = "daily_report", "weekly_report"
+DAILY, WEEKLY = TimerKind.DAILY_REPORT, TimerKind.WEEKLY_REPORT
 OVERDUE_LIST_LIMIT = 10
 
 
@@ -54,7 +53,7 @@ def next_weekly(settings: ReportSettings, now: datetime, config: Config) -> date
     return due if due > local else due + timedelta(days=7)
 
 
-def _matches(kind: str, due: datetime, settings: ReportSettings, config: Config) -> bool:
+def _matches(kind: TimerKind, due: datetime, settings: ReportSettings, config: Config) -> bool:
     """Whether a pending timer still agrees with the configured schedule."""
     local = due.astimezone(config.timezone)
     if kind == DAILY:
@@ -67,34 +66,24 @@ async def ensure_report_timers(store: Store, config: Config, now: datetime) -> N
     settings = config.reports
     wanted = {DAILY: settings.daily, WEEKLY: settings.weekly}
     for kind, enabled in wanted.items():
-        pending = list(
-            await store.session.scalars(
-                select(TimerRow)
-                .where(TimerRow.kind == kind, TimerRow.done_at.is_(None))
-                .order_by(TimerRow.due_at, TimerRow.id)
-            )
-        )
+        pending = await store.pending_timers(kind)
         keep = [t for t in pending if enabled and _matches(kind, t.due_at, settings, config)][:1]
         for timer in pending:
             if timer not in keep:
                 timer.done_at, timer.outcome = now, "replaced" if enabled else "disabled"
         if enabled and not keep:
             first = (next_daily if kind == DAILY else next_weekly)(settings, now, config)
-            store.session.add(TimerRow(kind=kind, due_at=first, created_at=now))
+            await store.add_timer(TimerRow(kind=kind, due_at=first, created_at=now))
 
 
-async def _schedule_next(ctx: TimerContext, kind: str) -> None:
+async def _schedule_next(ctx: TimerContext, kind: TimerKind) -> None:
     settings = ctx.config.reports
     enabled = settings.daily if kind == DAILY else settings.weekly
     # Other rows of the same kind would double the report: retire them with this one.
-    await ctx.store.session.execute(
-        update(TimerRow)
-        .where(TimerRow.kind == kind, TimerRow.done_at.is_(None), TimerRow.id != ctx.timer.id)
-        .values(done_at=ctx.now, outcome="replaced")
-    )
+    await ctx.store.retire_timers(kind, ctx.now, "replaced", keep=ctx.timer.id)
     if enabled:
         due = (next_daily if kind == DAILY else next_weekly)(settings, ctx.now, ctx.config)
-        ctx.store.session.add(TimerRow(kind=kind, due_at=due, created_at=ctx.now))
+        await ctx.store.add_timer(TimerRow(kind=kind, due_at=due, created_at=ctx.now))
 
 
 def _staff_message(config: Config, text: str, **kw: object) -> list[OutgoingMessage]:

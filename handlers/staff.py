@@ -30,8 +30,10 @@ from bot.domain.taxonomy import category_label
 from bot.messaging.messages import MessageKind, OutgoingMessage
 from bot.reporting.export import export_ledger, ledger_filename
 from bot.reporting.periods import Period, PeriodError, day_period, month_of, parse_period
-from bot.reporting.stats import Figures, Report, Scope, Stats, limits_from_config
-from bot.runtime.context import STAFF_ROLES, Context, Sender
+from bot.reporting.stats import Scope, Stats, limits_from_config
+from bot.runtime.context import Context, Sender
+from bot.vocabulary import STAFF_ROLES, Role
+from handlers.common.figures import fmt_duration, fmt_rate, format_report
 from storage.models import TicketRow
 
 LIST_LIMIT = 15
@@ -43,7 +45,7 @@ COMMAND = re.compile(r"^(帮助|help|查询|工单|统计|排行|排名|导出)(
 class Access:
     """What one person may see, derived from their role and grids."""
 
-    role: str
+    role: Role
     grids: tuple[str, ...] | None  # None: every grid
     own: str | None  # a worker: only their own tickets in lists
 
@@ -51,22 +53,22 @@ class Access:
     def of(cls, sender: Sender) -> Access:
         if sender.role in STAFF_ROLES:
             return cls(sender.role, None, None)
-        if sender.role == "leader":
-            return cls("leader", sender.grids, None)
-        if sender.role == "worker":
-            return cls("worker", sender.grids, sender.id)
-        return cls("resident", (), sender.id)
+        if sender.role == Role.LEADER:
+            return cls(Role.LEADER, sender.grids, None)
+        if sender.role == Role.WORKER:
+            return cls(Role.WORKER, sender.grids, sender.id)
+        return cls(Role.RESIDENT, (), sender.id)
 
     @property
     def commands(self) -> tuple[str, ...]:
-        if self.role in STAFF_ROLES or self.role == "leader":
+        if self.role in STAFF_ROLES or self.role == Role.LEADER:
             return ("查询", "工单", "统计", "排行", "导出")
-        if self.role == "worker":
+        if self.role == Role.WORKER:
             return ("查询", "工单")
         return ()
 
     def may_see(self, ticket: TicketRow) -> bool:
-        if self.role == "resident":
+        if self.role == Role.RESIDENT:
             return ticket.reporter_id == self.own
         return self.grids is None or ticket.grid_id in self.grids
 
@@ -83,7 +85,7 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
     access = Access.of(ctx.sender)
     if word == "帮助":
         return [ctx.reply(help_text(ctx.config, access))]
-    if word == "查询" and access.role == "resident":
+    if word == "查询" and access.role == Role.RESIDENT:
         return await query(ctx, access, args)
     if word not in access.commands:
         return [ctx.reply(refusal(access, word))]
@@ -106,7 +108,7 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
 
 
 def help_text(config: Config, access: Access) -> str:
-    if access.role == "resident":
+    if access.role == Role.RESIDENT:
         return (
             f"您好，我是{config.community_name}的网格助手。\n"
             "· 直接说明位置和问题即可登记，例如“3号楼井盖坏了”\n"
@@ -115,10 +117,10 @@ def help_text(config: Config, access: Access) -> str:
             "· 撤销 #编号：问题不用处理了，撤回您的反映"
         )
     lines = ["可用指令："]
-    scope = "本网格" if access.role == "leader" else ""
+    scope = "本网格" if access.role == Role.LEADER else ""
     mine = "（本网格）" if access.grids is not None else ""
     lines.append(f"· 查询 #编号：工单全程记录{mine}")
-    if access.role == "worker":
+    if access.role == Role.WORKER:
         lines.append("· 工单 [未结|超时|今日]：我负责的工单")
     else:
         lines.append(f"· 工单 [未结|超时|今日|网格|@网格员]：{scope}工单列表")
@@ -131,7 +133,7 @@ def help_text(config: Config, access: Access) -> str:
 
 
 def refusal(access: Access, word: str) -> str:
-    if access.role == "resident":
+    if access.role == Role.RESIDENT:
         return (
             f"抱歉，“{word}”是社区工作人员使用的功能。"
             "您遇到问题直接说明位置和情况即可，我会登记并通知网格员；回复“帮助”查看可用功能。"
@@ -154,7 +156,7 @@ async def query(ctx: Context, access: Access, args: str) -> list[OutgoingMessage
         return [ctx.reply("请写明工单编号，例如：查询 #12")]
     ticket = await ctx.store.ticket(int(m.group(1)))
     if ticket is None or not access.may_see(ticket):
-        if ticket is not None and access.role != "resident":
+        if ticket is not None and access.role != Role.RESIDENT:
             return [ctx.reply(f"工单 #{ticket.id} 不在您负责的网格，无法查看。")]
         return [ctx.reply(f"没有找到您可以查看的工单 #{m.group(1)}，请核对编号。")]
     return [ctx.reply(await timeline(ctx, ticket), ticket_id=ticket.id)]
@@ -330,55 +332,6 @@ async def statistics_answer(
     the total only, so the per-category and per-grid ones are not computed."""
     report = await stats.report(period, scope, breakdown_medians=False)
     return format_report(config, report, where)
-
-
-def fmt_duration(value: timedelta | None) -> str:
-    if value is None:
-        return "-"
-    minutes = value.total_seconds() / 60
-    if minutes < 60:
-        return f"{round(minutes)}分钟"
-    if minutes < 48 * 60:
-        return f"{minutes / 60:.1f}".rstrip("0").rstrip(".") + "小时"
-    return f"{minutes / 1440:.1f}".rstrip("0").rstrip(".") + "天"
-
-
-def fmt_rate(rate: float | None) -> str:
-    return "-" if rate is None else f"{rate * 100:.0f}%"
-
-
-def figure_lines(f: Figures) -> list[str]:
-    return [
-        f"受理 {f.received}｜接单 {f.claimed}｜办结 {f.resolved}｜结案 {f.closed}",
-        f"超时 {f.overdue}" + (f"｜撤销 {f.cancelled}" if f.cancelled else ""),
-        f"响应率 {fmt_rate(f.response_rate)}（{f.responded}/{f.response_due}）",
-        f"解决率 {fmt_rate(f.resolution_rate)}（{f.resolved}/{f.valid}）",
-        f"满意率 {fmt_rate(f.satisfaction_rate)}（{f.satisfied + f.fair}/{f.rated}）",
-        f"接单用时中位 {fmt_duration(f.median_claim)}",
-        f"办结用时中位 {fmt_duration(f.median_resolve)}",
-    ]
-
-
-def format_report(config: Config, report: Report, where: str, title: str = "统计") -> str:
-    lines = [f"📊 {where} {title}", report.period.describe()]
-    if report.total.received == 0:
-        return "\n".join([*lines, "这段时间没有受理工单。"])
-    lines += figure_lines(report.total)
-    if len(report.by_category) > 0:
-        lines.append("—— 按类别 ——")
-        ordered = sorted(report.by_category.items(), key=lambda kv: (-kv[1].received, kv[0]))
-        for code, f in ordered:
-            lines.append(
-                f"{category_label(code)} {f.received}｜办结 {f.resolved}｜超时 {f.overdue}"
-            )
-    if len(report.by_grid) > 1 or report.scope.grids is None:
-        lines.append("—— 按网格 ——")
-        for grid_id, f in sorted(report.by_grid.items(), key=lambda kv: str(kv[0])):
-            lines.append(
-                f"{config.grid_label(grid_id)} {f.received}｜响应 {fmt_rate(f.response_rate)}"
-                f"｜解决 {fmt_rate(f.resolution_rate)}｜满意 {fmt_rate(f.satisfaction_rate)}"
-            )
-    return "\n".join(lines)
 
 
 # --- 排行 -------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from bot.domain.tickets import RATING_TIMEOUT
 from bot.messaging.messages import OutgoingMessage, dm_chat
 from bot.messaging.phrases import bare, headline, mention, ref
 from bot.runtime.context import Context
+from handlers.common.quoting import quoted_ticket
 from storage.models import TicketRow
 
 
@@ -38,7 +39,6 @@ _QUOTED_CLAIM = re.compile(
 _QUOTED_RESOLVE = re.compile(
     r"^(?:修好了|已修好|已处理|处理好了|办好了|搞定了?|已解决|已完成|弄好了|已经修好了|已经处理好了)"
 )
-_TICKET_REF = re.compile(r"#(\d{1,9})")
 
 
 def parse(text: str, quoted: bool) -> WorkerCommand | None:
@@ -61,18 +61,6 @@ def parse(text: str, quoted: bool) -> WorkerCommand | None:
 
 def _int(value: str | None) -> int | None:
     return int(value) if value else None
-
-
-async def quoted_ticket(ctx: Context) -> int | None:
-    """The ticket a quoted message belongs to: by platform id, else by a #N in its text."""
-    msg = ctx.message
-    if msg.quote_id:
-        found = await ctx.store.ticket_of_message(msg.platform, msg.quote_id)
-        if found is not None:
-            return found
-    if msg.quote_text and (m := _TICKET_REF.search(msg.quote_text)):
-        return int(m.group(1))
-    return None
 
 
 async def handle(ctx: Context) -> list[OutgoingMessage] | None:
@@ -103,9 +91,7 @@ async def _pick(
         if ticket is None:
             return [ctx.reply(f"没有找到工单 {ref(ticket_id)}，请核对一下编号。")]
         return ticket
-    mine = await ctx.store.tickets_where(
-        TicketRow.assignee_id == ctx.sender.id, TicketRow.status.in_(statuses)
-    )
+    mine = await ctx.store.tickets_assigned_to(ctx.sender.id, statuses)
     if not mine:
         return [ctx.reply(f"您目前没有需要{verb_label}的工单。")]
     if len(mine) > 1:

@@ -168,11 +168,73 @@ class Store:
         await self.session.flush()
         return row
 
-    async def tickets_where(self, *conditions: Any, order: Any = None) -> Sequence[TicketRow]:
+    # Named queries: the callers pass the statuses they mean (the domain knows which are
+    # open); nothing outside this module builds a query on tickets.
+
+    async def tickets_assigned_to(
+        self, assignee_id: str, statuses: Iterable[str]
+    ) -> Sequence[TicketRow]:
+        """The tickets ``assignee_id`` holds in ``statuses``, oldest first."""
         query = (
-            select(TicketRow).where(*conditions).order_by(TicketRow.id if order is None else order)
+            select(TicketRow)
+            .where(TicketRow.assignee_id == assignee_id, TicketRow.status.in_(list(statuses)))
+            .order_by(TicketRow.id)
         )
         return (await self.session.scalars(query)).all()
+
+    async def tickets_reported_by(
+        self, reporter_id: str, statuses: Iterable[str], *, newest_first: bool = False
+    ) -> Sequence[TicketRow]:
+        """The tickets ``reporter_id`` reported in ``statuses``, oldest (or newest) first."""
+        newest = (TicketRow.created_at.desc(), TicketRow.id.desc())
+        order = newest if newest_first else (TicketRow.id,)
+        query = (
+            select(TicketRow)
+            .where(TicketRow.reporter_id == reporter_id, TicketRow.status.in_(list(statuses)))
+            .order_by(*order)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def last_resolved_of(self, reporter_id: str, status: str) -> TicketRow | None:
+        """The ticket of ``reporter_id`` in ``status`` (resolved, awaiting a rating) that
+        was resolved last."""
+        query = (
+            select(TicketRow)
+            .where(TicketRow.reporter_id == reporter_id, TicketRow.status == status)
+            .order_by(TicketRow.resolved_at.desc(), TicketRow.id.desc())
+            .limit(1)
+        )
+        return await self.session.scalar(query)
+
+    async def recent_open_like(
+        self,
+        grid_id: str,
+        category: str,
+        location: str | None,
+        since: datetime,
+        statuses: Iterable[str],
+        reporter_id: str,
+    ) -> TicketRow | None:
+        """The newest ticket in ``statuses`` since ``since`` about the same problem: same
+        grid, category and place; without a place, only one the same reporter made
+        without a place either (only then is it surely the same thing)."""
+        where = [
+            TicketRow.grid_id == grid_id,
+            TicketRow.category == category,
+            TicketRow.status.in_(list(statuses)),
+            TicketRow.created_at >= since,
+        ]
+        if location is not None:
+            where.append(TicketRow.location == location)
+        else:
+            where += [TicketRow.reporter_id == reporter_id, TicketRow.location.is_(None)]
+        query = (
+            select(TicketRow)
+            .where(*where)
+            .order_by(TicketRow.created_at.desc(), TicketRow.id.desc())
+            .limit(1)
+        )
+        return await self.session.scalar(query)
 
     async def all_tickets(self) -> Sequence[TicketRow]:
         return (await self.session.scalars(select(TicketRow).order_by(TicketRow.id))).all()
@@ -223,6 +285,26 @@ class Store:
         """An unfired timer of ``kind`` (for self-renewing timers that must exist once)."""
         query = select(TimerRow).where(TimerRow.kind == kind, TimerRow.done_at.is_(None)).limit(1)
         return await self.session.scalar(query)
+
+    async def pending_timers(self, kind: str) -> Sequence[TimerRow]:
+        """Every unfired timer of ``kind``, soonest first."""
+        query = (
+            select(TimerRow)
+            .where(TimerRow.kind == kind, TimerRow.done_at.is_(None))
+            .order_by(TimerRow.due_at, TimerRow.id)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def retire_timers(
+        self, kind: str, at: datetime, outcome: str, *, keep: int | None = None
+    ) -> None:
+        """Mark every unfired timer of ``kind`` but ``keep`` (a row id) done with ``outcome``."""
+        which = [] if keep is None else [TimerRow.id != keep]
+        await self.session.execute(
+            update(TimerRow)
+            .where(TimerRow.kind == kind, TimerRow.done_at.is_(None), *which)
+            .values(done_at=at, outcome=outcome)
+        )
 
     async def earliest_timer(self) -> datetime | None:
         return await self.session.scalar(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 
 from bot.domain.lifecycle import (
+    EVENT_LABELS,
     TRANSITIONS,
     Action,
     IllegalTransition,
@@ -14,6 +16,7 @@ from bot.domain.lifecycle import (
     allowed,
     next_status,
 )
+from bot.vocabulary import EventKind
 
 LEGAL = {
     (Status.ASSIGNED, Action.CLAIM): Status.CLAIMED,
@@ -50,3 +53,18 @@ def test_every_other_transition_is_refused(status: Status, action: Action) -> No
 def test_closed_and_cancelled_are_final() -> None:
     for status in (Status.CLOSED, Status.CANCELLED):
         assert not any(allowed(status, action) for action in Action)
+
+
+def test_every_event_kind_has_a_chinese_label() -> None:
+    """查询 #N and the console show a ticket's history by these labels: a kind without one
+    would reach staff as a raw name, a label without a kind is a name nothing writes."""
+    assert set(EVENT_LABELS) == set(EventKind)
+    for kind, label in EVENT_LABELS.items():
+        assert re.search(r"[\u4e00-\u9fff]", label), kind
+        assert not re.search(r"[A-Za-z_]", label), kind
+
+
+def test_every_action_is_recorded_as_an_event_kind() -> None:
+    for action in Action:
+        assert action.event == action.value
+        assert action.event in EVENT_LABELS

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from datetime import datetime
 from pathlib import Path
 
@@ -17,7 +18,9 @@ from tests.support.scenarios import play
 
 
 def with_reports(config, **reports):
-    return parse_config({**config.raw, "reports": reports}, source="test.toml")
+    """The config's own file with ``[reports]`` replaced."""
+    data = tomllib.loads(Path(config.source).read_text(encoding="utf-8"))
+    return parse_config({**data, "reports": reports}, source="test.toml")
 
 
 async def pending(sim, kind: str) -> list[datetime]:

@@ -124,9 +124,14 @@ def test_factory_refuses_missing_secrets():
 
 async def test_end_to_end_ws_and_webhook_through_one_adapter(gateway, caplog):
     config = parse_config(
-        community({"ws_url": gateway.ws_url, "webhooks": {STAFF: "WECOM_WEBHOOK_KEY_STAFF"}})
+        community(
+            {
+                "ws_url": gateway.ws_url,
+                "webhooks": {STAFF: "WECOM_WEBHOOK_KEY_STAFF"},
+                "webhook_url": gateway.webhook_url,
+            }
+        )
     )
-    config.raw["wecom"]["webhook_url"] = gateway.webhook_url
     env = {
         "WECOM_BOT_ID": "bot-1",
         "WECOM_BOT_SECRET": "bot-secret",

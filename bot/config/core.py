@@ -10,17 +10,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from types import MappingProxyType
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.config.directory import Grid, Group, Person
 from bot.config.duty import DutyConfig
 from bot.config.reports import ReportSettings
-from bot.config.strict import ConfigError
 from bot.config.wechaty import WechatySettings
 from bot.config.wecom import WeComOptions
+from bot.vocabulary import CONFIG_ROLES, Role
 
-ROLES = ("worker", "leader", "staff", "admin")
+ROLES = CONFIG_ROLES  # what a [[people]] entry may be; anyone unlisted is a resident
 PLATFORMS = ("wechaty", "wecom")
 DEFAULT_DB_URL = "sqlite:///gridbot.db"
 DEFAULT_BOT_NAMES = ("网格助手",)
@@ -95,9 +94,6 @@ class Config:
     faq: tuple[Faq, ...] = ()
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
     web: WebSettings = field(default_factory=WebSettings)
-    # The TOML as read, for tools that re-parse a variant of it; every section above was
-    # parsed and checked from it at load, so runtime code reads those fields instead.
-    raw: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.duty is None:
@@ -123,9 +119,9 @@ class Config:
     def group(self, group_id: str | None) -> Group | None:
         return self._groups.get(group_id) if group_id else None  # type: ignore[attr-defined]
 
-    def role_of(self, person_id: str) -> str:
+    def role_of(self, person_id: str) -> Role:
         person = self.person(person_id)
-        return person.role if person else "resident"
+        return person.role if person else Role.RESIDENT
 
     def name_of(self, person_id: str, fallback: str | None = None) -> str:
         person = self.person(person_id)
@@ -136,10 +132,3 @@ class Config:
     def grids_of(self, person_id: str) -> tuple[str, ...]:
         """The grids a worker or leader belongs to (staff and admins belong to none)."""
         return tuple(g.id for g in self.grids if person_id in g.workers or person_id == g.leader)
-
-    def section(self, name: str) -> Mapping[str, Any]:
-        """The raw table ``name`` as read (checked at load); prefer the typed fields."""
-        value = self.raw.get(name, {})
-        if not isinstance(value, Mapping):
-            raise ConfigError(f"{self.source}: [{name}] must be a table")
-        return value

@@ -8,13 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.vocabulary import Role
+
 
 @dataclass(frozen=True, slots=True)
 class Person:
     id: str
     name: str
-    role: str
+    role: Role
     phone: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "role", Role(self.role))
 
 
 @dataclass(frozen=True, slots=True)

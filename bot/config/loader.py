@@ -38,7 +38,7 @@ from bot.config.reports import parse_reports
 from bot.config.strict import ConfigError, Table, nearest, show
 from bot.config.wechaty import parse_wechaty
 from bot.config.wecom import WeComOptions, check_wecom_section
-from bot.domain.taxonomy import CATEGORIES
+from bot.vocabulary import CATEGORIES, Role
 
 # Every table the file may hold; [[grids]]-style arrays of tables apart.
 TABLES = (
@@ -208,7 +208,6 @@ def _parse(data: Mapping[str, Any], source: str) -> Config:
         faq=faq,
         privacy=privacy,
         web=web,
-        raw=data,
     )
 
 
@@ -244,7 +243,7 @@ def _person(t: Table) -> Person:
     return Person(
         id=t.text("id", what="a platform user id"),
         name=t.text("name", what="the person's name"),
-        role=role,
+        role=Role(role),
         phone=t.optional_text("phone", what='a phone number in quotes, e.g. "13800000000"'),
     )
 

@@ -24,6 +24,8 @@ usual time to claim), an overdue reminder to the window's end. Urgent tickets ne
 """
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -31,15 +33,86 @@ from bot.config import Config
 from bot.domain.lifecycle import Status
 from bot.domain.roster import settings, working_deadline
 from bot.domain.tickets import Tickets
+from bot.vocabulary import OverdueStage, TimerKind
 from storage.models import TicketRow, TimerRow
 from storage.repo import Store
 
-ESCALATE = "escalate"
-OVERDUE = "overdue"
-DUTY_DAILY = "duty_daily"
+ESCALATE = TimerKind.ESCALATE
+OVERDUE = TimerKind.OVERDUE
+DUTY_DAILY = TimerKind.DUTY_DAILY
 LADDER_STEPS = 3
 LATE = timedelta(hours=1)  # a daily duty post this late is a catch-up after downtime
 CHASE_KINDS = (ESCALATE, OVERDUE)
+
+
+# --- timer payloads ----------------------------------------------------------------------
+# What a pending chase row holds: ids and numbers only, never text for people (a row may
+# wait days, and the words may change meanwhile). Each reads the rows older versions
+# wrote too, so an upgrade neither drops nor garbles a pending reminder.
+
+
+@dataclass(frozen=True, slots=True)
+class EscalatePayload:
+    """One ladder step: the level it brings the ticket to, and who was brought in so far
+    besides the assignee (they are not asked twice)."""
+
+    level: int
+    added: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"level": self.level, "added": list(self.added)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> EscalatePayload:
+        data = data or {}
+        level = data.get("level")
+        return cls(level if isinstance(level, int) else 0, tuple(data.get("added") or ()))
+
+
+@dataclass(frozen=True, slots=True)
+class OverduePayload:
+    """One overdue reminder: its stage, when the ticket is due, and the limit it had
+    (minutes; ``working_time`` when they count working hours only)."""
+
+    stage: OverdueStage
+    due: datetime
+    limit_minutes: int
+    working_time: bool = False
+
+    @property
+    def limit(self) -> timedelta:
+        return timedelta(minutes=self.limit_minutes)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "stage": self.stage.value,
+            "due": self.due.isoformat(),
+            "limit_minutes": self.limit_minutes,
+            "working_time": self.working_time,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> OverduePayload:
+        if "limit_minutes" in data:
+            minutes, working = int(data["limit_minutes"]), bool(data.get("working_time"))
+        else:  # written before 2026-12: the limit as rendered text, "1天4小时（按工作时间计）"
+            minutes, working = _legacy_limit(str(data.get("limit") or ""))
+        return cls(
+            OverdueStage(data["stage"]),
+            datetime.fromisoformat(data["due"]),
+            minutes,
+            working,
+        )
+
+
+_LEGACY_SPAN = re.compile(r"^(?:(\d+)天)?(?:(\d+)小时)?(?:(\d+)分钟)?")
+
+
+def _legacy_limit(text: str) -> tuple[int, bool]:
+    """Minutes and working-time flag back from the text old payloads held."""
+    m = _LEGACY_SPAN.match(text)
+    days, hours, mins = (int(g) if g else 0 for g in m.groups()) if m else (0, 0, 0)
+    return (days * 24 + hours) * 60 + mins, "按工作时间计" in text
 
 
 # --- scheduling --------------------------------------------------------------------------
@@ -60,13 +133,16 @@ async def start_chasing(tickets: Tickets, config: Config, ticket: TicketRow) -> 
             warn = working_deadline(start, limit * s.overdue.warn_at, calendar, hours, tz)
         else:
             due, warn = start + limit, start + limit * s.overdue.warn_at
-        payload = {"due": due.isoformat(), "limit": span(limit)}
-        if ticket.category in s.overdue.working_time:
-            payload["limit"] += "（按工作时间计）"
-        await tickets.schedule(ticket, OVERDUE, warn, {**payload, "stage": "warn"})
-        await tickets.schedule(ticket, OVERDUE, due, {**payload, "stage": "due"})
+        minutes = int(limit.total_seconds() // 60)
+        working = ticket.category in s.overdue.working_time
         report = due + s.overdue.report_after
-        await tickets.schedule(ticket, OVERDUE, report, {**payload, "stage": "report"})
+        for stage, when in (
+            (OverdueStage.WARN, warn),
+            (OverdueStage.DUE, due),
+            (OverdueStage.REPORT, report),
+        ):
+            payload = OverduePayload(stage, due, minutes, working)
+            await tickets.schedule(ticket, OVERDUE, when, payload.to_json())
 
 
 async def schedule_ladder(
@@ -77,8 +153,10 @@ async def schedule_ladder(
     level = ticket.escalation_level + 1
     if not s.enabled or level > LADDER_STEPS:
         return
-    payload: dict[str, Any] = {"level": level, "added": list(added or [])}
-    await tickets.schedule(ticket, ESCALATE, tickets.now + s.interval(ticket.urgent), payload)
+    payload = EscalatePayload(level, tuple(added or ()))
+    await tickets.schedule(
+        ticket, ESCALATE, tickets.now + s.interval(ticket.urgent), payload.to_json()
+    )
 
 
 async def restart_ladder(tickets: Tickets, config: Config, ticket: TicketRow) -> None:
@@ -117,18 +195,3 @@ def next_daily(config: Config, after: datetime) -> datetime:
     candidate = datetime.combine(local.date(), at, tzinfo=config.timezone)
     return candidate if candidate > local else candidate + timedelta(days=1)
 
-
-def span(delta: timedelta) -> str:
-    """'15分钟', '2小时', '1天4小时' — how long, the way people say it. (The overdue
-    payload keeps its limit as this text; once payloads hold numbers it moves to the wording.)"""
-    minutes = int(delta.total_seconds() // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    parts = []
-    if days:
-        parts.append(f"{days}天")
-    if hours:
-        parts.append(f"{hours}小时")
-    if mins or not parts:
-        parts.append(f"{mins}分钟")
-    return "".join(parts)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from bot.vocabulary import EventKind, Rating
+
 
 class Status(StrEnum):
     ASSIGNED = "assigned"
@@ -17,13 +19,19 @@ class Status(StrEnum):
 
 
 class Action(StrEnum):
-    CLAIM = "claim"
-    RESOLVE = "resolve"
-    RATE = "rate"  # satisfied or fairly satisfied: closes
-    REOPEN = "reopen"  # a dissatisfied rating
-    EXPIRE = "expire"  # no rating in time: closes without one
-    CANCEL = "cancel"
-    TRANSFER = "transfer"  # a new assignee who must claim again
+    """A change of status; each is recorded as the event kind of the same value."""
+
+    CLAIM = EventKind.CLAIM.value
+    RESOLVE = EventKind.RESOLVE.value
+    RATE = EventKind.RATE.value  # satisfied or fairly satisfied: closes
+    REOPEN = EventKind.REOPEN.value  # a dissatisfied rating
+    EXPIRE = EventKind.EXPIRE.value  # no rating in time: closes without one
+    CANCEL = EventKind.CANCEL.value
+    TRANSFER = EventKind.TRANSFER.value  # a new assignee who must claim again
+
+    @property
+    def event(self) -> EventKind:
+        return EventKind(self.value)
 
 
 OPEN_STATUSES = (Status.ASSIGNED, Status.CLAIMED)
@@ -49,27 +57,31 @@ STATUS_LABELS = {
     Status.CANCELLED: "已撤销",
 }
 
-# What each kind of ticket event is called in a timeline (查询 #N, the console).
-EVENT_LABELS = {
-    "opened": "登记",
-    "claim": "接单",
-    "resolve": "办结",
-    "rate": "评价",
-    "reopen": "不满意，重新打开",
-    "expire": "超时未评价，自动结案",
-    "cancel": "撤销",
-    "cancel_request": "居民要求撤销（未撤销）",
-    "transfer": "转派",
-    "followup": "居民追问",
-    "merged": "合并重复反映",
-    "escalate": "升级",
-    "escalated": "升级",
-    "overdue_warning": "超时预警",
-    "overdue": "超时",
-    "overdue_report": "超时上报",
-    "note": "备注",
+# What each kind of ticket event is called in a timeline (查询 #N, the console): every
+# kind has one (tests/test_lifecycle.py), so staff never see a raw kind.
+EVENT_LABELS: dict[str, str] = {
+    EventKind.OPENED: "登记",
+    EventKind.CLAIM: "接单",
+    EventKind.RESOLVE: "办结",
+    EventKind.RATE: "评价",
+    EventKind.REOPEN: "不满意，重新打开",
+    EventKind.EXPIRE: "超时未评价，自动结案",
+    EventKind.CANCEL: "撤销",
+    EventKind.CANCEL_REQUEST: "居民要求撤销（未撤销）",
+    EventKind.TRANSFER: "转派",
+    EventKind.FOLLOWUP: "居民追问",
+    EventKind.REPORT_ADDED: "合并重复反映",
+    EventKind.ESCALATE: "升级",
+    EventKind.OVERDUE_WARNING: "超时预警",
+    EventKind.OVERDUE: "超时",
+    EventKind.OVERDUE_REPORT: "超时上报",
+    EventKind.NOTE: "备注",
 }
-RATING_LABELS = {"satisfied": "满意", "fair": "基本满意", "dissatisfied": "不满意"}
+RATING_LABELS = {
+    Rating.SATISFIED: "满意",
+    Rating.FAIR: "基本满意",
+    Rating.DISSATISFIED: "不满意",
+}
 
 
 class IllegalTransition(Exception):

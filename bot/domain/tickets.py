@@ -11,10 +11,11 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.lifecycle import Action, Status, next_status
+from bot.vocabulary import EventKind, Rating, TimerKind
 from storage.models import TicketEventRow, TicketRow, TimerRow
 from storage.repo import Store
 
-RATING_TIMEOUT = "rating_timeout"
+RATING_TIMEOUT = TimerKind.RATING_TIMEOUT
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +61,7 @@ class Tickets:
         )
         await self._event(
             ticket,
-            "opened",
+            EventKind.OPENED,
             actor=new.reporter_id,
             to_status=Status.ASSIGNED,
             message_id=new.source_message_id,
@@ -101,7 +102,7 @@ class Tickets:
             ticket.assignee_id = (detail or {}).get("to")
         await self._event(
             ticket,
-            action.value,
+            action.event,
             actor=actor,
             from_status=before,
             to_status=after,
@@ -110,10 +111,48 @@ class Tickets:
         )
         return after
 
+    async def rate(
+        self,
+        ticket: TicketRow,
+        rating: Rating,
+        *,
+        actor: str | None,
+        message_id: int | None = None,
+    ) -> Status:
+        """The reporter's verdict. Satisfied or fair closes the ticket and is kept on it;
+        dissatisfied reopens it (only its event keeps that verdict)."""
+        if rating == Rating.DISSATISFIED:
+            action = Action.REOPEN
+        else:
+            action = Action.RATE
+            next_status(ticket.status, action)  # refuse before anything changes
+            ticket.rating = rating
+        return await self.apply(
+            ticket, action, actor=actor, message_id=message_id, detail={"rating": rating}
+        )
+
+    async def add_report(
+        self, ticket: TicketRow, *, reporter: str, message_id: int | None = None
+    ) -> None:
+        """Another resident (or the same one again) reported the problem of this ticket."""
+        ticket.reports += 1
+        await self._event(
+            ticket,
+            EventKind.REPORT_ADDED,
+            actor=reporter,
+            message_id=message_id,
+            detail={"reporter": reporter},
+        )
+
+    async def escalate(self, ticket: TicketRow, level: int, detail: dict[str, Any]) -> None:
+        """One step up the escalation ladder (a level on the ticket, not a status)."""
+        ticket.escalation_level = level
+        await self._event(ticket, EventKind.ESCALATE, actor=None, detail=detail)
+
     async def note(
         self,
         ticket: TicketRow,
-        kind: str,
+        kind: EventKind,
         *,
         actor: str | None,
         message_id: int | None = None,
@@ -123,7 +162,11 @@ class Tickets:
         await self._event(ticket, kind, actor=actor, message_id=message_id, detail=detail)
 
     async def schedule(
-        self, ticket: TicketRow, kind: str, due: datetime, payload: dict[str, Any] | None = None
+        self,
+        ticket: TicketRow,
+        kind: TimerKind,
+        due: datetime,
+        payload: dict[str, Any] | None = None,
     ) -> None:
         await self.store.add_timer(
             TimerRow(
@@ -131,14 +174,14 @@ class Tickets:
             )
         )
 
-    async def unschedule(self, ticket: TicketRow, *kinds: str) -> None:
+    async def unschedule(self, ticket: TicketRow, *kinds: TimerKind) -> None:
         """Cancel the ticket's pending timers of ``kinds``; with none named, all of them."""
         await self.store.cancel_timers(ticket.id, kinds or None, self.now)
 
     async def _event(
         self,
         ticket: TicketRow,
-        kind: str,
+        kind: EventKind,
         *,
         actor: str | None,
         from_status: str | None = None,

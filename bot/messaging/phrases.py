@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from bot.domain.taxonomy import category_label
 from bot.messaging.privacy import redact
@@ -48,3 +49,18 @@ def bare(text: str) -> str:
     text = _EMOJI_CODE.sub("", text)
     text = re.sub(r"[\U0001F300-\U0001FAFF\u2600-\u27BF]", "", text)
     return _PUNCT_TAIL.sub("", text.strip())
+
+
+def span(delta: timedelta) -> str:
+    """'15分钟', '2小时', '1天4小时' — how long, the way people say it."""
+    minutes = int(delta.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(f"{days}天")
+    if hours:
+        parts.append(f"{hours}小时")
+    if mins or not parts:
+        parts.append(f"{mins}分钟")
+    return "".join(parts)

@@ -9,25 +9,26 @@ from typing import TYPE_CHECKING
 from bot.config import Config
 from bot.domain.tickets import Tickets
 from bot.messaging.messages import IncomingMessage, OutgoingMessage
+from bot.vocabulary import STAFF_ROLES, Role
 from storage.models import InboundMessageRow
 from storage.repo import Store
 
 if TYPE_CHECKING:
     from bot.triage import TriageEngine
 
-STAFF_ROLES = ("staff", "admin")
+__all__ = ["STAFF_ROLES", "Context", "Role", "Sender"]
 
 
 @dataclass(frozen=True, slots=True)
 class Sender:
     id: str
     name: str
-    role: str  # resident | worker | leader | staff | admin
+    role: Role
     grids: tuple[str, ...] = ()
 
     @property
     def is_resident(self) -> bool:
-        return self.role == "resident"
+        return self.role == Role.RESIDENT
 
     def covers(self, grid_id: str | None) -> bool:
         """Whether this person may act on a ticket of ``grid_id``: community staff on any,
@@ -55,7 +56,7 @@ class Context:
             text=text,
             mentions=mentions,
             platform=self.message.platform,
-            **kw,  # type: ignore[arg-type]
+            **kw,
         )
 
     def link(self, ticket_id: int) -> None:

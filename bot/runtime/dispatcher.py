@@ -22,6 +22,7 @@ from bot.runtime.clock import Clock
 from bot.runtime.context import Context, Sender
 from bot.runtime.outbox import queue
 from bot.triage import TriageEngine
+from bot.vocabulary import Role
 from storage.db import Database
 from storage.models import InboundMessageRow
 from storage.repo import Store
@@ -32,7 +33,7 @@ Handler = Callable[[Context], Awaitable[list[OutgoingMessage] | None]]
 
 
 # Answers a message from a group the config does not list; None for everything else.
-UnlistedHandler = Callable[[Config, IncomingMessage, str], list[OutgoingMessage] | None]
+UnlistedHandler = Callable[[Config, IncomingMessage, Role], list[OutgoingMessage] | None]
 
 
 def answering(
@@ -69,7 +70,7 @@ class Dispatcher:
         person = self.config.person(message.sender_id)
         if person:
             return Sender(person.id, person.name, person.role, self.config.grids_of(person.id))
-        return Sender(message.sender_id, message.sender_name or "居民", "resident")
+        return Sender(message.sender_id, message.sender_name or "居民", Role.RESIDENT)
 
     async def dispatch(self, message: IncomingMessage) -> Outcome:
         if message.chat_id is not None and self.config.group(message.chat_id) is None:
@@ -85,7 +86,15 @@ class Dispatcher:
             return await self._dispatch(message)
         except IntegrityError:
             # Another worker stored the same platform message first: it is a redelivery.
-            return Outcome("duplicate")
+            # Any other constraint broken is a bug and must not pass for one.
+            if await self._stored(message):
+                return Outcome("duplicate")
+            raise
+
+    async def _stored(self, message: IncomingMessage) -> bool:
+        """Whether the inbound table holds ``message`` (checked afresh, after a rollback)."""
+        async with self.db.transaction() as session:
+            return await Store(session).inbound_exists(message.platform, message.message_id)
 
     async def welcome(self, event: MemberJoined) -> int:
         """Queue the welcome line for a served group's newcomers; how many were queued."""

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 from bot.adapters.wecom.callback import WeComCallbackAdapter
 from bot.adapters.wecom.messages import PLATFORM
-from bot.adapters.wecom.settings import WeComSettings, parse_wecom_settings
+from bot.adapters.wecom.settings import WeComSettings, resolve_wecom_settings
 from bot.adapters.wecom.webhook import WeComWebhookSender
 from bot.adapters.wecom.ws import WeComWsAdapter
 from bot.config import Config
@@ -94,12 +94,8 @@ def build_wecom_adapter(
     config: Config, clock: Clock, *, env: Mapping[str, str] | None = None
 ) -> WeComAdapter:
     """Read ``[wecom]`` and the WECOM_* environment variables; raise ConfigError if unusable."""
-    settings = parse_wecom_settings(
-        config.section("wecom"),
-        os.environ if env is None else env,
-        default_bot_names=config.bot_names,
-        source=config.source,
-    )
+    env = os.environ if env is None else env
+    settings = resolve_wecom_settings(config.wecom, env, source=config.source)
     groups = [g.id for g in config.groups if g.platform in (None, PLATFORM)]
     limit = RateLimit(settings.rate_per_minute, settings.burst)
     bot: BotAdapter | None = None

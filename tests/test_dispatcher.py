@@ -1,0 +1,79 @@
+"""The dispatcher takes a broken inbound unique constraint for a redelivery, and nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
+
+from bot.adapters.simulator import SimAdapter
+from bot.cli.wiring import build_app
+from bot.config import Config
+from bot.messaging.messages import IncomingMessage, OutgoingMessage
+from bot.runtime.app import App
+from bot.runtime.clock import FakeClock
+from bot.runtime.context import Context
+from handlers import ROUTES
+from storage.db import Database
+from storage.models import PersonRow
+from storage.repo import Store
+
+START = datetime.fromisoformat("2026-11-23T10:00:00+08:00")
+
+
+def msg(n: int, text: str) -> IncomingMessage:
+    return IncomingMessage(
+        platform="sim", message_id=f"m{n}", chat_id="room-xfl-1", sender_id="res-zhang",
+        text=text, at=START, sender_name="张阿姨",
+    )
+
+
+async def broken(ctx: Context) -> list[OutgoingMessage] | None:
+    """A handler with a bug that breaks another constraint (the people's primary key)."""
+    if "坏约束" in ctx.message.text:
+        for _ in range(2):
+            await ctx.store.session.execute(
+                insert(PersonRow).values(id="twice", name="twice", role="resident")
+            )
+    return None
+
+
+@pytest.fixture
+async def app(db_url: str, sample_config: Config) -> AsyncIterator[App]:
+    clock = FakeClock(START)
+    adapter = SimAdapter(clock, lambda m, _id: None)
+    app = build_app(sample_config, Database(db_url), clock, [adapter], routes=[broken, *ROUTES])
+    await app.prepare()
+    yield app
+    await app.stop()
+
+
+async def test_another_constraint_is_not_taken_for_a_redelivery(app: App) -> None:
+    with pytest.raises(IntegrityError):
+        await app.dispatcher.dispatch(msg(1, "坏约束"))
+
+
+async def test_a_message_stored_meanwhile_by_another_process_is_a_redelivery(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = await app.dispatcher.dispatch(msg(1, "3号楼门口井盖坏了"))
+    assert first.status == "handled"
+    # The race: the check before the insert does not see the row another process is
+    # committing, so the insert breaks the inbound unique constraint.
+    real = Store.inbound_exists
+    calls: list[Any] = []
+
+    async def missed_once(self: Store, platform: str, platform_msg_id: str) -> bool:
+        calls.append(platform_msg_id)
+        return False if len(calls) == 1 else await real(self, platform, platform_msg_id)
+
+    monkeypatch.setattr(Store, "inbound_exists", missed_once)
+    again = await app.dispatcher.dispatch(msg(1, "3号楼门口井盖坏了"))
+    assert again.status == "duplicate"
+    assert len(calls) == 2
+    async with app.db.transaction() as session:
+        assert len(await Store(session).all_tickets()) == 1
