@@ -12,7 +12,6 @@ import sys
 from typing import Any
 
 from bot.config import ConfigError
-from storage.db import Database
 
 # The commands get bot.cli.main's Invocation (args, config, db_url, clock); it is not
 # imported here, since main imports this module.
@@ -54,6 +53,7 @@ def listen_address(inv: Invocation) -> tuple[str, int]:
 
 def cmd_web(inv: Invocation) -> int:
     from bot.web import start_console
+    from storage.db import Database
 
     host, port = listen_address(inv)
     config = inv.config
@@ -105,6 +105,7 @@ def console_port_problem(exc: OSError, host: str, port: int) -> str:
 
 def cmd_user(inv: Invocation) -> int:
     from bot.web import AccountError, add_user
+    from storage.db import Database
 
     args = inv.args
     if args.password_stdin:
