@@ -25,6 +25,7 @@ from bot.domain.lifecycle import Status
 from bot.domain.roster import load_roster, settings
 from bot.domain.taxonomy import category_label
 from bot.messaging.messages import OutgoingMessage, dm_chat
+from bot.messaging.parts import Mention, Text
 from bot.messaging.phrases import span
 from bot.runtime.quiet_hours import held_until, release_time
 from bot.runtime.timers import TimerContext
@@ -62,11 +63,11 @@ async def escalate(ctx: TimerContext) -> list[OutgoingMessage]:
         people = [p for p in (ticket.assignee_id, nxt) if p]
         if nxt:
             added.append(nxt)
-        text = f"⏰ 工单 {head} 已{waited}无人接单。"
+        text = Text.of(f"⏰ 工单 {head} 已{waited}无人接单。")
         if ticket.assignee_id:
-            text += f"@{config.name_of(ticket.assignee_id)} 请尽快接单"
+            text += Text.of(_at(config, ticket.assignee_id), " 请尽快接单")
         if nxt:
-            text += f"；@{config.name_of(nxt)} 请协助跟进"
+            text += Text.of("；", _at(config, nxt), " 请协助跟进")
         text += f"（回复“接单 {_ref(ticket)}”）。"
         out = _where_ticket_lives(ctx, ticket, text, people)
         detail = {"level": 1, "step": EscalationStep.WORKER, "notified": people, "added": nxt}
@@ -74,8 +75,8 @@ async def escalate(ctx: TimerContext) -> list[OutgoingMessage]:
         leader = grid.leader if grid else None
         notified = [p for p in (ticket.assignee_id, *added) if p]
         who = "、".join(config.name_of(p) for p in notified) or "网格员"
-        text = f"⏰ 工单 {head} 已{waited}无人接单（已提醒{who}）。" + (
-            f"@{config.name_of(leader)} 请网格长协调安排。" if leader else ""
+        text = Text.of(f"⏰ 工单 {head} 已{waited}无人接单（已提醒{who}）。") + (
+            Text.of(_at(config, leader), " 请网格长协调安排。") if leader else ""
         )
         out = [_dm(leader, text, ticket)] if leader else _staff_group(ctx, ticket, text, [])
         detail = {
@@ -89,10 +90,10 @@ async def escalate(ctx: TimerContext) -> list[OutgoingMessage]:
         reminded = [config.name_of(p) for p in dict.fromkeys((ticket.assignee_id, *added)) if p]
         if grid and grid.leader:
             reminded.append(f"网格长{config.name_of(grid.leader)}")
-        text = (
-            f"⚠️ {where}工单 {head} 已{waited}无人接单，已提醒{'、'.join(reminded) or '网格员'}。"
-            + " ".join(f"@{config.name_of(p)}" for p in staff)
-            + " 请社区协调处置。"
+        text = Text.of(
+            f"⚠️ {where}工单 {head} 已{waited}无人接单，已提醒{'、'.join(reminded) or '网格员'}。",
+            Text.join(" ", (_at(config, p) for p in staff)),
+            " 请社区协调处置。",
         )
         out = _staff_group(ctx, ticket, text, staff)
         detail = {"level": 3, "step": EscalationStep.STAFF, "notified": staff}
@@ -107,8 +108,12 @@ def _chase_waits(config: Config, ticket: TicketRow, now: datetime) -> datetime |
     return None if ticket.urgent else release_time(config, now)
 
 
+def _at(config: Config, person_id: str) -> Mention:
+    return Mention(person_id, config.name_of(person_id))
+
+
 def _where_ticket_lives(
-    ctx: TimerContext, ticket: TicketRow, text: str, people: list[str]
+    ctx: TimerContext, ticket: TicketRow, text: str | Text, people: list[str]
 ) -> list[OutgoingMessage]:
     """The ticket's group; privately if it came privately. (A non-urgent step never falls
     in quiet hours, see ``_chase_waits``; should a group message still be held, the
@@ -116,9 +121,9 @@ def _where_ticket_lives(
     group = ctx.config.group(ticket.group_id)
     if group is not None and held_until(ctx.config, group.id, ticket.urgent, ctx.now) is None:
         return [
-            OutgoingMessage(
-                chat=group.id,
-                text=text,
+            OutgoingMessage.say(
+                group.id,
+                text,
                 mentions=tuple(people),
                 ticket_id=ticket.id,
                 urgent=ticket.urgent,
@@ -128,10 +133,10 @@ def _where_ticket_lives(
     return [_dm(p, text, ticket) for p in people]
 
 
-def _dm(person: str, text: str, ticket: TicketRow) -> OutgoingMessage:
-    return OutgoingMessage(
-        chat=dm_chat(person),
-        text=text,
+def _dm(person: str, text: str | Text, ticket: TicketRow) -> OutgoingMessage:
+    return OutgoingMessage.say(
+        dm_chat(person),
+        text,
         mentions=(person,),
         ticket_id=ticket.id,
         urgent=ticket.urgent,
@@ -139,14 +144,14 @@ def _dm(person: str, text: str, ticket: TicketRow) -> OutgoingMessage:
 
 
 def _staff_group(
-    ctx: TimerContext, ticket: TicketRow, text: str, mentions: list[str]
+    ctx: TimerContext, ticket: TicketRow, text: str | Text, mentions: list[str]
 ) -> list[OutgoingMessage]:
     staff_group = ctx.config.staff_group
     if staff_group:
         return [
-            OutgoingMessage(
-                chat=staff_group,
-                text=text,
+            OutgoingMessage.say(
+                staff_group,
+                text,
                 mentions=tuple(mentions),
                 ticket_id=ticket.id,
                 urgent=ticket.urgent,
@@ -192,11 +197,11 @@ async def overdue(ctx: TimerContext) -> list[OutgoingMessage]:
         staff = [p.id for p in config.people if p.role == Role.STAFF]
         people = [*([grid.leader] if grid and grid.leader else []), *staff]
         holder = config.name_of(ticket.assignee_id) if ticket.assignee_id else "无人"
-        text = (
+        text = Text.of(
             f"🔴 超时工单 {head}（{config.grid_label(ticket.grid_id)}，负责人{holder}）"
-            f"已超过办理时限{limit}仍未办结。"
-            + " ".join(f"@{config.name_of(p)}" for p in people)
-            + " 请督办。"
+            f"已超过办理时限{limit}仍未办结。",
+            Text.join(" ", (_at(config, p) for p in people)),
+            " 请督办。",
         )
         out = _staff_group(ctx, ticket, text, people)
         kind = EventKind.OVERDUE_REPORT

@@ -7,6 +7,7 @@ import re
 from bot.domain.lifecycle import Action, Status
 from bot.domain.tickets import RATING_TIMEOUT
 from bot.messaging.messages import OutgoingMessage
+from bot.messaging.parts import Mention, Text
 from bot.messaging.phrases import bare, mention, ref
 from bot.runtime.context import Context
 from bot.runtime.timers import TimerContext
@@ -53,7 +54,11 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
     if rating == DISSATISFIED:
         worker_id = ticket.assignee_id
         worker = await ctx.display_name(worker_id) if worker_id else "网格员"
-        text = f"抱歉没能让您满意，工单 {ref(ticket)} 已重新打开。{mention(worker)} 请再跟进一下。"
+        text = Text.of(
+            f"抱歉没能让您满意，工单 {ref(ticket)} 已重新打开。",
+            Mention(worker_id, worker) if worker_id else mention(worker),
+            " 请再跟进一下。",
+        )
         return [ctx.reply(text, mentions=(worker_id,) if worker_id else (), ticket_id=ticket.id)]
     return [
         ctx.reply(

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from bot.domain.lifecycle import ACTIVE_STATUSES, STATUS_LABELS, Status
 from bot.messaging.messages import OutgoingMessage
-from bot.messaging.phrases import headline, mention
+from bot.messaging.parts import Mention, Text
+from bot.messaging.phrases import headline
 from bot.runtime.context import Context
 from bot.triage import Finding
 from bot.vocabulary import Category, EventKind
@@ -35,9 +36,10 @@ async def answer(ctx: Context, about: Finding) -> list[OutgoingMessage]:
     if worker_id is None:
         return [ctx.reply(f"工单 {headline(ticket)} 目前{STATUS_LABELS[status]}，正在安排网格员。")]
     worker = await ctx.display_name(worker_id)
-    text = (
-        f"工单 {headline(ticket)} 目前{STATUS_LABELS[status]}，负责人{worker}。"
-        f"{mention(worker)} 居民在询问进度，请及时反馈。"
+    text = Text.of(
+        f"工单 {headline(ticket)} 目前{STATUS_LABELS[status]}，负责人{worker}。",
+        Mention(worker_id, worker),
+        " 居民在询问进度，请及时反馈。",
     )
     return [ctx.reply(text, mentions=(worker_id,), ticket_id=ticket.id)]
 

@@ -6,16 +6,14 @@ is muted within a day.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from bot.domain.chasing import start_chasing
 from bot.domain.routing import choose_assignee, grid_for_location
 from bot.domain.taxonomy import category_label
 from bot.domain.tickets import NewTicket
 from bot.messaging.messages import OutgoingMessage, dm_chat
-from bot.messaging.phrases import mention, ref, summary_of
+from bot.messaging.parts import Mention, Text
+from bot.messaging.phrases import ref, summary_of
 from bot.runtime.context import Context
-from bot.runtime.quiet_hours import direct_copies
 from bot.triage import safety_advice
 from handlers import duplicates, followup
 from storage.models import TicketRow
@@ -75,7 +73,7 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
     if joined:  # still one message in the group: the note about known problems rides along
         first = out[0]
         note = await duplicates.known_line(ctx, joined)
-        out[0] = replace(first, text=f"{first.text}\n另外，{note}")
+        out[0] = first.retold(Text.of(first.content, f"\n另外，{note}"))
     return out
 
 
@@ -98,23 +96,25 @@ async def _dispatch_messages(
         notify += [t.assignee_id for t in tickets if t.assignee_id and t.assignee_id not in notify]
     else:
         notify = list(dict.fromkeys(t.assignee_id for t in tickets if t.assignee_id))
-    names = " ".join([mention(await ctx.display_name(p)) for p in notify])
+    names = Text.join(" ", [Mention(p, await ctx.display_name(p)) for p in notify])
     listing = "；".join(f"{ref(t)}（{category_label(t.category)}）{t.summary}" for t in tickets)
     if len(tickets) == 1:
         head = f"已登记工单 {listing}。"
     else:
         head = f"已登记 {len(tickets)} 张工单：{listing}。"
     if urgent:
-        body = f"【紧急】{head}{names} 请立即处置！" + (f"\n安全提示：{advice}" if advice else "")
+        body = Text.of(
+            f"【紧急】{head}", names, " 请立即处置！", f"\n安全提示：{advice}" if advice else ""
+        )
     else:
-        body = f"收到！{head}{names} 请接单（回复“接单”）。"
+        body = Text.of(f"收到！{head}", names, " 请接单（回复“接单”）。")
     first = tickets[0].id
     if ctx.message.is_direct:
         out = [ctx.reply(f"收到！{head}网格员会尽快处理，处理进展会再通知您。", ticket_id=first)]
         out += [
-            OutgoingMessage(
-                chat=dm_chat(p),
-                text=body,
+            OutgoingMessage.say(
+                dm_chat(p),
+                body,
                 mentions=(p,),
                 ticket_id=first,
                 urgent=urgent,
@@ -123,17 +123,21 @@ async def _dispatch_messages(
             for p in notify
         ]
     else:
-        out = [ctx.reply(body, mentions=tuple(notify), ticket_id=first, urgent=urgent)]
-        # Quiet hours hold the group message till morning; whoever is on duty hears now.
-        out += direct_copies(ctx.config, ctx.now, out)
+        # Should quiet hours hold the group message till morning, whoever is on duty
+        # hears it privately at once (the outbox decides, when it sends).
+        out = [
+            ctx.reply(
+                body, mentions=tuple(notify), ticket_id=first, urgent=urgent, copy_when_held=True
+            )
+        ]
     staff = ctx.config.staff_group
     if urgent and staff and staff != ctx.message.chat_id:
         group = ctx.config.group(ctx.message.chat_id)
         where = group.name if group else f"{ctx.sender.name}私信"
-        staff_text = f"【紧急】{where}：{head}已通知{names or '网格员'}。"
+        staff_text = Text.of(f"【紧急】{where}：{head}已通知", names if notify else "网格员", "。")
         out.append(
-            OutgoingMessage(
-                chat=staff, text=staff_text, ticket_id=first, urgent=True, mentions=tuple(notify)
+            OutgoingMessage.say(
+                staff, staff_text, ticket_id=first, urgent=True, mentions=tuple(notify)
             )
         )
     return out

@@ -11,7 +11,8 @@ from bot.domain.lifecycle import STATUS_LABELS, Action, Status
 from bot.domain.taxonomy import category_label
 from bot.domain.tickets import RATING_TIMEOUT
 from bot.messaging.messages import OutgoingMessage, dm_chat
-from bot.messaging.phrases import bare, headline, mention, ref
+from bot.messaging.parts import Mention, Text
+from bot.messaging.phrases import bare, headline, ref
 from bot.runtime.context import Context
 from handlers.common.quoting import quoted_ticket
 from storage.models import TicketRow
@@ -165,23 +166,24 @@ async def resolve(ctx: Context, ticket_id: int | None) -> list[OutgoingMessage]:
     await ctx.tickets.schedule(ticket, RATING_TIMEOUT, ctx.now + ctx.config.timing.rating_timeout)
     ctx.link(ticket.id)
     reporter = await ctx.display_name(ticket.reporter_id)
-    text = (
-        f"工单 {ref(ticket)}（{ticket.summary}）已由{ctx.sender.name}处理完毕。"
-        f"{mention(reporter)} 请您评价：回复“满意”“基本满意”或“不满意”（也可回复 1/2/3）。"
+    text = Text.of(
+        f"工单 {ref(ticket)}（{ticket.summary}）已由{ctx.sender.name}处理完毕。",
+        Mention(ticket.reporter_id, reporter),
+        " 请您评价：回复“满意”“基本满意”或“不满意”（也可回复 1/2/3）。",
     )
     return _announce(ctx, ticket, text, mentions=(ticket.reporter_id,))
 
 
 def _announce(
-    ctx: Context, ticket: TicketRow, text: str, mentions: tuple[str, ...] = ()
+    ctx: Context, ticket: TicketRow, text: str | Text, mentions: tuple[str, ...] = ()
 ) -> list[OutgoingMessage]:
     """Tell the ticket's group; if the worker wrote from elsewhere, confirm to them too.
     News of an urgent ticket is urgent too: it never waits for the end of quiet hours."""
     home = ticket.group_id or dm_chat(ticket.reporter_id)
     out = [
-        OutgoingMessage(
-            chat=home,
-            text=text,
+        OutgoingMessage.say(
+            home,
+            text,
             mentions=mentions,
             ticket_id=ticket.id,
             platform=ticket.platform,

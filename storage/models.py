@@ -192,6 +192,11 @@ class OutboxRow(Base):
     # The platform id of the inbound message this answers, so a platform that threads
     # replies (WeCom's AI bot) attaches it to that message and not to a neighbour's.
     reply_to: Mapped[str | None] = mapped_column(String(255))
+    # The text as parts (strings and {"mention": id, "name": name}), so each adapter renders
+    # mentions its own way; None on rows written before parts, whose text is all there is.
+    parts: Mapped[list[Any] | None] = mapped_column(JSON)
+    # Held for quiet hours, the people this row mentions hear it privately at once.
+    copy_when_held: Mapped[bool] = mapped_column(default=False)
 
 
 class TimerRow(Base):

@@ -31,6 +31,7 @@ from bot.messaging.messages import (
     MessageKind,
     OutgoingMessage,
 )
+from bot.messaging.parts import Mention, Text
 from bot.runtime.clock import SystemClock
 from tests.support.fake_puppet import (
     OFFICIAL,
@@ -209,11 +210,12 @@ async def test_inline_mentions_are_not_doubled(bot: Harness, fake: FakePuppetSer
     name say() puts in front; either way the person is mentioned exactly once.
     """
     await bot.adapter.send(
-        OutgoingMessage(
-            chat=ROOM,
-            text="工单 #12 已处理完毕。@3-201张阿姨 请您评价，@李网格 辛苦了",
-            mentions=(RESIDENT, WORKER),
-            mention_names=("3-201张阿姨", "李网格"),
+        OutgoingMessage.say(
+            ROOM,
+            Text.of(
+                "工单 #12 已处理完毕。", Mention(RESIDENT, "3-201张阿姨"), " 请您评价，",
+                Mention(WORKER, "李网格"), " 辛苦了",
+            ),
         )
     )
     (record,) = await fake.wait_sent(1)
@@ -222,12 +224,7 @@ async def test_inline_mentions_are_not_doubled(bot: Harness, fake: FakePuppetSer
     assert record.text.count("@张阿姨") == 1 and record.text.count("@李网格") == 1
     # A private chat gets no @-tags from say(), so its text is left as written.
     await bot.adapter.send(
-        OutgoingMessage(
-            chat=f"dm:{STAFF}",
-            text="@王主任 本周 12 件",
-            mentions=(STAFF,),
-            mention_names=("王主任",),
-        )
+        OutgoingMessage.say(f"dm:{STAFF}", Text.of(Mention(STAFF, "王主任"), " 本周 12 件"))
     )
     records = await fake.wait_sent(2)
     assert (records[1].text, records[1].mention_ids) == ("@王主任 本周 12 件", ())

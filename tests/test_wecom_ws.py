@@ -12,6 +12,7 @@ from bot.adapters.wecom.settings import WsSettings
 from bot.adapters.wecom.ws import WeComWsAdapter
 from bot.messaging.adapter import Adapter, SendFailed
 from bot.messaging.messages import Connected, IncomingMessage, OutgoingMessage, dm_chat
+from bot.messaging.parts import Mention, Text
 from bot.runtime.clock import FakeClock
 from bot.runtime.dispatcher import Outcome
 from bot.runtime.ratelimit import RateLimiter
@@ -169,11 +170,10 @@ async def test_inline_mentions_become_tags_where_they_stand(harness):
     """The core writes "@王芳" inline: it becomes <@userid> in place, never a second tag in
     front; a mention whose name is not in the text still gets its tag in front."""
     await harness.adapter.send(
-        OutgoingMessage(
-            chat=GROUP,
-            text="#7 井盖坏了。@王芳 请接单",
+        OutgoingMessage.say(
+            GROUP,
+            Text.of("#7 井盖坏了。", Mention("wangfang", "王芳"), " 请接单"),
             mentions=("wangfang", "lisi"),
-            mention_names=("王芳", "李四"),
         )
     )
     (frame,) = harness.gateway.sent("aibot_send_msg")

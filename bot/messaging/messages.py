@@ -7,9 +7,12 @@ only with these, so the dispatcher and handlers never see a platform object.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
+
+from bot.messaging.parts import Mention, Text
 
 
 class MessageKind(StrEnum):
@@ -116,30 +119,45 @@ class OutgoingMessage:
     kind: MessageKind = MessageKind.TEXT
     attachment: str | None = None
     platform: str | None = None
-    # Display names the text uses for each id in ``mentions`` ("@王芳"), same order. Platforms
-    # that add their own @-tags use these to place or drop the inline ones.
-    mention_names: tuple[str, ...] = ()
     # The platform id of the inbound message this answers (set by the dispatcher for
     # replies to the chat the message came from); platforms that thread replies use it.
     reply_to: str | None = None
+    # The text as parts, with the people it names as mentions (``text`` is its plain
+    # rendering). None for a message written as plain text: its mentions are not inline.
+    body: Text | None = None
+    # When quiet hours hold this group message, the people it mentions are told privately
+    # at once (the outbox decides the hold, when it sends).
+    copy_when_held: bool = False
 
-    def render_mentions(self, tag: Callable[[str], str] | None) -> str:
-        """The text with each inline "@name" of a mentioned person replaced by ``tag(id)``,
-        or removed when ``tag`` is None (the platform will prefix its own @-tags)."""
-        text = self.text
-        for person_id, name in zip(self.mentions, self.mention_names, strict=False):
-            needle = f"@{name}"
-            if needle in text:
-                if tag is None:
-                    text = text.replace(f"{needle} ", "").replace(needle, "")
-                else:
-                    text = text.replace(needle, tag(person_id))
-        return " ".join(text.split(" ")).strip() if tag is None else text
+    @classmethod
+    def say(
+        cls, chat: str, body: str | Text, *, mentions: tuple[str, ...] | None = None,
+        **kw: Any,
+    ) -> OutgoingMessage:
+        """A message from parts; ``mentions`` (who is notified) defaults to those named."""
+        text = Text.of(body)
+        notify = text.mentions if mentions is None else mentions
+        return cls(chat=chat, text=text.plain, mentions=notify, body=text, **kw)
+
+    def retold(self, body: str | Text) -> OutgoingMessage:
+        """The same message with another text."""
+        text = Text.of(body)
+        return replace(self, text=text.plain, body=text)
+
+    @property
+    def content(self) -> Text:
+        return self.body if self.body is not None else Text.of(self.text)
+
+    def render(self, tag: Callable[[Mention], str]) -> str:
+        """The text with each mention of a notified person (one in ``mentions``) rendered
+        by ``tag``; anyone else named keeps a plain "@name"."""
+        notified = set(self.mentions)
+        return self.content.render(lambda m: tag(m) if m.person_id in notified else str(m))
 
     def mentions_not_inline(self) -> tuple[str, ...]:
-        """Mentioned ids whose name does not appear in the text as "@name"."""
-        named = dict(zip(self.mentions, self.mention_names, strict=False))
-        return tuple(m for m in self.mentions if not (m in named and f"@{named[m]}" in self.text))
+        """Notified ids the text does not name where they stand."""
+        inline = set(self.content.mentions)
+        return tuple(m for m in self.mentions if m not in inline)
 
 
 @dataclass(frozen=True, slots=True)

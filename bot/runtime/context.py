@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from bot.config import Config
 from bot.domain.tickets import Tickets
 from bot.messaging.messages import IncomingMessage, OutgoingMessage
+from bot.messaging.parts import Text
 from bot.vocabulary import STAFF_ROLES, Role
 from storage.models import InboundMessageRow
 from storage.repo import Store
@@ -49,11 +50,14 @@ class Context:
     now: datetime
     log: list[str] = field(default_factory=list)
 
-    def reply(self, text: str, *, mentions: tuple[str, ...] = (), **kw: object) -> OutgoingMessage:
-        """An answer in the chat the message came from."""
-        return OutgoingMessage(
-            chat=self.message.reply_chat,
-            text=text,
+    def reply(
+        self, text: str | Text, *, mentions: tuple[str, ...] | None = None, **kw: object
+    ) -> OutgoingMessage:
+        """An answer in the chat the message came from; ``mentions`` (who is notified)
+        defaults to the people the text names."""
+        return OutgoingMessage.say(
+            self.message.reply_chat,
+            text,
             mentions=mentions,
             platform=self.message.platform,
             **kw,

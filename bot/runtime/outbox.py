@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.config import Config
 from bot.messaging.adapter import Adapter, SendFailed
 from bot.messaging.messages import MessageKind, OutgoingMessage, dm_user
+from bot.messaging.parts import Text
 from bot.messaging.privacy import redact
 from bot.runtime.clock import Clock
-from bot.runtime.quiet_hours import hold_and_merge
+from bot.runtime.quiet_hours import body_of, hold_and_merge
 from bot.runtime.ratelimit import RateLimiter
 from storage.db import Database
 from storage.models import OutboxRow
@@ -33,12 +34,21 @@ async def queue(store: Store, messages: Iterable[OutgoingMessage], now: datetime
     """Add messages to the outbox inside the caller's transaction; returns how many."""
     count = 0
     for message in messages:
-        text = message.text if dm_user(message.chat) else redact(message.text)
+        body = message.body
+        if dm_user(message.chat):
+            text = message.text
+        elif body is not None:
+            body = body.map_strings(redact)
+            text = body.plain
+        else:
+            text = redact(message.text)
         await store.add_outbox(
             OutboxRow(
                 platform=message.platform,
                 chat=message.chat,
                 text=text,
+                parts=body.to_json() if body is not None else None,
+                copy_when_held=message.copy_when_held,
                 mentions=list(message.mentions),
                 kind=message.kind.value,
                 attachment=message.attachment,
@@ -70,9 +80,11 @@ class _Batch:
     def message(self) -> OutgoingMessage:
         head = self.head
         mentions = list(dict.fromkeys(m for row in self.rows for m in (row.mentions or ())))
+        body = Text.join("\n", (body_of(row) for row in self.rows))
         return OutgoingMessage(
             chat=head.chat,
-            text="\n".join(row.text for row in self.rows),
+            text=body.plain,
+            body=body,
             mentions=tuple(mentions),
             urgent=any(row.urgent for row in self.rows),
             ticket_id=head.ticket_id,
@@ -144,9 +156,12 @@ class OutboxSender:
             async with self.db.transaction() as session:
                 rows = await Store(session).pending_outbox(self.clock.now(), limit=200)
             rows = [r for r in rows if r.id not in held]
+            await self._read_plain_rows(rows)
             # Quiet hours: hold night messages to residents' groups, merge them in the morning.
-            rows = await hold_and_merge(self.db, self.config, self.clock.now(), rows)
+            rows, copied = await hold_and_merge(self.db, self.config, self.clock.now(), rows)
             if not rows:
+                if copied:
+                    continue  # the private copies of what was just held go out now
                 return sent
             progressed = await self._send_batches(coalesce(rows), sent, held)
             if not progressed:
@@ -171,8 +186,6 @@ class OutboxSender:
                 held.update(row.id for row in batch.rows)
                 continue
             message = batch.message()
-            if message.mentions:
-                message = replace(message, mention_names=await self._names_of(message.mentions))
             try:
                 result = await adapter.send(message)
             except SendFailed as exc:
@@ -185,15 +198,22 @@ class OutboxSender:
             progressed = True
         return progressed
 
-    async def _names_of(self, person_ids: Sequence[str]) -> tuple[str, ...]:
-        """The names the handlers wrote after "@": config first, then residents' display
-        names (one query for all of them), else the id itself."""
+    async def _read_plain_rows(self, rows: Sequence[OutboxRow]) -> None:
+        """Rows queued before message parts hold plain text with "@name" for each mention:
+        find those names as they are now (config first, then residents' display names, in
+        one query, else the id) and read the text into parts, as the sender always did."""
+        plain = [r for r in rows if r.parts is None]
+        if not plain:
+            return
+        person_ids = list(dict.fromkeys(m for r in plain for m in (r.mentions or ())))
         known = {p: person.name for p in person_ids if (person := self.config.person(p))}
         unknown = [p for p in person_ids if p not in known]
         if unknown:
             async with self.db.transaction() as session:
                 known.update(await Store(session).person_names(unknown))
-        return tuple(known.get(p, p) for p in person_ids)
+        for row in plain:
+            names = {m: known.get(m, m) for m in (row.mentions or ())}
+            row.parts = Text.from_plain(row.text, names).to_json()
 
     async def _record_sent(self, batch: _Batch, platform: str, platform_id: str | None) -> None:
         now = self.clock.now()

@@ -4,20 +4,22 @@ Non-urgent messages to a residents' group (a group with a grid) written during q
 (default 22:00-07:00) are held in the outbox until the window ends, then the ones held for
 the same group go out as ONE message: a group that wakes to five bot messages mutes the
 bot. Urgent messages never wait, and neither do private messages or the staff group, so
-the person who must act on a night report is still told at once (see ``direct_copies``).
+the person who must act on a night report is still told at once (a row queued with
+``copy_when_held`` is copied privately to the people it mentions when it is held).
 
-The hold is applied by the outbox sender, not by handlers, so every message path (chat
-replies, timers, reports) obeys it without knowing about it.
+The hold is decided once, by the outbox sender when it sends, not by handlers, so every
+message path (chat replies, timers, reports, the console) obeys it without knowing about it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from bot.config import Config
 from bot.domain.roster import in_window, settings
-from bot.messaging.messages import OutgoingMessage, dm_chat
+from bot.messaging.messages import dm_chat
+from bot.messaging.parts import Text
 from storage.db import Database
 from storage.models import OutboxRow
 
@@ -47,35 +49,41 @@ def held_until(config: Config, chat: str, urgent: bool, at: datetime) -> datetim
     return release_time(config, at) if holdable(config, chat, urgent) else None
 
 
-def direct_copies(
-    config: Config, at: datetime, messages: Iterable[OutgoingMessage]
-) -> list[OutgoingMessage]:
+def _direct_copies(
+    config: Config, row: OutboxRow, until: datetime, now: datetime
+) -> list[OutboxRow]:
     """Private copies, for the people a held group message mentions, so a night report
     still reaches whoever is on duty now while the group hears about it in the morning."""
-    out: list[OutgoingMessage] = []
-    for message in messages:
-        until = held_until(config, message.chat, message.urgent, at)
-        if until is None:
-            continue
-        group = config.group(message.chat)
-        where = group.name if group else message.chat
-        for person in message.mentions:
-            out.append(
-                OutgoingMessage(
-                    chat=dm_chat(person),
-                    text=f"【夜间，{where}将于{until:%H:%M}统一通知】{message.text}",
-                    mentions=(person,),
-                    ticket_id=message.ticket_id,
-                    platform=message.platform,
-                )
-            )
-    return out
+    group = config.group(row.chat)
+    where = group.name if group else row.chat
+    body = Text.of(f"【夜间，{where}将于{until:%H:%M}统一通知】", body_of(row))
+    return [
+        OutboxRow(
+            platform=row.platform,
+            chat=dm_chat(person),
+            text=body.plain,
+            parts=body.to_json(),
+            mentions=[person],
+            kind=row.kind,
+            ticket_id=row.ticket_id,
+            created_at=now,
+            next_attempt_at=now,
+        )
+        for person in row.mentions or ()
+    ]
+
+
+def body_of(row: OutboxRow) -> Text:
+    """A row's text as parts (a row from before parts, not yet read by the sender, is
+    plain text)."""
+    return Text.from_json(row.parts) if row.parts is not None else Text.of(row.text)
 
 
 async def hold_and_merge(
     db: Database, config: Config, now: datetime, rows: Sequence[OutboxRow]
-) -> list[OutboxRow]:
-    """Of the pending ``rows``, the ones to send now.
+) -> tuple[list[OutboxRow], int]:
+    """Of the pending ``rows``, the ones to send now, and how many private copies of held
+    rows were queued (they are pending now).
 
     Rows that must wait are given ``next_attempt_at`` = the end of quiet hours. After the
     window, rows held for the same group are merged into the first one (its text becomes
@@ -84,12 +92,20 @@ async def hold_and_merge(
     merged one pending, never a lost message.
     """
     hold = [r for r in rows if held_until(config, r.chat, r.urgent, now) is not None]
+    copied = 0
     if hold:
         async with db.transaction() as session:
             for row in hold:
                 stored = await session.get(OutboxRow, row.id)
-                if stored is not None:
-                    stored.next_attempt_at = held_until(config, row.chat, row.urgent, now)  # type: ignore[assignment]
+                until = held_until(config, row.chat, row.urgent, now)
+                if stored is not None and until is not None:
+                    stored.next_attempt_at = until
+                    if stored.copy_when_held:
+                        # Told once: the row waits till morning, then goes out as it is.
+                        stored.copy_when_held = False
+                        copies = _direct_copies(config, row, until, now)
+                        session.add_all(copies)
+                        copied += len(copies)
     ready = [r for r in rows if r not in hold]
     by_chat: dict[str, list[OutboxRow]] = {}
     for row in ready:
@@ -104,19 +120,21 @@ async def hold_and_merge(
         if len(chat_rows) < 2:
             continue
         first, rest = chat_rows[0], chat_rows[1:]
-        lines = [f"{n}. {r.text}" for n, r in enumerate(chat_rows, 1)]
+        lines = [Text.of(f"{n}. ", body_of(r)) for n, r in enumerate(chat_rows, 1)]
+        merged_body = Text.join("\n", [MORNING_HEADER, *lines])
         mentions = list(dict.fromkeys(m for r in chat_rows for m in (r.mentions or [])))
         async with db.transaction() as session:
             head = await session.get(OutboxRow, first.id)
             if head is None:
                 continue
-            head.text = "\n".join([MORNING_HEADER, *lines])
+            head.text = merged_body.plain
+            head.parts = merged_body.to_json()
             head.mentions = mentions
             for row in rest:
                 other = await session.get(OutboxRow, row.id)
                 if other is not None:
                     other.sent_at = now
                     other.last_error = f"merged into outbox #{first.id} (quiet hours)"
-        first.text, first.mentions = head.text, mentions
+        first.text, first.parts, first.mentions = head.text, head.parts, mentions
         merged.update(r.id for r in rest)
-    return [r for r in ready if r.id not in merged]
+    return [r for r in ready if r.id not in merged], copied

@@ -174,9 +174,7 @@ class WechatAdapter:
         if session is None or not session.logged_in:
             raise SendFailed(f"wechaty: not connected ({self._state})", permanent=False)
         file_path = self._attachment(message)
-        # Room.say() puts "@name" in front for every mention id itself, so the inline
-        # "@name"s the core wrote are dropped here; otherwise each mention shows twice.
-        text = message.render_mentions(None) if target.is_room else message.text
+        text = room_text(message) if target.is_room else message.text
         if file_path is None and not text.strip():
             raise SendFailed("wechaty: nothing to send (empty text, no attachment)", permanent=True)
         try:
@@ -467,6 +465,17 @@ def read_endpoint_address() -> str:
         return read_endpoint().address
     except EnvironmentProblem:
         return "?"
+
+
+_MENTION = "\x00"
+
+
+def room_text(message: OutgoingMessage) -> str:
+    """Room.say() puts "@name" in front for every mention id itself, so the mentions in
+    the message's parts are left out here (with the space after each); otherwise each
+    mention would show twice."""
+    text = message.render(lambda _mention: _MENTION)
+    return text.replace(f"{_MENTION} ", "").replace(_MENTION, "").strip()
 
 
 def _describe(event: InboundEvent) -> str:

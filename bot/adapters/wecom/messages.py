@@ -150,11 +150,11 @@ def render_markdown(message: OutgoingMessage, limit_bytes: int) -> str:
     """The AI bot only sends markdown, where a ticket line "#12 ..." would become a heading.
 
     A zero-width space before a leading '#' or '>' keeps the text exactly as written.
-    Mentions become ``<@userid>``, which WeCom renders as a real @: an inline "@王芳" the
-    core wrote is replaced where it stands, and only mentions not named in the text get a
-    tag in front, so nobody is mentioned twice.
+    Mentions become ``<@userid>``, which WeCom renders as a real @: a mention in the
+    message's parts becomes the tag where it stands, and only mentions not named in the
+    text get a tag in front, so nobody is mentioned twice.
     """
-    rendered = message.render_mentions(lambda user_id: f"<@{user_id}>")
+    rendered = message.render(lambda mention: f"<@{mention.person_id}>")
     lines = [
         (_ZWSP + line) if line.startswith(("#", ">")) else line for line in rendered.split("\n")
     ]
