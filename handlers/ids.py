@@ -26,6 +26,8 @@ _GROUP_ID = re.compile(_ASK + r"(?:本群|这个群|该群|群)的?\s*id" + _WHA
 
 def command_of(text: str) -> str | None:
     """'me', 'group' or None for a message's (normalised or raw) text."""
+    if len(text or "") > 200:  # a request is a few words; never normalise a long text here
+        return None
     words = bare(_LEADING_MENTION.sub("", normalise(text or "")).strip())
     if len(words) > 20:
         return None

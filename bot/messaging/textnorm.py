@@ -65,3 +65,18 @@ def normalise(text: str) -> str:
         return folded
     lines = (" ".join(line.split()) for line in folded.splitlines())
     return "\n".join(line for line in lines if line)
+
+
+# Control characters (C0 but tab and line breaks, DEL, C1) and lone surrogates: PostgreSQL
+# refuses NUL in text and no database stores a lone surrogate as UTF-8, and none of them
+# means anything in a chat message. Tabs become spaces; a carriage return a line break.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_BREAKS = re.compile(r"\r\n?|\t")
+
+
+def scrub(text: str | None) -> str | None:
+    """``text`` without control characters, so it stores the same on every database."""
+    if not text:
+        return text
+    text = _BREAKS.sub(lambda m: " " if m.group() == "\t" else "\n", text)
+    return _CONTROL.sub("", text)

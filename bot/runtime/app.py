@@ -16,7 +16,7 @@ from bot.config import Config
 from bot.messaging.adapter import Adapter
 from bot.messaging.messages import Connected, InboundEvent, IncomingMessage, MemberJoined
 from bot.runtime.clock import Clock, FakeClock
-from bot.runtime.dispatcher import Dispatcher, Handler, Outcome, UnlistedHandler
+from bot.runtime.dispatcher import Dispatcher, Handler, Outcome, UnlistedHandler, scrubbed
 from bot.runtime.inbound import RetryPolicy, RetryQueue
 from bot.runtime.outbox import OutboxSender
 from bot.runtime.timers import TimerHandler, TimerService
@@ -153,7 +153,7 @@ class App:
             return None
         if not isinstance(event, IncomingMessage):
             return None
-        return await self.inbound.submit(event)
+        return await self.inbound.submit(scrubbed(event))
 
     def inbound_status(self) -> str:
         """For status lines: messages waiting for retry, and dead letters."""
@@ -175,9 +175,17 @@ class App:
             log.info("%s is back; sending %d held message(s) now", platform, count)
             await self.flush()
 
-    async def handle(self, message: IncomingMessage) -> Outcome:
+    async def _dispatch(self, message: IncomingMessage) -> Outcome:
+        """The CPU-bound part (normalising, masking, triage) in a worker thread, outside
+        the App's lock; then the transaction under it. A long message of one chat so
+        holds up no other chat (the thread gives the loop the GIL every few ms)."""
+        prepared = await asyncio.to_thread(self.dispatcher.prepare, message)
         async with self._lock:
-            outcome = await self.dispatcher.dispatch(message)
+            return await self.dispatcher.dispatch(message, prepared)
+
+    async def handle(self, message: IncomingMessage) -> Outcome:
+        message = scrubbed(message)
+        outcome = await self._dispatch(message)
         if outcome.queued:
             await self.flush()
         for hook in self.after_message:
@@ -188,8 +196,7 @@ class App:
         """``handle`` for the retry queue: only the transaction decides success. Once it
         committed, a failure to send or re-arm is logged (the outbox and the sweep retry
         those); retrying the message would only find it handled."""
-        async with self._lock:
-            outcome = await self.dispatcher.dispatch(message)
+        outcome = await self._dispatch(message)
         try:
             if outcome.queued:
                 await self.flush()

@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
 from bot.config import Config
 from bot.domain.tickets import Tickets
 from bot.messaging.messages import IncomingMessage, MemberJoined, Outcome, OutgoingMessage
-from bot.messaging.textnorm import normalise
+from bot.messaging.privacy import redact
+from bot.messaging.textnorm import normalise, scrub
 from bot.runtime.clock import Clock
 from bot.runtime.context import Context, Sender
 from bot.runtime.outbox import queue
-from bot.triage import TriageEngine
+from bot.triage import TriageEngine, TriageResult
 from bot.vocabulary import Role
 from storage.db import Database
 from storage.models import InboundMessageRow
@@ -48,6 +50,52 @@ def answering(
     ]
 
 
+def scrubbed(message: IncomingMessage) -> IncomingMessage:
+    """The message as the core takes it: no control characters in any text or id (NUL
+    breaks PostgreSQL, a lone surrogate every database), the same on both databases."""
+    return replace(
+        message,
+        message_id=scrub(message.message_id) or "",
+        chat_id=scrub(message.chat_id),
+        sender_id=scrub(message.sender_id) or "",
+        text=scrub(message.text) or "",
+        sender_name=scrub(message.sender_name),
+        quote_id=scrub(message.quote_id),
+        quote_text=scrub(message.quote_text),
+        chat_name=scrub(message.chat_name),
+    )
+
+
+class _Triaged:
+    """The triage engine, with this message's answer worked out beforehand (off the event
+    loop, see ``Dispatcher.prepare``); any other question goes to the engine."""
+
+    def __init__(self, engine: TriageEngine, text: str, role: str, result: TriageResult) -> None:
+        self._engine = engine
+        self._text = text
+        self._role = role
+        self._result = result
+
+    def triage(self, text: str, role: str = "resident") -> TriageResult:
+        if role == self._role and (text is self._text or text == self._text):
+            return self._result
+        return self._engine.triage(text, role)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._engine, name)
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """The CPU-bound part of handling a message, done before its transaction: the text
+    the handlers read (normalised, phone and ID numbers masked before anything splits it)
+    and its triage. ``App`` computes it in a worker thread, so a huge message never holds
+    up the event loop, and with it the other chats."""
+
+    text: str
+    triage: TriageEngine
+
+
 class Dispatcher:
     def __init__(
         self,
@@ -72,7 +120,17 @@ class Dispatcher:
             return Sender(person.id, person.name, person.role, self.config.grids_of(person.id))
         return Sender(message.sender_id, message.sender_name or "居民", Role.RESIDENT)
 
-    async def dispatch(self, message: IncomingMessage) -> Outcome:
+    def prepare(self, message: IncomingMessage) -> Prepared:
+        """Pure computation, safe in a worker thread (the engine keeps no per-message
+        state)."""
+        text = redact(normalise(message.text))
+        if message.chat_id is not None and self.config.group(message.chat_id) is None:
+            return Prepared(text, self.triage)  # not served: nothing will triage it
+        role = self.sender_of(message).role
+        result = self.triage.triage(text, role)
+        return Prepared(text, _Triaged(self.triage, text, role, result))  # type: ignore[arg-type]
+
+    async def dispatch(self, message: IncomingMessage, prepared: Prepared | None = None) -> Outcome:
         if message.chat_id is not None and self.config.group(message.chat_id) is None:
             if message.chat_id not in self._unknown_groups:
                 self._unknown_groups.add(message.chat_id)
@@ -83,7 +141,7 @@ class Dispatcher:
                 )
             return await self._unlisted(message)
         try:
-            return await self._dispatch(message)
+            return await self._dispatch(message, prepared or self.prepare(message))
         except IntegrityError:
             # Another worker stored the same platform message first: it is a redelivery.
             # Any other constraint broken is a bug and must not pass for one.
@@ -134,7 +192,7 @@ class Dispatcher:
                 "person", message.sender_id, message.platform, message.sender_name, now
             )
 
-    async def _dispatch(self, message: IncomingMessage) -> Outcome:
+    async def _dispatch(self, message: IncomingMessage, prepared: Prepared) -> Outcome:
         now = self.clock.now()
         async with self.db.transaction() as session:
             store = Store(session)
@@ -159,11 +217,11 @@ class Dispatcher:
                 config=self.config,
                 store=store,
                 tickets=Tickets(store, now),
-                triage=self.triage,
+                triage=prepared.triage,
                 message=message,
                 inbound=inbound,
                 sender=sender,
-                text=normalise(message.text),
+                text=prepared.text,
                 now=now,
             )
             for handler in self.handlers:
