@@ -26,7 +26,7 @@ from bot.domain.roster import load_roster, settings
 from bot.domain.taxonomy import category_label
 from bot.messaging.messages import OutgoingMessage, dm_chat
 from bot.messaging.parts import Mention, Text
-from bot.messaging.phrases import span
+from bot.messaging.phrases import ref, span
 from bot.runtime.quiet_hours import held_until, release_time
 from bot.runtime.timers import TimerContext
 from bot.vocabulary import EscalationStep, EventKind, OverdueStage, Role
@@ -50,7 +50,7 @@ async def escalate(ctx: TimerContext) -> list[OutgoingMessage]:
         return []
     grid = config.grid(ticket.grid_id)
     waited = span(ctx.now - ticket.created_at)
-    head = f"{_ref(ticket)}（{category_label(ticket.category)}）{ticket.summary}"
+    head = f"{ref(ticket)}（{category_label(ticket.category)}）{ticket.summary}"
     added: list[str] = list(payload.added)
     out: list[OutgoingMessage]
     if level == 1:
@@ -68,7 +68,7 @@ async def escalate(ctx: TimerContext) -> list[OutgoingMessage]:
             text += Text.of(_at(config, ticket.assignee_id), " 请尽快接单")
         if nxt:
             text += Text.of("；", _at(config, nxt), " 请协助跟进")
-        text += f"（回复“接单 {_ref(ticket)}”）。"
+        text += f"（回复“接单 {ref(ticket)}”）。"
         out = _where_ticket_lives(ctx, ticket, text, people)
         detail = {"level": 1, "step": EscalationStep.WORKER, "notified": people, "added": nxt}
     elif level == 2:
@@ -177,13 +177,13 @@ async def overdue(ctx: TimerContext) -> list[OutgoingMessage]:
         return []
     if stage == OverdueStage.WARN and ctx.now >= due:
         return []  # held past the limit itself (quiet hours, downtime): "due" says it all
-    head = f"{_ref(ticket)}（{category_label(ticket.category)}）{ticket.summary}"
+    head = f"{ref(ticket)}（{category_label(ticket.category)}）{ticket.summary}"
     grid = config.grid(ticket.grid_id)
     target = ticket.assignee_id or (grid.leader if grid else None)
     if stage == OverdueStage.WARN:
         text = (
             f"⏳ 工单 {head} 办理时限{limit}，将于{due:%m-%d %H:%M}到期，请抓紧处理；"
-            f"处理好后回复“已处理 {_ref(ticket)}”。"
+            f"处理好后回复“已处理 {ref(ticket)}”。"
         )
         out = [_dm(target, text, ticket)] if target else []
         kind = EventKind.OVERDUE_WARNING
@@ -247,10 +247,3 @@ async def daily_duty(ctx: TimerContext) -> list[OutgoingMessage]:
         )
         out.append(OutgoingMessage(chat=group.id, text=text, platform=group.platform))
     return out
-
-
-# --- text ---
-
-
-def _ref(ticket: TicketRow) -> str:
-    return f"#{ticket.id}"

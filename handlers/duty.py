@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from bot.domain.lifecycle import Status
 from bot.domain.roster import DAY_KIND_LABELS, load_roster
 from bot.messaging.messages import OutgoingMessage
-from bot.messaging.phrases import mention, ref
+from bot.messaging.phrases import mention, person_outside_your_grid, ref
 from bot.runtime import actions
 from bot.runtime.context import Context
 from bot.vocabulary import STAFF_ROLES, Role
@@ -275,9 +275,7 @@ def _outside_grid(ctx: Context, people: list[str]) -> list[OutgoingMessage] | No
     for person in people:
         if not set(config.grids_of(person)) & set(ctx.sender.grids):
             return [
-                ctx.reply(
-                    f"{config.name_of(person)}不在您负责的网格，跨网格的调整请联系社区工作人员。"
-                )
+                ctx.reply(person_outside_your_grid(config.name_of(person)))
             ]
     return None
 

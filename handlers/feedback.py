@@ -8,7 +8,7 @@ from bot.domain.lifecycle import Action, Status
 from bot.domain.tickets import RATING_TIMEOUT
 from bot.messaging.messages import OutgoingMessage
 from bot.messaging.parts import Mention, Text
-from bot.messaging.phrases import bare, mention, ref
+from bot.messaging.phrases import bare, mention, rating_label, ref
 from bot.runtime.context import Context
 from bot.runtime.timers import TimerContext
 from bot.vocabulary import Rating
@@ -16,7 +16,6 @@ from handlers.common.quoting import quoted_ticket
 from storage.models import TicketRow
 
 SATISFIED, FAIR, DISSATISFIED = Rating.SATISFIED, Rating.FAIR, Rating.DISSATISFIED
-RATING_LABELS = {SATISFIED: "满意", FAIR: "基本满意", DISSATISFIED: "不满意"}
 
 _RATINGS = [
     (
@@ -62,7 +61,7 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
         return [ctx.reply(text, mentions=(worker_id,) if worker_id else (), ticket_id=ticket.id)]
     return [
         ctx.reply(
-            f"谢谢您的评价（{RATING_LABELS[rating]}）！工单 {ref(ticket)} 已办结。",
+            f"谢谢您的评价（{rating_label(rating)}）！工单 {ref(ticket)} 已办结。",
             ticket_id=ticket.id,
         )
     ]

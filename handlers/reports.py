@@ -21,6 +21,7 @@ from bot.config import Config
 from bot.config.reports import ReportSettings
 from bot.domain.taxonomy import category_label
 from bot.messaging.messages import MessageKind, OutgoingMessage
+from bot.messaging.phrases import ref
 from bot.reporting.charts import WeeklyChartData, render_weekly_chart
 from bot.reporting.periods import WEEKDAYS, day_period, days_period
 from bot.reporting.stats import Scope, Stats, limits_from_config
@@ -116,7 +117,7 @@ async def daily_report(ctx: TimerContext) -> list[OutgoingMessage]:
             late = ctx.now - ticket.created_at - stats.limits.for_category(ticket.category)
             worker = config.name_of(ticket.assignee_id) if ticket.assignee_id else "未分配"
             lines.append(
-                f"#{ticket.id} {category_label(ticket.category)} {worker}"
+                f"{ref(ticket)} {category_label(ticket.category)} {worker}"
                 f" 超时{fmt_duration(late)}｜{ticket.summary}"
             )
         if total > len(overdue):

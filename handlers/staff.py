@@ -22,12 +22,12 @@ from bot.config import Config
 from bot.domain.lifecycle import (
     ACTIVE_STATUSES,
     EVENT_LABELS,
-    RATING_LABELS,
     STATUS_LABELS,
     Status,
 )
 from bot.domain.taxonomy import category_label
 from bot.messaging.messages import MessageKind, OutgoingMessage
+from bot.messaging.phrases import grid_not_yours, rating_label, ref, ticket_not_yours_to_see
 from bot.reporting.export import export_ledger, ledger_filename
 from bot.reporting.periods import Period, PeriodError, day_period, month_of, parse_period
 from bot.reporting.stats import Scope, Stats, limits_from_config
@@ -157,7 +157,7 @@ async def query(ctx: Context, access: Access, args: str) -> list[OutgoingMessage
     ticket = await ctx.store.ticket(int(m.group(1)))
     if ticket is None or not access.may_see(ticket):
         if ticket is not None and access.role != Role.RESIDENT:
-            return [ctx.reply(f"工单 #{ticket.id} 不在您负责的网格，无法查看。")]
+            return [ctx.reply(ticket_not_yours_to_see(ticket))]
         return [ctx.reply(f"没有找到您可以查看的工单 #{m.group(1)}，请核对编号。")]
     return [ctx.reply(await timeline(ctx, ticket), ticket_id=ticket.id)]
 
@@ -184,7 +184,7 @@ async def timeline(ctx: Context, ticket: TicketRow) -> str:
         label = EVENT_LABELS.get(event.kind, event.kind)
         rating = (event.detail or {}).get("rating") if event.kind in ("rate", "reopen") else None
         if rating and event.kind == "rate":
-            label = f"评价：{RATING_LABELS.get(rating, rating)}"
+            label = f"评价：{rating_label(rating)}"
         reason = (event.detail or {}).get("reason") if event.kind.startswith("cancel") else None
         if reason:
             label = f"{label}：{reason}"
@@ -215,7 +215,7 @@ async def list_tickets(
             return [ctx.reply("您可以查看自己负责的工单：工单 [未结|超时|今日]")]
         if (grid := _grid(ctx.config, word)) is not None:
             if access.grids is not None and grid.id not in access.grids:
-                return [ctx.reply(f"{grid.name}不在您负责的范围。")]
+                return [ctx.reply(grid_not_yours(grid.name))]
             scope = Scope(grids=(grid.id,), assignee=scope.assignee)
             what = grid.name
             continue
@@ -259,7 +259,7 @@ async def _line(ctx: Context, stats: Stats, ticket: TicketRow) -> str:
     who = await _name(ctx, ticket.assignee_id)
     urgent = "【急】" if ticket.urgent else ""
     label = category_label(ticket.category)
-    return f"#{ticket.id} {urgent}{status} {label} {who}{late}｜{ticket.summary}"
+    return f"{ref(ticket)} {urgent}{status} {label} {who}{late}｜{ticket.summary}"
 
 
 def _grid(config: Config, word: str):  # type: ignore[no-untyped-def]
@@ -304,7 +304,7 @@ def _period_and_grid(
                 "网格写网格名。"
             )
         if access.grids is not None and grid.id not in access.grids:
-            return f"{grid.name}不在您负责的范围，只能查看{where}。"
+            return grid_not_yours(grid.name, where)
         scope, where = Scope(grids=(grid.id,)), grid.name
     if period is None:
         period = parse_period(default, ctx.now, tz) or month_of(ctx.now.date(), tz, "本月")

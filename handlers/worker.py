@@ -12,7 +12,7 @@ from bot.domain.taxonomy import category_label
 from bot.domain.tickets import RATING_TIMEOUT
 from bot.messaging.messages import OutgoingMessage, dm_chat
 from bot.messaging.parts import Mention, Text
-from bot.messaging.phrases import bare, headline, ref
+from bot.messaging.phrases import bare, headline, recorded, ref, ticket_outside_your_grid
 from bot.runtime.context import Context
 from handlers.common.quoting import quoted_ticket
 from storage.models import TicketRow
@@ -109,9 +109,7 @@ def _grid_refusal(ctx: Context, ticket: TicketRow) -> list[OutgoingMessage] | No
     grid = ctx.config.grid(ticket.grid_id)
     where = grid.name if grid else "其他网格"
     return [
-        ctx.reply(
-            f"工单 {ref(ticket)} 属于{where}，不在您负责的网格，暂不能操作。如需协助请联系网格长。"
-        )
+        ctx.reply(ticket_outside_your_grid(ticket, where))
     ]
 
 
@@ -191,5 +189,5 @@ def _announce(
         )
     ]
     if ctx.message.reply_chat != home:
-        out.append(ctx.reply(f"好的，已记录：{text}", ticket_id=ticket.id))
+        out.append(ctx.reply(recorded(text), ticket_id=ticket.id))
     return out

@@ -1,10 +1,12 @@
-"""Small pieces of chat text shared by handlers, so the bot speaks consistently."""
+"""The bot's chat wording that handlers share: ticket references, summaries, durations,
+labels and refusals, each written once here so the bot speaks consistently."""
 
 from __future__ import annotations
 
 import re
 from datetime import timedelta
 
+from bot.domain.lifecycle import RATING_LABELS as LIFECYCLE_RATING_LABELS
 from bot.domain.taxonomy import category_label
 from bot.messaging.privacy import redact
 from storage.models import TicketRow
@@ -64,3 +66,50 @@ def span(delta: timedelta) -> str:
     if mins or not parts:
         parts.append(f"{mins}分钟")
     return "".join(parts)
+
+
+# --- labels and refusals said in more than one place ---------------------------------------
+
+RATING_LABELS = LIFECYCLE_RATING_LABELS  # 满意 / 基本满意 / 不满意
+
+
+def rating_label(rating: str) -> str:
+    return RATING_LABELS.get(rating, rating)  # type: ignore[call-overload, no-any-return]
+
+
+def rough_duration(value: timedelta | None) -> str:
+    """'45分钟', '3.5小时', '2.5天' — a duration in figures and lists ('-' for none)."""
+    if value is None:
+        return "-"
+    minutes = value.total_seconds() / 60
+    if minutes < 60:
+        return f"{round(minutes)}分钟"
+    if minutes < 48 * 60:
+        return f"{minutes / 60:.1f}".rstrip("0").rstrip(".") + "小时"
+    return f"{minutes / 1440:.1f}".rstrip("0").rstrip(".") + "天"
+
+
+NOT_YOUR_GRID = "不在您负责的网格"
+
+
+def ticket_outside_your_grid(ticket: TicketRow, where: str) -> str:
+    """A worker acting on another grid's ticket."""
+    return f"工单 {ref(ticket)} 属于{where}，{NOT_YOUR_GRID}，暂不能操作。如需协助请联系网格长。"
+
+
+def ticket_not_yours_to_see(ticket: TicketRow) -> str:
+    return f"工单 {ref(ticket)} {NOT_YOUR_GRID}，无法查看。"
+
+
+def person_outside_your_grid(name: str) -> str:
+    return f"{name}{NOT_YOUR_GRID}，跨网格的调整请联系社区工作人员。"
+
+
+def grid_not_yours(grid_name: str, yours: str | None = None) -> str:
+    """A grid asked for that is not the asker's; ``yours`` says what they may see instead."""
+    return f"{grid_name}不在您负责的范围" + (f"，只能查看{yours}。" if yours else "。")
+
+
+def recorded(text: object) -> str:
+    """The confirmation to a worker who wrote from elsewhere than the ticket's group."""
+    return f"好的，已记录：{text}"

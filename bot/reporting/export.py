@@ -39,12 +39,11 @@ from sqlalchemy import select
 from bot.config import Config
 from bot.domain.lifecycle import STATUS_LABELS, Status
 from bot.domain.taxonomy import category_label
+from bot.messaging.phrases import RATING_LABELS
 from bot.messaging.privacy import redact
 from bot.reporting.periods import Period
 from bot.reporting.stats import Figures, Scope, Stats
 from storage.models import InboundMessageRow, PersonRow, TicketEventRow, TicketRow
-
-RATING_LABELS = {"satisfied": "满意", "fair": "基本满意", "dissatisfied": "不满意"}
 
 LEDGER_SHEET = "工单台账"
 SUMMARY_SHEET = "汇总"

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from bot.config import Config
 from bot.domain.taxonomy import category_label
+from bot.messaging.phrases import rough_duration
 from bot.reporting.stats import Figures, Report
 
-
-def fmt_duration(value: timedelta | None) -> str:
-    if value is None:
-        return "-"
-    minutes = value.total_seconds() / 60
-    if minutes < 60:
-        return f"{round(minutes)}分钟"
-    if minutes < 48 * 60:
-        return f"{minutes / 60:.1f}".rstrip("0").rstrip(".") + "小时"
-    return f"{minutes / 1440:.1f}".rstrip("0").rstrip(".") + "天"
+fmt_duration = rough_duration
 
 
 def fmt_rate(rate: float | None) -> str:
