@@ -59,6 +59,7 @@ class TimerKind(StrEnum):
     DUTY_DAILY = "duty_daily"
     DAILY_REPORT = "daily_report"
     WEEKLY_REPORT = "weekly_report"
+    PRIVACY_PURGE = "privacy_purge"
 
 
 class OverdueStage(StrEnum):

@@ -33,6 +33,7 @@ from handlers import (
     feedback,
     ids,
     intake,
+    privacy,
     reports,
     staff,
     worker,
@@ -58,6 +59,11 @@ TIMERS: Mapping[str, TimerHandler] = {
     DUTY_DAILY: chasing.daily_duty,
     reports.DAILY: reports.daily_report,
     reports.WEEKLY: reports.weekly_report,
+    privacy.PURGE: privacy.purge_due,
 }
 
-ON_START: Sequence[StartHook] = (ensure_daily_duty_timer, reports.ensure_report_timers)
+ON_START: Sequence[StartHook] = (
+    ensure_daily_duty_timer,
+    reports.ensure_report_timers,
+    privacy.ensure_purge_timer,
+)

@@ -56,9 +56,23 @@ async def _open_quoted(ctx: Context) -> TicketRow | None:
     if ticket_id is None:
         return None
     ticket = await ctx.store.ticket(ticket_id)
-    if ticket is None or ticket.status not in OPEN_STATUSES:
+    if ticket is None or ticket.status not in OPEN_STATUSES or not may_join(ctx, ticket):
         return None
     return ticket
+
+
+def may_join(ctx: Context, ticket: TicketRow) -> bool:
+    """Joining a ticket is for its neighbours: from the group it was reported in, or
+    another group of its grid; never privately, never from another grid's group (one
+    person could inflate the count, block the reporter's withdrawal and learn who
+    handles it)."""
+    chat = ctx.message.chat_id
+    if chat is None:
+        return False
+    if chat == ticket.group_id:
+        return True
+    group = ctx.config.group(chat)
+    return group is not None and group.grid is not None and group.grid == ticket.grid_id
 
 
 async def attach(ctx: Context, ticket: TicketRow) -> None:

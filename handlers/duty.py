@@ -16,6 +16,7 @@ from bot.domain.lifecycle import Status
 from bot.domain.roster import DAY_KIND_LABELS, load_roster
 from bot.messaging.messages import OutgoingMessage
 from bot.messaging.phrases import mention, person_outside_your_grid, ref
+from bot.reporting.periods import FIRST_YEAR, LAST_YEAR
 from bot.runtime import actions
 from bot.runtime.context import Context
 from bot.vocabulary import STAFF_ROLES, Role
@@ -95,7 +96,7 @@ async def swap(ctx: Context, rest: str) -> list[OutgoingMessage]:
     day = parse_day(_strip_mentions(rest), ctx)
     if len(people) != 2 or people[0] == people[1] or day is None:
         return [ctx.reply("换班的格式：换班 @甲 @乙 日期，例如“换班 @王芳 @赵强 11月25日”。")]
-    if refusal := _outside_grid(ctx, people):
+    if refusal := _outside_grid(ctx, people) or _out_of_range(ctx, day):
         return refusal
     if day < _today(ctx):
         return [ctx.reply(f"{day:%m月%d日}已经过去了，换班请填今天或以后的日期。")]
@@ -134,7 +135,7 @@ async def leave(ctx: Context, rest: str) -> list[OutgoingMessage]:
                 "请假的格式：请假 @某人 开始日期 结束日期，例如“请假 @王芳 11月24日 11月26日”。"
             )
         ]
-    if refusal := _outside_grid(ctx, people):
+    if refusal := _outside_grid(ctx, people) or _out_of_range(ctx, *days):
         return refusal
     first, last = days
     if last < first:
@@ -265,6 +266,15 @@ def _nearest(today: date, month: int, day: int) -> date | None:
     if (today - this).days > 180:
         return _safe_date(today.year + 1, month, day)
     return this
+
+
+def _out_of_range(ctx: Context, *days: date) -> list[OutgoingMessage] | None:
+    """A date nobody's duty can be about (a typo like 9999-12-31 or 0001-01-01)."""
+    for day in days:
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            span = f"{FIRST_YEAR}—{LAST_YEAR}年"
+            return [ctx.reply(f"{day} 超出了可登记的范围（{span}），请核对日期。")]
+    return None
 
 
 def _outside_grid(ctx: Context, people: list[str]) -> list[OutgoingMessage] | None:

@@ -28,6 +28,7 @@ from bot.domain.lifecycle import (
 from bot.domain.taxonomy import category_label
 from bot.messaging.messages import MessageKind, OutgoingMessage
 from bot.messaging.phrases import grid_not_yours, rating_label, ref, ticket_not_yours_to_see
+from bot.messaging.textnorm import clip
 from bot.reporting.export import export_ledger, ledger_filename
 from bot.reporting.periods import Period, PeriodError, day_period, month_of, parse_period
 from bot.reporting.stats import Scope, Stats, limits_from_config
@@ -223,7 +224,8 @@ async def list_tickets(
             scope = Scope(grids=scope.grids, assignee=person[0])
             what = f"{person[1]}负责的"
             continue
-        return [ctx.reply(f"不认识“{word}”。可以写：工单 未结 / 超时 / 今日 / 网格名 / @网格员")]
+        known = "可以写：工单 未结 / 超时 / 今日 / 网格名 / @网格员"
+        return [ctx.reply(f"不认识“{clip(word)}”。{known}")]
     if kind == "超时":
         total, rows = await stats.overdue_tickets(scope, LIST_LIMIT)
     elif kind == "今日":
@@ -300,7 +302,7 @@ def _period_and_grid(
         grid = _grid(ctx.config, word)
         if grid is None:
             return (
-                f"不认识“{word}”。时间写：今天、昨天、本周、本月或 2026-11-01~2026-11-30；"
+                f"不认识“{clip(word)}”。时间写：今天、昨天、本周、本月或 2026-11-01~2026-11-30；"
                 "网格写网格名。"
             )
         if access.grids is not None and grid.id not in access.grids:
@@ -374,5 +376,7 @@ async def export(ctx: Context, access: Access, stats: Stats, args: str) -> list[
 
 
 def _shown(path: Path) -> str:
-    return str(path.resolve())
+    """The file's name only: where it lies on the server is nobody's business in a chat
+    (the platform sends the file itself as the attachment)."""
+    return path.name
 

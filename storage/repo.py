@@ -155,6 +155,17 @@ class Store:
             select(OutboxRow.ticket_id).where(OutboxRow.platform_msg_id == platform_msg_id)
         )
 
+    async def texts_of_ticket(self, ticket_id: int) -> list[str]:
+        """What was said about a ticket: the bot's messages and the messages linked to it
+        (to check a quote typed by hand against what was really said)."""
+        ours = await self.session.scalars(
+            select(OutboxRow.text).where(OutboxRow.ticket_id == ticket_id)
+        )
+        theirs = await self.session.scalars(
+            select(InboundMessageRow.text).where(InboundMessageRow.ticket_id == ticket_id)
+        )
+        return [t for t in [*ours, *theirs] if t]
+
     # --- tickets --------------------------------------------------------------------
 
     async def ticket(self, ticket_id: int, *, lock: bool = False) -> TicketRow | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -19,6 +19,7 @@ from bot.runtime.app import App
 from bot.runtime.clock import FakeClock
 from bot.triage import TriageEngine
 from storage.db import Database
+from storage.repo import Store
 from tests.support.e2e import inbound, outbox, tickets
 
 START = datetime.fromisoformat("2026-11-23T10:00:00+08:00")
@@ -132,3 +133,54 @@ async def test_a_nul_in_a_staff_command_and_a_private_message(app: App) -> None:
         outcome = await app.handle_event(msg(n, text, chat=chat, sender=sender))
         assert outcome is not None, text
     assert app.inbound.failed == 0 and app.inbound.waiting == 0
+
+
+# -- 2. dates a person can type, and what a reply echoes ----------------------------------
+
+ESSAY = "长" * 6000
+TYPED_DATES = [
+    "统计 9999-12-31",
+    "统计 0001-01-01~0001-01-03",
+    "统计 2026-11-01~9999-12-31",
+    "排行 9999-12-31",
+    "排行 0001-01-01~0001-01-03",
+    "导出 9999-12-31",
+    "导出 0001-01-01~0001-01-03",
+    "统计 2026-02-30",
+    "换班 @王芳 @赵强 9999-12-31",
+    "请假 @王芳 9999-12-30 9999-12-31",
+    "请假 @王芳 0001-01-01",
+]
+
+
+async def test_every_typed_date_gets_a_polite_answer(app: App) -> None:
+    """Each command with an impossible date gets one short answer that names the date and
+    changes nothing (no OverflowError; 换班/请假 used to record duty in the year 9999)."""
+    for n, text in enumerate(TYPED_DATES, start=1):
+        before = len(await outbox(app))
+        outcome = await app.handle(msg(n, text, chat="staff-room", sender="wx-chen"))
+        replies = (await outbox(app))[before:]
+        assert outcome.status == "handled", text
+        assert len(replies) == 1, text
+        reply = replies[0].text
+        polite = "超出了可" in reply or "不是有效的日期" in reply
+        assert polite and len(reply) < 120, (text, reply)
+    async with app.db.transaction() as session:
+        store = Store(session)
+        assert not await store.duty_overrides(date.min, date.max)
+        assert not await store.duty_leave(date.min, date.max)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"统计 {ESSAY}", f"排行 {ESSAY}", f"工单 {ESSAY}", f"工单 @{ESSAY}",
+        f"导出 2026-11-01~{ESSAY}",
+    ],
+)
+async def test_a_reply_echoes_at_most_a_few_words(app: App, text: str) -> None:
+    outcome = await app.handle(msg(1, text, chat="staff-room", sender="wx-chen"))
+    assert outcome.status == "handled"
+    [reply] = await outbox(app)
+    assert "…" in reply.text and len(reply.text) < 150, reply.text
+

@@ -97,6 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
         "failed", parents=[common], help="messages the bot could not handle (dead letters)"
     )
     failed.add_argument("--json", action="store_true", help="print a JSON list")
+    purge = sub.add_parser(
+        "purge", parents=[common],
+        help="privacy: forget chatter texts; anonymise tickets closed over [privacy] keep_days ago",
+    )
+    purge.add_argument("--json", action="store_true", help="print the counts as JSON")
     web.add_commands(sub, common)
     return parser
 
@@ -330,6 +335,37 @@ def cmd_failed(inv: Invocation) -> int:
     return 0
 
 
+def cmd_purge(inv: Invocation) -> int:
+    """Privacy retention on demand; the running bot does the same every night at 04:00."""
+    from dataclasses import asdict
+
+    from bot.runtime.retention import cutoff, purge
+    from storage.repo import Store
+
+    now = inv.now()
+
+    async def work(db: Database) -> dict[str, int]:
+        async with db.transaction() as session:
+            return asdict(await purge(Store(session), inv.config, now))
+
+    counts = _with_database(inv.db_url, work)
+    if inv.args.json:
+        print(json.dumps(counts, ensure_ascii=False))
+        return 0
+    print(f"Emptied the text of {counts['chatter']} message(s) the bot did nothing with.")
+    until = cutoff(inv.config, now)
+    if until is None:
+        print("[privacy] keep_days is not set: ticket texts are kept; nothing anonymised.")
+        return 0
+    local = until.astimezone(inv.config.timezone)
+    print(
+        f"Tickets closed before {local:%Y-%m-%d %H:%M}: {counts['tickets']} anonymised "
+        f"({counts['texts']} text(s) changed, {counts['names']} name(s) removed); "
+        f"{counts['failed']} failed message(s) masked, {counts['seen']} unlisted id(s) forgotten."
+    )
+    return 0
+
+
 def cmd_classify(inv: Invocation) -> int:
     from bot.triage import TriageEngine, classify_stream
 
@@ -461,6 +497,7 @@ COMMANDS: dict[str, Callable[[Invocation], int]] = {
     "run": cmd_run,
     "seen": cmd_seen,
     "failed": cmd_failed,
+    "purge": cmd_purge,
     "web": web.cmd_web,
     "user": web.cmd_user,
 }

@@ -12,7 +12,9 @@ from bot.messaging.privacy import redact
 from storage.models import TicketRow
 
 _PUNCT_TAIL = re.compile(r"[\s。.!！~～,，、;；?？]+$")
-_EMOJI_CODE = re.compile(r"\[[^\[\]]{1,6}\]")
+# WeChat's emoji codes ("[微笑]"), but not a masked number ("[电话已隐藏]"), which stands
+# for what the person wrote.
+_EMOJI_CODE = re.compile(r"\[(?!电话已隐藏\]|证件号已隐藏\])[^\[\]]{1,6}\]")
 SUMMARY_LIMIT = 40
 
 

@@ -80,3 +80,12 @@ def scrub(text: str | None) -> str | None:
         return text
     text = _BREAKS.sub(lambda m: " " if m.group() == "\t" else "\n", text)
     return _CONTROL.sub("", text)
+
+
+ECHO_LIMIT = 20  # characters of a person's words a reply repeats back ("不认识“…”")
+
+
+def clip(text: str, limit: int = ECHO_LIMIT) -> str:
+    """``text`` cut to ``limit`` characters (an ellipsis marks the cut), for replies that
+    echo what someone typed: a pasted essay must not come back as a 5,000-character answer."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

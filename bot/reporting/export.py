@@ -22,6 +22,7 @@ write-only mode, so a year's ledger does not need a year of tickets in memory at
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -596,7 +597,13 @@ def _header_cell(sheet: Any, value: str) -> WriteOnlyCell:
 
 
 def _save(workbook: Workbook, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Written readable by the owner only (0600; a new directory 0700): the ledger names
+    residents and what they reported."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     tmp = path.with_suffix(".xlsx.part")
-    workbook.save(tmp)
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        workbook.save(out)
     tmp.replace(path)
+    os.chmod(path, 0o600)  # umask can only take bits away; make sure of it

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.messaging.textnorm import clip
+
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 MAX_RANGE_DAYS = 3660  # ten years: anything longer is a typo, not a question
 # Dates a community's figures can be about. Outside them a date is a typo, and near the
@@ -123,7 +125,7 @@ def parse_period(text: str, now: datetime, tz: ZoneInfo) -> Period | None:
     if m := _SINGLE.match(words):
         return day_period(_date(m.group(1, 2, 3)), tz)
     if re.match(r"^\d{4}[-/.年]", words):
-        raise PeriodError(f"“{text.strip()}”不是有效的日期，格式如 2026-11-01~2026-11-30")
+        raise PeriodError(f"“{clip(text.strip())}”不是有效的日期，格式如 2026-11-01~2026-11-30")
     return None
 
 

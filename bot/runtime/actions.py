@@ -19,6 +19,7 @@ from bot.domain.lifecycle import OPEN_STATUSES, STATUS_LABELS, Action, Status
 from bot.domain.tickets import Tickets
 from bot.messaging.messages import OutgoingMessage, dm_chat
 from bot.messaging.phrases import headline, mention, ref
+from bot.messaging.textnorm import clip
 from bot.runtime.context import STAFF_ROLES, Sender
 from storage.models import TicketRow
 
@@ -129,6 +130,9 @@ async def transfer(
     return Announcement(ticket, text, (target,), notify=target)
 
 
+REASON_LIMIT = 200
+
+
 async def cancel(
     config: Config,
     tickets: Tickets,
@@ -142,6 +146,7 @@ async def cancel(
     to withdraw an urgent ticket or one others reported too, record the request
     (``cancel_request``) and ask the assignee to check. Whether ``actor`` may cancel this
     ticket at all (their own report, their grid) is the caller's question."""
+    reason = clip(reason, REASON_LIMIT)  # kept in the event and shown in 查询 and the console
     status = Status(ticket.status)
     if status == Status.RESOLVED:
         if actor.is_resident:
@@ -178,7 +183,7 @@ async def cancel(
         detail={"by": actor.role, **({"reason": reason} if reason else {})},
     )
     await tickets.unschedule(ticket)  # escalation and overdue chasing stop here
-    because = f"（{reason}）" if reason else ""
+    because = f"（{clip(reason, 50)}）" if reason else ""
     tell = f"{mention(worker_name)} 这张不用再处理了。" if worker_name else ""
     mentions = (worker,) if worker else ()
     told = f"工单 {headline(ticket)} 已由{actor.name}撤销{because}。{tell}"

@@ -234,4 +234,8 @@ class Dispatcher:
                 queued = await queue(store, outgoing, now)
                 answers = sum(1 for r in outgoing if r.reply_to == message.message_id)
                 return Outcome("handled" if queued else "silent", name, queued, answers)
+            if inbound.ticket_id is None:
+                # Nothing was done with it: keep the id and metadata deduplication needs,
+                # never what a resident said in passing (issue 15, privacy).
+                inbound.text = ""
             return Outcome("silent")

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import jieba
 
+from bot.messaging.privacy import MASKS
 from bot.messaging.textnorm import normalise
 from bot.triage.learned import LinearModel, pinyin_table, shipped_model, syllables_of
 from bot.triage.lexicon import (
@@ -376,7 +377,8 @@ class TriageEngine:
             return TriageResult((), "thanks" if p.thanks.search(norm) else "chatter")
         thanks = bool(p.thanks.search(norm))
         laughing = bool(p.laughter.search(norm))
-        text = p.emoji_char.sub(" ", p.emoji_code.sub(" ", norm))
+        # A masked phone or ID number stands where the number stood, not as a clause break.
+        text = p.emoji_char.sub(" ", p.emoji_code.sub(_unless_masked, norm))
         if pinyin:
             text = replace_pinyin(text)
         if not self._may_report(text):
@@ -932,6 +934,11 @@ def _is_contradicted_after(text: str, end: int) -> bool:
     """现在没事但是那里有电: a "but" right after the all-clear takes it back."""
     tail = text[end : end + 4].lstrip(" ,，")
     return tail.startswith(("但", "可是", "不过"))
+
+
+def _unless_masked(code: re.Match[str]) -> str:
+    """An emoji code ("[微笑]") becomes a space; a masked number keeps its placeholder."""
+    return code.group() if code.group() in MASKS else " "
 
 
 def _sentence_spans(text: str, splitter: re.Pattern[str]) -> list[tuple[int, int]]:
