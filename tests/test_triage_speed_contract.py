@@ -27,3 +27,23 @@ def test_classify_imports_no_database_layer() -> None:
     _, code, heavy = result.split(" ", 2)
     assert code == "0"
     assert heavy == "-", heavy
+
+
+def test_lean_path_answers_only_what_the_full_path_would() -> None:
+    """The lean path (plain chatter proved by set lookups before any segmentation or
+    model) is a shortcut, never a second opinion: on every labelled message it takes,
+    the full path says plain chatter too, for residents and for the team."""
+    from bot.triage import TriageEngine, TriageResult
+    from bot.triage.evaluate import read_labelled
+
+    engine = TriageEngine()
+    data = ROOT / "tests" / "data" / "triage"
+    texts = [
+        row.text for name in ("train.tsv", "tune.tsv") for row in read_labelled(data / name, [])
+    ]
+    texts += ["今天天气真好", "大家早上好", "哈哈哈哈", "明天一起去公园散步吧"]
+    lean = [engine.prepare(t) for t in texts if engine._plainly_chatter(engine.prepare(t))]
+    assert len(lean) > 100  # the shortcut is taken
+    for norm in lean:
+        for role in ("resident", "worker"):
+            assert engine._full_path(norm, role) == TriageResult((), "chatter"), norm

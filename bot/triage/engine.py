@@ -13,14 +13,13 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import logging
+import operator
 import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-import jieba
 
 from bot.messaging.privacy import MASKS
 from bot.messaging.textnorm import normalise
@@ -35,9 +34,14 @@ from bot.triage.locations import LocationFinder, Mention
 from bot.triage.model import Finding, Location, TriageResult
 from bot.triage.patterns import Patterns
 from bot.triage.pinyin import has_pinyin, replace_pinyin
+from bot.triage.quickimport import import_without_pkg_resources
 
 if TYPE_CHECKING:
+    import jieba
+
     from bot.config import Config
+else:
+    jieba = import_without_pkg_resources("jieba")
 
 # A message is judged on its first WINDOW characters, as a person reading it would; the
 # rest cannot change what it reports, and a cap keeps one pasted novel from holding up
@@ -51,6 +55,10 @@ RESCUABLE = frozenset({"chatter", "thanks", "announce"})
 _SHIPPED = object()
 
 _LATIN = re.compile(r"[A-Za-z]{2,}")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_add = operator.add
+# What the lean path answers; results are frozen, so one instance serves every call.
+_CHATTER = TriageResult((), "chatter")
 
 # People who answer residents: "收到", "马上去" from them is a reply, not a report.
 TEAM_ROLES = frozenset({"worker", "leader", "staff", "admin"})
@@ -196,6 +204,19 @@ class TriageEngine:
         self._to_sound = str.maketrans({ch: codes[syl] for ch, syl in table.fuzzy_of.items()})
         self._sounds = _sound_keys((w for w in gate_words if len(w) >= 2), codes)
         self._gate_sound = re.compile("(?=(" + _trie_pattern(self._sounds) + "))")
+        # Every sound key is at least two syllables long: a message none of whose
+        # neighbouring sounds begins a key cannot sound like a gate word.
+        self._sound_starts = frozenset(key[:2] for key in self._sounds)
+        # The lean path's word test: every word whose presence could make a message
+        # anything but plain chatter (a trigger, a thing, a fix, a gate word) either is
+        # one of these characters or begins with one of these pairs.
+        lean = [
+            w for w, t in terms
+            if _is_trigger(t) or _is_gate(t) or t.kind in ("obj", "med", "fixed")
+        ]
+        self._lean_words = re.compile(_trie_pattern(lean))
+        self._lean_chars = frozenset(w for w in lean if len(w) == 1)
+        self._lean_pairs = frozenset(w[:2] for w in lean if len(w) >= 2)
 
     @classmethod
     def from_config(cls, config: Config) -> TriageEngine:
@@ -232,10 +253,39 @@ class TriageEngine:
         norm = self.prepare(text)
         if not norm:
             return TriageResult((), "empty")
+        if self._plainly_chatter(norm):
+            return _CHATTER
+        return self._full_path(norm, role)
+
+    def _full_path(self, norm: str, role: str) -> TriageResult:
+        """Rules, then the model's second opinion, on a prepared non-empty message."""
         quote = self._patterns.quote.match(norm)
         if quote:
             return self._triage_quote(quote, role)
         return self._second_opinion(norm, self._triage_text(norm, role))
+
+    def _plainly_chatter(self, norm: str) -> bool:
+        """The lean path: most group messages are small talk, and this proves it for
+        most of them with set lookups and three short regex scans, before any
+        segmentation, model or pattern battery.
+
+        True only when the full path would answer plain "chatter": no quote, no latin
+        letters (pinyin), no dictionary word that could start a finding, a fix or the
+        model's prescreen (tested by its first character pair), no hazard phrase, wish
+        or thanks, and no neighbouring sounds that begin a gate word's sound. Anything
+        else takes the full path, so this changes no answer, only how fast it comes.
+        """
+        p = self._patterns
+        if _ASCII_LETTER.search(norm) or p.quote.match(norm):
+            return False
+        if (
+            not self._lean_chars.isdisjoint(norm)
+            or not self._lean_pairs.isdisjoint(map(_add, norm, norm[1:]))
+        ) and self._lean_words.search(norm):
+            return False
+        if self._hazard_scan.search(norm) or p.wish.search(norm) or p.thanks.search(norm):
+            return False
+        return self.model is None or not self._sounds_alike(norm)
 
     def sounds_like_domain(self, text: str) -> bool:
         """The prescreen of the model: does the message name a thing or a problem, or
@@ -250,14 +300,22 @@ class TriageEngine:
         """
         if self._gate_exact.search(text):
             return True
-        keys = self._sounds
         if _LATIN.search(text):
             table = pinyin_table()
             sound = "".join(
                 self._sound_of_syllable.get(s, " ") for s in syllables_of(text, table)
             )
             return bool(self._gate_sound.search(sound))
+        return self._sounds_alike(text)
+
+    def _sounds_alike(self, text: str) -> bool:
+        """Whether a message without latin letters sounds like a gate word (a typo keeps
+        at least one of its characters). Most messages have no two neighbouring sounds
+        that begin one, which one set test shows."""
+        keys = self._sounds
         sound = text.translate(self._to_sound)
+        if self._sound_starts.isdisjoint(map(_add, sound, sound[1:])):
+            return False
         for m in self._gate_sound.finditer(sound):
             i, heard = m.start(), m.group(1)
             for n in range(len(heard), 1, -1):

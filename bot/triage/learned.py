@@ -23,6 +23,7 @@ import functools
 import itertools
 import json
 import math
+import operator
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -35,6 +36,8 @@ _DIGITS = re.compile(r"\d+")
 _NON_WORD = re.compile(r"[^\w]+")
 _LATIN = re.compile(r"[a-z]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_add = operator.add
+_BREAKS = itertools.repeat("")
 
 
 def _data_text(name: str) -> str:
@@ -70,6 +73,7 @@ class PinyinTable:
     first_char: dict[str, str]  # syllable → the character residents most often mean
     syllables: frozenset[str]
     longest: int
+    tilde_of: dict[str, str]  # character → "~" + fuzzy key (the model's syllable feature)
 
     @classmethod
     def parse(cls, text: str) -> PinyinTable:
@@ -84,7 +88,10 @@ class PinyinTable:
             for ch in chars:
                 of_char.setdefault(ch, syllable)
         fuzzy_of = {ch: fuzzy(syl) for ch, syl in of_char.items()}
-        return cls(of_char, fuzzy_of, first, frozenset(first), max(map(len, first), default=0))
+        tilde_of = {ch: "~" + syl for ch, syl in fuzzy_of.items()}
+        return cls(
+            of_char, fuzzy_of, first, frozenset(first), max(map(len, first), default=0), tilde_of
+        )
 
     def split(self, run: str) -> list[str] | None:
         """A latin run as pinyin syllables ("diantihuaile" → dian ti huai le), or None.
@@ -143,18 +150,28 @@ def _chars_to_syllables(text: str, fuzzy_of: dict[str, str]) -> list[str]:
 
 
 def features(text: str, table: PinyinTable | None = None) -> set[str]:
-    """The model's features of one message (already normalised and cut to the window)."""
+    """The model's features of one message (already normalised and cut to the window).
+
+    Every step is a C-level map over the text (no Python loop per character): this runs
+    on every message that reaches the model.
+    """
     table = table or pinyin_table()
     folded = _NON_WORD.sub(" ", _DIGITS.sub("0", text.lower())).strip()
     p = f" {folded} "
+    pairs = list(map(_add, p, p[1:]))
     feats = set(p)
-    feats.update(map(str.__add__, p, p[1:]))
-    feats.update(a + b + c for a, b, c in zip(p, p[1:], p[2:], strict=False))
+    feats.update(pairs)
+    feats.update(map(_add, pairs, p[2:]))
     feats.discard(" ")
     feats.discard("  ")
-    syls = ["~" + s if s else "" for s in syllables_of(text, table)]
+    if _LATIN.search(text.lower()):
+        syls = ["~" + s if s else "" for s in syllables_of(text, table)]
+    else:
+        # each character's "~syllable" ("" for a break), whitespace skipped
+        syls = list(map(table.tilde_of.get, "".join(text.lower().split()), _BREAKS))
     feats.update(syls)
-    feats.update(a + b for a, b in itertools.pairwise(syls) if a and b)
+    # A pair with a break in it is "" or a syllable already in the set: no new feature.
+    feats.update(map(_add, syls, syls[1:]))
     feats.discard("")
     return feats
 
@@ -198,6 +215,19 @@ class LinearModel:
             known.update(head)
         self._known = frozenset(known)
         self._table = table or pinyin_table()
+        self._rows: dict[str, tuple[float, ...]] | None = None  # built on first use
+
+    def _category_rows(self) -> dict[str, tuple[float, ...]]:
+        """Feature → its weight in every category head (0.0 where a head lacks it), so a
+        message's category logits are one lookup per feature instead of one per feature
+        and head. Built with C-level maps on first use."""
+        rows = self._rows
+        if rows is None:
+            heads = [head for _, _, head in self._cats]
+            keys = list(set().union(*heads))
+            columns = [list(map(head.get, keys, itertools.repeat(0.0))) for head in heads]
+            rows = self._rows = dict(zip(keys, zip(*columns, strict=True), strict=True))
+        return rows
 
     @classmethod
     def load(cls) -> LinearModel:
@@ -222,7 +252,11 @@ class LinearModel:
     def category(self, feats: frozenset[str]) -> tuple[str, float]:
         """The likeliest category, were it a request, and its probability."""
         norm = self._norm(feats)
-        logits = [(b + norm * _dot(head, feats), c) for c, b, head in self._cats]
+        # Each column sums a head's weights in the order of `feats`, as `_dot` would
+        # (adding a head's 0.0 for a feature it lacks changes no sum): the same floats.
+        vectors = [v for v in map(self._category_rows().get, feats) if v is not None]
+        sums = list(map(sum, zip(*vectors, strict=True))) if vectors else [0] * len(self._cats)
+        logits = [(b + norm * dot, c) for (c, b, _), dot in zip(self._cats, sums, strict=True)]
         top, name = max(logits)
         total = sum(math.exp(x - top) for x, _ in logits)
         return name, 1.0 / total
