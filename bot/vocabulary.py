@@ -47,7 +47,15 @@ class EventKind(StrEnum):
     OVERDUE_WARNING = "overdue_warning"
     OVERDUE = "overdue"
     OVERDUE_REPORT = "overdue_report"
-    NOTE = "note"  # a remark written on the office console
+    NOTE = "note"  # a remark on the ticket: written on the console, or a worker's progress
+    ATTACHMENT = "attachment"  # a photo sent about the ticket
+
+
+class AttachmentKind(StrEnum):
+    """What a photo on a ticket shows (``tickets.attachments[].kind``)."""
+
+    REPORT = "report"  # the reporter's photo of the problem
+    HANDLING = "handling"  # 处理照片: the worker's photo of the work
 
 
 class TimerKind(StrEnum):

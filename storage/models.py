@@ -145,6 +145,10 @@ class TicketRow(Base):
     escalation_level: Mapped[int] = mapped_column(default=0)
     reports: Mapped[int] = mapped_column(default=1)
     source_message_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id"))
+    # 办理情况: the worker's own words about what was done, said with the resolve.
+    note: Mapped[str | None] = mapped_column(Text)
+    # Photos people sent about the ticket: [{"from", "at", "kind", "media"}], oldest first.
+    attachments: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
 
 class TicketEventRow(Base):

@@ -76,6 +76,7 @@ EVENT_LABELS: dict[str, str] = {
     EventKind.OVERDUE: "超时",
     EventKind.OVERDUE_REPORT: "超时上报",
     EventKind.NOTE: "备注",
+    EventKind.ATTACHMENT: "照片",
 }
 RATING_LABELS = {
     Rating.SATISFIED: "满意",

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.lifecycle import Action, Status, next_status
-from bot.vocabulary import EventKind, Rating, TimerKind
+from bot.vocabulary import AttachmentKind, EventKind, Rating, TimerKind
 from storage.models import TicketEventRow, TicketRow, TimerRow
 from storage.repo import Store
 
@@ -89,6 +89,7 @@ class Tickets:
             ticket.assignee_id = actor
         elif action is Action.RESOLVE:
             ticket.resolved_at = self.now
+            ticket.note = (detail or {}).get("note")  # 办理情况; a new resolve replaces it
         elif action in (Action.RATE, Action.EXPIRE):
             ticket.closed_at = self.now
         elif action is Action.REOPEN:
@@ -161,6 +162,27 @@ class Tickets:
         """Record something that happened to the ticket without changing its status."""
         await self._event(ticket, kind, actor=actor, message_id=message_id, detail=detail)
 
+    async def attach(
+        self,
+        ticket: TicketRow,
+        *,
+        actor: str,
+        kind: AttachmentKind,
+        media: str | None,
+        message_id: int | None = None,
+    ) -> None:
+        """A photo someone sent about the ticket: kept on it (what the platform gave) and
+        recorded as an event."""
+        entry = {"from": actor, "at": self.now.isoformat(), "kind": str(kind), "media": media}
+        ticket.attachments = [*(ticket.attachments or []), entry]  # a new list: JSON is saved
+        await self._event(
+            ticket,
+            EventKind.ATTACHMENT,
+            actor=actor,
+            message_id=message_id,
+            detail={"kind": str(kind), **({"media": media} if media else {})},
+        )
+
     async def schedule(
         self,
         ticket: TicketRow,
@@ -227,4 +249,13 @@ def as_json(ticket: TicketRow, tz: Any) -> dict[str, Any]:
         "rating": ticket.rating,
         "escalation_level": ticket.escalation_level,
         "reports": ticket.reports,
+        "note": ticket.note,
+        "attachments": [
+            {"from": a.get("from"), "at": _local(a.get("at"), tz), "kind": a.get("kind")}
+            for a in ticket.attachments or []
+        ],
     }
+
+
+def _local(stamp: str | None, tz: Any) -> str | None:
+    return datetime.fromisoformat(stamp).astimezone(tz).isoformat() if stamp else None
