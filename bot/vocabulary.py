@@ -49,6 +49,8 @@ class EventKind(StrEnum):
     OVERDUE_REPORT = "overdue_report"
     NOTE = "note"  # a remark on the ticket: written on the console, or a worker's progress
     ATTACHMENT = "attachment"  # a photo sent about the ticket
+    HAND_UP = "hand_up"  # 上报: handed up to the 街道 or the 12345 hotline
+    HAND_BACK = "hand_back"  # 回流: came back from there with the outcome
 
 
 class AttachmentKind(StrEnum):
@@ -85,6 +87,13 @@ class EscalationStep(StrEnum):
     WORKER = "worker"
     LEADER = "leader"
     STAFF = "staff"
+
+
+class HandUpLevel(StrEnum):
+    """Where a ticket the community cannot solve is handed up to (上报)."""
+
+    STREET = "street"  # 街道
+    HOTLINE = "hotline"  # 12345 热线
 
 
 class Rating(StrEnum):

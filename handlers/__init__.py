@@ -31,6 +31,7 @@ from handlers import (
     direct,
     duty,
     feedback,
+    handup,
     ids,
     intake,
     privacy,
@@ -41,6 +42,7 @@ from handlers import (
 
 ROUTES: Sequence[Handler] = (
     ids.handle,
+    handup.handle,  # '上报 #N' / '回流 #N 修好了' before a worker's resolve reads it
     worker.handle,
     feedback.handle,
     cancel.handle,

@@ -27,7 +27,13 @@ from bot.domain.lifecycle import (
 )
 from bot.domain.taxonomy import category_label
 from bot.messaging.messages import MessageKind, OutgoingMessage
-from bot.messaging.phrases import grid_not_yours, rating_label, ref, ticket_not_yours_to_see
+from bot.messaging.phrases import (
+    grid_not_yours,
+    hand_event_label,
+    rating_label,
+    ref,
+    ticket_not_yours_to_see,
+)
 from bot.messaging.textnorm import clip
 from bot.reporting.export import export_ledger, ledger_filename
 from bot.reporting.periods import Period, PeriodError, day_period, month_of, parse_period
@@ -189,6 +195,7 @@ async def timeline(ctx: Context, ticket: TicketRow) -> str:
         reason = (event.detail or {}).get("reason") if event.kind.startswith("cancel") else None
         if reason:
             label = f"{label}：{reason}"
+        label = hand_event_label(event.kind, event.detail) or label
         actor = f"（{await _name(ctx, event.actor_id)}）" if event.actor_id else ""
         lines.append(f"{event.at.astimezone(tz):%m-%d %H:%M} {label}{actor}")
     return "\n".join([*head, "—— 记录 ——", *lines])

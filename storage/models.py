@@ -140,6 +140,8 @@ class TicketRow(Base):
     first_claimed_at: Mapped[datetime | None]  # the first claim ever: time to respond
     resolved_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    # 上报: where the ticket was handed up to (street / hotline); kept after it comes back.
+    handed_up: Mapped[str | None] = mapped_column(String(16))
     rating: Mapped[str | None] = mapped_column(String(16))
     dissatisfied: Mapped[int] = mapped_column(default=0, server_default="0")  # 不满意 verdicts
     escalation_level: Mapped[int] = mapped_column(default=0)

@@ -28,6 +28,9 @@ LEGAL = {
     (Status.RESOLVED, Action.RATE): Status.CLOSED,
     (Status.RESOLVED, Action.REOPEN): Status.CLAIMED,
     (Status.RESOLVED, Action.EXPIRE): Status.CLOSED,
+    (Status.ASSIGNED, Action.HAND_UP): Status.HANDED_UP,
+    (Status.CLAIMED, Action.HAND_UP): Status.HANDED_UP,
+    (Status.HANDED_UP, Action.HAND_BACK): Status.RESOLVED,
 }
 
 

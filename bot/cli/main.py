@@ -87,6 +87,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--grid", metavar="G", help="only this grid")
     export.add_argument("--out", metavar="FILE", required=True, help="the .xlsx file to write")
+    export.add_argument(
+        "--handed-up",
+        action="store_true",
+        help="instead of the ledger: tickets handed up (上报) to the 街道 or 12345, a row each",
+    )
+    export.add_argument(
+        "--base-url", metavar="URL", help="the console's address, for a link to each ticket"
+    )
     db = sub.add_parser("db", parents=[common], help="database maintenance")
     db.add_argument("action", choices=["upgrade"], help="upgrade: apply migrations")
     seen = sub.add_parser(
@@ -443,6 +451,13 @@ def cmd_export(inv: Invocation) -> int:
 
     async def write(db: Database) -> int:
         async with db.transaction() as session:
+            if args.handed_up:
+                from bot.reporting.handed_up import export_handed_up
+
+                sheet = await export_handed_up(
+                    session, config, period, scope, Path(args.out), base_url=args.base_url
+                )
+                return sheet.rows
             stats = Stats(session, limits_from_config(config), now)
             result = await export_ledger(stats, config, period, scope, Path(args.out))
         return result.rows

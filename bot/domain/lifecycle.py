@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot.vocabulary import EventKind, Rating
+from bot.vocabulary import EventKind, HandUpLevel, Rating
 
 
 class Status(StrEnum):
@@ -16,6 +16,7 @@ class Status(StrEnum):
     RESOLVED = "resolved"
     CLOSED = "closed"
     CANCELLED = "cancelled"
+    HANDED_UP = "handed_up"  # 已上报: with the 街道 or 12345, out of the community's chase
 
 
 class Action(StrEnum):
@@ -28,6 +29,8 @@ class Action(StrEnum):
     EXPIRE = EventKind.EXPIRE.value  # no rating in time: closes without one
     CANCEL = EventKind.CANCEL.value
     TRANSFER = EventKind.TRANSFER.value  # a new assignee who must claim again
+    HAND_UP = EventKind.HAND_UP.value  # 上报 to the 街道 or 12345
+    HAND_BACK = EventKind.HAND_BACK.value  # 回流: back with the outcome, awaiting the rating
 
     @property
     def event(self) -> EventKind:
@@ -47,6 +50,9 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (Status.RESOLVED, Action.RATE): Status.CLOSED,
     (Status.RESOLVED, Action.REOPEN): Status.CLAIMED,
     (Status.RESOLVED, Action.EXPIRE): Status.CLOSED,
+    (Status.ASSIGNED, Action.HAND_UP): Status.HANDED_UP,
+    (Status.CLAIMED, Action.HAND_UP): Status.HANDED_UP,
+    (Status.HANDED_UP, Action.HAND_BACK): Status.RESOLVED,
 }
 
 STATUS_LABELS = {
@@ -55,6 +61,13 @@ STATUS_LABELS = {
     Status.RESOLVED: "已处理，待评价",
     Status.CLOSED: "已办结",
     Status.CANCELLED: "已撤销",
+    Status.HANDED_UP: "已上报",
+}
+
+# Where a ticket was handed up to, as people say it ("已上报街道").
+HAND_UP_LABELS = {
+    HandUpLevel.STREET: "街道",
+    HandUpLevel.HOTLINE: "12345热线",
 }
 
 # What each kind of ticket event is called in a timeline (查询 #N, the console): every
@@ -77,6 +90,8 @@ EVENT_LABELS: dict[str, str] = {
     EventKind.OVERDUE_REPORT: "超时上报",
     EventKind.NOTE: "备注",
     EventKind.ATTACHMENT: "照片",
+    EventKind.HAND_UP: "上报",
+    EventKind.HAND_BACK: "回流",
 }
 RATING_LABELS = {
     Rating.SATISFIED: "满意",

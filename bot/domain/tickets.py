@@ -101,6 +101,10 @@ class Tickets:
         elif action is Action.TRANSFER:
             ticket.claimed_at = None
             ticket.assignee_id = (detail or {}).get("to")
+        elif action is Action.HAND_UP:
+            ticket.handed_up = (detail or {}).get("level")
+        elif action is Action.HAND_BACK:
+            ticket.resolved_at = self.now  # the outcome is in; the reporter rates it
         await self._event(
             ticket,
             action.event,
@@ -249,6 +253,7 @@ def as_json(ticket: TicketRow, tz: Any) -> dict[str, Any]:
         "rating": ticket.rating,
         "escalation_level": ticket.escalation_level,
         "reports": ticket.reports,
+        "handed_up": ticket.handed_up,
         "note": ticket.note,
         "attachments": [
             {"from": a.get("from"), "at": _local(a.get("at"), tz), "kind": a.get("kind")}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from bot.domain.lifecycle import HAND_UP_LABELS
 from bot.domain.lifecycle import RATING_LABELS as LIFECYCLE_RATING_LABELS
 from bot.domain.taxonomy import category_label
 from bot.messaging.privacy import redact
@@ -26,7 +27,7 @@ _CJK_PUNCT = re.compile(r"(?<=[\u4e00-\u9fff])([,:;!?])")
 _FULL_WIDTH = str.maketrans({",": "，", ":": "：", ";": "；", "!": "！", "?": "？"})
 
 
-def summary_of(text: str) -> str:
+def summary_of(text: str, limit: int = SUMMARY_LIMIT) -> str:
     """A short, safe rendering of what the resident said, for repeating in a group.
 
     Matching folded the text to half-width; Chinese punctuation is restored for display.
@@ -34,8 +35,8 @@ def summary_of(text: str) -> str:
     one_line = " ".join(redact(text).split())
     one_line = _CJK_PUNCT.sub(lambda m: m.group(1).translate(_FULL_WIDTH), one_line)
     one_line = _PUNCT_TAIL.sub("", one_line)
-    if len(one_line) > SUMMARY_LIMIT:
-        return one_line[: SUMMARY_LIMIT - 1] + "…"
+    if len(one_line) > limit:
+        return one_line[: limit - 1] + "…"
     return one_line
 
 
@@ -115,3 +116,31 @@ def grid_not_yours(grid_name: str, yours: str | None = None) -> str:
 def recorded(text: object) -> str:
     """The confirmation to a worker who wrote from elsewhere than the ticket's group."""
     return f"好的，已记录：{text}"
+
+
+# --- handing a ticket up (上报) and back (回流) --------------------------------------------
+
+RATE_PROMPT = "请您评价：回复“满意”“基本满意”或“不满意”（也可回复 1/2/3）。"
+
+
+def hand_up_label(level: str | None) -> str:
+    """'街道' / '12345热线': where a ticket went, as people say it."""
+    return HAND_UP_LABELS.get(level, level or "上级")  # type: ignore[call-overload, no-any-return]
+
+
+def handed_up_status(ticket: TicketRow) -> str:
+    """'已上报街道' for a ticket with the 街道 now; other statuses say nothing here."""
+    return f"已上报{hand_up_label(ticket.handed_up)}"
+
+
+def hand_event_label(kind: str, detail: dict[str, object] | None) -> str | None:
+    """A 上报 / 回流 event in a timeline ('上报街道：涉及产权单位', '回流：已修复'), else None."""
+    detail = detail or {}
+    if kind == "hand_up":
+        reason = detail.get("reason")
+        where = hand_up_label(str(detail.get("level") or "")) if detail.get("level") else "上级"
+        return f"上报{where}" + (f"：{reason}" if reason else "")
+    if kind == "hand_back":
+        outcome = detail.get("outcome")
+        return "回流" + (f"：{outcome}" if outcome else "")
+    return None

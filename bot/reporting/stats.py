@@ -34,6 +34,9 @@ Definitions (what the community is judged on; README "Staff commands" repeats th
   不满意次数) and in its history. Tickets closed without an answer are not rated.
 - 超时 (overdue): resolved later than the category's time limit after creation, or still
   unresolved past it. ``工单 超时`` lists the open (待接单/处理中) tickets past their limit.
+- 上报 (handed up): tickets the community handed up to the 街道 or the 12345 hotline
+  (``handed_up`` is kept after they come back). They leave the overdue chase, so they are
+  never 超时; they stay valid, and one that came back with its outcome counts as resolved.
 """
 
 from __future__ import annotations
@@ -132,6 +135,7 @@ class Figures:
     rated: int = 0
     satisfied: int = 0
     fair: int = 0
+    handed_up: int = 0  # 上报 to the 街道 or 12345 (now or before): out of 超时
     median_claim: timedelta | None = None
     median_resolve: timedelta | None = None
 
@@ -176,6 +180,7 @@ _COUNT_FIELDS = (
     "rated",
     "satisfied",
     "fair",
+    "handed_up",
 )
 
 
@@ -266,6 +271,7 @@ class Stats:
                 TicketRow.grid_id.label("grid"),
                 TicketRow.status.label("status"),
                 TicketRow.rating.label("rating"),
+                TicketRow.handed_up.label("handed_up"),
                 claim_s.label("claim_s"),
                 case((TicketRow.resolved_at.is_not(None), resolve_s)).label("resolve_s"),
                 age_s.label("age_s"),
@@ -289,6 +295,7 @@ class Stats:
             Column("grid", String(64)),
             Column("status", String(16)),
             Column("rating", String(16)),
+            Column("handed_up", String(16)),
             Column("claim_s", Float),
             Column("resolve_s", Float),
             Column("age_s", Float),
@@ -342,6 +349,7 @@ class Stats:
             count(
                 and_(
                     valid,
+                    c.handed_up.is_(None),  # handed up: the 街道's or 12345's time, not ours
                     or_(
                         c.resolve_s > c.limit_s,
                         and_(c.resolve_s.is_(None), c.age_s > c.limit_s),
@@ -351,6 +359,7 @@ class Stats:
             count(and_(valid, or_(c.rating.in_(GOOD_RATINGS), c.unhappy == 1))).label("rated"),
             count(and_(valid, c.rating == "satisfied")).label("satisfied"),
             count(and_(valid, c.rating == "fair")).label("fair"),
+            count(and_(valid, c.handed_up.is_not(None))).label("handed_up"),
         ).group_by(c.category, c.grid)
         by_category: dict[str, Figures] = {}
         by_grid: dict[str | None, Figures] = {}

@@ -14,13 +14,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.config import Config
-from bot.domain.chasing import restart_ladder
+from bot.domain.chasing import CHASE_KINDS, restart_ladder
 from bot.domain.lifecycle import OPEN_STATUSES, STATUS_LABELS, Action, Status
-from bot.domain.tickets import Tickets
+from bot.domain.tickets import RATING_TIMEOUT, Tickets
 from bot.messaging.messages import OutgoingMessage, dm_chat
-from bot.messaging.phrases import headline, mention, ref
+from bot.messaging.parts import Mention, Text
+from bot.messaging.phrases import (
+    RATE_PROMPT,
+    hand_up_label,
+    handed_up_status,
+    headline,
+    mention,
+    ref,
+)
 from bot.messaging.textnorm import clip
 from bot.runtime.context import STAFF_ROLES, Sender
+from bot.vocabulary import HandUpLevel, Role
 from storage.models import TicketRow
 
 CANCEL_REQUEST = "cancel_request"  # a resident asked, but the ticket stays open
@@ -42,11 +51,14 @@ class Announcement:
     asker is answered (a resident's request that was not granted)."""
 
     ticket: TicketRow
-    told: str
+    told: str | Text  # parts (with ``Mention``s) or, for older wording, plain text
     mentions: tuple[str, ...]
     answer: str | None = None
     group: bool = True
     notify: str | None = None  # told privately when the ticket has no group (e.g. reported by DM)
+    # ``notify`` is told privately even when the request came from a chat (the reporter
+    # of a ticket reported privately must hear its outcome wherever staff typed it).
+    notify_always: bool = False
 
     def messages(
         self, asked_in: str | None = None, platform: str | None = None
@@ -57,35 +69,36 @@ class Announcement:
         t = self.ticket
         out: list[OutgoingMessage] = []
         if asked_in is not None:
-            out.append(
-                OutgoingMessage(
-                    chat=asked_in,
-                    text=self.answer or self.told,
-                    mentions=self.mentions,
-                    ticket_id=t.id,
-                    platform=platform,
-                )
-            )
+            out.append(self._say(asked_in, self.answer or self.told, platform))
         if not self.group:
             return out
         home = t.group_id
         if home and home != asked_in:
-            out.append(
-                OutgoingMessage(
-                    chat=home,
-                    text=self.told,
-                    mentions=self.mentions,
-                    ticket_id=t.id,
-                    platform=t.platform,
-                )
-            )
-        elif not home and asked_in is None and self.notify:
-            out.append(
-                OutgoingMessage(
-                    chat=dm_chat(self.notify), text=self.told, ticket_id=t.id, platform=t.platform
-                )
-            )
+            out.append(self._say(home, self.told, t.platform))
+        elif (
+            not home
+            and self.notify
+            and (asked_in is None or self.notify_always)
+            and dm_chat(self.notify) != asked_in
+        ):
+            out.append(self._say(dm_chat(self.notify), self.told, t.platform, private=True))
         return out
+
+    def _say(
+        self, chat: str, text: str | Text, platform: str | None, *, private: bool = False
+    ) -> OutgoingMessage:
+        if isinstance(text, Text):
+            mentions = (self.notify,) if private and self.notify else self.mentions
+            return OutgoingMessage.say(
+                chat, text, mentions=mentions, ticket_id=self.ticket.id, platform=platform
+            )
+        return OutgoingMessage(
+            chat=chat,
+            text=text,
+            mentions=() if private else self.mentions,
+            ticket_id=self.ticket.id,
+            platform=platform,
+        )
 
 
 async def transfer(
@@ -191,6 +204,110 @@ async def cancel(
         return Announcement(ticket, told, mentions, notify=worker)
     answer = f"好的，您反映的工单 {headline(ticket)} 已撤销{because}。{tell}以后有问题随时说。"
     return Announcement(ticket, told, mentions, answer=answer, notify=worker)
+
+
+# --- 上报 and 回流 -----------------------------------------------------------------------
+
+OUTCOME_LIMIT = 200
+HAND_UP_ROLES = (Role.LEADER, *STAFF_ROLES)
+
+
+async def hand_up(
+    config: Config,
+    tickets: Tickets,
+    ticket: TicketRow,
+    actor: Sender,
+    level: HandUpLevel,
+    reason: str,
+    *,
+    message_id: int | None = None,
+) -> Refusal | Announcement:
+    """上报: what the community cannot solve goes to the 街道 or the 12345 hotline. The
+    ticket becomes 已上报 with the level (a ``hand_up`` event), leaves the community's
+    chase (ladder and overdue reminders stop) and its group is told in plain words."""
+    if refusal := _may_hand(config, ticket, actor, "上报"):
+        return refusal
+    reason = clip(reason, REASON_LIMIT)
+    status = Status(ticket.status)
+    if status == Status.HANDED_UP:
+        return Refusal(f"工单 {ref(ticket)} {handed_up_status(ticket)}，等待回流即可。")
+    if status not in OPEN_STATUSES:
+        return Refusal(f"工单 {ref(ticket)} {STATUS_LABELS[status]}，无需上报。")
+    where = hand_up_label(level)
+    await tickets.apply(
+        ticket,
+        Action.HAND_UP,
+        actor=actor.id,
+        message_id=message_id,
+        detail={"level": level.value, **({"reason": reason} if reason else {})},
+    )
+    await tickets.unschedule(ticket, *CHASE_KINDS)  # out of the community's overdue chase
+    because = f"（{clip(reason, 50)}）" if reason else ""
+    told = Text.of(
+        f"工单 {headline(ticket)} 已由{actor.name}上报{where}{because}，"
+        f"由{where}协调解决，有结果会在这里告诉大家。"
+    )
+    worker = ticket.assignee_id
+    if worker:
+        name = await display_name(config, tickets, worker)
+        told += Text.of(" ", Mention(worker, name), " 这张已交上级办理，请配合对接，不再催办超时。")
+    return Announcement(ticket, told, (worker,) if worker else (), notify=worker)
+
+
+async def hand_back(
+    config: Config,
+    tickets: Tickets,
+    ticket: TicketRow,
+    actor: Sender,
+    outcome: str,
+    *,
+    message_id: int | None = None,
+) -> Refusal | Announcement:
+    """回流: a handed-up ticket comes back with the outcome (a ``hand_back`` event). It is
+    then 已处理 as if the community had resolved it: the reporter is told the outcome and
+    asked to rate it, in the ticket's group or privately if they reported privately."""
+    if refusal := _may_hand(config, ticket, actor, "回流"):
+        return refusal
+    if ticket.status != Status.HANDED_UP:
+        label = STATUS_LABELS[Status(ticket.status)]
+        return Refusal(f"工单 {ref(ticket)} {label}，没有上报，无需回流。")
+    outcome = clip(outcome, OUTCOME_LIMIT)
+    if not outcome:
+        return Refusal(
+            f"请写上{hand_up_label(ticket.handed_up)}的办理结果，"
+            f"例如：回流 {ref(ticket)} 街道已协调物业修好"
+        )
+    where = hand_up_label(ticket.handed_up)
+    await tickets.apply(
+        ticket,
+        Action.HAND_BACK,
+        actor=actor.id,
+        message_id=message_id,
+        detail={"level": ticket.handed_up, "outcome": outcome},
+    )
+    await tickets.schedule(ticket, RATING_TIMEOUT, tickets.now + config.timing.rating_timeout)
+    reporter = await display_name(config, tickets, ticket.reporter_id)
+    told = Text.of(
+        f"工单 {headline(ticket)} 上报{where}后有结果了：{outcome}。",
+        Mention(ticket.reporter_id, reporter),
+        f" {RATE_PROMPT}",
+    )
+    return Announcement(
+        ticket, told, (ticket.reporter_id,), notify=ticket.reporter_id, notify_always=True
+    )
+
+
+def _may_hand(config: Config, ticket: TicketRow, actor: Sender, verb: str) -> Refusal | None:
+    """Only the grid's leader and community staff hand a ticket up or back."""
+    if actor.role not in HAND_UP_ROLES:
+        return Refusal(f"{verb}工单需要网格长或社区工作人员操作。")
+    if not actor.covers(ticket.grid_id):
+        grid = config.grid(ticket.grid_id)
+        return Refusal(
+            f"工单 {ref(ticket)} 属于{grid.name if grid else '其他网格'}，"
+            f"请由该网格的网格长或社区工作人员{verb}。"
+        )
+    return None
 
 
 async def display_name(config: Config, tickets: Tickets, person_id: str) -> str:

@@ -38,6 +38,7 @@ STATUS_FILTERS = {
     Status.RESOLVED.value: "待评价",
     Status.CLOSED.value: "已办结",
     Status.CANCELLED.value: "已撤销",
+    Status.HANDED_UP.value: "已上报",
 }
 PERIOD_CHOICES = ("", "今天", "昨天", "本周", "上周", "本月", "上月")
 _NUMBER = re.compile(r"^#?\s*(\d{1,9})$")

@@ -27,7 +27,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import select
 
 from bot.config import Config
-from bot.domain.lifecycle import OPEN_STATUSES, STATUS_LABELS, Status
+from bot.domain.lifecycle import HAND_UP_LABELS, OPEN_STATUSES, STATUS_LABELS, Status
 from bot.domain.roster import DAY_KIND_LABELS, load_roster
 from bot.domain.taxonomy import CATEGORIES, category_label
 from bot.domain.tickets import Tickets
@@ -38,6 +38,7 @@ from bot.reporting.stats import Figures, Scope, Stats, limits_from_config
 from bot.runtime import actions
 from bot.runtime.clock import Clock
 from bot.runtime.outbox import queue
+from bot.vocabulary import HandUpLevel
 from bot.web import auth, security
 from bot.web.listing import PERIOD_CHOICES, STATUS_FILTERS, TicketFilter, ticket_page
 from bot.web.scope import Viewer
@@ -117,6 +118,8 @@ async def create_console(
     app.router.add_post(r"/tickets/{id:\d{1,9}}/note", add_note)
     app.router.add_post(r"/tickets/{id:\d{1,9}}/transfer", transfer)
     app.router.add_post(r"/tickets/{id:\d{1,9}}/cancel", cancel)
+    app.router.add_post(r"/tickets/{id:\d{1,9}}/handup", hand_up)
+    app.router.add_post(r"/tickets/{id:\d{1,9}}/handback", hand_back)
     app.router.add_get("/figures", figures_page)
     app.router.add_get("/figures/chart.png", figures_chart)
     app.router.add_get("/duty", duty_page)
@@ -482,6 +485,8 @@ async def ticket_page_view(request: web.Request, message: str | None = None,
         "escalation": ticket.escalation_level,
         "reports": ticket.reports,
         "open": ticket.status in OPEN_STATUSES,
+        "handed_up": HAND_UP_LABELS.get(ticket.handed_up) if ticket.handed_up else None,  # type: ignore[call-overload]
+        "with_upper": ticket.status == Status.HANDED_UP,
     }
     return _render(
         request,
@@ -492,6 +497,7 @@ async def ticket_page_view(request: web.Request, message: str | None = None,
         messages=messages,
         may_change=viewer.may_change(ticket),
         targets=targets,
+        levels=list(HAND_UP_LABELS.items()),
         message=message,
         error=error,
     )
@@ -577,6 +583,63 @@ async def cancel(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther(f"/tickets/{ticket.id}")
 
 
+async def hand_up(request: web.Request) -> web.Response:
+    """上报: the same check, change and group message as '上报 #N 街道 原因' in chat."""
+    form = await request.post()
+    reason = " ".join(str(form.get("reason") or "").split())[:REASON_LIMIT]
+    try:
+        level = HandUpLevel(str(form.get("level") or ""))
+    except ValueError:
+        return await ticket_page_view(request, error="请选择上报到街道还是12345热线。", status=400)
+
+    async def act(config: Config, tickets: Tickets, ticket: TicketRow, viewer: Viewer) -> Any:
+        return await actions.hand_up(config, tickets, ticket, viewer.sender, level, reason)
+
+    detail = {"level": level.value, **({"reason": reason} if reason else {})}
+    return await _hand(request, "上报", "hand_up", act, detail)
+
+
+async def hand_back(request: web.Request) -> web.Response:
+    """回流: the same as '回流 #N 结果' in chat; the reporter is told and asked to rate."""
+    outcome = " ".join(str((await request.post()).get("outcome") or "").split())
+    outcome = outcome[: actions.OUTCOME_LIMIT]
+
+    async def act(config: Config, tickets: Tickets, ticket: TicketRow, viewer: Viewer) -> Any:
+        return await actions.hand_back(config, tickets, ticket, viewer.sender, outcome)
+
+    return await _hand(request, "回流", "hand_back", act, {"outcome": outcome})
+
+
+async def _hand(
+    request: web.Request,
+    verb: str,
+    what: str,
+    act: Callable[[Config, Tickets, TicketRow, Viewer], Awaitable[Any]],
+    detail: dict[str, Any],
+) -> web.Response:
+    app = request.app
+    config, viewer = app[CONFIG_KEY], _viewer_of(request)
+    now = app[CLOCK_KEY].now()
+    async with app[DB_KEY].transaction() as session:
+        store = Store(session)
+        ticket = await _visible_ticket(request, store, lock=True)
+        if not viewer.may_change(ticket):
+            raise web.HTTPForbidden(
+                text=f"{verb}需要网格长或社区工作人员操作。", content_type="text/plain"
+            )
+        result = await act(config, Tickets(store, now), ticket, viewer)
+        if isinstance(result, actions.Refusal):
+            refusal = result.text
+        else:
+            refusal = None
+            await queue(store, result.messages(), now)
+            await _audit(WebStore(session), request, viewer, what, ticket.id, detail)
+    if refusal is not None:
+        return await ticket_page_view(request, error=refusal, status=409)
+    await _changed(request)
+    raise web.HTTPSeeOther(f"/tickets/{ticket.id}")
+
+
 # --- figures --------------------------------------------------------------------------
 
 
@@ -624,6 +687,7 @@ def _figure_row(label: str, f: Figures) -> dict[str, Any]:
         "closed": f.closed,
         "overdue": f.overdue,
         "cancelled": f.cancelled,
+        "handed_up": f.handed_up,
         "response": f"{rate(f.response_rate)}（{f.responded}/{f.response_due}）",
         "resolution": f"{rate(f.resolution_rate)}（{f.resolved}/{f.valid}）",
         "satisfaction": f"{rate(f.satisfaction_rate)}（{f.satisfied + f.fair}/{f.rated}）",

@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.domain.lifecycle import EVENT_LABELS, RATING_LABELS
 from bot.domain.taxonomy import category_label
+from bot.messaging.phrases import hand_event_label
 from storage.models import TicketEventRow
 
 
@@ -33,6 +34,8 @@ def describe(event: TicketEventRow, names: Mapping[str, str]) -> str:
         return f"评价：{RATING_LABELS.get(str(rating), rating)}" if rating else label
     if kind.startswith("cancel") and detail.get("reason"):
         return f"{label}：{detail['reason']}"
+    if handed := hand_event_label(kind, dict(detail)):
+        return handed
     if kind == "note" and detail.get("text"):
         return f"{label}：{detail['text']}"
     if kind == "escalate" and detail.get("level"):

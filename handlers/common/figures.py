@@ -17,7 +17,9 @@ def fmt_rate(rate: float | None) -> str:
 def figure_lines(f: Figures) -> list[str]:
     return [
         f"受理 {f.received}｜接单 {f.claimed}｜办结 {f.resolved}｜结案 {f.closed}",
-        f"超时 {f.overdue}" + (f"｜撤销 {f.cancelled}" if f.cancelled else ""),
+        f"超时 {f.overdue}"
+        + (f"｜撤销 {f.cancelled}" if f.cancelled else "")
+        + (f"｜上报 {f.handed_up}" if f.handed_up else ""),
         f"响应率 {fmt_rate(f.response_rate)}（{f.responded}/{f.response_due}）",
         f"解决率 {fmt_rate(f.resolution_rate)}（{f.resolved}/{f.valid}）",
         f"满意率 {fmt_rate(f.satisfaction_rate)}（{f.satisfied + f.fair}/{f.rated}）",
