@@ -34,6 +34,7 @@ from handlers import (
     handup,
     ids,
     intake,
+    photos,
     privacy,
     reports,
     staff,
@@ -42,6 +43,7 @@ from handlers import (
 
 ROUTES: Sequence[Handler] = (
     ids.handle,
+    photos.handle,  # an image is never a command: it goes on the ticket it belongs to
     handup.handle,  # '上报 #N' / '回流 #N 修好了' before a worker's resolve reads it
     worker.handle,
     feedback.handle,

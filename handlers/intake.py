@@ -10,10 +10,12 @@ from bot.domain.chasing import start_chasing
 from bot.domain.routing import choose_assignee, grid_for_location
 from bot.domain.taxonomy import category_label
 from bot.domain.tickets import NewTicket
+from bot.messaging import phrases
 from bot.messaging.messages import OutgoingMessage, dm_chat
 from bot.messaging.parts import Mention, Text
 from bot.messaging.phrases import ref, summary_of
 from bot.runtime.context import Context
+from bot.runtime.quiet_hours import holdable, release_time
 from bot.triage import safety_advice
 from handlers import duplicates, followup
 from storage.models import TicketRow
@@ -96,45 +98,55 @@ async def _dispatch_messages(
         notify += [t.assignee_id for t in tickets if t.assignee_id and t.assignee_id not in notify]
     else:
         notify = list(dict.fromkeys(t.assignee_id for t in tickets if t.assignee_id))
-    names = Text.join(" ", [Mention(p, await ctx.display_name(p)) for p in notify])
+    people = [Mention(p, await ctx.display_name(p)) for p in notify]
+    names = Text.join(" ", people)
     listing = "；".join(f"{ref(t)}（{category_label(t.category)}）{t.summary}" for t in tickets)
-    if len(tickets) == 1:
-        head = f"已登记工单 {listing}。"
-    else:
-        head = f"已登记 {len(tickets)} 张工单：{listing}。"
-    if urgent:
-        body = Text.of(
-            f"【紧急】{head}", names, " 请立即处置！", f"\n安全提示：{advice}" if advice else ""
-        )
-    else:
-        body = Text.of(f"收到！{head}", names, " 请接单（回复“接单”）。")
+    head = phrases.registered(tickets, listing)
+    reporter = Mention(
+        ctx.sender.id, ctx.message.sender_name or await ctx.display_name(ctx.sender.id)
+    )
     first = tickets[0].id
     if ctx.message.is_direct:
-        out = [ctx.reply(f"收到！{head}网格员会尽快处理，处理进展会再通知您。", ticket_id=first)]
+        out = [ctx.reply(phrases.registered_privately(tickets, people), ticket_id=first)]
         out += [
             OutgoingMessage.say(
-                dm_chat(p),
-                body,
-                mentions=(p,),
+                dm_chat(p.person_id),
+                phrases.new_ticket_for_worker(tickets, head, urgent, advice),
+                mentions=(p.person_id,),
                 ticket_id=first,
                 urgent=urgent,
                 platform=ctx.message.platform,
             )
-            for p in notify
+            for p in people
         ]
     else:
+        body = phrases.dispatch(tickets, reporter, people, urgent, advice)
         # Should quiet hours hold the group message till morning, whoever is on duty
-        # hears it privately at once (the outbox decides, when it sends).
+        # hears it privately at once (the outbox decides, when it sends), and the reporter
+        # is answered in the group at once: recorded, when, and whom to call meanwhile.
         out = [
             ctx.reply(
-                body, mentions=tuple(notify), ticket_id=first, urgent=urgent, copy_when_held=True
+                body,
+                mentions=(ctx.sender.id, *notify),
+                ticket_id=first,
+                urgent=urgent,
+                copy_when_held=True,
             )
         ]
+        morning = release_time(ctx.config, ctx.now)
+        if (
+            not urgent
+            and morning is not None
+            and holdable(ctx.config, ctx.message.chat_id or "", False)
+        ):
+            emergency = ctx.config.emergency or phrases.DEFAULT_EMERGENCY
+            ack = phrases.night_acknowledgement(tickets, reporter, morning, emergency)
+            out.append(ctx.reply(ack, mentions=(ctx.sender.id,), ticket_id=first, urgent=True))
     staff = ctx.config.staff_group
     if urgent and staff and staff != ctx.message.chat_id:
         group = ctx.config.group(ctx.message.chat_id)
         where = group.name if group else f"{ctx.sender.name}私信"
-        staff_text = Text.of(f"【紧急】{where}：{head}已通知", names if notify else "网格员", "。")
+        staff_text = phrases.urgent_for_staff(where, head, names if notify else None)
         out.append(
             OutgoingMessage.say(
                 staff, staff_text, ticket_id=first, urgent=True, mentions=tuple(notify)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.config import Config
@@ -26,6 +26,7 @@ from bot.domain.lifecycle import (
     Status,
 )
 from bot.domain.taxonomy import category_label
+from bot.messaging import phrases
 from bot.messaging.messages import MessageKind, OutgoingMessage
 from bot.messaging.phrases import (
     grid_not_yours,
@@ -39,7 +40,7 @@ from bot.reporting.export import export_ledger, ledger_filename
 from bot.reporting.periods import Period, PeriodError, day_period, month_of, parse_period
 from bot.reporting.stats import Scope, Stats, limits_from_config
 from bot.runtime.context import Context, Sender
-from bot.vocabulary import STAFF_ROLES, Role
+from bot.vocabulary import STAFF_ROLES, EventKind, Role
 from handlers.common.figures import fmt_duration, fmt_rate, format_report
 from storage.models import TicketRow
 
@@ -186,6 +187,10 @@ async def timeline(ctx: Context, ticket: TicketRow) -> str:
         head.append(f"共 {ticket.reports} 人次反映")
     if ticket.escalation_level:
         head.append(f"升级：{ticket.escalation_level} 级")
+    if ticket.note:
+        head.append(phrases.handling_line(ticket.note))
+    if ticket.attachments:
+        head.append(await phrases_photos(ctx, ticket))
     lines = []
     for event in await ctx.store.events(ticket.id):
         label = EVENT_LABELS.get(event.kind, event.kind)
@@ -196,9 +201,22 @@ async def timeline(ctx: Context, ticket: TicketRow) -> str:
         if reason:
             label = f"{label}：{reason}"
         label = hand_event_label(event.kind, event.detail) or label
+        if event.kind in (EventKind.NOTE, EventKind.ATTACHMENT):
+            label = phrases.event_with_detail(label, event.kind, event.detail or {})
         actor = f"（{await _name(ctx, event.actor_id)}）" if event.actor_id else ""
-        lines.append(f"{event.at.astimezone(tz):%m-%d %H:%M} {label}{actor}")
+        lines.append(f"{phrases.when(event.at, tz)} {label}{actor}")
     return "\n".join([*head, "—— 记录 ——", *lines])
+
+
+async def phrases_photos(ctx: Context, ticket: TicketRow) -> str:
+    """'照片：张阿姨 12月3日 09:02（问题照片）；王芳 …（处理照片）'."""
+    tz = ctx.config.timezone
+    shown = [
+        (await _name(ctx, a.get("from")), datetime.fromisoformat(a["at"]), a.get("kind", ""))
+        for a in ticket.attachments or []
+        if a.get("at")
+    ]
+    return phrases.photos_line([(who, phrases.when(at, tz), kind) for who, at, kind in shown])
 
 
 async def _name(ctx: Context, person_id: str | None) -> str:

@@ -7,20 +7,22 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.domain.chasing import stop_ladder
-from bot.domain.lifecycle import STATUS_LABELS, Action, Status
-from bot.domain.taxonomy import category_label
+from bot.domain.lifecycle import Action, Status
 from bot.domain.tickets import RATING_TIMEOUT
+from bot.messaging import phrases
 from bot.messaging.messages import OutgoingMessage, dm_chat
 from bot.messaging.parts import Mention, Text
-from bot.messaging.phrases import bare, headline, recorded, ref, ticket_outside_your_grid
+from bot.messaging.phrases import bare
 from bot.runtime.context import Context
-from handlers.common.quoting import quoted_ticket
+from bot.vocabulary import EventKind
+from handlers.common.quoting import TICKET_REF, quoted_ticket, ticket_number
 from storage.models import TicketRow
 
 
 class Verb(StrEnum):
     CLAIM = "claim"
     RESOLVE = "resolve"
+    NOTE = "note"  # about the work, but not done: "修不好", "明天再修", "还差个零件"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,22 +30,59 @@ class WorkerCommand:
     verb: Verb
     ticket_id: int | None
     quoted: bool = False
+    # Said in the worker's own words, not as a command: applies only when it is clear
+    # which ticket is meant, and is never answered with a refusal (it may be chat).
+    natural: bool = False
+    note: str | None = None  # the words beyond the command: 办理情况, or the progress
 
 
 _NUMBER = r"\s*(?:#|＃|号)?\s*(\d{1,9})?\s*(?:号)?"
 _CLAIM = re.compile(rf"^(?:我)?(?:接单|认领|我来接|我接了?){_NUMBER}$")
 _RESOLVE = re.compile(rf"^(?:已处理|办结|已办结|已解决|处理完毕|已完成){_NUMBER}$")
 _NUMBER_FIRST = re.compile(r"^#(\d{1,9})\s*(接单|认领|已处理|办结|已办结|已解决)$")
-_QUOTED_CLAIM = re.compile(
-    r"^(?:收到|好的?|马上去|马上到|这就去|在路上|我去|明白|ok)(?:[,，\s].*)?$", re.I
+
+# Plain acknowledgements: a claim only when quoting the dispatch or naming the ticket.
+_ACK = re.compile(r"^(?:收到|好的?|马上去|马上到|这就去|在路上|我去|明白|ok)(?:[,，\s].*)?$", re.I)
+# On the way / taking it: a claim when it is clear which ticket.
+_GOING = re.compile(
+    r"(?:马上|立刻|立即|这就|现在|赶紧|我这就|我马上)(?:就)?(?:去|到|过去|出发|过来|处理|来|安排|上门)"
+    r"|在路上|已出发|出发了|(?:^|我)去(?:看看|处理|现场)|^我来(?:处理|弄|修|看看)?$|我来(?:处理|修)"
+    r"|接单|认领|^我接了?|交给我|我负责"
 )
-_QUOTED_RESOLVE = re.compile(
-    r"^(?:修好了|已修好|已处理|处理好了|办好了|搞定了?|已解决|已完成|弄好了|已经修好了|已经处理好了)"
+_NOT_GOING = re.compile(r"去不了|来不了|不去|没空|没时间|走不开|顾不上|去不成|不接")
+# Done: "修好了", "灯换好了", "已经弄妥了", "处理完毕", "下水道通了".
+_DONE = re.compile(
+    r"已(?:经)?(?:处理|解决|完成|办结|办好|修复|修好|维修好|更换|换好|清理|清运|疏通|弄好|搞定|落实|处置)"
+    r"|(?:修|换|弄|搞|做|处理|清理|清运|清|疏通|通|装|补|接|收拾|整理|办|安装|更换|维修|打扫|扫|挪|搬|拆|运|处置|解决)"
+    r"(?:好|完|妥|掉|走|干净|结束)了?"
+    r"|(?:处理|办理|维修|施工|清理)完毕|完工|搞定|弄妥|办妥|解决了|恢复正常|(?:灯|电|水|路|管子|下水道)(?:已经)?(?:亮|通|来)了"
+    r"|不(?:漏|堵|响|臭)了"
 )
+# Not done after all: negation ("修不好", "还没弄好"), the future ("明天再修"), trouble
+# ("还差个零件", "得找物业"). Said about the work, such words become a note, not a resolve.
+_NOT_DONE = re.compile(
+    r"(?:修|弄|搞|处理|换|解决|办|清|通)(?:不好|不了|不完|不定|不动|不掉)"
+    r"|(?:没|未|尚未|还没)(?:有)?(?:能)?(?:修|弄|搞|处理|换|解决|办|完成|好|清|通)"
+    r"|明天|后天|明早|明儿|下午|晚上|晚点|回头|改天|等会|待会|过两天|过几天|下周|下次"
+    r"|再(?:修|去|来|弄|处理|换|看|跑)|还(?:要|得|需)|还差|还缺|缺(?:个|少|一)|差(?:个|一个)"
+    r"|等(?:配件|零件|材料|师傅|物业|厂家)|需要|得找|要找|找物业|报修|联系(?:了)?(?:物业|厂家|师傅|供电|自来水)"
+    r"|搞不定|不行|不能|无法|没法|还在|正在|准备|打算|有点难|麻烦"
+)
+_WORK = re.compile(
+    r"修|换|弄|搞|处理|解决|维修|零件|配件|材料|物业|师傅|施工|疏通|清理|清运|安装|厂家|上门|现场"
+)
+# The command words a resolve may start with; what follows them is the resolution note.
+_LEAD = re.compile(
+    r"^(?:(?:已经?|都)?(?:处理|办结|解决|完成|修好|修复|搞定|弄好|弄妥|办妥|处理好|办好)(?:完毕|好|了)*"
+    r"|处理完毕|办结|修好了|好了|ok|OK)[,，。.!！\s]*"
+)
+_EDGE = re.compile(r"^[\s,，。.!！、:：;；~～-]+|[\s,，。.!！、:：;；~～-]+$")
+NOTE_LIMIT = 200
 
 
 def parse(text: str, quoted: bool) -> WorkerCommand | None:
-    """Recognise a claim or resolve, explicit (接单 #3) or as a quoted reply (收到)."""
+    """Recognise a claim, a resolve or a progress note: explicit (接单 #3), as a quoted
+    reply (收到), or in the worker's own words ("灯换好了", "我这就去", "修不好，得找物业")."""
     line = bare(text)
     if m := _CLAIM.match(line):
         return WorkerCommand(Verb.CLAIM, _int(m.group(1)))
@@ -52,12 +91,34 @@ def parse(text: str, quoted: bool) -> WorkerCommand | None:
     if m := _NUMBER_FIRST.match(line):
         verb = Verb.CLAIM if m.group(2) in ("接单", "认领") else Verb.RESOLVE
         return WorkerCommand(verb, int(m.group(1)))
-    if quoted:
-        if _QUOTED_RESOLVE.match(line):
-            return WorkerCommand(Verb.RESOLVE, None, quoted=True)
-        if _QUOTED_CLAIM.match(line):
-            return WorkerCommand(Verb.CLAIM, None, quoted=True)
+    number = ticket_number(line)
+    rest = _EDGE.sub("", TICKET_REF.sub(" ", line)) if number is not None else line
+    said = dict(ticket_id=number, quoted=quoted, natural=True)
+    if _NOT_DONE.search(rest):
+        if _WORK.search(rest) or _DONE.search(rest):
+            return WorkerCommand(Verb.NOTE, note=_clip(rest), **said)  # type: ignore[arg-type]
+        return None
+    if _DONE.search(rest):
+        return WorkerCommand(Verb.RESOLVE, note=resolution_note(rest), **said)  # type: ignore[arg-type]
+    if _NOT_GOING.search(rest):
+        return None
+    if _GOING.search(rest) or ((quoted or number is not None) and rest and _ACK.match(rest)):
+        return WorkerCommand(Verb.CLAIM, **said)  # type: ignore[arg-type]
     return None
+
+
+def resolution_note(rest: str) -> str | None:
+    """The worker's words beyond the resolve phrase: "已处理，井盖已经换了新的" → "井盖已经换了
+    新的"; a bare "修好了" or "处理完毕" has none."""
+    words = _EDGE.sub("", _LEAD.sub("", _EDGE.sub("", rest)))
+    if len(words) < 2 or _DONE.fullmatch(words) or _LEAD.fullmatch(words):
+        return None
+    return _clip(words)
+
+
+def _clip(words: str) -> str | None:
+    words = _EDGE.sub("", words).removeprefix("的")  # "2号单的灯…" less its number
+    return phrases.as_said(words, NOTE_LIMIT) if words else None
 
 
 def _int(value: str | None) -> int | None:
@@ -69,18 +130,84 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
     command = parse(ctx.text, is_quote)
     if command is None:
         return None
+    if command.natural and ctx.sender.is_resident:
+        return None  # a resident's "修好了" or "我这就去" is chat (or a rating, next)
     ticket_id = command.ticket_id
-    if command.quoted:
+    if command.quoted and ticket_id is None:
         ticket_id = await quoted_ticket(ctx)
-        if ticket_id is None:
+        if ticket_id is None and not command.natural:
             return None  # a quoted "收到" about something that is not a ticket: just chat
     if ctx.sender.is_resident:
         if command.quoted:
             return None
-        return [ctx.reply("接单和办结需要网格员来操作哦。您反映的问题我们会安排网格员跟进。")]
+        return [ctx.reply(phrases.WORKERS_ONLY)]
+    if command.natural and ticket_id is None:
+        if command.quoted:
+            return None  # quoting something that is no ticket
+        if command.verb is not Verb.RESOLVE and _reports_a_place(ctx):
+            return None  # a worker reporting a problem somewhere themselves
+        picked = await _only_pending_here(ctx, command)
+        if picked is None or isinstance(picked, list):
+            return picked
+        ticket_id = picked
+    if command.verb is Verb.NOTE:
+        return await note(ctx, ticket_id, command)
     if command.verb is Verb.CLAIM:
-        return await claim(ctx, ticket_id)
-    return await resolve(ctx, ticket_id)
+        return await claim(ctx, ticket_id, natural=command.natural)
+    return await resolve(ctx, ticket_id, command.note)
+
+
+def _reports_a_place(ctx: Context) -> bool:
+    """'5号楼停水了，需要处理': a new problem at a named place, not news of this ticket."""
+    result = ctx.triage.triage(ctx.text, role=ctx.sender.role)
+    return result.ticket and any(f.location is not None for f in result.findings)
+
+
+async def _only_pending_here(
+    ctx: Context, command: WorkerCommand
+) -> int | list[OutgoingMessage] | None:
+    """The ticket the worker's own words are about: their only pending ticket in this chat
+    (anywhere, when they write privately). Several: one short question. None: just chat."""
+    mine = [
+        t
+        for t in await ctx.store.tickets_assigned_to(
+            ctx.sender.id, (Status.ASSIGNED, Status.CLAIMED)
+        )
+        if ctx.message.is_direct or t.group_id == ctx.message.chat_id
+    ]
+    if command.verb is Verb.CLAIM and any(t.status == Status.ASSIGNED for t in mine):
+        waiting = [t for t in mine if t.status == Status.ASSIGNED]
+        if len(waiting) == 1:
+            return waiting[0].id
+        mine = waiting
+    if not mine:
+        return None
+    if len(mine) > 1:
+        label = "接单" if command.verb is Verb.CLAIM else "办结"
+        return [ctx.reply(phrases.which_ticket(mine, label))]
+    return mine[0].id
+
+
+async def note(
+    ctx: Context, ticket_id: int | None, command: WorkerCommand
+) -> list[OutgoingMessage]:
+    """The worker said how it is going but not that it is done: a note on the ticket."""
+    ticket = await ctx.store.ticket(ticket_id or 0, lock=True)
+    if ticket is None:
+        return [ctx.reply(phrases.no_such_ticket(ticket_id or 0))]
+    if refusal := _grid_refusal(ctx, ticket):
+        return refusal
+    if ticket.status not in (Status.ASSIGNED, Status.CLAIMED):
+        return []  # about a finished ticket: nothing to do, and nothing to say
+    await ctx.tickets.note(
+        ticket,
+        EventKind.NOTE,
+        actor=ctx.sender.id,
+        message_id=ctx.inbound.id,
+        detail={"text": command.note or "", "via": "chat"},
+    )
+    ctx.link(ticket.id)
+    return [ctx.reply(phrases.progress_noted(ticket, command.note or ""), ticket_id=ticket.id)]
 
 
 async def _pick(
@@ -90,16 +217,13 @@ async def _pick(
     if ticket_id is not None:
         ticket = await ctx.store.ticket(ticket_id, lock=True)
         if ticket is None:
-            return [ctx.reply(f"没有找到工单 {ref(ticket_id)}，请核对一下编号。")]
+            return [ctx.reply(phrases.no_such_ticket(ticket_id))]
         return ticket
     mine = await ctx.store.tickets_assigned_to(ctx.sender.id, statuses)
     if not mine:
-        return [ctx.reply(f"您目前没有需要{verb_label}的工单。")]
+        return [ctx.reply(phrases.nothing_to(verb_label))]
     if len(mine) > 1:
-        lines = "\n".join(headline(t) for t in mine[:10])
-        more = f"\n……共 {len(mine)} 张" if len(mine) > 10 else ""
-        ask = f"您有 {len(mine)} 张工单待{verb_label}，请回复“{verb_label} #编号”："
-        return [ctx.reply(f"{ask}\n{lines}{more}")]
+        return [ctx.reply(phrases.which_ticket(mine, verb_label))]
     return await ctx.store.ticket(mine[0].id, lock=True) or mine[0]
 
 
@@ -108,12 +232,12 @@ def _grid_refusal(ctx: Context, ticket: TicketRow) -> list[OutgoingMessage] | No
         return None
     grid = ctx.config.grid(ticket.grid_id)
     where = grid.name if grid else "其他网格"
-    return [
-        ctx.reply(ticket_outside_your_grid(ticket, where))
-    ]
+    return [ctx.reply(phrases.ticket_outside_your_grid(ticket, where))]
 
 
-async def claim(ctx: Context, ticket_id: int | None) -> list[OutgoingMessage]:
+async def claim(
+    ctx: Context, ticket_id: int | None, *, natural: bool = False
+) -> list[OutgoingMessage]:
     picked = await _pick(ctx, ticket_id, (Status.ASSIGNED,), "接单")
     if isinstance(picked, list):
         return picked
@@ -122,23 +246,26 @@ async def claim(ctx: Context, ticket_id: int | None) -> list[OutgoingMessage]:
         return refusal
     if ticket.status == Status.CLAIMED:
         if ticket.assignee_id == ctx.sender.id:
-            return [
-                ctx.reply(
-                    f"工单 {ref(ticket)} 您已经接过了，处理好后回复“已处理 {ref(ticket)}”即可。"
-                )
-            ]
+            if natural:
+                return []  # "在路上了" about a ticket they already took: nothing new to say
+            return [ctx.reply(phrases.already_yours(ticket))]
         holder = await ctx.display_name(ticket.assignee_id or "")
-        return [ctx.reply(f"工单 {ref(ticket)} 已由{holder}接单，无需重复认领。")]
+        return [ctx.reply(phrases.claimed_by_other(ticket, holder))]
     if ticket.status != Status.ASSIGNED:
-        return [ctx.reply(f"工单 {ref(ticket)} {STATUS_LABELS[Status(ticket.status)]}，无需接单。")]
+        if natural:
+            return []
+        return [ctx.reply(phrases.no_claim_needed(ticket))]
     await ctx.tickets.apply(ticket, Action.CLAIM, actor=ctx.sender.id, message_id=ctx.inbound.id)
     await stop_ladder(ctx.tickets, ticket)  # someone took it: no more escalation steps
     ctx.link(ticket.id)
-    text = f"{ctx.sender.name}已接单 {ref(ticket)}（{category_label(ticket.category)}），正在处理。"
-    return _announce(ctx, ticket, text)
+    reporter = Mention(ticket.reporter_id, await ctx.display_name(ticket.reporter_id))
+    text = phrases.claimed_news(ticket, reporter, ctx.sender.name)
+    return _announce(ctx, ticket, text, mentions=(ticket.reporter_id,))
 
 
-async def resolve(ctx: Context, ticket_id: int | None) -> list[OutgoingMessage]:
+async def resolve(
+    ctx: Context, ticket_id: int | None, note: str | None = None
+) -> list[OutgoingMessage]:
     picked = await _pick(ctx, ticket_id, (Status.CLAIMED,), "办结")
     if isinstance(picked, list) and ticket_id is None:
         # Nothing claimed: a worker may fix an assigned ticket without claiming it first.
@@ -150,25 +277,25 @@ async def resolve(ctx: Context, ticket_id: int | None) -> list[OutgoingMessage]:
     if refusal := _grid_refusal(ctx, ticket):
         return refusal
     if ticket.status == Status.RESOLVED:
-        return [ctx.reply(f"工单 {ref(ticket)} 已经处理过了，正在等待居民评价。")]
+        return [ctx.reply(phrases.already_resolved(ticket))]
     if ticket.status not in (Status.ASSIGNED, Status.CLAIMED):
-        return [
-            ctx.reply(f"工单 {ref(ticket)} {STATUS_LABELS[Status(ticket.status)]}，无需再办结。")
-        ]
+        return [ctx.reply(phrases.no_resolve_needed(ticket))]
     if ticket.status == Status.ASSIGNED:
         await ctx.tickets.apply(
             ticket, Action.CLAIM, actor=ctx.sender.id, message_id=ctx.inbound.id
         )
         await stop_ladder(ctx.tickets, ticket)
-    await ctx.tickets.apply(ticket, Action.RESOLVE, actor=ctx.sender.id, message_id=ctx.inbound.id)
+    await ctx.tickets.apply(
+        ticket,
+        Action.RESOLVE,
+        actor=ctx.sender.id,
+        message_id=ctx.inbound.id,
+        detail={"note": note} if note else None,
+    )
     await ctx.tickets.schedule(ticket, RATING_TIMEOUT, ctx.now + ctx.config.timing.rating_timeout)
     ctx.link(ticket.id)
-    reporter = await ctx.display_name(ticket.reporter_id)
-    text = Text.of(
-        f"工单 {ref(ticket)}（{ticket.summary}）已由{ctx.sender.name}处理完毕。",
-        Mention(ticket.reporter_id, reporter),
-        " 请您评价：回复“满意”“基本满意”或“不满意”（也可回复 1/2/3）。",
-    )
+    reporter = Mention(ticket.reporter_id, await ctx.display_name(ticket.reporter_id))
+    text = phrases.resolved_news(ticket, reporter, ctx.sender.name)
     return _announce(ctx, ticket, text, mentions=(ticket.reporter_id,))
 
 
@@ -176,7 +303,8 @@ def _announce(
     ctx: Context, ticket: TicketRow, text: str | Text, mentions: tuple[str, ...] = ()
 ) -> list[OutgoingMessage]:
     """Tell the ticket's group; if the worker wrote from elsewhere, confirm to them too.
-    News of an urgent ticket is urgent too: it never waits for the end of quiet hours."""
+    News of an urgent ticket is urgent too: it never waits for the end of quiet hours, and
+    neither does the confirmation to the worker who wrote it."""
     home = ticket.group_id or dm_chat(ticket.reporter_id)
     out = [
         OutgoingMessage.say(
@@ -189,5 +317,5 @@ def _announce(
         )
     ]
     if ctx.message.reply_chat != home:
-        out.append(ctx.reply(recorded(text), ticket_id=ticket.id))
+        out.append(ctx.reply(phrases.recorded(text), ticket_id=ticket.id, urgent=True))
     return out

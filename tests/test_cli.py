@@ -26,7 +26,7 @@ def test_simulate_and_tickets_json(tmp_path: Path) -> None:
     first = lines[0]
     assert set(first) >= {"at", "chat", "text", "mentions"}
     assert first["at"] == "2026-11-23T09:00:00+08:00"
-    assert first["chat"] == "room-xfl-1" and first["mentions"] == ["wx-wang"]
+    assert first["chat"] == "room-xfl-1" and first["mentions"] == ["res-zhang", "wx-wang"]
     assert "#1" in first["text"]
 
     listed = gridbot("tickets", "--json", "--db", db)
@@ -83,7 +83,10 @@ def test_demo_with_piped_input(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     replies = [line for line in result.stdout.splitlines() if "网格助手 →" in line]
     assert "#1" in replies[0] and "@王芳" in replies[0]
-    assert "王芳已接单 #1" in replies[1]
+    assert replies[1] == (
+        "  🤖 网格助手 → 幸福里1-2号楼居民群: "
+        "@张阿姨 您反映的“3号楼井盖坏了”（#1），网格员王芳已接单，正在处理。"
+    )
     assert result.stdout.rstrip().endswith("再见！")
 
 
@@ -94,9 +97,15 @@ def test_demo_at_night_says_the_group_hears_in_the_morning(tmp_path: Path) -> No
     assert result.returncode == 0, result.stderr
     out = result.stdout
     replies = [line for line in out.splitlines() if "网格助手 →" in line]
-    assert "私信给王芳" in replies[0] and "#1" in replies[0]  # the worker hears at once
+    # The reporter is answered at once: recorded, when, and whom to call meanwhile.
+    assert replies[0] == (
+        "  🤖 网格助手 → 幸福里1-2号楼居民群: @张阿姨 您反映的“3号楼井盖坏了”已登记，"
+        "编号 #1（市政设施）。现在是夜间，网格员明早07:00后处理。"
+        "如遇紧急情况请直接拨打：火警 119，急救 120，报警 110。"
+    )
+    assert "私信给王芳" in replies[1] and "#1" in replies[1]  # the worker hears at once
     assert "夜间免打扰" in out and "07:00" in out
-    assert "幸福里1-2号楼居民群" in replies[1] and "#1" in replies[1]  # the group at 07:00
+    assert "幸福里1-2号楼居民群" in replies[2] and "#1" in replies[2]  # the group at 07:00
 
 
 def demo_tickets(tmp_path: Path) -> list[int]:

@@ -82,13 +82,17 @@ async def test_resident_renamed_during_an_outage_is_mentioned_once(
         await Store(session).remember_resident("res-zhang", "张阿姨(3-201)", app.clock.now())
     platform.up = True
     await app.advance(timedelta(minutes=1))
-    (message,) = [m for m in platform.accepted if "请您评价" in m.text]
+    (message,) = [m for m in platform.accepted if "您看满意吗" in m.text]
     assert message.mentions == ("res-zhang",)
     # The simulator shows the name the handler knew when it spoke.
-    assert "@张阿姨 请您评价" in message.text
+    resolved = (
+        "您反映的“3号楼门口井盖坏了”（#1），网格员王芳已经处理好了。\n"
+        "您看满意吗？回复“满意”“基本满意”或“不满意”就行，直接说说您的看法也可以。"
+    )
+    assert message.text == f"@张阿姨 {resolved}"
     # WeChat: say() puts the one @-tag in front; the text names nobody again.
     wechat = room_text(message)
-    assert "@张阿姨" not in wechat and "请您评价" in wechat
+    assert "@张阿姨" not in wechat and wechat.strip() == resolved
     # WeCom: the tag stands where the name stood, once, and no plain "@name" is left.
     wecom = render_markdown(message, LIMIT)
     assert wecom.count("<@res-zhang>") == 1 and "@张阿姨" not in wecom

@@ -67,12 +67,18 @@ async def test_minimal_config_routes_spreads_and_chases(db_url: str) -> None:
             {"chat": "room", "from": "r2", "id": "m2", "text": "2号楼楼道灯不亮了"},
         ],
     )
-    # Two reports, two workers: each one message in the group naming its ticket.
-    assert [(m["chat"], m["mentions"]) for m in sent] == [("room", ["w1"]), ("room", ["w2"])]
+    # Two reports, two workers: each one message in the group naming its ticket, to the
+    # reporter and the worker.
+    assert [(m["chat"], m["mentions"]) for m in sent] == [
+        ("room", ["r1", "w1"]),
+        ("room", ["r2", "w2"]),
+    ]
     assert "#1" in sent[0]["text"] and "#2" in sent[1]["text"]
 
     sent = await play(sim, [{"chat": "room", "from": "w2", "id": "m3", "text": "接单 #2"}])
-    assert len(sent) == 1 and "乙已接单 #2" in sent[0]["text"]
+    assert [(m["mentions"], m["text"]) for m in sent] == [
+        (["r2"], "@r2 您反映的“2号楼楼道灯不亮了”（#2），网格员乙已接单，正在处理。")
+    ]
 
     # #1 stays unclaimed: one message per ladder step, each in its place; #2 is left alone.
     sent = await play(sim, [{"advance": "50m"}])

@@ -77,6 +77,13 @@ async def make_app(config, url: str, platform: FlakyPlatform) -> tuple[App, Fake
     return app, clock
 
 
+# The one group message for a report: the reporter hears it is recorded, the worker is asked.
+REGISTERED = (
+    "@张阿姨 您反映的“3号楼门口井盖坏了”已登记，编号 #1（市政设施）。"
+    "网格员@王芳 会尽快来处理（王芳请回复“接单”或“马上去”）。"
+)
+
+
 async def test_nothing_lost_while_platform_is_down(sample_config, db_url: str) -> None:
     platform = FlakyPlatform()
     app, _ = await make_app(sample_config, db_url, platform)
@@ -90,7 +97,12 @@ async def test_nothing_lost_while_platform_is_down(sample_config, db_url: str) -
     texts = [m.text for _, m in platform.accepted]
     # Three updates about ticket #1 for one group arrive as one message, in order.
     assert len(texts) == 1
-    assert texts[0].index("已登记工单 #1") < texts[0].index("已接单") < texts[0].index("处理完毕")
+    assert texts[0].split("\n") == [
+        REGISTERED,
+        "@张阿姨 您反映的“3号楼门口井盖坏了”（#1），网格员王芳已接单，正在处理。",
+        "@张阿姨 您反映的“3号楼门口井盖坏了”（#1），网格员王芳已经处理好了。",
+        "您看满意吗？回复“满意”“基本满意”或“不满意”就行，直接说说您的看法也可以。",
+    ]
     assert set(platform.accepted[0][1].mentions) == {"wx-wang", "res-zhang"}
     await app.advance(timedelta(hours=1))
     assert len(platform.accepted) == 1  # sent once, never again
@@ -115,9 +127,9 @@ async def test_reconnect_sends_what_failed_without_waiting_for_backoff(
     clock.advance(timedelta(seconds=1))
     await app.handle_event(Connected("sim", clock.now()))
     assert len(platform.accepted) == 1
-    assert "已登记工单 #1" in platform.accepted[0][1].text
+    assert platform.accepted[0][1].text == REGISTERED
     await app.advance(timedelta(hours=1))
-    reports = [m for _, m in platform.accepted if "已登记工单 #1" in m.text]
+    reports = [m for _, m in platform.accepted if m.text == REGISTERED]
     assert len(reports) == 1  # and never again
     await app.stop()
 

@@ -60,10 +60,11 @@ async def test_query_timeline(sim: Simulation) -> None:
     lines = text.splitlines()
     assert lines[0] == "工单 #2 水电气暖｜处理中"
     assert "负责：李娜" in text and "反映：吴先生（幸福里5-8号楼居民群）" in text
-    assert "11-23 09:30 登记（吴先生）" in text
-    assert "11-23 10:30 接单（李娜）" in text
-    assert "11-23 12:30 办结（李娜）" in text
-    assert "11-23 12:40 不满意，重新打开（吴先生）" in text
+    # One date format everywhere (issue 13): "11月23日 09:30", as in the bot's messages.
+    assert "11月23日 09:30 登记（吴先生）" in lines
+    assert "11月23日 10:30 接单（李娜）" in lines
+    assert "11月23日 12:30 办结（李娜）" in lines
+    assert "11月23日 12:40 不满意，重新打开（吴先生）" in lines
 
 
 async def test_ticket_lists(sim: Simulation) -> None:

@@ -43,6 +43,11 @@ ROOM = "room-xfl-1"  # 幸福里1-2号楼居民群, grid g1, in config.example.t
 RESIDENT = "wxid_res_zhang"
 REPORT = "3号楼门口井盖坏了"
 QUOTE_LINE = "- - - - - - - - - - - - - - -"
+# The resolve news, addressed to the reporter, with the rating request (issue 13).
+RESOLVED = (
+    f"@张阿姨 您反映的“{REPORT}”（#1），网格员王芳已经处理好了。\n"
+    "您看满意吗？回复“满意”“基本满意”或“不满意”就行，直接说说您的看法也可以。"
+)
 
 
 @dataclass
@@ -110,12 +115,14 @@ async def test_report_gets_one_dispatch_with_one_real_mention(running: Running) 
 
     assert record.method == "MessageSendText"
     assert record.conversation_id == ROOM
-    assert "#1" in record.text and "市政设施" in record.text and REPORT in record.text
-    assert record.mention_ids == (r.worker,)
-    # say() writes the real @-tag in front; the core's inline "@王芳" is gone.
-    assert record.text.startswith(f"@{r.worker_name}")
-    assert record.text.count(f"@{r.worker_name}") == 1
-    assert record.text.count("@") == 1
+    # One message to the reporter (recorded, who will come) and to the worker (take it).
+    assert record.mention_ids == (RESIDENT, r.worker)
+    # say() writes the real @-tags in front; the core's inline "@张阿姨", "@王芳" are gone.
+    assert record.text == (
+        f"@张阿姨\u2005@{r.worker_name} 您反映的“{REPORT}”已登记，编号 #1（市政设施）。"
+        f"网格员会尽快来处理（{r.worker_name}请回复“接单”或“马上去”）。"
+    )
+    assert record.text.count("@") == 2
 
     (ticket,) = await tickets(r.app)
     assert (ticket.id, ticket.status, ticket.category) == (1, "assigned", "municipal")
@@ -137,8 +144,10 @@ async def test_worker_claims_by_quoting_the_dispatch(running: Running) -> None:
     assert len(r.fake.sent) == 2
     claimed = records[1]
     assert claimed.conversation_id == ROOM
-    assert f"{r.worker_name}已接单 #1" in claimed.text
-    assert claimed.mention_ids == ()
+    assert claimed.text == (
+        f"@张阿姨 您反映的“{REPORT}”（#1），网格员{r.worker_name}已接单，正在处理。"
+    )
+    assert claimed.mention_ids == (RESIDENT,)
 
     (ticket,) = await tickets(r.app)
     assert (ticket.status, ticket.assignee_id) == ("claimed", r.worker)
@@ -191,7 +200,7 @@ async def test_gateway_down_holds_the_reply_then_delivers_it_once(running: Runni
     rows = await until(lambda: outbox(r.app), lambda rows: rows[-1].attempts >= 1)
     pending = rows[-1]
     assert pending.sent_at is None and "not connected" in (pending.last_error or "")
-    assert "处理完毕" in pending.text
+    assert pending.text == RESOLVED
 
     await r.fake.start()  # same port, as a restarted gateway
     await r.adapter.wait_connected(5)  # the adapter found it again by itself
@@ -199,7 +208,7 @@ async def test_gateway_down_holds_the_reply_then_delivers_it_once(running: Runni
     rows = await all_sent(r.app, 2)
     assert rows[-1].attempts == 2
 
-    resolved = [s for s in r.fake.sent if "处理完毕" in s.text]
+    resolved = [s for s in r.fake.sent if s.text == RESOLVED]
     assert len(resolved) == 1
     (record,) = resolved
     assert record.method == "MessageSendText" and record.conversation_id == ROOM
@@ -212,7 +221,7 @@ async def test_gateway_down_holds_the_reply_then_delivers_it_once(running: Runni
     r.fake.post(from_id=RESIDENT, room_id=ROOM, text="满意")
     await until(lambda: tickets(r.app), lambda ts: ts[0].status == "closed")
     await all_sent(r.app, 3)
-    assert sum("处理完毕" in s.text for s in r.fake.sent) == 1
+    assert sum(s.text == RESOLVED for s in r.fake.sent) == 1
     assert "已办结" in r.fake.sent[-1].text
 
 

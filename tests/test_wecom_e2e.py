@@ -57,8 +57,12 @@ RESIDENT = "res-zhang"
 REPORT = "3号楼门口井盖坏了"
 
 
-
-
+def resolved_news(worker_name: str) -> str:
+    """The resolve news, addressed to the reporter, with the rating request (issue 13)."""
+    return (
+        f"<@{RESIDENT}> 您反映的“{REPORT}”（#1），网格员{worker_name}已经处理好了。\n"
+        "您看满意吗？回复“满意”“基本满意”或“不满意”就行，直接说说您的看法也可以。"
+    )
 
 
 @dataclass
@@ -136,22 +140,27 @@ async def test_ws_report_claim_and_resolve_through_the_app(running: Running) -> 
     text = content(dispatch)
     # The answer goes into the report's own thread, under its req_id.
     assert dispatch["cmd"] == "aibot_respond_msg" and dispatch["headers"]["req_id"] == req_id
-    assert "#1" in text and "市政设施" in text and REPORT in text
-    assert text.count(f"<@{r.worker}>") == 1
-    assert f"@{r.worker_name}" not in text and text.count("@") == 1
+    # One message to the reporter (recorded, who will come) and to the worker (take it),
+    # each tagged once where their name stood.
+    assert text == (
+        f"<@{RESIDENT}> 您反映的“{REPORT}”已登记，编号 #1（市政设施）。"
+        f"网格员<@{r.worker}> 会尽快来处理（{r.worker_name}请回复“接单”或“马上去”）。"
+    )
+    assert f"@{r.worker_name}" not in text and text.count("@") == 2
     (ticket,) = await tickets(r.app)
     assert (ticket.status, ticket.assignee_id, ticket.grid_id) == ("assigned", r.worker, "g1")
     assert (ticket.reporter_id, ticket.platform, ticket.group_id) == (RESIDENT, "wecom", GROUP)
 
     await r.said("@网格助手 接单", "m2", r.worker)
     claimed = await r.next_reply(2)
-    assert f"{r.worker_name}已接单 #1" in content(claimed)
+    assert content(claimed) == (
+        f"<@{RESIDENT}> 您反映的“{REPORT}”（#1），网格员{r.worker_name}已接单，正在处理。"
+    )
     assert (await tickets(r.app))[0].status == "claimed"
 
     await r.said("@网格助手 已处理 #1", "m3", r.worker)
     rating = content(await r.next_reply(3))
-    assert "#1" in rating and "处理完毕" in rating and "请您评价" in rating
-    assert rating.count(f"<@{RESIDENT}>") == 1
+    assert rating == resolved_news(r.worker_name)
     assert (await tickets(r.app))[0].status == "resolved"
 
     await r.said("@网格助手 满意", "m4", RESIDENT)
@@ -215,7 +224,7 @@ async def test_ws_reply_queued_while_the_gateway_is_down_goes_out_once(running: 
     rows = await all_sent(r.app, 2)
     assert rows[-1].attempts == 2
 
-    resolved = [f for f in r.replies() if "处理完毕" in content(f)]
+    resolved = [f for f in r.replies() if content(f) == resolved_news(r.worker_name)]
     assert len(resolved) == 1
     # The message's thread died with the old connection: this is a push by chatid.
     assert resolved[0]["cmd"] == "aibot_send_msg"

@@ -47,6 +47,11 @@ from tests.support.wecom import (
 
 NIGHT = datetime.fromisoformat("2026-11-23T23:30:00+08:00")  # quiet hours
 MORNING = datetime.fromisoformat("2026-11-24T07:00:00+08:00")
+# A report at NIGHT: the reporter's immediate answer (recorded, when, whom to call).
+LIFT_AT_NIGHT = (
+    "<@res-a> 您反映的“2号楼电梯坏了”已登记，编号 #1（楼院设施）。"
+    "现在是夜间，网格员明早07:00后处理。如遇紧急情况请直接拨打：火警 119，急救 120，报警 110。"
+)
 UNLISTED = "wrk-not-in-config"
 
 
@@ -154,7 +159,9 @@ async def test_ws_urgent_report_after_chatter_and_a_claim_answer_their_own_messa
     await ws.said("claim", "wx-li", "接单 #1", URGENT_GROUP)
     await ws.settled(3)
     claimed = ws.answer_to("claim")
-    assert claimed is not None and "已接单 #1" in claimed
+    assert claimed == (
+        "<@res-b> 您反映的“5号楼2单元楼道里燃气味特别浓”（#1），网格员李娜已接单，正在处理。"
+    )
     assert set(ws.answers()) == {ws.req_ids["gas"], ws.req_ids["claim"]}
     assert ws.bot.reply_slots() == 0
     assert (await tickets(ws.app))[0].status == "claimed"
@@ -166,26 +173,29 @@ async def test_ws_at_night_the_urgent_answer_is_not_given_to_a_held_report(ws: W
     await ws.said("lift", "res-a", "2号楼电梯坏了")
     await ws.said("fire", "res-b", "6号楼有人家里着火冒烟了")
     await ws.said("chat", "res-c", "大家晚安")
-    # The alarm in the group, the staff alert, the worker's private heads-up for the lift.
-    await ws.gateway.wait_until(lambda: len(ws.frames()) >= 3)
+    # The alarm in the group, the staff alert, the lift's reporter's answer and the worker's
+    # private heads-up for the lift.
+    await ws.gateway.wait_until(lambda: len(ws.frames()) >= 4)
     await asyncio.wait_for(ws.bot.drained(), 5)
     fire = ws.answer_to("fire")
     assert fire is not None and "【紧急】" in fire and "着火冒烟" in fire
-    assert set(ws.answers()) == {ws.req_ids["fire"]}
+    # The lift's reporter is answered at once, in their own thread (issue 13, point 4).
+    assert ws.answer_to("lift") == LIFT_AT_NIGHT
+    assert set(ws.answers()) == {ws.req_ids["fire"], ws.req_ids["lift"]}
     assert sorted(p["chatid"] for p in ws.pushes()) == sorted([STAFF_GROUP, worker])
-    assert not any(p["chatid"] == GROUP for p in ws.pushes())  # the group's ack is held
+    assert not any(p["chatid"] == GROUP for p in ws.pushes())  # the group's dispatch is held
 
     # At 07:00 it goes out; its message's thread closed hours ago, so it is a push.
     ws.clock.set(MORNING)
     await ws.app.tick()
 
     def acks() -> list[dict[str, Any]]:
-        return [p for p in ws.pushes() if p["chatid"] == GROUP and "已登记工单 #1" in str(p)]
+        return [p for p in ws.pushes() if p["chatid"] == GROUP and "已登记，编号 #1" in str(p)]
 
     await ws.gateway.wait_until(lambda: len(acks()) >= 1)
     (ack,) = acks()
     assert "2号楼电梯坏了" in ack["markdown"]["content"]
-    assert set(ws.answers()) == {ws.req_ids["fire"]}
+    assert set(ws.answers()) == {ws.req_ids["fire"], ws.req_ids["lift"]}
     assert ws.bot.reply_slots() == 0
 
 
@@ -317,11 +327,12 @@ async def test_callback_at_night_the_urgent_answer_is_not_given_to_a_held_report
 ) -> None:
     cb = callback
     lift = cb.post("lift", "res-a", "2号楼电梯坏了")
-    await cb.waiting_for("lift")  # handled; its acknowledgement is held for the morning
     fire = cb.post("fire", "res-b", "6号楼有人家里着火冒烟了")
     alarm = cb.answer(await asyncio.wait_for(fire, 5))
-    assert "【紧急】" in alarm and "着火冒烟" in alarm
-    assert cb.answer(await asyncio.wait_for(lift, 5)) == ""  # after reply_wait, empty
+    assert "【紧急】" in alarm and "着火冒烟" in alarm and "2号楼" not in alarm
+    # The group's dispatch of the lift waits for the morning; its reporter is answered at
+    # once, in the lift's own response (issue 13, point 4).
+    assert cb.answer(await asyncio.wait_for(lift, 5)) == LIFT_AT_NIGHT
 
 
 async def test_callback_message_from_a_chat_outside_the_config_is_released_at_once(

@@ -4,11 +4,13 @@ labels and refusals, each written once here so the bot speaks consistently."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta, tzinfo
 
-from bot.domain.lifecycle import HAND_UP_LABELS
+from bot.domain.lifecycle import HAND_UP_LABELS, STATUS_LABELS, Status
 from bot.domain.lifecycle import RATING_LABELS as LIFECYCLE_RATING_LABELS
 from bot.domain.taxonomy import category_label
+from bot.messaging.parts import Mention, Text
 from bot.messaging.privacy import redact
 from storage.models import TicketRow
 
@@ -38,6 +40,12 @@ def summary_of(text: str, limit: int = SUMMARY_LIMIT) -> str:
     if len(one_line) > limit:
         return one_line[: limit - 1] + "…"
     return one_line
+
+
+def as_said(text: str, limit: int) -> str:
+    """Someone's words for repeating: Chinese punctuation restored, at most ``limit``."""
+    words = _CJK_PUNCT.sub(lambda m: m.group(1).translate(_FULL_WIDTH), " ".join(text.split()))
+    return words if len(words) <= limit else words[: limit - 1] + "…"
 
 
 def headline(ticket: TicketRow) -> str:
@@ -144,3 +152,210 @@ def hand_event_label(kind: str, detail: dict[str, object] | None) -> str | None:
         outcome = detail.get("outcome")
         return "回流" + (f"：{outcome}" if outcome else "")
     return None
+
+
+# --- dates, and a ticket as its reporter knows it ---------------------------------------
+
+
+def when(moment: datetime, tz: tzinfo) -> str:
+    """'12月3日 22:06': the one way the bot writes a date and time."""
+    local = moment.astimezone(tz)
+    return f"{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def day_of(moment: datetime, tz: tzinfo) -> str:
+    """'12月3日': a date without the time, written the same way."""
+    local = moment.astimezone(tz)
+    return f"{local.month}月{local.day}日"
+
+
+def _about(ticket: TicketRow) -> str:
+    """'您反映的“3号楼井盖坏了”（#1）' — a ticket as its reporter knows it."""
+    return f"您反映的“{ticket.summary}”（{ref(ticket)}）"
+
+
+# --- workers claiming, resolving, noting progress ----------------------------------------
+
+WORKERS_ONLY = "接单和办结需要网格员来操作哦。您反映的问题我们会安排网格员跟进。"
+
+
+def no_such_ticket(number: int) -> str:
+    return f"没有找到工单 {ref(number)}，请核对一下编号。"
+
+
+def nothing_to(verb_label: str) -> str:
+    return f"您目前没有需要{verb_label}的工单。"
+
+
+def which_ticket(tickets: Sequence[TicketRow], verb_label: str) -> str:
+    """Several tickets could be meant: one short question listing them."""
+    lines = "\n".join(headline(t) for t in tickets[:10])
+    more = f"\n……共 {len(tickets)} 张" if len(tickets) > 10 else ""
+    ask = f"您有 {len(tickets)} 张工单待{verb_label}，是哪一张？请回复“{verb_label} #编号”："
+    return f"{ask}\n{lines}{more}"
+
+
+def already_yours(ticket: TicketRow) -> str:
+    return f"工单 {ref(ticket)} 您已经接过了，处理好后回复“已处理 {ref(ticket)}”即可。"
+
+
+def claimed_by_other(ticket: TicketRow, holder: str) -> str:
+    return f"工单 {ref(ticket)} 已由{holder}接单，无需重复认领。"
+
+
+def no_claim_needed(ticket: TicketRow) -> str:
+    return f"工单 {ref(ticket)} {STATUS_LABELS[Status(ticket.status)]}，无需接单。"
+
+
+def already_resolved(ticket: TicketRow) -> str:
+    return f"工单 {ref(ticket)} 已经处理过了，正在等待居民评价。"
+
+
+def no_resolve_needed(ticket: TicketRow) -> str:
+    return f"工单 {ref(ticket)} {STATUS_LABELS[Status(ticket.status)]}，无需再办结。"
+
+
+def progress_noted(ticket: TicketRow, note: str) -> str:
+    """A worker's "还差个零件，明天再修": kept on the ticket, which stays open."""
+    return f"好的，工单 {ref(ticket)} 的情况已记下：“{note}”。处理好后说一声“修好了”就行。"
+
+
+def claimed_news(ticket: TicketRow, reporter: Mention, worker: str) -> Text:
+    """The reporter hears that someone took their problem."""
+    return Text.of(reporter, f" {_about(ticket)}，网格员{worker}已接单，正在处理。")
+
+
+RATING_ASK = "您看满意吗？回复“满意”“基本满意”或“不满意”就行，直接说说您的看法也可以。"
+
+
+def resolved_news(ticket: TicketRow, reporter: Mention, worker: str) -> Text:
+    """The reporter hears it is done, what was done, and is asked how it went."""
+    done = f"办理情况：{ticket.note}。\n" if ticket.note else ""
+    head = f" {_about(ticket)}，网格员{worker}已经处理好了。\n"
+    return Text.of(reporter, head, done, RATING_ASK)
+
+
+# --- residents rating --------------------------------------------------------------------
+
+
+def rating_thanks(ticket: TicketRow, rating: str) -> str:
+    return f"谢谢您的评价（{rating_label(rating)}），工单 {ref(ticket)} 已办结。"
+
+
+def reopened(ticket: TicketRow, worker: Mention | None) -> Text:
+    """Still broken: the ticket is open again and its worker is told, in one line."""
+    if worker is None:
+        return Text.of(f"抱歉还没处理好，工单 {ref(ticket)} 已重新打开，马上安排网格员再来。")
+    return Text.of(f"抱歉还没处理好，工单 {ref(ticket)} 已重新打开。", worker, " 请再去看一下。")
+
+
+def which_to_rate(tickets: Sequence[TicketRow]) -> str:
+    lines = "\n".join(headline(t) for t in tickets[:10])
+    ask = (
+        f"您有 {len(tickets)} 张工单在等您评价，说的是哪一张？请回复“满意 #编号”或“不满意 #编号”："
+    )
+    return f"{ask}\n{lines}"
+
+
+# --- what was done, as 查询 #N shows it ---------------------------------------------------
+
+ATTACHMENT_LABELS = {"report": "问题照片", "handling": "处理照片"}
+
+
+def handling_line(note: str) -> str:
+    return f"办理情况：{note}"
+
+
+def photos_line(photos: Sequence[tuple[str, str, str]]) -> str:
+    """'照片：张阿姨 12月3日 09:02（问题照片）' for (who, when, kind) triples."""
+    shown = "；".join(
+        f"{who} {at}（{ATTACHMENT_LABELS.get(kind, '照片')}）" for who, at, kind in photos
+    )
+    return f"照片 {len(photos)} 张：{shown}"
+
+
+def event_with_detail(label: str, kind: str, detail: dict[str, object]) -> str:
+    """A note's words or a photo's kind after the event's label."""
+    if kind == "attachment":
+        return ATTACHMENT_LABELS.get(str(detail.get("kind")), label)
+    text = detail.get("text")
+    return f"{label}：{text}" if text else label
+
+
+# --- a report registered (intake) -------------------------------------------------------
+
+DEFAULT_EMERGENCY = ("火警 119", "急救 120", "报警 110")
+
+
+def registered(tickets: Sequence[TicketRow], listing: str) -> str:
+    if len(tickets) == 1:
+        return f"已登记工单 {listing}。"
+    return f"已登记 {len(tickets)} 张工单：{listing}。"
+
+
+def _recorded_for(tickets: Sequence[TicketRow]) -> str:
+    if len(tickets) == 1:
+        t = tickets[0]
+        return f"您反映的“{t.summary}”已登记，编号 {ref(t)}（{category_label(t.category)}）。"
+    listing = "；".join(f"{ref(t)} {t.summary}" for t in tickets)
+    return f"您反映的 {len(tickets)} 件事都已登记：{listing}。"
+
+
+def dispatch(
+    tickets: Sequence[TicketRow],
+    reporter: Mention,
+    workers: Sequence[Mention],
+    urgent: bool,
+    advice: str,
+) -> Text:
+    """The one group message for a report: to the reporter (recorded, who will come) and
+    to the worker (please take it), each @-mentioned once."""
+    names = Text.join(" ", workers)
+    if urgent:
+        return Text.of(
+            "【紧急】",
+            reporter,
+            f" {_recorded_for(tickets)}已通知 ",
+            names,
+            " 立即处置！",
+            f"\n安全提示：{advice}" if advice else "",
+        )
+    if not workers:
+        return Text.of(reporter, f" {_recorded_for(tickets)}正在安排网格员，会尽快来处理。")
+    return Text.of(
+        reporter,
+        f" {_recorded_for(tickets)}网格员",
+        names,
+        f" 会尽快来处理（{'、'.join(w.name for w in workers)}请回复“接单”或“马上去”）。",
+    )
+
+
+def registered_privately(tickets: Sequence[TicketRow], workers: Sequence[Mention]) -> str:
+    who = f"网格员{'、'.join(w.name for w in workers)}" if workers else "网格员"
+    return f"收到！{_recorded_for(tickets)}{who}会尽快处理，有进展会再告诉您。"
+
+
+def new_ticket_for_worker(
+    tickets: Sequence[TicketRow], head: str, urgent: bool, advice: str
+) -> str:
+    if urgent:
+        tip = f"\n安全提示：{advice}" if advice else ""
+        return f"【紧急】{head}请立即处置！{tip}"
+    return f"新工单：{head}请接单（回复“接单 {ref(tickets[0])}”）。"
+
+
+def urgent_for_staff(where: str, head: str, names: Text | None) -> Text:
+    return Text.of(f"【紧急】{where}：{head}已通知", names if names else "网格员", "。")
+
+
+def night_acknowledgement(
+    tickets: Sequence[TicketRow], reporter: Mention, morning: datetime, emergency: Sequence[str]
+) -> Text:
+    """At night the group hears the dispatch only in the morning; the reporter hears now."""
+    local = morning.astimezone(morning.tzinfo)
+    calls = "，".join(emergency)
+    return Text.of(
+        reporter,
+        f" {_recorded_for(tickets)}现在是夜间，网格员明早{local:%H:%M}后处理。"
+        f"如遇紧急情况请直接拨打：{calls}。",
+    )

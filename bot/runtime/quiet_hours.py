@@ -70,6 +70,7 @@ def _direct_copies(
             next_attempt_at=now,
         )
         for person in row.mentions or ()
+        if config.person(person) is not None  # the reporter is answered in the group instead
     ]
 
 

@@ -10,6 +10,21 @@ from bot.runtime.context import Context
 
 _TICKET_REF = re.compile(r"#(\d{1,9})")
 
+# A ticket named anywhere in someone's words: "#12", "12号" (not 12号楼 or 12月3号),
+# "第12单", "工单12".
+TICKET_REF = re.compile(
+    r"#\s*(\d{1,9})"
+    r"|第\s*(\d{1,9})\s*[单张号]"
+    r"|(?:工单|单子)\s*(\d{1,9})"
+    r"|(?<![\d月.-])(\d{1,9})\s*号(?!单元|[楼院门栋室房线路街巷口床层车位])(?:工?单)?"
+)
+
+
+def ticket_number(line: str) -> int | None:
+    """The ticket a message names ("#12", "12号", "第12单"), when it names exactly one."""
+    found = {int(next(g for g in m.groups() if g)) for m in TICKET_REF.finditer(line)}
+    return found.pop() if len(found) == 1 else None
+
 
 async def quoted_ticket(ctx: Context) -> int | None:
     """The ticket a quoted message belongs to: by platform id, else by a #N in its text.
