@@ -15,7 +15,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import (
@@ -95,6 +95,9 @@ class Database:
             event.listen(engine, "connect", _sqlite_pragmas)
         try:
             with engine.begin() as connection:
+                # Two processes starting at once on a fresh database: the second waits
+                # here, then finds the schema current (the lock ends with the transaction).
+                lock_schema(connection)
                 cfg = alembic_config()
                 cfg.attributes["connection"] = connection
                 command.upgrade(cfg, revision)
@@ -107,6 +110,20 @@ class Database:
 
     async def close(self) -> None:
         await self.engine.dispose()
+
+
+SCHEMA_LOCK = "gridbot:schema"
+
+
+def lock_schema(connection: Any) -> None:
+    """On PostgreSQL, hold the schema's advisory lock until the transaction ends:
+    migrations and the mirroring of the config into the directory tables run one process
+    at a time. SQLite has one writer at a time anyway."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(
+            text("SELECT pg_advisory_xact_lock(hashtext(current_schema() || :what))"),
+            {"what": SCHEMA_LOCK},
+        )
 
 
 def alembic_config() -> AlembicConfig:

@@ -6,11 +6,11 @@ its timers and the messages that report it land together or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -339,6 +339,68 @@ class Store:
             .limit(limit)
         )
         return (await self.session.scalars(query)).all()
+
+    async def claim_outbox(
+        self,
+        now: datetime,
+        until: datetime,
+        holds: Callable[[OutboxRow], bool],
+        platforms: Sequence[str],
+        limit: int = 100,
+    ) -> list[tuple[OutboxRow, datetime]]:
+        """Claim due rows this process can send (``holds``): each gets a lease (its
+        ``next_attempt_at`` moves to ``until``), so no other process sends it meanwhile;
+        a process that dies holding one lets it fall due again when the lease ends. On
+        PostgreSQL rows another process is claiming are skipped (FOR UPDATE SKIP LOCKED).
+        Returns (row, when it was due) for each row claimed, urgent first."""
+        query = (
+            select(OutboxRow)
+            .where(
+                OutboxRow.sent_at.is_(None),
+                OutboxRow.failed_at.is_(None),
+                OutboxRow.next_attempt_at <= now,
+                or_(OutboxRow.platform.is_(None), OutboxRow.platform.in_(list(platforms))),
+            )
+            .order_by(OutboxRow.urgent.desc(), OutboxRow.id)
+            .limit(limit)
+        )
+        if self.session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        claimed = []
+        for row in (await self.session.scalars(query)).all():
+            if holds(row):
+                claimed.append((row, row.next_attempt_at))
+                row.next_attempt_at = until
+        return claimed
+
+    async def waiting_outbox(self, since: datetime) -> Sequence[OutboxRow]:
+        """Rows queued before ``since`` and not sent yet: their platform is down, or no
+        running process holds their chat (given up ones included)."""
+        query = (
+            select(OutboxRow)
+            .where(OutboxRow.sent_at.is_(None), OutboxRow.created_at < since)
+            .order_by(OutboxRow.id)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def release_outbox(self, due: Mapping[int, datetime]) -> None:
+        """Give claimed rows that were not sent or failed back their due time."""
+        for row_id, when in due.items():
+            row = await self.session.get(OutboxRow, row_id)
+            if row is not None and row.sent_at is None and row.failed_at is None:
+                row.next_attempt_at = when
+
+    async def lock_chat(self, chat_id: str) -> None:
+        """Serialise the handling of one chat's messages across processes for the rest of
+        the transaction (PostgreSQL advisory lock on the schema and chat; SQLite has one
+        writer at a time anyway), so two neighbours reporting the same thing at the same
+        instant through two processes make one ticket, not two."""
+        if self.session.get_bind().dialect.name != "postgresql":
+            return
+        await self.session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':chat:' || :chat))"),
+            {"chat": chat_id},
+        )
 
     async def retry_failed_outbox(self, platform: str, now: datetime) -> int:
         """Make rows that failed to send (and may go through ``platform``) due now.

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.cli import web
 from bot.config import DEFAULT_DB_URL, Config, ConfigError, load_config
@@ -330,6 +330,14 @@ def cmd_failed(inv: Invocation) -> int:
     if inv.args.json:
         print(json.dumps(failed, ensure_ascii=False, indent=2))
         return 0
+    unsent = _with_database(inv.db_url, lambda db: _unsent(db, inv.now()))
+    for row in unsent:
+        state = f"given up: {row.last_error}" if row.failed_at else (
+            f"waiting since {row.created_at.astimezone(tz):%Y-%m-%d %H:%M}"
+            f" ({row.last_error or 'no running process holds this chat, or it is down'})"
+        )
+        print(f"outbox #{row.id} to {row.chat} ({row.platform or 'any platform'}) {state}")
+        print(f"    {one_line(row.text, 120)}")
     if not failed:
         print("No failed messages.")
         return 0
@@ -341,6 +349,18 @@ def cmd_failed(inv: Invocation) -> int:
         )
         print(f"    {one_line(f['text'], 120)}")
     return 0
+
+
+UNSENT_AFTER = 10  # minutes: an outbox row older than this and unsent is worth a look
+
+
+async def _unsent(db: Database, now: datetime) -> list[Any]:
+    from datetime import timedelta
+
+    from storage.repo import Store
+
+    async with db.transaction() as session:
+        return list(await Store(session).waiting_outbox(now - timedelta(minutes=UNSENT_AFTER)))
 
 
 def cmd_purge(inv: Invocation) -> int:

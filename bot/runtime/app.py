@@ -21,7 +21,7 @@ from bot.runtime.inbound import RetryPolicy, RetryQueue
 from bot.runtime.outbox import OutboxSender
 from bot.runtime.timers import TimerHandler, TimerService
 from bot.triage import TriageEngine
-from storage.db import Database
+from storage.db import Database, lock_schema
 from storage.models import FailedMessageRow, GridRow, GroupRow, PersonRow
 from storage.repo import Store
 
@@ -109,6 +109,7 @@ class App:
         """Upgrade the schema and mirror the config; safe on every start."""
         await asyncio.to_thread(self.db.upgrade)
         async with self.db.transaction() as session:
+            await session.run_sync(lambda s: lock_schema(s.connection()))  # one process at a time
             await Store(session).sync_directory(*directory_rows(self.config))
             for hook in self.on_start:
                 await hook(Store(session), self.config, self.clock.now())

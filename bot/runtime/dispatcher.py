@@ -196,6 +196,9 @@ class Dispatcher:
         now = self.clock.now()
         async with self.db.transaction() as session:
             store = Store(session)
+            # One chat's messages one at a time across processes: the duplicate check
+            # below and intake's "same problem already open?" read, then write.
+            await store.lock_chat(message.reply_chat)
             if await store.inbound_exists(message.platform, message.message_id):
                 return Outcome("duplicate")
             sender = self.sender_of(message)

@@ -28,6 +28,10 @@ from storage.repo import Store
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(minutes=10)
+# How long a claimed row is this process's to send: another process (or this one after a
+# crash) sends it only once the lease has run out. Longer than any one send takes.
+LEASE = timedelta(minutes=5)
+CLAIM_BATCH = 20  # rows claimed at a time: few enough to send well within the lease
 
 
 async def queue(store: Store, messages: Iterable[OutgoingMessage], now: datetime) -> int:
@@ -132,16 +136,26 @@ class OutboxSender:
             if hasattr(adapter, "make_rate_limiter")
         }
         self.next_wake: float | None = None  # seconds until a rate-limited chat frees up
+        self._claimed: dict[int, datetime] = {}  # rows leased by this flush: when they were due
+
+    def holds(self, row: OutboxRow) -> bool:
+        """Whether this process can send ``row``: one of its adapters serves the chat. A
+        row for a chat none of them serves waits for the process that does (or, with
+        none running, stays pending and is counted in the status and `gridbot failed`)."""
+        return self.adapter_for(row) is not None
 
     def adapter_for(self, row: OutboxRow) -> Adapter | None:
         group = self.config.group(row.chat)
-        for name in (row.platform, group.platform if group else None):
-            if name and name in self.adapters:
+        named = [n for n in (row.platform, group.platform if group else None) if n]
+        for name in named:
+            if name in self.adapters:
                 return self.adapters[name]
         owners = [a for a in self.adapters.values() if a.owns(row.chat)]
         if owners:
             return owners[0]
-        return next(iter(self.adapters.values()), None) if len(self.adapters) == 1 else None
+        if named or len(self.adapters) != 1 or dm_user(row.chat) is None:
+            return None  # another platform's, or another process's account: never ours
+        return next(iter(self.adapters.values()))  # a private chat, and one platform here
 
     async def flush(self) -> list[tuple[OutboxRow, str | None]]:
         """Send everything due now that the rate limits allow.
@@ -152,20 +166,38 @@ class OutboxSender:
         sent: list[tuple[OutboxRow, str | None]] = []
         self.next_wake = None
         held: set[int] = set()
-        while True:
-            async with self.db.transaction() as session:
-                rows = await Store(session).pending_outbox(self.clock.now(), limit=200)
-            rows = [r for r in rows if r.id not in held]
-            await self._read_plain_rows(rows)
-            # Quiet hours: hold night messages to residents' groups, merge them in the morning.
-            rows, copied = await hold_and_merge(self.db, self.config, self.clock.now(), rows)
-            if not rows:
-                if copied:
-                    continue  # the private copies of what was just held go out now
-                return sent
-            progressed = await self._send_batches(coalesce(rows), sent, held)
-            if not progressed:
-                return sent
+        self._claimed = {}
+        self._limited: set[str] = set()  # chats a rate limit holds for the rest of this flush
+        try:
+            while True:
+                async with self.db.transaction() as session:
+                    now = self.clock.now()
+                    claimed = await Store(session).claim_outbox(
+                        now, now + LEASE, self.holds, list(self.adapters), limit=CLAIM_BATCH
+                    )
+                self._claimed.update((row.id, due) for row, due in claimed)
+                rows = [row for row, _ in claimed if row.id not in held]
+                if not await self._flush_rows(rows, sent, held):
+                    return sent
+        finally:
+            if self._claimed:  # rate-limited, held for quiet hours, or an error: let go
+                async with self.db.transaction() as session:
+                    await Store(session).release_outbox(self._claimed)
+                self._claimed = {}
+
+    async def _flush_rows(
+        self, rows: list[OutboxRow], sent: list[tuple[OutboxRow, str | None]], held: set[int]
+    ) -> bool:
+        """One round; False when there is nothing more to do now."""
+        await self._read_plain_rows(rows)
+        # Quiet hours: hold night messages to residents' groups, merge them in the morning.
+        before = {row.id for row in rows}
+        rows, copied = await hold_and_merge(self.db, self.config, self.clock.now(), rows)
+        for row_id in before - {row.id for row in rows}:
+            self._claimed.pop(row_id, None)  # held till morning: that is its time now
+        if not rows:
+            return bool(copied)  # the private copies of what was just held go out now
+        return await self._send_batches(coalesce(rows), sent, held)
 
     async def _send_batches(
         self, batches: list[_Batch], sent: list[tuple[OutboxRow, str | None]], held: set[int]
@@ -174,16 +206,17 @@ class OutboxSender:
         for batch in batches:
             head = batch.head
             adapter = self.adapter_for(head)
-            if adapter is None:
-                for row in batch.rows:
-                    await self._record_failure(row, "no adapter serves this chat", permanent=True)
-                progressed = True
+            if adapter is None:  # claimed only when held: another process's to send
                 continue
             limiter = self.limiters.get(adapter.platform)
+            if head.chat in self._limited:  # an earlier row of the chat waits: keep order
+                held.update(row.id for row in batch.rows)
+                continue
             if limiter is not None and not limiter.try_acquire(head.chat):
                 wait = limiter.delay(head.chat)
                 self.next_wake = wait if self.next_wake is None else min(self.next_wake, wait)
                 held.update(row.id for row in batch.rows)
+                self._limited.add(head.chat)
                 continue
             message = batch.message()
             try:
@@ -226,11 +259,13 @@ class OutboxSender:
                     stored.platform_msg_id = platform_id
                     stored.platform = stored.platform or platform
                 row.platform_msg_id = platform_id
+                self._claimed.pop(row.id, None)
 
     async def _record_failure(self, row: OutboxRow, reason: str, *, permanent: bool) -> None:
         now = self.clock.now()
         async with self.db.transaction() as session:
             stored = await session.get(OutboxRow, row.id)
+            self._claimed.pop(row.id, None)
             if stored is None:
                 return
             stored.attempts += 1
