@@ -294,3 +294,10 @@ def test_run_on_a_busy_callback_port_is_one_line(tmp_path: Path) -> None:
     errors = [line for line in result.stderr.splitlines() if line.startswith("gridbot: ")]
     assert result.returncode == 2 and len(errors) == 1, result.stderr
     assert "in use" in errors[0] and "Traceback" not in result.stderr
+
+
+def test_demo_names_private_chats_by_name(tmp_path: Path) -> None:
+    result = gridbot("demo", stdin="我的ID\n", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "私信给张阿姨" in result.stdout and "私信给res-zhang" not in result.stdout
+    assert "res-zhang" in result.stdout  # the id itself is what was asked for

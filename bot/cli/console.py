@@ -87,7 +87,8 @@ class Demo:
         self.last_bot[message.chat] = message_id
         user = dm_user(message.chat)
         if user:
-            where = f"私信给{self.config.name_of(user)}"
+            names = {p.id: p.name for p in self.people}  # the demo's residents too
+            where = f"私信给{names.get(user) or self.config.name_of(user)}"
         else:
             group = self.config.group(message.chat)
             where = group.name if group else message.chat
