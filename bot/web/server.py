@@ -525,62 +525,30 @@ async def add_note(request: web.Request) -> web.Response:
 
 
 async def transfer(request: web.Request) -> web.Response:
-    app = request.app
-    config, viewer = app[CONFIG_KEY], _viewer_of(request)
+    """转派: the same check, change and group message as '转派 #N 某人' in chat."""
+    config = request.app[CONFIG_KEY]
     target = str((await request.post()).get("to") or "")
     if config.person(target) is None:
         return await ticket_page_view(request, error="请选择接手的人。", status=400)
-    now = app[CLOCK_KEY].now()
-    async with app[DB_KEY].transaction() as session:
-        store = Store(session)
-        ticket = await _visible_ticket(request, store, lock=True)
-        if not viewer.may_change(ticket):
-            raise web.HTTPForbidden(
-                text="转派需要网格长或社区工作人员操作。", content_type="text/plain"
-            )
-        before = ticket.assignee_id
-        result = await actions.transfer(config, Tickets(store, now), ticket, viewer.sender, target)
-        if isinstance(result, actions.Refusal):
-            refusal = result.text
-        else:
-            refusal = None
-            await queue(store, result.messages(), now)
-            await _audit(
-                WebStore(session), request, viewer, "transfer", ticket.id,
-                {"from": before, "to": target},
-            )
-    if refusal is not None:
-        return await ticket_page_view(request, error=refusal, status=409)
-    await _changed(request)
-    raise web.HTTPSeeOther(f"/tickets/{ticket.id}")
+
+    async def act(config: Config, tickets: Tickets, ticket: TicketRow, viewer: Viewer) -> Any:
+        return await actions.transfer(config, tickets, ticket, viewer.sender, target)
+
+    return await _ticket_action(
+        request, "转派", "transfer", act, lambda t: {"from": t.assignee_id, "to": target}
+    )
 
 
 async def cancel(request: web.Request) -> web.Response:
-    app = request.app
-    config, viewer = app[CONFIG_KEY], _viewer_of(request)
+    """撤销: the same as '撤销 #N 原因' from a leader or staff in chat."""
     reason = " ".join(str((await request.post()).get("reason") or "").split())[:REASON_LIMIT]
-    now = app[CLOCK_KEY].now()
-    async with app[DB_KEY].transaction() as session:
-        store = Store(session)
-        ticket = await _visible_ticket(request, store, lock=True)
-        if not viewer.may_change(ticket):
-            raise web.HTTPForbidden(
-                text="撤销需要网格长或社区工作人员操作。", content_type="text/plain"
-            )
-        result = await actions.cancel(config, Tickets(store, now), ticket, viewer.sender, reason)
-        if isinstance(result, actions.Refusal):
-            refusal = result.text
-        else:
-            refusal = None
-            await queue(store, result.messages(), now)
-            await _audit(
-                WebStore(session), request, viewer, "cancel", ticket.id,
-                {"reason": reason} if reason else None,
-            )
-    if refusal is not None:
-        return await ticket_page_view(request, error=refusal, status=409)
-    await _changed(request)
-    raise web.HTTPSeeOther(f"/tickets/{ticket.id}")
+
+    async def act(config: Config, tickets: Tickets, ticket: TicketRow, viewer: Viewer) -> Any:
+        return await actions.cancel(config, tickets, ticket, viewer.sender, reason)
+
+    return await _ticket_action(
+        request, "撤销", "cancel", act, lambda _: {"reason": reason} if reason else None
+    )
 
 
 async def hand_up(request: web.Request) -> web.Response:
@@ -596,7 +564,7 @@ async def hand_up(request: web.Request) -> web.Response:
         return await actions.hand_up(config, tickets, ticket, viewer.sender, level, reason)
 
     detail = {"level": level.value, **({"reason": reason} if reason else {})}
-    return await _hand(request, "上报", "hand_up", act, detail)
+    return await _ticket_action(request, "上报", "hand_up", act, lambda _: detail)
 
 
 async def hand_back(request: web.Request) -> web.Response:
@@ -607,16 +575,19 @@ async def hand_back(request: web.Request) -> web.Response:
     async def act(config: Config, tickets: Tickets, ticket: TicketRow, viewer: Viewer) -> Any:
         return await actions.hand_back(config, tickets, ticket, viewer.sender, outcome)
 
-    return await _hand(request, "回流", "hand_back", act, {"outcome": outcome})
+    return await _ticket_action(request, "回流", "hand_back", act, lambda _: {"outcome": outcome})
 
 
-async def _hand(
+async def _ticket_action(
     request: web.Request,
     verb: str,
     what: str,
     act: Callable[[Config, Tickets, TicketRow, Viewer], Awaitable[Any]],
-    detail: dict[str, Any],
+    detail: Callable[[TicketRow], dict[str, Any] | None],
 ) -> web.Response:
+    """One change to a ticket from the page, through the chat's own action: scope check,
+    the change and its group message in one transaction, an audit row, then back to the
+    ticket (or the action's refusal shown on it). ``detail`` is read before the change."""
     app = request.app
     config, viewer = app[CONFIG_KEY], _viewer_of(request)
     now = app[CLOCK_KEY].now()
@@ -627,13 +598,14 @@ async def _hand(
             raise web.HTTPForbidden(
                 text=f"{verb}需要网格长或社区工作人员操作。", content_type="text/plain"
             )
+        audit_detail = detail(ticket)
         result = await act(config, Tickets(store, now), ticket, viewer)
         if isinstance(result, actions.Refusal):
             refusal = result.text
         else:
             refusal = None
             await queue(store, result.messages(), now)
-            await _audit(WebStore(session), request, viewer, what, ticket.id, detail)
+            await _audit(WebStore(session), request, viewer, what, ticket.id, audit_detail)
     if refusal is not None:
         return await ticket_page_view(request, error=refusal, status=409)
     await _changed(request)
