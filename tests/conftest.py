@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from bot.config import Config, load_config
+from tests.support.fake_wecom_gateway import FakeWeComGateway
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("GRIDBOT_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -69,3 +70,12 @@ def db_url(request: pytest.FixtureRequest) -> str:
     """Both databases: the same behaviour must hold on the embedded and production one."""
     name = "sqlite_url" if request.param == "sqlite" else "pg_url"
     return request.getfixturevalue(name)
+
+
+@pytest.fixture
+async def gateway() -> AsyncIterator[FakeWeComGateway]:
+    """A fake WeCom gateway (long connection and webhooks) on 127.0.0.1, for the WeCom
+    tests: the real aiohttp client talks to it."""
+    gw = await FakeWeComGateway().start()
+    yield gw
+    await gw.stop()

@@ -92,13 +92,6 @@ class Running:
 
 
 @pytest.fixture
-async def gateway() -> AsyncIterator[FakeWeComGateway]:
-    gw = await FakeWeComGateway().start()
-    yield gw
-    await gw.stop()
-
-
-@pytest.fixture
 async def running(
     gateway: FakeWeComGateway, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[Running]:

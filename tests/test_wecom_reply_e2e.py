@@ -96,13 +96,6 @@ def is_respond(frame: dict[str, Any]) -> bool:
 
 
 @pytest.fixture
-async def gateway() -> AsyncIterator[FakeWeComGateway]:
-    gw = await FakeWeComGateway().start()
-    yield gw
-    await gw.stop()
-
-
-@pytest.fixture
 async def ws(
     gateway: FakeWeComGateway, db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[Ws]:

@@ -15,17 +15,9 @@ from bot.config import ConfigError, parse_config
 from bot.messaging.adapter import Adapter, SendFailed
 from bot.messaging.messages import OutgoingMessage
 from bot.runtime.clock import FakeClock
-from tests.support.fake_wecom_gateway import FakeWeComGateway
 
 STAFF = "staff-group"
 KEY = "693axxx6-7aoc-4bc4-97a0-0ec2sifa5aaa"
-
-
-@pytest.fixture
-async def gateway():
-    gw = await FakeWeComGateway().start()
-    yield gw
-    await gw.stop()
 
 
 @pytest.fixture

@@ -79,13 +79,6 @@ def settings(gateway: FakeWeComGateway, **overrides) -> WsSettings:
 
 
 @pytest.fixture
-async def gateway():
-    gw = await FakeWeComGateway().start()
-    yield gw
-    await gw.stop()
-
-
-@pytest.fixture
 async def harness(gateway):
     clock = FakeClock()
     adapter = WeComWsAdapter(settings(gateway), clock=clock, bot_names=["网格助手"])
