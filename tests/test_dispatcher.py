@@ -3,33 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
-from bot.adapters.simulator import SimAdapter
-from bot.cli.wiring import build_app
 from bot.config import Config
 from bot.messaging.messages import IncomingMessage, OutgoingMessage
 from bot.runtime.app import App
-from bot.runtime.clock import FakeClock
 from bot.runtime.context import Context
 from handlers import ROUTES
-from storage.db import Database
 from storage.models import PersonRow
 from storage.repo import Store
-
-START = datetime.fromisoformat("2026-11-23T10:00:00+08:00")
+from tests.support.app import resident_says, running_app
 
 
 def msg(n: int, text: str) -> IncomingMessage:
-    return IncomingMessage(
-        platform="sim", message_id=f"m{n}", chat_id="room-xfl-1", sender_id="res-zhang",
-        text=text, at=START, sender_name="张阿姨",
-    )
+    return resident_says(n, text)
 
 
 async def broken(ctx: Context) -> list[OutgoingMessage] | None:
@@ -44,12 +35,8 @@ async def broken(ctx: Context) -> list[OutgoingMessage] | None:
 
 @pytest.fixture
 async def app(db_url: str, sample_config: Config) -> AsyncIterator[App]:
-    clock = FakeClock(START)
-    adapter = SimAdapter(clock, lambda m, _id: None)
-    app = build_app(sample_config, Database(db_url), clock, [adapter], routes=[broken, *ROUTES])
-    await app.prepare()
-    yield app
-    await app.stop()
+    async with running_app(sample_config, db_url, routes=[broken, *ROUTES]) as app:
+        yield app
 
 
 async def test_another_constraint_is_not_taken_for_a_redelivery(app: App) -> None:

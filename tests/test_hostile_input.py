@@ -7,40 +7,27 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import AsyncIterator
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 
-from bot.adapters.simulator import SimAdapter
-from bot.cli.wiring import build_app
 from bot.config import Config
-from bot.messaging.messages import IncomingMessage
 from bot.runtime.app import App
-from bot.runtime.clock import FakeClock
 from bot.triage import TriageEngine
-from storage.db import Database
 from storage.repo import Store
+from tests.support.app import resident_says, running_app
 from tests.support.e2e import inbound, outbox, tickets
 
-START = datetime.fromisoformat("2026-11-23T10:00:00+08:00")
 LONG = ("3号楼電梯壞了，請儘快維修。" * 10_000)[:100_000]
 
 
-def msg(n: int, text: str, chat: str | None = "room-xfl-1", sender: str = "res-zhang",
-        name: str | None = "张阿姨") -> IncomingMessage:
-    return IncomingMessage(
-        platform="sim", message_id=f"m{n}", chat_id=chat, sender_id=sender, text=text,
-        at=START, sender_name=name,
-    )
+msg = resident_says
 
 
 @pytest.fixture
 async def app(db_url: str, sample_config: Config) -> AsyncIterator[App]:
-    clock = FakeClock(START)
-    app = build_app(sample_config, Database(db_url), clock, [SimAdapter(clock, lambda m, i: None)])
-    await app.prepare()
-    yield app
-    await app.stop()
+    async with running_app(sample_config, db_url) as app:
+        yield app
 
 
 # -- 1. a long message holds up no other chat ---------------------------------------------

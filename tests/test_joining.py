@@ -5,20 +5,15 @@ text is what the bot (or the reporter) really said."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime
 
 import pytest
 
-from bot.adapters.simulator import SimAdapter
-from bot.cli.wiring import build_app
 from bot.config import Config
 from bot.messaging.messages import IncomingMessage
 from bot.runtime.app import App
-from bot.runtime.clock import FakeClock
-from storage.db import Database
+from tests.support.app import START, resident_says, running_app
 from tests.support.e2e import outbox, tickets
 
-START = datetime.fromisoformat("2026-11-23T10:00:00+08:00")
 _n = iter(range(1, 1000))
 
 
@@ -32,15 +27,9 @@ def quoting(quote: str, text: str, chat: str | None, sender: str) -> IncomingMes
 
 @pytest.fixture
 async def app(db_url: str, sample_config: Config) -> AsyncIterator[App]:
-    clock = FakeClock(START)
-    app = build_app(sample_config, Database(db_url), clock, [SimAdapter(clock, lambda m, i: None)])
-    await app.prepare()
-    await app.handle(IncomingMessage(
-        platform="sim", message_id="r1", chat_id="room-xfl-1", sender_id="res-zhang",
-        text="3号楼门口井盖坏了", at=START, sender_name="张阿姨",
-    ))
-    yield app
-    await app.stop()
+    async with running_app(sample_config, db_url) as app:
+        await app.handle(resident_says("r1", "3号楼门口井盖坏了"))
+        yield app
 
 
 async def _reports(app: App) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,6 @@ from bot.adapters.simulator import SimAdapter
 from bot.cli.wiring import build_app
 from bot.config import Config
 from bot.domain.tickets import as_json
-from bot.messaging.messages import IncomingMessage
 from bot.messaging.privacy import redact
 from bot.runtime.app import App
 from bot.runtime.clock import FakeClock
@@ -24,27 +23,17 @@ from storage.db import Database
 from storage.models import InboundMessageRow, OutboxRow, PersonRow, TicketEventRow, TicketRow
 from storage.repo import Store
 from tests.conftest import ROOT
+from tests.support.app import START, resident_says, running_app
 from tests.support.cli import gridbot
 from tests.support.e2e import inbound, outbox, sample_with, tickets
 
-START = datetime.fromisoformat("2026-11-23T10:00:00+08:00")
-
-
-def msg(n: int, text: str, chat: str | None = "room-xfl-1", sender: str = "res-zhang",
-        name: str | None = "张阿姨") -> IncomingMessage:
-    return IncomingMessage(
-        platform="sim", message_id=f"m{n}", chat_id=chat, sender_id=sender, text=text,
-        at=START, sender_name=name,
-    )
+msg = resident_says
 
 
 @pytest.fixture
 async def app(db_url: str, sample_config: Config) -> AsyncIterator[App]:
-    clock = FakeClock(START)
-    app = build_app(sample_config, Database(db_url), clock, [SimAdapter(clock, lambda m, i: None)])
-    await app.prepare()
-    yield app
-    await app.stop()
+    async with running_app(sample_config, db_url) as app:
+        yield app
 
 
 # -- masking ---------------------------------------------------------------------------
