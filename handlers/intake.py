@@ -17,6 +17,7 @@ from bot.messaging.phrases import ref, summary_of
 from bot.runtime.context import Context
 from bot.runtime.quiet_hours import holdable, release_time
 from bot.triage import safety_advice
+from bot.triage.reasons import with_reason
 from handlers import duplicates, followup
 from storage.models import TicketRow
 
@@ -59,7 +60,7 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
                 platform=msg.platform,
                 reporter_id=ctx.sender.id,
                 assignee_id=await choose_assignee(ctx.store, ctx.config, grid_id, ctx.now),
-                summary=summary_of(finding.text or ctx.text),
+                summary=summary_of(with_reason(finding, ctx.text) or ctx.text),
                 location=location,
                 evidence={"terms": list(finding.evidence), "rule": finding.rule},
                 source_message_id=ctx.inbound.id,
@@ -70,8 +71,9 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
     if not opened:
         return await duplicates.attached_reply(ctx, joined)
     ctx.link(opened[0].id)
-    advice = list(dict.fromkeys(a for f in result.findings if f.urgent and (a := safety_advice(f))))
-    out = await _dispatch_messages(ctx, opened, "；".join(advice))
+    hotlines = ctx.config.emergency
+    advice = [a for f in result.findings if f.urgent and (a := safety_advice(f, hotlines))]
+    out = await _dispatch_messages(ctx, opened, "".join(dict.fromkeys(advice)))
     if joined:  # still one message in the group: the note about known problems rides along
         first = out[0]
         note = await duplicates.known_line(ctx, joined)
@@ -100,7 +102,9 @@ async def _dispatch_messages(
         notify = list(dict.fromkeys(t.assignee_id for t in tickets if t.assignee_id))
     people = [Mention(p, await ctx.display_name(p)) for p in notify]
     names = Text.join(" ", people)
-    listing = "；".join(f"{ref(t)}（{category_label(t.category)}）{t.summary}" for t in tickets)
+    listing = "；".join(
+        f"{ref(t)}（{category_label(t.category)}）{phrases.placed(t)}" for t in tickets
+    )
     head = phrases.registered(tickets, listing)
     reporter = Mention(
         ctx.sender.id, ctx.message.sender_name or await ctx.display_name(ctx.sender.id)

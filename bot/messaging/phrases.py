@@ -293,11 +293,26 @@ def registered(tickets: Sequence[TicketRow], listing: str) -> str:
     return f"已登记 {len(tickets)} 张工单：{listing}。"
 
 
+def placed(ticket: TicketRow) -> str:
+    """'1号楼402，家里漏水了': the summary, led by the place when the words lack it (the
+    worker must know which door to knock on, not only the ledger)."""
+    where = (ticket.location or "").removesuffix("室")
+    numbers = _NUMBER.findall(where)  # 3号楼 is named in "3栋…" too
+    if not where or where in ticket.summary:
+        return ticket.summary
+    if numbers and all(n in ticket.summary for n in numbers):
+        return ticket.summary
+    return f"{where}，{ticket.summary}"
+
+
+_NUMBER = re.compile(r"\d+")
+
+
 def _recorded_for(tickets: Sequence[TicketRow]) -> str:
     if len(tickets) == 1:
         t = tickets[0]
-        return f"您反映的“{t.summary}”已登记，编号 {ref(t)}（{category_label(t.category)}）。"
-    listing = "；".join(f"{ref(t)} {t.summary}" for t in tickets)
+        return f"您反映的“{placed(t)}”已登记，编号 {ref(t)}（{category_label(t.category)}）。"
+    listing = "；".join(f"{ref(t)} {placed(t)}" for t in tickets)
     return f"您反映的 {len(tickets)} 件事都已登记：{listing}。"
 
 

@@ -1,0 +1,39 @@
+"""An urgent finding's words with the reason it is urgent.
+
+Triage cuts a finding down to the clause that names the fault ("8号楼电梯坏了"), but what
+made it urgent may sit in the next clause ("里面关着一个小孩"): a summary without it reads
+like an ordinary repair, and the worker who sees only the summary does not run.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.triage.model import Finding
+
+_CLAUSE_END = re.compile(r"[，,。.！!？?；;\n]")
+REASON_REACH = 40  # how far after the fault clause the reason may stand
+
+
+def with_reason(finding: Finding, text: str) -> str:
+    """``finding.text``, reaching on to the end of the clause that made it urgent when that
+    clause is elsewhere in ``text`` (the message as triage read it)."""
+    words = finding.text
+    if not finding.urgent or not words:
+        return words
+    start = text.find(words)
+    if start < 0:
+        return words
+    end = start + len(words)
+    reach = end
+    for word in finding.evidence:
+        if len(word) < 2 or word in words or word.startswith("model"):
+            continue
+        at = text.find(word, start)
+        if at < 0 or at + len(word) - end > REASON_REACH:
+            continue
+        reach = max(reach, at + len(word))
+    if reach == end:
+        return words
+    stop = _CLAUSE_END.search(text, reach)
+    return text[start : stop.start() if stop else len(text)].strip()
