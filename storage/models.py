@@ -112,6 +112,24 @@ class InboundMessageRow(Base):
     handled_by: Mapped[str | None] = mapped_column(String(64))
 
 
+class InboundJournalRow(Base):
+    """A message as it arrived, written before anything is done with it and deleted in the
+    transaction that handles it (or sets it aside), so a crash mid-way loses nothing: the
+    next start replays what is left, in the order it came. Text lives here only until the
+    message is handled (issue 15, privacy)."""
+
+    __tablename__ = "inbound_journal"
+    __table_args__ = (UniqueConstraint("platform", "platform_msg_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    platform_msg_id: Mapped[str] = mapped_column(String(255))
+    chat: Mapped[str] = mapped_column(String(160))
+    received_at: Mapped[datetime]
+    # The whole message as the adapter gave it (text, sender, quote, mentions...).
+    payload: Mapped[dict[str, Any]]
+
+
 class TicketRow(Base):
     __tablename__ = "tickets"
     __table_args__ = (

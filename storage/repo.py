@@ -21,6 +21,7 @@ from storage.models import (
     FailedMessageRow,
     GridRow,
     GroupRow,
+    InboundJournalRow,
     InboundMessageRow,
     OutboxRow,
     PersonRow,
@@ -140,6 +141,35 @@ class Store:
         self.session.add(row)
         await self.session.flush()
         return row
+
+    async def journal_inbound(
+        self, platform: str, platform_msg_id: str, chat: str, at: datetime, payload: dict[str, Any]
+    ) -> None:
+        """Keep a message as it arrived, until it is handled; a redelivery of one still
+        there keeps its first row (and so its place in the order)."""
+        dialect = self.session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        statement = insert(InboundJournalRow).values(
+            platform=platform, platform_msg_id=platform_msg_id, chat=chat, received_at=at,
+            payload=payload,
+        )
+        await self.session.execute(
+            statement.on_conflict_do_nothing(index_elements=["platform", "platform_msg_id"])
+        )
+
+    async def unjournal_inbound(self, platform: str, platform_msg_id: str) -> None:
+        """The message is handled (or set aside): its journal row, text and all, goes."""
+        await self.session.execute(
+            delete(InboundJournalRow).where(
+                InboundJournalRow.platform == platform,
+                InboundJournalRow.platform_msg_id == platform_msg_id,
+            )
+        )
+
+    async def journalled_inbound(self) -> Sequence[InboundJournalRow]:
+        """Messages received and not handled yet, in the order they came."""
+        rows = await self.session.scalars(select(InboundJournalRow).order_by(InboundJournalRow.id))
+        return rows.all()
 
     async def ticket_of_message(self, platform: str, platform_msg_id: str) -> int | None:
         """The ticket a message (ours or a resident's) belongs to, for quoted replies."""
@@ -382,6 +412,20 @@ class Store:
             .order_by(OutboxRow.id)
         )
         return (await self.session.scalars(query)).all()
+
+    async def count_unclaimed_outbox(self, due_before: datetime) -> int:
+        """Rows due since before ``due_before`` that no process has claimed: a running
+        process would have leased (or sent) them, so no running process holds their chat."""
+        return int(
+            await self.session.scalar(
+                select(func.count(OutboxRow.id)).where(
+                    OutboxRow.sent_at.is_(None),
+                    OutboxRow.failed_at.is_(None),
+                    OutboxRow.next_attempt_at < due_before,
+                )
+            )
+            or 0
+        )
 
     async def release_outbox(self, due: Mapping[int, datetime]) -> None:
         """Give claimed rows that were not sent or failed back their due time."""

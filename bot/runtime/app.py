@@ -15,9 +15,10 @@ from datetime import datetime, timedelta
 from bot.config import Config
 from bot.messaging.adapter import Adapter
 from bot.messaging.messages import Connected, InboundEvent, IncomingMessage, MemberJoined
+from bot.runtime import journal
 from bot.runtime.clock import Clock, FakeClock
 from bot.runtime.dispatcher import Dispatcher, Handler, Outcome, UnlistedHandler, scrubbed
-from bot.runtime.inbound import RetryPolicy, RetryQueue
+from bot.runtime.inbound import RetryPolicy, RetryQueue, describe_error, is_passing
 from bot.runtime.outbox import OutboxSender
 from bot.runtime.timers import TimerHandler, TimerService
 from bot.triage import TriageEngine
@@ -28,6 +29,10 @@ from storage.repo import Store
 log = logging.getLogger(__name__)
 
 RETRY_POLL_SECONDS = 5.0
+# An outbox row due this long and claimed by no process waits for a process that holds its
+# chat (or its platform's account): the status line and `gridbot failed` count it.
+UNCLAIMED_AFTER = timedelta(minutes=10)
+STATUS_REFRESH = timedelta(minutes=1)  # how often the background sender recounts those
 
 
 # Run on every start, after the directory is mirrored, in one transaction: e.g. keep the
@@ -103,7 +108,12 @@ class App:
         self._sender_task: asyncio.Task[None] | None = None
         # Called after each handled message, e.g. to re-arm the scheduler's next wake-up.
         self.after_message: list[Callable[[], Awaitable[None]]] = []
-        self.inbound = RetryQueue(self._handle_logged, self._dead_letter, clock, retry)
+        self.inbound = RetryQueue(
+            self._handle_logged, self._dead_letter, clock, retry, status=self.inbound_status
+        )
+        self.unclaimed_outbox = 0  # see UNCLAIMED_AFTER; recounted by refresh_status
+        self._counted_at: datetime | None = None
+        self._unjournalled: set[tuple[str, str]] = set()  # journal write failed: memory only
 
     async def prepare(self) -> None:
         """Upgrade the schema and mirror the config; safe on every start."""
@@ -119,6 +129,12 @@ class App:
                 "%d message(s) could not be handled and wait in failed_messages; "
                 "`gridbot failed` lists them", self.inbound.failed,
             )
+        await self.refresh_status()
+        if self.unclaimed_outbox:
+            log.warning(
+                "%d outbox message(s) wait for a process that holds their chat; "
+                "`gridbot failed` lists them", self.unclaimed_outbox,
+            )
 
     async def start(self, *, background_send: bool = False) -> None:
         """Connect the adapters. ``background_send`` lets a separate task drain the outbox,
@@ -127,13 +143,14 @@ class App:
         await self.prepare()
         if background_send:
             self._sender_task = asyncio.create_task(self._send_loop(), name="gridbot-outbox")
+        await self.replay_journal()  # before any new message, so each chat keeps its order
         for adapter in self.adapters.values():
             await adapter.start(self.handle_event)
 
     async def stop(self) -> None:
         for adapter in self.adapters.values():
             await adapter.stop()
-        await self.inbound.close()
+        await self.inbound.close(kept=lambda m: self._journalled(m))
         if self._sender_task is not None:
             self._sender_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -154,11 +171,59 @@ class App:
             return None
         if not isinstance(event, IncomingMessage):
             return None
-        return await self.inbound.submit(scrubbed(event))
+        message = scrubbed(event)
+        await self._journal(message)
+        return await self.inbound.submit(message)
+
+    async def _journal(self, message: IncomingMessage) -> None:
+        """Store the message as it arrived before anything is done with it (see
+        ``bot.runtime.journal``). If the database cannot take it now, the message is
+        handled all the same, through the retry queue, and waits in memory as before."""
+        key = (message.platform, message.message_id)
+        try:
+            await journal.record(self.db, message, self.clock.now())
+        except Exception as exc:
+            self._unjournalled.add(key)
+            log.log(
+                logging.WARNING if is_passing(exc) else logging.ERROR,
+                "inbound: cannot journal message %s in %s (%s); it is handled from memory",
+                message.message_id, message.reply_chat, describe_error(exc),
+            )
+        else:
+            self._unjournalled.discard(key)
+
+    def _journalled(self, message: IncomingMessage) -> bool:
+        return (message.platform, message.message_id) not in self._unjournalled
+
+    async def replay_journal(self) -> int:
+        """Handle what an earlier run received and did not handle (it was killed, or
+        stopped while messages waited for retry), oldest first; how many there were.
+        A message that was handled after all is found handled and does nothing."""
+        messages = await journal.unhandled(self.db)
+        if messages:
+            log.warning(
+                "inbound: %d message(s) received but not handled before the last stop; "
+                "handling them now, in the order they came", len(messages),
+            )
+        for message in messages:
+            await self.inbound.submit(message)
+        return len(messages)
 
     def inbound_status(self) -> str:
-        """For status lines: messages waiting for retry, and dead letters."""
-        return self.inbound.status()
+        """For status lines: messages waiting for retry, dead letters, and outbox rows no
+        running process holds (as last counted, see ``refresh_status``)."""
+        return (
+            f"{self.inbound.status()}; outbox: {self.unclaimed_outbox} waiting for a process "
+            "that holds their chat"
+        )
+
+    async def refresh_status(self) -> int:
+        """Recount the outbox rows no running process has claimed (UNCLAIMED_AFTER)."""
+        now = self.clock.now()
+        async with self.db.transaction() as session:
+            count = await Store(session).count_unclaimed_outbox(now - UNCLAIMED_AFTER)
+        self.unclaimed_outbox, self._counted_at = count, now
+        return count
 
     async def welcome(self, event: MemberJoined) -> None:
         """The platform's welcome line for newcomers, queued like any other message."""
@@ -209,6 +274,7 @@ class App:
 
     async def _dead_letter(self, message: IncomingMessage, attempts: int, error: str) -> bool:
         async with self.db.transaction() as session:
+            await Store(session).unjournal_inbound(message.platform, message.message_id)
             return await Store(session).add_failed_message(
                 FailedMessageRow(
                     platform=message.platform,
@@ -250,6 +316,9 @@ class App:
             try:
                 async with self._send_lock:
                     await self.sender.flush()
+                counted = self._counted_at
+                if counted is None or self.clock.now() - counted >= STATUS_REFRESH:
+                    await self.refresh_status()
             except Exception:  # the rows stay pending; the next round retries them
                 log.exception("sending the outbox failed; will retry")
 

@@ -152,7 +152,10 @@ class Dispatcher:
     async def _stored(self, message: IncomingMessage) -> bool:
         """Whether the inbound table holds ``message`` (checked afresh, after a rollback)."""
         async with self.db.transaction() as session:
-            return await Store(session).inbound_exists(message.platform, message.message_id)
+            if not await Store(session).inbound_exists(message.platform, message.message_id):
+                return False
+            await Store(session).unjournal_inbound(message.platform, message.message_id)
+            return True
 
     async def welcome(self, event: MemberJoined) -> int:
         """Queue the welcome line for a served group's newcomers; how many were queued."""
@@ -174,6 +177,7 @@ class Dispatcher:
         now = self.clock.now()
         async with self.db.transaction() as session:
             store = Store(session)
+            await store.unjournal_inbound(message.platform, message.message_id)
             await self._note_strangers(store, message, now)
             role = self.config.role_of(message.sender_id)
             replies = self.unlisted(self.config, message, role) if self.unlisted else None
@@ -199,6 +203,8 @@ class Dispatcher:
             # One chat's messages one at a time across processes: the duplicate check
             # below and intake's "same problem already open?" read, then write.
             await store.lock_chat(message.reply_chat)
+            # Handled with this transaction: the journal row goes with it, atomically.
+            await store.unjournal_inbound(message.platform, message.message_id)
             if await store.inbound_exists(message.platform, message.message_id):
                 return Outcome("duplicate")
             sender = self.sender_of(message)

@@ -22,8 +22,11 @@ Every adapter hands its messages to ``App.handle_event``, which goes through the
   reports silently and growing without limit would end in an out-of-memory kill that
   loses every waiting message at once; waiting loses nothing.
 
-What waits here lives in memory: a message still waiting when the bot stops is logged at
-ERROR with its text, so nothing disappears without a trace.
+What waits here lives in memory, but the App journals every message before handing it
+over (``bot.runtime.journal``): one still waiting when the bot stops, or dies, is handled
+at the next start. Only a message the journal could not take (the database was down when
+it came) and still waiting at the stop is logged at ERROR with its text, so nothing
+disappears without a trace.
 """
 
 from __future__ import annotations
@@ -156,8 +159,11 @@ class RetryQueue:
         dead_letter: DeadLetter,
         clock: Clock,
         policy: RetryPolicy | None = None,
+        *,
+        status: Callable[[], str] | None = None,
     ) -> None:
         self.handle = handle
+        self._status_line = status or self.status  # what the periodic line says
         self.dead_letter = dead_letter
         self.clock = clock
         self.policy = policy or RetryPolicy()
@@ -378,15 +384,16 @@ class RetryQueue:
                         self.policy.status_interval,
                     )
             if self._total:
-                log.warning("%s", self.status())
+                log.warning("%s", self._status_line())
         seconds = (self.clock.now() - started).total_seconds()
         log.info("inbound: every waiting message handled (after %.0fs); %s", seconds,
-                 self.status())
+                 self._status_line())
 
     # -- stopping ---------------------------------------------------------------------
 
-    async def close(self) -> None:
-        """Stop retrying; what still waits is logged with its text (it is lost otherwise)."""
+    async def close(self, kept: Callable[[IncomingMessage], bool] = lambda m: False) -> None:
+        """Stop retrying. What still waits and is ``kept`` (journalled) is handled at the
+        next start; the rest is logged with its text (it is lost otherwise)."""
         self._closed = True
         tasks = [line.task for line in self._lines.values() if line.task is not None]
         if self._reporter is not None:
@@ -396,7 +403,13 @@ class RetryQueue:
         for task in tasks:
             with contextlib.suppress(BaseException):
                 await task
-        left = [item for line in self._lines.values() for item in line.waiting]
+        waiting = [item for line in self._lines.values() for item in line.waiting]
+        left = [item for item in waiting if not kept(item.message)]
+        if len(left) < len(waiting):
+            log.warning(
+                "inbound: stopping with %d message(s) not handled yet; they are journalled "
+                "and will be handled at the next start", len(waiting) - len(left),
+            )
         if left:
             log.error(
                 "inbound: stopping with %d message(s) not handled yet; the platform may "
