@@ -52,6 +52,8 @@ CONTEXT = 120
 # Reasons the rules give for "no ticket" that the learned model may overrule: the rules
 # found no request but did not find a reason against one (negation, a fix, a notice...).
 RESCUABLE = frozenset({"chatter", "thanks", "announce"})
+# Below the rescue line but above this, a request addressed to the bot is asked about.
+ASK_LINE = 0.5
 _SHIPPED = object()
 
 _LATIN = re.compile(r"[A-Za-z]{2,}")
@@ -338,6 +340,35 @@ class TriageEngine:
     def prepare(self, text: str) -> str:
         """The window of the message that is judged, normalised (the model's input too)."""
         return normalise((text or "")[: self.window])
+
+    def words(self, text: str) -> list[str]:
+        """The text cut into words by the engine's segmenter (its dictionary included), so
+        others can match words as words: 上班 is no word of 上班族."""
+        return self._tokenizer.lcut(text)
+
+    def doubt(self, text: str, role: str = "resident") -> Finding | None:
+        """A request the rules call chatter and the model believes in, but below its rescue
+        line: what to ask the person about ("需要登记为工单吗？"), never a ticket by itself.
+        Only for a message that names a thing or a problem (the prescreen)."""
+        model = self.model
+        norm = self.prepare(text)
+        if model is None or not norm or self.triage(norm, role).reason != "chatter":
+            return None
+        if not self.sounds_like_domain(norm):
+            return None
+        feats = model.features(norm)
+        if model.ticket_p(feats) < model.thresholds.get("ask", ASK_LINE):
+            return None
+        category, _ = model.category(feats)
+        mentions = self._locations.find(norm)
+        return Finding(
+            category=category,
+            urgent=False,
+            location=mentions[0].location if mentions else None,
+            evidence=("model:doubt", *model.explain(feats)),
+            rule="doubt",
+            text=norm[:200],
+        )
 
     def _second_opinion(self, norm: str, result: TriageResult) -> TriageResult:
         """The rules decide what they recognise; the model rescues what they miss.

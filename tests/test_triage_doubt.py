@@ -1,0 +1,37 @@
+"""What the engine offers the handlers beyond a verdict: its doubts (issue 14, point 6) and
+its words (FAQ keywords matched as words)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.triage import TriageEngine
+
+
+@pytest.fixture(scope="module")
+def engine() -> TriageEngine:
+    return TriageEngine(buildings=["1号楼"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["门口那个铁盖子松了，一踩就晃", "有人在楼道里抽烟", "晚上楼道黑漆漆的", "绿化带里有只死猫"],
+)
+def test_a_likely_request_below_the_rescue_line_is_a_doubt(engine: TriageEngine, text: str) -> None:
+    assert not engine.triage(text).ticket
+    doubt = engine.doubt(text)
+    assert doubt is not None and not doubt.urgent and doubt.rule == "doubt"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["今天天气不错", "大家早上好", "请问社区几点上班", "今天菜价又涨了", "3号楼井盖坏了",
+     "谢谢网格员", "3号楼井盖没坏", ""],
+)
+def test_chatter_tickets_and_refusals_are_no_doubt(engine: TriageEngine, text: str) -> None:
+    assert engine.doubt(text) is None
+
+
+def test_words_are_the_segmenters_words(engine: TriageEngine) -> None:
+    assert "上班" in engine.words("请问社区几点上班")
+    assert "上班" not in engine.words("我是上班族")
