@@ -33,7 +33,7 @@ from bot.triage.lexicon import (
 from bot.triage.locations import LocationFinder, Mention
 from bot.triage.model import Finding, Location, TriageResult
 from bot.triage.patterns import Patterns
-from bot.triage.pinyin import has_pinyin, replace_pinyin
+from bot.triage.pinyin import PinyinReader, has_pinyin
 from bot.triage.quickimport import import_without_pkg_resources
 
 if TYPE_CHECKING:
@@ -79,6 +79,12 @@ SERVICES = frozenset({"care", "consult", "order", "wish"})
 ADDITION = re.compile(r"也|还|另外|而且|并且|同时|又|再")
 # Connectors that put several things under one fault (井盖和路灯都坏了).
 LIST_JOINERS = frozenset({"和", "跟", "与", "、", "还有", "及", "以及", "也"})
+# Problems that put children at risk when a child is near: an open hole, a live wire.
+CHILD_RISK = re.compile(r"井|坑|洞|电线|电缆|高压线|电箱|配电|变压器|电杆")
+# Words that stand for a power cut only when no device of one's own ran flat (门铃没电了).
+POWER_WORDS = frozenset({"没电", "没电了"})
+# What neighbours notice of someone who has not been seen: signs, not faults.
+SIGNS = frozenset({"灯", "门", "窗", "窗帘", "电话", "手机", "报纸", "牛奶", "信箱"})
 
 
 @dataclass(slots=True)
@@ -200,6 +206,7 @@ class TriageEngine:
         gate_words = [w for w, t in self._terms.items() if _is_gate(t)]
         self._gate_exact = re.compile(_trie_pattern(gate_words))
         table = pinyin_table()
+        self._pinyin = PinyinReader(self._terms, table)
         syllables = sorted(set(table.fuzzy_of.values()))
         codes = {syl: chr(0xF0000 + i) for i, syl in enumerate(syllables)}
         self._sound_of_syllable = codes
@@ -285,7 +292,12 @@ class TriageEngine:
             or not self._lean_pairs.isdisjoint(map(_add, norm, norm[1:]))
         ) and self._lean_words.search(norm):
             return False
-        if self._hazard_scan.search(norm) or p.wish.search(norm) or p.thanks.search(norm):
+        if (
+            self._hazard_scan.search(norm)
+            or p.wish.search(norm)
+            or p.thanks.search(norm)
+            or p.settled.search(norm)
+        ):
             return False
         return self.model is None or not self._sounds_alike(norm)
 
@@ -335,7 +347,7 @@ class TriageEngine:
         without one the model may not make a message urgent."""
         if self._patterns.danger.search(text):
             return True
-        return has_pinyin(text) and bool(self._patterns.danger.search(replace_pinyin(text)))
+        return has_pinyin(text) and bool(self._patterns.danger.search(self._pinyin.read(text)))
 
     def prepare(self, text: str) -> str:
         """The window of the message that is judged, normalised (the model's input too)."""
@@ -461,7 +473,7 @@ class TriageEngine:
         if not pinyin and not self._may_report(norm):
             # Most chatter: no word that could start a finding, even with emoji in place
             # (taking them out only ever removes characters).
-            if self._fixed.search(norm):
+            if self._says_fixed(norm):
                 return TriageResult((), "resolved")
             return TriageResult((), "thanks" if p.thanks.search(norm) else "chatter")
         thanks = bool(p.thanks.search(norm))
@@ -469,9 +481,9 @@ class TriageEngine:
         # A masked phone or ID number stands where the number stood, not as a clause break.
         text = p.emoji_char.sub(" ", p.emoji_code.sub(_unless_masked, norm))
         if pinyin:
-            text = replace_pinyin(text)
+            text = self._pinyin.read(text)
         if not self._may_report(text):
-            if self._fixed.search(text):
+            if self._says_fixed(text):
                 return TriageResult((), "resolved")
             return TriageResult((), "thanks" if thanks else "chatter")
 
@@ -483,7 +495,7 @@ class TriageEngine:
             ours = p.ours.search(text)
             if ours is None or ours.start() > elsewhere.start():
                 return TriageResult((), "elsewhere")
-        if role in TEAM_ROLES and p.staff_reply.search(text):
+        if (role in TEAM_ROLES and p.staff_reply.search(text)) or p.worker_voice.search(text):
             return TriageResult((), "staff")
 
         tokens = self._tokens(text)
@@ -508,7 +520,7 @@ class TriageEngine:
             findings = tuple(self._finding(text, c, mentions, spans=spans) for c in live)
             return TriageResult(findings, "request")
         wish = p.wish.search(text)
-        if wish and p.wish_granted.search(text):
+        if wish and (p.wish_granted.search(text) or p.settled.search(text)):
             wish = None
         if candidates and not wish:
             return TriageResult((), candidates[0].status)
@@ -521,6 +533,8 @@ class TriageEngine:
             return TriageResult((wish_f,), "request")
         if candidates:
             return TriageResult((), candidates[0].status)
+        if self._says_fixed(text):
+            return TriageResult((), "resolved")  # 消防栓不漏了: the thing works again
         return TriageResult((), "thanks" if thanks else "chatter")
 
     # ------------------------------------------------------------------ token level
@@ -574,12 +588,16 @@ class TriageEngine:
                     cries.append(tok)
                 continue
             if term.kind == "prob":
+                if tok.word in POWER_WORDS and self._patterns.device.search(text, 0, tok.start):
+                    continue  # 门铃没电了: a battery, not a power cut
                 standalone.append(_standalone(tok, "problem"))
                 continue
             if term.kind not in ("pred", "need", "ask"):
                 continue
             if tok.word.startswith("倒") and self._poured(text, tok.start):
                 continue  # 把垃圾倒在门口: poured, nobody fell
+            if term.urgent and _figurative(text, tok.start):
+                continue  # 辣到冒烟: a figure of speech
             negated = _negated(text, tokens, index)
             targets = _pair(text, tok, nearby)
             if targets:
@@ -635,6 +653,12 @@ class TriageEngine:
                 host.category = "safety"
             host.extra_evidence.append(hazard.anchor.word)
         candidates = sorted([*paired.values(), *standalone], key=lambda c: c.start)
+        if self._patterns.children.search(text):
+            for cand in candidates:
+                if cand.category in ("municipal", "safety", "utility") and any(
+                    CHILD_RISK.search(w) for w in cand.evidence()
+                ):
+                    cand.urgent = True  # 井盖没了，孩子放学都从那走
         if cries:
             live = [c for c in candidates if c.status == "request"]
             if live:
@@ -657,6 +681,8 @@ class TriageEngine:
                     continue  # inside a longer word: 打不着火 is a stove, not a fire
                 if m.group().startswith("倒") and self._poured(text, m.start()):
                     continue  # 垃圾倒在地上: poured, nobody fell
+                if category == "care" and _PETS.search(text, max(0, m.start() - 8), m.start()):
+                    continue  # 我家狗走丢了: a pet, not a lost person
                 after = bisect.bisect_right(ends, m.start())
                 sentence = tokens[after].sentence if after < len(tokens) else 0
                 anchor = _Token(m.group(), m.start(), m.end(), None, sentence)
@@ -680,6 +706,9 @@ class TriageEngine:
         ]
         sentences = _sentence_spans(text, p.sentence_split)
         last_fix = max((f.start for f in fixes), default=-1)
+        settled = p.settled.search(text)
+        if settled:
+            last_fix = max(last_fix, len(text))
         for cand in candidates:
             if cand.status != "request":
                 continue
@@ -704,8 +733,11 @@ class TriageEngine:
                 cand.status = "notice"
             elif self._retold(text, cand):
                 cand.status = "past"
-            elif cand.category in SERVICES and p.praised.search(text, s_start, cand.start):
-                cand.status = "given"  # 谢谢小吴帮我妈买药: the help was given
+            elif cand.category in SERVICES and (
+                p.praised.search(text, s_start, cand.start)
+                or p.praised_after.search(text, cand.end, s_end)
+            ):
+                cand.status = "given"  # 谢谢小吴帮我妈买药, 陪诊服务真不错: given
             if cand.urgent and cand.category == "care" and p.past.search(before):
                 cand.urgent = False
             if cand.category == "care" and p.chronic.search(sentence):
@@ -779,12 +811,40 @@ class TriageEngine:
             if twin is None and _alone(cand) and cand.urgent:
                 # 水管爆了！水漫出来了: the flood is what the burst pipe is doing
                 twin = next((m for m in merged if m.urgent), None)
+            if twin is None and merged and not cand.urgent and self._side_remark(cand):
+                # 堆满了杂物，有消防隐患 / 家里有老人行动不便 / 车主也联系不上: why the
+                # problem matters, said after it; not a second problem
+                twin = merged[-1]
+            if (
+                twin is None and merged and not cand.urgent and cand.anchor.word in SIGNS
+                and merged[-1].urgent and merged[-1].category == "care"
+            ):
+                # 三天没见着陈伯，家里灯也不亮: a sign of the emergency, not a broken lamp
+                twin = merged[-1]
             if twin is None:
                 merged.append(cand)
                 continue
             twin.urgent = twin.urgent or cand.urgent
             twin.extra_evidence.extend(cand.evidence())
         return merged
+
+    def _side_remark(self, cand: _Candidate) -> bool:
+        words = [t.word for t in cand.preds] or [cand.anchor.word]
+        return all(self._patterns.side_remark.fullmatch(w) for w in words)
+
+    def _says_fixed(self, text: str) -> bool:
+        """A fix said in words of its own (修好了), not inside a longer word (沟通了) nor
+        asked about (修好了吗); then the message reports nothing the model may rescue."""
+        if not self._fixed.search(text):
+            return bool(self._patterns.settled.search(text))
+        tokens = self._tokens(text)
+        return any(
+            t.term is not None and t.term.kind == "fixed"
+            and not _negated(text, tokens, i)
+            and not _is_question_after(text, t.end)
+            and not _is_contradicted_after(text, t.end)
+            for i, t in enumerate(tokens)
+        ) or bool(self._patterns.settled.search(text))
 
     def _may_report(self, text: str) -> bool:
         return bool(
@@ -1011,6 +1071,15 @@ def _negated_before(
             return False
         i -= 1
     return False
+
+
+_PETS = re.compile(r"狗|猫|宠物|鹦鹉|鸟|兔")
+_FIGURES = ("辣到", "辣得", "热得", "气得", "渴得", "急得", "嗓子", "累得", "忙得")
+
+
+def _figurative(text: str, start: int) -> bool:
+    """辣到冒烟, 气得冒烟: heat or anger, not smoke."""
+    return text[max(0, start - 2) : start] in _FIGURES
 
 
 def _is_question_after(text: str, end: int) -> bool:

@@ -17,6 +17,9 @@ from bot.triage.advice import safety_advice
 from bot.triage.engine import TriageEngine
 from bot.triage.model import CATEGORIES, Finding, Location, TriageResult
 
+# The split that is only ever scored (see tests/data/triage/README.md).
+LOCKED_NAME = "locked.tsv"
+
 
 def location_json(location: Location | None) -> dict[str, Any] | None:
     if location is None:
@@ -148,7 +151,15 @@ class EvalReport:
     def urgent_recall(self) -> float:
         return self.urgent_found / self.urgent_total if self.urgent_total else 1.0
 
+    @property
+    def locked(self) -> bool:
+        """The locked split (tests/data/triage/locked.tsv) is scored, never read: its
+        mistakes are not printed, so nobody tunes on its lines by accident."""
+        return Path(self.source).name == LOCKED_NAME
+
     def format(self, show_mistakes: int = 30) -> str:
+        if self.locked:
+            show_mistakes = 0
         lines = [
             f"triage-eval {self.source}: {self.total} messages"
             f" ({self.tp + self.fn} requests, {self.tn + self.fp} chatter)",
@@ -166,6 +177,8 @@ class EvalReport:
         if self.malformed:
             lines.append(f"  MALFORMED ROWS SKIPPED: {len(self.malformed)}")
             lines.extend(f"    {m}" for m in self.malformed)
+        if self.locked:
+            lines.append("  mistakes not shown: this is the locked split")
         if self.mistakes and show_mistakes:
             lines.append(f"  mistakes ({len(self.mistakes)}):")
             for m in self.mistakes[:show_mistakes]:

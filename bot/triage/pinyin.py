@@ -7,6 +7,9 @@ rest of the message is left alone, so English words and names survive untouched.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+
+from bot.triage.learned import PinyinTable, fuzzy
 
 # Longest first matters: "tingdian" must win over "ting".
 PINYIN_WORDS: tuple[tuple[str, str], ...] = tuple(
@@ -66,3 +69,68 @@ def replace_pinyin(text: str) -> str:
         return "".join(pieces)
 
     return _LATIN_RUN.sub(convert, text)
+
+
+# Everyday words a message typed in pinyin is made of besides the dictionary's: they let
+# a whole message come back as characters the rules can read ("mei ren guan" 没人管).
+COMMON_WORDS = (
+    "关着", "锁着", "困着", "一个", "两个", "厨房", "卫生间", "里面", "里", "堆着", "堆",
+    "没人管", "好几天", "几天", "一直", "怎么办", "咋办", "快来人", "快来", "谁家", "我家",
+    "他家", "楼上", "楼下", "隔壁", "对门", "邻居", "老人", "孩子", "出不来", "味道", "很大",
+    "太大", "太响", "半夜", "晚上", "早上", "今天", "昨天", "现在", "还在", "还是", "已经",
+    "麻烦", "帮忙", "看看", "一下", "社区", "物业", "小区", "门口", "哪里", "在哪", "怎么",
+    "什么", "时候", "请问", "申请", "办理", "又", "有", "没", "不", "了", "的", "吗", "呢",
+    "啊", "吧", "人", "家", "天", "大", "很", "太", "都", "也", "在", "我", "你", "他", "她",
+    "是", "要", "想", "能", "会",
+)
+
+
+class PinyinReader:
+    """Whole messages typed in pinyin, read back as characters.
+
+    Each space-separated chunk must split completely into syllables (else the run is not
+    pinyin and stays as typed). The syllables are then matched, longest first, against
+    the sounds of the dictionary's words and a few everyday words (fuzzy: zh/z, n/l,
+    -ng/-n), and a syllable no word covers becomes its commonest character, so
+    "mei qi wei hen da" reads 煤气味很大 and "dianti guanzhe yige laoren" 电梯关着一个老人.
+    """
+
+    def __init__(self, words: Iterable[str], table: PinyinTable) -> None:
+        self._table = table
+        index: dict[tuple[str, ...], str] = {}
+        for word in (*COMMON_WORDS, *(w for _, w in PINYIN_WORDS), *words):
+            sounds = [table.of_char.get(ch) for ch in word]
+            if not sounds or None in sounds or len(sounds) > 6:
+                continue
+            key = tuple(fuzzy(s) for s in sounds)  # type: ignore[arg-type]
+            index.setdefault(key, word)
+        self._index = index
+        self._longest = max((len(k) for k in index), default=1)
+
+    def read(self, text: str) -> str:
+        return _LATIN_RUN.sub(self._convert, text)
+
+    def _convert(self, match: re.Match[str]) -> str:
+        run = match.group()
+        syllables: list[str] = []
+        for chunk in run.lower().split():
+            split = self._table.split(chunk)
+            if not split:
+                return replace_pinyin(run)
+            syllables.extend(split)
+        if len(syllables) < 2:
+            return run
+        keys = [fuzzy(s) for s in syllables]
+        out: list[str] = []
+        i = 0
+        while i < len(keys):
+            for n in range(min(self._longest, len(keys) - i), 0, -1):
+                word = self._index.get(tuple(keys[i : i + n]))
+                if word is not None:
+                    out.append(word)
+                    i += n
+                    break
+            else:
+                out.append(self._table.first_char.get(syllables[i], syllables[i]))
+                i += 1
+        return "".join(out)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -146,7 +147,39 @@ def augment(rows: list[Row], table: PinyinTable, seed: int = SEED) -> list[Row]:
         out.append(Row("".join(chars), row.ticket, row.urgent, row.categories, False, True))
         spelled = " ".join(lazy_pinyin(row.text, style=Style.NORMAL))
         out.append(Row(spelled, row.ticket, row.urgent, row.categories, False, True))
+        spoken = restyle(row.text, rng)
+        if spoken != row.text:
+            out.append(Row(spoken, row.ticket, row.urgent, row.categories, False, True))
     return out
+
+
+# How residents say the same thing in other words: voice input without punctuation and
+# with fillers, and dialect for common words (咋整, 俺, 啥时候).
+FILLERS = ("就是", "那个", "然后", "对", "嗯", "就是说", "你知道吧")
+DIALECT = (
+    ("怎么办", "咋整"), ("怎么办", "咋办"), ("什么时候", "啥时候"), ("什么", "啥"),
+    ("我家", "俺家"),
+    ("我们", "俺们"), ("我", "俺"), ("你好", "侬好"), ("怎么", "咋"), ("没有", "木有"),
+    ("这里", "这旮"), ("谁", "哪个"), ("很", "老"), ("不知道", "不晓得"),
+)
+_CLAUSE = re.compile(r"[，,。！!？?；;、 ]+")
+
+
+def restyle(text: str, rng: random.Random) -> str:
+    """The message as voice input (clauses run together, a filler or two) or with a
+    dialect word in place of a standard one; deterministic for a given generator."""
+    if rng.random() < 0.5:
+        clauses = [c for c in _CLAUSE.split(text) if c]
+        said: list[str] = []
+        for clause in clauses:
+            said.append(clause)
+            if rng.random() < 0.35:
+                said.append(rng.choice(FILLERS))
+        return ("" if rng.random() < 0.5 else " ").join(said)
+    for standard, dialect in DIALECT:
+        if standard in text and rng.random() < 0.6:
+            text = text.replace(standard, dialect, 1)
+    return text
 
 
 # ---------------------------------------------------------------------- fitting

@@ -1,0 +1,175 @@
+"""Triage on wordings nobody listed (issue 14, points 3, 4 and 5).
+
+Each case is written for this file, not taken from any split: words inside other words,
+urgency in any phrasing, and side remarks that are not a second problem.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.triage import TriageEngine, TriageResult
+
+
+@pytest.fixture(scope="module")
+def engine() -> TriageEngine:
+    return TriageEngine()
+
+
+def urgent(result: TriageResult) -> bool:
+    return any(f.urgent for f in result.findings)
+
+
+# ---------------------------------------------------------------- point 3: words as words
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我跟物业沟通了，他们说下周来",
+        "门铃不响了，估计没电了，回头换个电池",
+        "我家那口子有口臭，说他不听",
+        "孩子在动物园看到臭鼬了，好玩",
+        "楼下新开了家理发店，剪得还行",
+        "把垃圾倒在楼下垃圾桶里就行，别扔楼道",
+        "故事里那个小孩起火烤红薯，差点把房子点着",
+        "孩子的数学作业太难了，救命啊",
+        "这家店太坑了，一碗面三十块",
+        "今天的火锅太好吃了，辣到冒烟",
+        "这路灯亮得晃眼，挺好，晚上安全",
+        "捡到一串钥匙，放门卫室了，谁丢的去拿",
+    ],
+)
+def test_a_word_inside_another_word_reports_nothing(engine: TriageEngine, text: str) -> None:
+    assert not engine.triage(text).ticket
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["跟楼上沟通了好几次，还是天天半夜砸东西", "邻居把鞋柜放我家门口，沟通了也没用"],
+)
+def test_talking_it_over_is_not_a_fix(engine: TriageEngine, text: str) -> None:
+    """沟通了 holds 通了 ("working again"); it must not close the case as resolved."""
+    assert engine.triage(text).reason != "resolved"
+
+
+def test_rubbish_poured_is_not_a_fall(engine: TriageEngine) -> None:
+    result = engine.triage("有人把垃圾倒在绿化带里，臭死了")
+    assert result.ticket and result.findings[0].category == "sanitation"
+    assert not urgent(result)
+
+
+# ---------------------------------------------------------------- point 4: urgency
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("电梯里困了个送外卖的，喊了半天了", "building"),
+        ("2号楼电梯关着俩孩子出不来", "building"),
+        ("困了一个老人在电梯里", "building"),
+        ("dianti guanzhe yige laoren chu bu lai", "building"),
+        ("3号楼后面井盖没了，小孩子刚才差点掉进去", "municipal"),
+        ("一根电线掉在地上还在打火花，孩子在旁边玩", "safety"),
+        ("楼道里有一股煤汽味，好大", "safety"),
+        ("闻到很重的燃起味，敲门没人", "safety"),
+        ("7号楼整个楼道都是天然器的味道", "safety"),
+        ("mei qi wei hen da, kuai lai ren", "safety"),
+        ("有个老大爷在小区门口转悠半天了，问他住哪他说不清楚", "care"),
+        ("我家老爷子出去买菜到现在还没回来，他有老年痴呆", "care"),
+        ("俺娘在小区里走丢了，穿红棉袄", "care"),
+        ("隔壁独居的刘奶奶三天没开门了，敲门也没人应", "care"),
+        ("陈伯平时每天都出来晒太阳，这三天都没看见，家里灯也不亮", "care"),
+        ("我家厨房水管子崩开了水一直滋滋往外冒关不住快来人啊", "utility"),
+    ],
+)
+def test_urgent_in_any_phrasing(engine: TriageEngine, text: str, category: str) -> None:
+    result = engine.triage(text)
+    assert result.ticket, result
+    assert len(result.findings) == 1, result.findings
+    assert result.findings[0].category == category
+    assert urgent(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "万一着火了，咱这楼道可咋跑",
+        "去年电梯困过人，后来换了新的",
+        "刚才那个着火的视频是哪里的，好吓人",
+        "刚才那个走丢的老人家属已经接走了，大家放心",
+        "我家狗走丢了，谁看见了说一声",
+    ],
+)
+def test_not_urgent_when_nothing_is_happening(engine: TriageEngine, text: str) -> None:
+    assert not urgent(engine.triage(text))
+
+
+def test_a_chronic_condition_is_care_not_an_emergency(engine: TriageEngine) -> None:
+    result = engine.triage("我爸中风后一直卧床，想问社区有没有上门护理")
+    assert result.ticket and result.findings[0].category == "care"
+    assert not urgent(result)
+
+
+# ---------------------------------------------------------------- point 5: one ticket
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "楼道里堆满了杂物，有消防隐患",
+        "电梯坏了三天了，家里有老人行动不便",
+        "一辆车堵在消防通道上，车主也联系不上",
+        "楼上水管漏了，都流到电梯井里了",
+    ],
+)
+def test_a_side_remark_is_not_a_second_ticket(engine: TriageEngine, text: str) -> None:
+    result = engine.triage(text)
+    assert result.ticket
+    assert len(result.findings) == 1, result.findings
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "上回井盖坏了修了三天，这次挺快",
+        "谢谢社区，路灯修好了",
+        "去年冬天暖气不热，后来换了管子就好了",
+        "我以为停电了，原来是我家跳闸了，推上去就好了",
+        "刚才闻到一股怪味，原来是邻居在煮中药",
+        "昨晚停电一会儿就来了，没啥事",
+        "必须表扬一下，18栋的消防栓不漏了",
+        "老伴前年中风，现在能自己走路了，感谢社区这些年的帮助",
+    ],
+)
+def test_past_events_and_thanks_are_not_reports(engine: TriageEngine, text: str) -> None:
+    assert not engine.triage(text).ticket
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "师傅已经到5栋了，正在查漏水的原因",
+        "收到，我们已安排工人明早去疏通下水道",
+        "请大家不要在楼道给电动车充电，谢谢配合",
+        "上周的停水通知大家看到了吗，已经结束了",
+        "周末社区有免费理发，老人可以去",
+        "社区的陪诊服务真不错，推荐给大家",
+    ],
+)
+def test_replies_notices_and_praise_are_not_reports(engine: TriageEngine, text: str) -> None:
+    assert not engine.triage(text).ticket
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("lu deng huai le hao ji tian le", "municipal"),
+        ("lou shang zao yin tai da le, ban ye hai zai dong", "dispute"),
+        ("ge bi de lao nai nai hao ji tian mei kai men le", "care"),
+        ("qing wen lao nian zheng zai na li ban", "consult"),
+    ],
+)
+def test_whole_messages_in_pinyin(engine: TriageEngine, text: str, category: str) -> None:
+    result = engine.triage(text)
+    assert result.ticket and result.findings[0].category == category
