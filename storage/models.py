@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -139,6 +140,18 @@ class TicketRow(Base):
         Index("ix_tickets_created_at", "created_at"),
         Index("ix_tickets_status_category_created", "status", "category", "created_at"),
         Index("ix_tickets_grid_created", "grid_id", "created_at"),
+        # The console's list walks the ticket number under its filters (migration 0014;
+        # on PostgreSQL also ix_tickets_search_trgm, a trigram index for its search).
+        Index("ix_tickets_grid_status_id", "grid_id", "status", "id"),
+        Index("ix_tickets_status_id", "status", "id"),
+        Index("ix_tickets_category_id", "category", "id"),
+        Index("ix_tickets_assignee_id", "assignee_id", "id"),
+        Index(
+            "ix_tickets_active_id",
+            "id",
+            postgresql_where=text("status IN ('assigned', 'claimed', 'resolved')"),
+            sqlite_where=text("status IN ('assigned', 'claimed', 'resolved')"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -328,6 +341,7 @@ class WebUserRow(Base):
     password_changed_at: Mapped[datetime]
     disabled_at: Mapped[datetime | None]
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_login_at: Mapped[datetime | None]  # the latest successful sign-in
 
 
 class WebLoginAttemptRow(Base):

@@ -25,8 +25,13 @@ class WebStore:
     async def user(self, user_id: int) -> WebUserRow | None:
         return await self.session.get(WebUserRow, user_id)
 
-    async def user_by_login(self, login: str) -> WebUserRow | None:
-        return await self.session.scalar(select(WebUserRow).where(WebUserRow.login == login))
+    async def user_by_login(self, login: str, *, lock: bool = False) -> WebUserRow | None:
+        """``lock``: held until the transaction ends, so two changes to one login (a
+        password and a disable at once) do not overwrite each other's epoch."""
+        query = select(WebUserRow).where(WebUserRow.login == login)
+        if lock:
+            query = query.with_for_update()
+        return await self.session.scalar(query)
 
     async def add_user(self, row: WebUserRow) -> WebUserRow:
         self.session.add(row)

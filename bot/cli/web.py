@@ -1,4 +1,5 @@
-"""`gridbot web` (the office console alone) and `gridbot user add` (a console login)."""
+"""`gridbot web` (the office console alone) and `gridbot user add|passwd|disable|enable|list`
+(console logins)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import getpass
 import logging
 import signal
 import sys
+import unicodedata
 from typing import Any
 
 from bot.config import ConfigError
@@ -39,6 +41,23 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
         "--password-stdin",
         action="store_true",
         help="read the password from the first line of standard input (else asked for)",
+    )
+    passwd = actions.add_parser(
+        "passwd", parents=[common], help="set a new password (signs the login out everywhere)"
+    )
+    passwd.add_argument("login")
+    passwd.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input (else asked for)",
+    )
+    for name, what in (
+        ("disable", "stop a login from signing in; its open sessions end at once"),
+        ("enable", "let a disabled login sign in again"),
+    ):
+        actions.add_parser(name, parents=[common], help=what).add_argument("login")
+    actions.add_parser(
+        "list", parents=[common], help="logins: person, role, disabled, last sign-in"
     )
 
 
@@ -103,34 +122,109 @@ def console_port_problem(exc: OSError, host: str, port: int) -> str:
     return f"cannot serve the console on {host}:{port}: {why}{hint}"
 
 
-def cmd_user(inv: Invocation) -> int:
-    from bot.web import AccountError, add_user
+def _password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    password = getpass.getpass(f"password for {args.login}: ")
+    if getpass.getpass("again: ") != password:
+        raise ConfigError("the two passwords differ; nothing was changed")
+    return password
+
+
+def _on_database(inv: Invocation, work: Any) -> Any:
+    """Run ``work(db)`` on the upgraded database; an account problem is one error line."""
+    from bot.web import AccountError
     from storage.db import Database
 
-    args = inv.args
-    if args.password_stdin:
-        line = sys.stdin.readline()
-        password = line.rstrip("\r\n")
-    else:
-        password = getpass.getpass(f"password for {args.login}: ")
-        if getpass.getpass("again: ") != password:
-            raise ConfigError("the two passwords differ; nothing was created")
-
-    async def create() -> int:
+    async def run() -> Any:
         db = Database(inv.db_url)
         try:
             await asyncio.to_thread(db.upgrade)
-            user = await add_user(db, inv.config, inv.clock, args.login, args.person, password)
-            return user.id
+            return await work(db)
         finally:
             await db.close()
 
     try:
-        asyncio.run(create())
+        return asyncio.run(run())
     except AccountError as exc:
         raise ConfigError(str(exc)) from None
+
+
+def cmd_user(inv: Invocation) -> int:
+    action = inv.args.user_action
+    if action == "add":
+        return _user_add(inv)
+    if action == "passwd":
+        return _user_passwd(inv)
+    if action in ("disable", "enable"):
+        return _user_disable(inv, action == "disable")
+    return _user_list(inv)
+
+
+def _user_add(inv: Invocation) -> int:
+    from bot.web import add_user
+
+    args = inv.args
+    password = _password(args)
+    _on_database(
+        inv, lambda db: add_user(db, inv.config, inv.clock, args.login, args.person, password)
+    )
     person = inv.config.person(args.person)
     name = person.name if person else args.person
     role = inv.config.role_of(args.person)
     print(f"created login {args.login!r} for {name} ({args.person}, {role})")
     return 0
+
+
+def _user_passwd(inv: Invocation) -> int:
+    from bot.web.auth import change_password
+
+    args = inv.args
+    password = _password(args)
+    _on_database(inv, lambda db: change_password(db, inv.clock, args.login, password))
+    print(f"new password set for login {args.login!r}; its open sessions have ended")
+    return 0
+
+
+def _user_disable(inv: Invocation, disabled: bool) -> int:
+    from bot.web.auth import set_disabled
+
+    login = inv.args.login
+    _, changed = _on_database(inv, lambda db: set_disabled(db, inv.clock, login, disabled))
+    if disabled:
+        said = "disabled; its open sessions have ended" if changed else "was disabled already"
+    else:
+        said = "enabled again" if changed else "was not disabled"
+    print(f"login {login!r} {said}")
+    return 0
+
+
+def _user_list(inv: Invocation) -> int:
+    from bot.web.auth import accounts
+
+    rows = _on_database(inv, lambda db: accounts(db, inv.config))
+    if not rows:
+        print("no logins yet; create one with: gridbot user add LOGIN --person ID")
+        return 0
+    tz = inv.config.timezone
+
+    def when(at: Any) -> str:
+        return at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if at else "never"
+
+    table = [("LOGIN", "PERSON", "NAME", "ROLE", "DISABLED", "LAST SIGN-IN")]
+    for a in rows:
+        disabled = when(a.disabled_at) if a.disabled_at else "no"
+        role = a.role or "(not in directory)"
+        table.append((a.login, a.person_id, a.name, role, disabled, when(a.last_login_at)))
+    widths = [max(_width(row[i]) for row in table) for i in range(len(table[0]))]
+    for row in table:
+        cells = [
+            cell + " " * (width - _width(cell)) for cell, width in zip(row, widths, strict=True)
+        ]
+        print("  ".join(cells).rstrip())
+    return 0
+
+
+def _width(text: str) -> int:
+    """Columns a terminal gives ``text``: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -1,11 +1,15 @@
 """The ticket list: filters from the query string, and keyset paging by ticket number.
 
 A community keeps every ticket for years (a million is a realistic count), so a page is
-one query that walks the primary key downwards from where the last page stopped
-(``WHERE id < :before ORDER BY id DESC LIMIT n+1``) under the filters, which the indexes
-on tickets (status, grid, assignee, created_at) serve; no page counts the whole table and
-no page gets slower the further back it is, as OFFSET would. "Overdue" reuses the figures'
-own definition (``Stats.overdue_open``), so the list and 统计 never disagree.
+one query that walks the ticket number downwards from where the last page stopped
+(``WHERE id < :before ORDER BY id DESC LIMIT n+1``) under the filters; no page gets slower
+the further back it is, as OFFSET would. Migration 0014's indexes end in ``id`` (grid and
+status, status, category, worker, and the tickets still in the works), so a filtered page
+reads only the rows it shows. The count above the list is capped (``COUNT_CAP``): no page
+view counts a million rows. Search on PostgreSQL goes through a trigram index of the text
+with every character doubled (see ``SEARCH_TEXT``), which finds two-character Chinese words
+too. "Overdue" reuses the figures' own definition (``Stats.overdue_open``), so the list and
+统计 never disagree. ``bench/console.py`` times all of this on a million tickets.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, func, literal_column, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
@@ -74,7 +78,7 @@ class TicketFilter:
             worker=text("worker", 128),
             overdue=text("overdue") in ("1", "on", "true"),
             period=text("period", 40),
-            q=text("q", 100),
+            q="".join(ch for ch in text("q", 100) if ch.isprintable()).strip(),
             before=number("before"),
             after=number("after"),
         )
@@ -109,15 +113,25 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-async def ticket_page(
+@dataclass(frozen=True, slots=True)
+class Count:
+    """How many tickets match, up to ``COUNT_CAP``; ``more`` when there are more than that."""
+
+    number: int
+    more: bool
+
+
+COUNT_CAP = 500
+
+
+async def _conditions(
     session: AsyncSession,
     config: Config,
     viewer: Viewer,
     f: TicketFilter,
     limits: Limits,
     now: datetime,
-    size: int = PAGE_SIZE,
-) -> Page:
+) -> tuple[list[Any], Period | None, str | None]:
     where: list[Any] = list(viewer.conditions())
     problem = None
     if f.status == "active":
@@ -145,15 +159,98 @@ async def ticket_page(
         if period is not None:
             where += [TicketRow.created_at >= period.start, TicketRow.created_at < period.end]
     if f.q:
-        number = _NUMBER.match(f.q)
-        pattern = f"%{_escape_like(f.q)}%"
-        words = [
+        where.append(await search_condition(session, f.q))
+    return where, period, problem
+
+
+# The summary and location with every character written twice, exactly as migration 0014
+# indexes them (trigrams, PostgreSQL): "井盖" becomes "井井盖盖", long enough for trigrams.
+SEARCH_TEXT = (
+    "regexp_replace(coalesce(summary, '') || chr(10) || coalesce(location, ''), "
+    "'(.)', '\\1\\1', 'g')"
+)
+SEARCH_INDEX = "ix_tickets_search_trgm"
+
+
+async def search_condition(session: AsyncSession, words: str) -> Any:
+    """A ticket number, or words in the summary or the location.
+
+    On PostgreSQL with the trigram index, the doubled words are looked up in the doubled
+    text (the same matches, found through the index, not by reading every ticket); a
+    single character, or a database without the index, reads the table with LIKE."""
+    number = _NUMBER.match(words)
+    found: list[Any] = []
+    if len(words) >= 2 and await _has_search_index(session):
+        doubled = _escape_like("".join(ch * 2 for ch in words))
+        found.append(literal_column(SEARCH_TEXT).like(f"%{doubled}%", escape="\\"))
+    else:
+        pattern = f"%{_escape_like(words)}%"
+        found += [
             TicketRow.summary.like(pattern, escape="\\"),
             TicketRow.location.like(pattern, escape="\\"),
         ]
-        if number:
-            words.append(TicketRow.id == int(number.group(1)))
-        where.append(or_(*words))
+    if number:
+        found.append(TicketRow.id == int(number.group(1)))
+    return or_(*found)
+
+
+async def _has_search_index(session: AsyncSession) -> bool:
+    if session.bind.dialect.name != "postgresql":
+        return False
+    found = await session.scalar(
+        text("SELECT to_regclass(:name) IS NOT NULL"), {"name": SEARCH_INDEX}
+    )
+    return bool(found)
+
+
+async def page_query(
+    session: AsyncSession,
+    config: Config,
+    viewer: Viewer,
+    f: TicketFilter,
+    limits: Limits,
+    now: datetime,
+    size: int = PAGE_SIZE,
+) -> Select[tuple[TicketRow]]:
+    """The query of an older-first page (the first page, or one before ``f.before``)."""
+    where, _, _ = await _conditions(session, config, viewer, f, limits, now)
+    query = select(TicketRow).where(*where)
+    if f.before is not None:
+        query = query.where(TicketRow.id < f.before)
+    return query.order_by(TicketRow.id.desc()).limit(size + 1)
+
+
+async def ticket_count(
+    session: AsyncSession,
+    config: Config,
+    viewer: Viewer,
+    f: TicketFilter,
+    limits: Limits,
+    now: datetime,
+    first: Page | None = None,
+) -> Count:
+    """How many tickets the filters match (all pages), counted up to ``COUNT_CAP`` only:
+    "500 多张" tells an office as much as the exact figure, and an exact count of a broad
+    filter would read most of a million rows on every page view. ``first``: the first page
+    of these filters, if already read; when it holds them all, it is the count."""
+    if first is not None and first.older is None and f.before is None and f.after is None:
+        return Count(len(first.rows), False)
+    where, _, _ = await _conditions(session, config, viewer, f, limits, now)
+    capped = select(TicketRow.id).where(*where).limit(COUNT_CAP + 1).subquery()
+    number = int(await session.scalar(select(func.count()).select_from(capped)) or 0)
+    return Count(min(number, COUNT_CAP), number > COUNT_CAP)
+
+
+async def ticket_page(
+    session: AsyncSession,
+    config: Config,
+    viewer: Viewer,
+    f: TicketFilter,
+    limits: Limits,
+    now: datetime,
+    size: int = PAGE_SIZE,
+) -> Page:
+    where, period, problem = await _conditions(session, config, viewer, f, limits, now)
     query = select(TicketRow).where(*where)
     if f.after is not None:  # a newer page: walk upwards, then show newest first
         rows = list(

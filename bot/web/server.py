@@ -39,8 +39,14 @@ from bot.runtime import actions
 from bot.runtime.clock import Clock
 from bot.runtime.outbox import queue
 from bot.vocabulary import HandUpLevel
-from bot.web import auth, security
-from bot.web.listing import PERIOD_CHOICES, STATUS_FILTERS, TicketFilter, ticket_page
+from bot.web import accounts, auth, security
+from bot.web.listing import (
+    PERIOD_CHOICES,
+    STATUS_FILTERS,
+    TicketFilter,
+    ticket_count,
+    ticket_page,
+)
 from bot.web.scope import Viewer
 from bot.web.timeline import describe
 from storage.db import Database
@@ -124,6 +130,16 @@ async def create_console(
     app.router.add_get("/figures/chart.png", figures_chart)
     app.router.add_get("/duty", duty_page)
     app.router.add_get("/audit", audit_page)
+    accounts.install(
+        app,
+        accounts.Kit(
+            config=lambda request: request.app[CONFIG_KEY],
+            db=lambda request: request.app[DB_KEY],
+            clock=lambda request: request.app[CLOCK_KEY],
+            viewer=_viewer_of,
+            render=_render,
+        ),
+    )
     app.router.add_static("/static/", HERE / "static", show_index=False)
     return app
 
@@ -344,6 +360,7 @@ async def tickets_page(request: web.Request) -> web.Response:
     limits = limits_from_config(config)
     async with app[DB_KEY].transaction() as session:
         page = await ticket_page(session, config, viewer, f, limits, now)
+        count = await ticket_count(session, config, viewer, f, limits, now, page)
         names = await Store(session).person_names(t.assignee_id for t in page.rows if t.assignee_id)
     tz = config.timezone
     rows = []
@@ -375,6 +392,7 @@ async def tickets_page(request: web.Request) -> web.Response:
         f=f,
         rows=rows,
         page=page,
+        count=count,
         statuses=STATUS_FILTERS,
         grids=grids,
         categories=[(c, category_label(c)) for c in CATEGORIES],
@@ -813,6 +831,9 @@ AUDIT_LABELS = {
     "transfer": "转派",
     "cancel": "撤销",
     "user_add": "新建账号",
+    "password_change": "修改密码",
+    "user_disable": "停用账号",
+    "user_enable": "启用账号",
 }
 
 
