@@ -70,6 +70,10 @@ class GridRow(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     leader_id: Mapped[str | None] = mapped_column(String(128))
+    # The workers in duty order, and the buildings the grid covers (issue 16, point 3).
+    workers: Mapped[list[Any] | None] = mapped_column(JSON)
+    buildings: Mapped[list[Any] | None] = mapped_column(JSON)
+    retired_at: Mapped[datetime | None]
 
 
 class GroupRow(Base):
@@ -79,6 +83,7 @@ class GroupRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     grid_id: Mapped[str | None] = mapped_column(String(64))
     platform: Mapped[str | None] = mapped_column(String(32))
+    retired_at: Mapped[datetime | None]
 
 
 class PersonRow(Base):
@@ -92,6 +97,22 @@ class PersonRow(Base):
     grid_id: Mapped[str | None] = mapped_column(String(64))
     duty_order: Mapped[int | None] = mapped_column(Integer)
     first_seen: Mapped[datetime | None]
+    phone: Mapped[str | None] = mapped_column(String(32))
+    # A retired member of staff keeps the row (tickets name them) but leaves the directory.
+    retired_at: Mapped[datetime | None]
+
+
+class DirectoryStateRow(Base):
+    """One row once the directory has been seeded: ``version`` goes up with every change,
+    so each process (the bot, the console) notices a change with one cheap read.
+    ``stamp`` tells two databases apart for a process's cache."""
+
+    __tablename__ = "directory_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stamp: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    changed_at: Mapped[datetime | None]
 
 
 class InboundMessageRow(Base):

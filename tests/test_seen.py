@@ -2,7 +2,7 @@
 
 The upsert behind it is written per dialect (SQLite and PostgreSQL), so both are tested
 through the real App: counts, first and last seen, names, no text kept, and an id that the
-config lists later drops off the list at the next start.
+directory lists later (here through `gridbot import`) drops off the list.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import dataclasses
 from sqlalchemy import select
 
 from bot.cli.simulate import open_simulation
-from bot.config import Config, Group
+from bot.config import Config, Directory, Group
+from bot.domain import directory
 from storage.models import InboundMessageRow, SeenChatRow
 from storage.repo import Store
 from tests.support.scenarios import play
@@ -65,6 +66,12 @@ async def test_unlisted_chats_and_senders_are_counted_without_their_text(
     )
     again = await open_simulation(listed, db_url)
     try:
+        # The database holds the directory now: an edited config changes it only when
+        # imported on purpose.
+        assert ("group", "room-new") in await seen(again)
+        async with again.app.db.transaction() as session:
+            wanted = Directory.of(listed.grids, listed.groups, listed.people)
+            await directory.apply(Store(session), wanted, again.app.clock.now())
         rows = await seen(again)
         assert ("group", "room-new") not in rows and ("person", "wxid_a") in rows
     finally:

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from bot.cli.simulate import apply_step
 from bot.config import Config
 from tests.support.console import PASSWORD, open_console
 
@@ -176,3 +177,83 @@ async def test_console_in_chromium(
         assert (screens / f"{name}.png").stat().st_size > 1000
     if os.environ.get("GRIDBOT_UPDATE_DOCS") == "1":
         shutil.copy(screens / "ticket.png", ROOT / "docs" / "console.png")
+
+
+async def test_directory_on_a_phone_adds_a_worker_the_bot_routes_to(
+    sample_config: Config, sqlite_url: str, chromium: Path, screens: Path
+) -> None:
+    """A grid leader, on a phone, adds a new worker to their grid on the 名册 page; the next
+    report in that grid's group goes to the new worker at once (fewest open tickets: the
+    two others hold one each), with no restart. The leader cannot change grids or groups."""
+    from playwright.async_api import async_playwright
+
+    console = await open_console(sample_config, sqlite_url, secure_cookie=True)
+    base = str(console.client.make_url("")).rstrip("/")
+    try:
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(
+                executable_path=str(chromium),
+                args=["--no-sandbox", "--disable-gpu"],
+                env=browser_environment(),
+            )
+            try:
+                phone = await browser.new_context(
+                    viewport={"width": 390, "height": 844}, locale="zh-CN"
+                )
+                page = await phone.new_page()
+                await _sign_in(page, base, "liu")  # leader of 第一网格
+                await page.click("nav a[href='/directory']")
+                await page.wait_for_url(f"{base}/directory")
+                text = await page.inner_text("main")
+                assert "王芳" in text and "gridbot seen" in text
+                assert "添加网格" not in text  # grids and groups: staff only
+                await page.click("a[href='/directory/people/new']")
+                await page.fill("input[name=id]", "wx-new")
+                await page.fill("input[name=name]", "孙晓梅")
+                await page.select_option("select[name=grid]", "g1")
+                await page.screenshot(path=str(screens / "directory-person-phone.png"))
+                await page.click("form[action='/directory/people/new'] button[type=submit]")
+                await page.wait_for_url(f"{base}/directory**")
+                assert "已添加人员：孙晓梅" in await page.inner_text("main")
+                row = await page.locator("#people tr", has_text="孙晓梅").inner_text()
+                assert "第一网格" in row and "wx-new" in row
+                width = await page.evaluate("document.documentElement.scrollWidth")
+                assert width <= 390
+                await page.screenshot(path=str(screens / "directory-phone.png"), full_page=True)
+                response = await page.goto(f"{base}/directory/grids/g1")
+                assert response is not None and response.status == 403
+
+                # The chat side: the next report in 第一网格's group goes to 孙晓梅.
+                sent_before = len(console.sent())
+                await apply_step(
+                    console.sim,
+                    {"chat": "room-xfl-1", "from": "res-gao", "name": "高先生",
+                     "text": "2号楼楼道灯坏了，晚上看不见"},
+                    90,
+                )
+                told = [m for m in console.sent()[sent_before:] if m["chat"] == "room-xfl-1"]
+                assert any("wx-new" in m["mentions"] for m in told), told
+                assert any("孙晓梅" in m["text"] for m in told), told
+                async with console.db.transaction() as session:
+                    from storage.models import TicketRow
+
+                    newest = await session.get(TicketRow, 4)
+                    assert newest is not None and newest.assignee_id == "wx-new"
+
+                # Staff see the change in the audit trail, with who made it.
+                desk = await browser.new_context(
+                    viewport={"width": 1280, "height": 900}, locale="zh-CN"
+                )
+                staff = await desk.new_page()
+                await _sign_in(staff, base, "chen")
+                await staff.goto(f"{base}/audit")
+                audit = await staff.inner_text("main")
+                assert "名册：添加人员" in audit and "刘建国" in audit
+                await staff.goto(f"{base}/directory")
+                await staff.screenshot(path=str(screens / "directory.png"), full_page=True)
+            finally:
+                await browser.close()
+    finally:
+        await console.close()
+    for name in ("directory-phone", "directory-person-phone", "directory"):
+        assert (screens / f"{name}.png").stat().st_size > 1000

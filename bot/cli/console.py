@@ -49,9 +49,9 @@ class Demo:
         config = sim.app.config
         self.config = config
         self.people = [Speaker(i, n, "resident") for i, n in DEMO_RESIDENTS] + [
-            Speaker(p.id, p.name, p.role) for p in config.people
+            Speaker(p.id, p.name, p.role) for p in config.directory.people
         ]
-        self.groups = list(config.groups)
+        self.groups = list(config.directory.groups)
         self.speaker = self.people[0]
         resident_groups = [g for g in self.groups if g.grid]
         self.group = (resident_groups or self.groups)[0] if self.groups else None

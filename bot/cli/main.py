@@ -110,6 +110,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="privacy: forget chatter texts; anonymise tickets closed over [privacy] keep_days ago",
     )
     purge.add_argument("--json", action="store_true", help="print the counts as JSON")
+    imp = sub.add_parser(
+        "import",
+        parents=[common],
+        help="make the stored directory (people, grids, groups) what a config file lists",
+    )
+    imp.add_argument("file", help="the config file whose [[people]], [[grids]], [[groups]] apply")
+    imp.add_argument(
+        "--dry-run", action="store_true", help="only print what would change; change nothing"
+    )
     web.add_commands(sub, common)
     return parser
 
@@ -215,15 +224,21 @@ def _own_database(explicit: str | None, purpose: str) -> Iterator[str]:
         yield f"sqlite:///{Path(folder) / 'gridbot.db'}"
 
 
-def _with_database(db_url: str, work: Callable[[Database], Awaitable[T]]) -> T:
-    """Open the database, bring its schema up to date, run ``work``, close it."""
+def _with_database(
+    db_url: str, work: Callable[[Database], Awaitable[T]], config: Config | None = None
+) -> T:
+    """Open the database, bring its schema up to date, run ``work``, close it. With
+    ``config``, its answers about who is who come from the stored directory (if seeded)."""
 
+    from bot.domain import directory
     from storage.db import Database
 
     async def go() -> T:
         db = Database(db_url)
         try:
             await asyncio.to_thread(db.upgrade)
+            if config is not None:
+                await directory.refresh(db, config)
             return await work(db)
         finally:
             await db.close()
@@ -438,16 +453,21 @@ def cmd_duty(inv: Invocation) -> int:
         at = within_years(at if at.tzinfo else at.replace(tzinfo=config.timezone), "--at")
     else:
         at = inv.now()
-    if args.grid and config.grid(args.grid) is None:
-        raise ConfigError(f"--grid {args.grid!r} is not a grid id in {config.source}")
 
     async def load(db: Database) -> str:
+        _known_grid(config, args.grid)
         async with db.transaction() as session:
             roster = await load_roster(Store(session), config, at)
         return roster.describe(at, [args.grid] if args.grid else None)
 
-    print(_with_database(inv.db_url, load))
+    print(_with_database(inv.db_url, load, config))
     return 0
+
+
+def _known_grid(config: Config, grid_id: str | None) -> None:
+    """--grid names a grid of the directory (the stored one, once loaded)."""
+    if grid_id and config.grid(grid_id) is None and grid_id not in config.directory.retired_grids:
+        raise ConfigError(f"--grid {grid_id!r} is not a grid id in the directory")
 
 
 def cmd_export(inv: Invocation) -> int:
@@ -465,11 +485,10 @@ def cmd_export(inv: Invocation) -> int:
         raise ConfigError(
             one_line(f"--period {args.period!r} is not a period like 本月 or 2026-11-01~2026-11-30")
         )
-    if args.grid and config.grid(args.grid) is None:
-        raise ConfigError(f"--grid {args.grid!r} is not a grid id in {config.source}")
     scope = Scope(grids=(args.grid,) if args.grid else None)
 
     async def write(db: Database) -> int:
+        _known_grid(config, args.grid)
         async with db.transaction() as session:
             if args.handed_up:
                 from bot.reporting.handed_up import export_handed_up
@@ -483,10 +502,46 @@ def cmd_export(inv: Invocation) -> int:
         return result.rows
 
     try:
-        rows = _with_database(inv.db_url, write)
+        rows = _with_database(inv.db_url, write, config)
     except OSError as exc:
         raise ConfigError(f"cannot write {args.out}: {exc.strerror or exc}") from None
     print(f"wrote {rows} ticket(s) to {args.out}")
+    return 0
+
+
+def cmd_import(inv: Invocation) -> int:
+    """Re-apply a config's directory on purpose: the database holds the directory once the
+    bot has started (the console changes it there), so editing the file alone changes
+    nothing. People, grids and groups the file no longer lists are retired, not deleted:
+    tickets name them. The running bot picks the change up with its next message."""
+    from bot.config import Directory
+    from bot.domain import directory
+    from storage.db import lock_schema
+    from storage.repo import Store
+
+    source = load_config(inv.args.file)
+    wanted = Directory.of(source.grids, source.groups, source.people)
+    db_url = inv.args.db or source.database_url or inv.db_url
+
+    async def work(db: Database) -> directory.Changes:
+        async with db.transaction() as session:
+            await session.run_sync(lambda s: lock_schema(s.connection()))
+            changes = await directory.apply(
+                Store(session), wanted, inv.now(), dry_run=inv.args.dry_run
+            )
+            if inv.args.dry_run or not changes:
+                await session.rollback()
+        return changes
+
+    changes = _with_database(db_url, work)
+    for line in changes.lines:
+        print(line)
+    if not changes:
+        print(f"the directory already matches {source.source}: nothing to change")
+    elif inv.args.dry_run:
+        print(f"dry run: {len(changes.lines)} change(s) not made")
+    else:
+        print(f"{len(changes.lines)} change(s) made; the bot uses them from its next message")
     return 0
 
 
@@ -528,6 +583,7 @@ COMMANDS: dict[str, Callable[[Invocation], int]] = {
     "duty": cmd_duty,
     "export": cmd_export,
     "db": cmd_db,
+    "import": cmd_import,
     "demo": cmd_demo,
     "run": cmd_run,
     "seen": cmd_seen,

@@ -132,7 +132,9 @@ def _password(args: argparse.Namespace) -> str:
 
 
 def _on_database(inv: Invocation, work: Any) -> Any:
-    """Run ``work(db)`` on the upgraded database; an account problem is one error line."""
+    """Run ``work(db)`` on the upgraded database; an account problem is one error line.
+    Who is who comes from the stored directory once the bot or the console has seeded it."""
+    from bot.domain import directory
     from bot.web import AccountError
     from storage.db import Database
 
@@ -140,6 +142,7 @@ def _on_database(inv: Invocation, work: Any) -> Any:
         db = Database(inv.db_url)
         try:
             await asyncio.to_thread(db.upgrade)
+            await directory.refresh(db, inv.config)
             return await work(db)
         finally:
             await db.close()

@@ -21,6 +21,7 @@ from bot.config.core import (
     TriageSettings,
     WebSettings,
 )
+from bot.config.directory import Directory
 from bot.config.loader import (
     bundled_example,
     load_config,
@@ -41,6 +42,7 @@ __all__ = [
     "STAFF_GROUP_NAME",
     "Config",
     "ConfigError",
+    "Directory",
     "Faq",
     "Grid",
     "Group",

@@ -12,7 +12,7 @@ from datetime import timedelta
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
-from bot.config.directory import Grid, Group, Person
+from bot.config.directory import Directory, Grid, Group, Person
 from bot.config.duty import DutyConfig
 from bot.config.reports import ReportSettings
 from bot.config.wechaty import WechatySettings
@@ -76,6 +76,8 @@ class Config:
     community_name: str
     timezone: ZoneInfo
     staff_group: str | None
+    # What the file lists: it seeds the database's directory on first start (and on
+    # `gridbot import`); at run time read ``directory``, which the console changes.
     grids: tuple[Grid, ...]
     groups: tuple[Group, ...]
     people: tuple[Person, ...]
@@ -98,37 +100,38 @@ class Config:
     def __post_init__(self) -> None:
         if self.duty is None:
             object.__setattr__(self, "duty", DutyConfig())
-        object.__setattr__(self, "_people", {p.id: p for p in self.people})
-        object.__setattr__(self, "_grids", {g.id: g for g in self.grids})
-        object.__setattr__(self, "_groups", {g.id: g for g in self.groups})
+        # The live directory: the config's own lists until the database's is swapped in
+        # (``use_directory``). One cell, so every holder of this Config sees the swap.
+        seed = Directory.of(self.grids, self.groups, self.people)
+        object.__setattr__(self, "_directory", [seed])
+
+    @property
+    def directory(self) -> Directory:
+        """Who is who now. ``grids``, ``groups`` and ``people`` are only what the file
+        lists (the seed); everything at run time reads this."""
+        return self._directory[0]  # type: ignore[attr-defined, no-any-return]
+
+    def use_directory(self, directory: Directory) -> None:
+        self._directory[0] = directory  # type: ignore[attr-defined]
 
     def person(self, person_id: str) -> Person | None:
-        return self._people.get(person_id)  # type: ignore[attr-defined]
+        return self.directory.person(person_id)
 
     def grid(self, grid_id: str | None) -> Grid | None:
-        return self._grids.get(grid_id) if grid_id else None  # type: ignore[attr-defined]
+        return self.directory.grid(grid_id)
 
     def grid_label(self, grid_id: str | None) -> str:
-        """A grid's name for people; a grid since removed from the config keeps its id,
-        so old tickets in figures and ledgers are not lumped in with unrouted ones."""
-        grid = self.grid(grid_id)
-        if grid is not None:
-            return grid.name
-        return grid_id or "未分网格"
+        return self.directory.grid_label(grid_id)
 
     def group(self, group_id: str | None) -> Group | None:
-        return self._groups.get(group_id) if group_id else None  # type: ignore[attr-defined]
+        return self.directory.group(group_id)
 
     def role_of(self, person_id: str) -> Role:
-        person = self.person(person_id)
-        return person.role if person else Role.RESIDENT
+        return self.directory.role_of(person_id)
 
     def name_of(self, person_id: str, fallback: str | None = None) -> str:
-        person = self.person(person_id)
-        if person:
-            return person.name
-        return fallback or person_id
+        return self.directory.name_of(person_id, fallback)
 
     def grids_of(self, person_id: str) -> tuple[str, ...]:
         """The grids a worker or leader belongs to (staff and admins belong to none)."""
-        return tuple(g.id for g in self.grids if person_id in g.workers or person_id == g.leader)
+        return self.directory.grids_of(person_id)

@@ -89,6 +89,9 @@ class Shift:
     workers: tuple[str, ...]
     rotation: str = "none"  # none: all on duty together; daily/weekly: one at a time in turn
     label: str = ""
+    # No ``workers`` in the file: the grid's workers as the directory lists them now, so a
+    # worker added on the console joins the shift without a config edit.
+    grid_workers: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,6 +373,7 @@ class _Parser:
             workers=workers,
             rotation=self.choice(raw.get("rotation", "none"), f"{key}.rotation", ROTATIONS),
             label=label,
+            grid_workers="workers" not in raw,
         )
 
     def override(self, i: int, raw: Mapping[str, Any]) -> Override:

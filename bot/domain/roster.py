@@ -193,7 +193,7 @@ class Roster:
 
     def officers_on(self, at: datetime) -> list[OnDuty]:
         """The community duty officer for this moment (nights, weekends, holidays)."""
-        officers = list(self.settings.duty.officers)
+        officers = self._serving(self.settings.duty.officers)
         if not officers:
             return []
         day = self.duty_day(at)
@@ -216,7 +216,7 @@ class Roster:
         local = self.local(at)
         kind = DAY_KIND_LABELS[self.calendar.kind(local.date())]
         lines = [f"{local:%Y-%m-%d %H:%M}（{kind}）值班："]
-        for grid in self.config.grids:
+        for grid in self.config.directory.grids:
             if grid_ids and grid.id not in grid_ids:
                 continue
             for entry in self.on_duty(grid.id, at):
@@ -225,6 +225,11 @@ class Roster:
         return "\n".join(lines)
 
     # --- internals -----------------------------------------------------------------
+
+    def _serving(self, people: Iterable[str]) -> list[str]:
+        """Those still in the directory: someone retired on the console drops out of the
+        shifts and officer turns the config names them in."""
+        return [p for p in people if self.config.person(p) is not None]
 
     def _shifts(self, grid_id: str | None) -> list[Shift]:
         return [s for s in self.settings.duty.shifts if s.grid == grid_id]
@@ -237,7 +242,9 @@ class Roster:
         grid = self.config.grid(shift.grid)
         days = "、".join(DAY_SET_LABELS.get(d) or f"周{WEEKDAY_LABELS[d]}" for d in shift.days)
         label = f"{grid.name if grid else shift.grid}{shift.label}排班：{days} {shift.window}"
-        workers = list(shift.workers)
+        workers = self._serving(grid.workers if shift.grid_workers and grid else shift.workers)
+        if not workers:
+            return []
         if shift.rotation == "none":
             return self._staff(workers, day, label, "shift", rotate=False)
         step = 7 if shift.rotation == "weekly" else 1

@@ -45,7 +45,7 @@ def grid_for_location(config: Config, building: str | None) -> str | None:
     """The grid whose buildings include ``building`` (for reports that name no group)."""
     if not building:
         return None
-    for grid in config.grids:
+    for grid in config.directory.grids:
         if building in grid.buildings:
             return grid.id
     return None

@@ -400,7 +400,7 @@ async def _workers(
     else:
         ids = [
             w
-            for g in config.grids
+            for g in config.directory.grids
             if scope.grids is None or g.id in scope.grids
             for w in g.workers
         ]

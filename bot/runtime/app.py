@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from bot.config import Config
+from bot.domain import directory
 from bot.messaging.adapter import Adapter
 from bot.messaging.messages import Connected, InboundEvent, IncomingMessage, MemberJoined
 from bot.runtime import journal
@@ -23,7 +24,7 @@ from bot.runtime.outbox import OutboxSender
 from bot.runtime.timers import TimerHandler, TimerService
 from bot.triage import TriageEngine
 from storage.db import Database, lock_schema
-from storage.models import FailedMessageRow, GridRow, GroupRow, PersonRow
+from storage.models import FailedMessageRow
 from storage.repo import Store
 
 log = logging.getLogger(__name__)
@@ -35,35 +36,9 @@ UNCLAIMED_AFTER = timedelta(minutes=10)
 STATUS_REFRESH = timedelta(minutes=1)  # how often the background sender recounts those
 
 
-# Run on every start, after the directory is mirrored, in one transaction: e.g. keep the
+# Run on every start, after the directory is loaded, in one transaction: e.g. keep the
 # report and daily-duty timers armed. Each must be idempotent.
 StartHook = Callable[[Store, Config, datetime], Awaitable[None]]
-
-
-def directory_rows(config: Config) -> tuple[list[GridRow], list[GroupRow], list[PersonRow]]:
-    """The config's grids, groups and listed people as rows, for ``Store.sync_directory``."""
-    grids = [GridRow(id=g.id, name=g.name, leader_id=g.leader) for g in config.grids]
-    groups = [
-        GroupRow(id=g.id, name=g.name, grid_id=g.grid, platform=g.platform) for g in config.groups
-    ]
-    people = []
-    for person in config.people:
-        grid_ids = config.grids_of(person.id)
-        order = None
-        if grid_ids:
-            grid = config.grid(grid_ids[0])
-            if grid and person.id in grid.workers:
-                order = grid.workers.index(person.id)
-        people.append(
-            PersonRow(
-                id=person.id,
-                name=person.name,
-                role=person.role,
-                grid_id=grid_ids[0] if grid_ids else None,
-                duty_order=order,
-            )
-        )
-    return grids, groups, people
 
 
 class App:
@@ -116,11 +91,12 @@ class App:
         self._unjournalled: set[tuple[str, str]] = set()  # journal write failed: memory only
 
     async def prepare(self) -> None:
-        """Upgrade the schema and mirror the config; safe on every start."""
+        """Upgrade the schema, seed the directory from the config on the first start and
+        load it; safe on every start."""
         await asyncio.to_thread(self.db.upgrade)
         async with self.db.transaction() as session:
             await session.run_sync(lambda s: lock_schema(s.connection()))  # one process at a time
-            await Store(session).sync_directory(*directory_rows(self.config))
+            await directory.seed(Store(session), self.config, self.clock.now())
             for hook in self.on_start:
                 await hook(Store(session), self.config, self.clock.now())
             self.inbound.failed = await Store(session).count_failed()
@@ -244,7 +220,9 @@ class App:
     async def _dispatch(self, message: IncomingMessage) -> Outcome:
         """The CPU-bound part (normalising, masking, triage) in a worker thread, outside
         the App's lock; then the transaction under it. A long message of one chat so
-        holds up no other chat (the thread gives the loop the GIL every few ms)."""
+        holds up no other chat (the thread gives the loop the GIL every few ms).
+        The directory is checked first, so a change made on the console counts at once."""
+        await directory.refresh(self.db, self.config)
         prepared = await asyncio.to_thread(self.dispatcher.prepare, message)
         async with self._lock:
             return await self.dispatcher.dispatch(message, prepared)
@@ -301,6 +279,7 @@ class App:
 
     async def tick(self) -> int:
         """Fire what is due now and send what is pending; the scheduler calls this."""
+        await directory.refresh(self.db, self.config)
         async with self._lock:
             fired = await self.timers.fire_due()
         await self.flush()

@@ -27,6 +27,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import select
 
 from bot.config import Config
+from bot.domain import directory
 from bot.domain.lifecycle import HAND_UP_LABELS, OPEN_STATUSES, STATUS_LABELS, Status
 from bot.domain.roster import DAY_KIND_LABELS, load_roster
 from bot.domain.taxonomy import CATEGORIES, category_label
@@ -40,6 +41,7 @@ from bot.runtime.clock import Clock
 from bot.runtime.outbox import queue
 from bot.vocabulary import HandUpLevel
 from bot.web import accounts, auth, security
+from bot.web import directory as directory_pages
 from bot.web.listing import (
     PERIOD_CHOICES,
     STATUS_FILTERS,
@@ -49,7 +51,7 @@ from bot.web.listing import (
 )
 from bot.web.scope import Viewer
 from bot.web.timeline import describe
-from storage.db import Database
+from storage.db import Database, lock_schema
 from storage.models import InboundMessageRow, TicketRow, WebAuditRow
 from storage.repo import Store
 from storage.web import WebStore
@@ -82,11 +84,15 @@ async def create_console(
     secure_cookie: bool = True,
     on_change: OnChange | None = None,
 ) -> web.Application:
-    """The console application; the database schema must be up to date."""
+    """The console application; the database schema must be up to date. On a database
+    the bot has never run on, the config's directory is stored first (as the bot would)."""
     async with db.transaction() as session:
         key = await WebStore(session).key(
             security.KEY_NAME, security.new_cookie_key(), clock.now()
         )
+    async with db.transaction() as session:
+        await session.run_sync(lambda s: lock_schema(s.connection()))
+        await directory.seed(Store(session), config, clock.now())
     storage = EncryptedCookieStorage(
         Fernet(key),
         cookie_name=security.COOKIE_NAME,
@@ -130,6 +136,18 @@ async def create_console(
     app.router.add_get("/figures/chart.png", figures_chart)
     app.router.add_get("/duty", duty_page)
     app.router.add_get("/audit", audit_page)
+    directory_pages.install(
+        app,
+        directory_pages.Kit(
+            config=lambda r: r.app[CONFIG_KEY],
+            db=lambda r: r.app[DB_KEY],
+            clock=lambda r: r.app[CLOCK_KEY],
+            viewer=_viewer_of,
+            render=_render,
+            audit=_audit,
+            changed=_changed,
+        ),
+    )
     accounts.install(
         app,
         accounts.Kit(
@@ -197,6 +215,8 @@ async def _auth_middleware(request: web.Request, handler: security.Handler) -> w
     """Who is signed in (``request[VIEWER]``), and the CSRF token the page's forms carry."""
     session = await get_session(request)
     request[CSRF] = security.csrf_token(session)
+    if not request.path.startswith("/static/"):  # a change by the bot or another console
+        await directory.refresh(request.app[DB_KEY], request.app[CONFIG_KEY])
     viewer = await _viewer(request, session)
     if viewer is not None:
         request[VIEWER] = viewer
@@ -342,7 +362,7 @@ def _fmt(when: datetime | None, tz: Any, pattern: str = "%m-%d %H:%M") -> str:
 def _people_choices(config: Config, viewer: Viewer) -> list[tuple[str, str]]:
     """Workers (and staff) the viewer may filter by or hand a ticket to."""
     out = []
-    for person in config.people:
+    for person in config.directory.people:
         if person.role == "resident":
             continue
         grids = config.grids_of(person.id)
@@ -385,7 +405,7 @@ async def tickets_page(request: web.Request) -> web.Response:
                 "late": _duration(late) if late else None,
             }
         )
-    grids = [g for g in config.grids if viewer.grids is None or g.id in viewer.grids]
+    grids = [g for g in config.directory.grids if viewer.grids is None or g.id in viewer.grids]
     return _render(
         request,
         "tickets.html",
@@ -698,7 +718,7 @@ async def figures_page(request: web.Request) -> web.Response:
         names = await Store(session).person_names(r.worker_id for r in ranks)
     by_category = sorted(report.by_category.items(), key=lambda kv: (-kv[1].received, kv[0]))
     by_grid = sorted(report.by_grid.items(), key=lambda kv: str(kv[0]))
-    grids = [g for g in config.grids if viewer.grids is None or g.id in viewer.grids]
+    grids = [g for g in config.directory.grids if viewer.grids is None or g.id in viewer.grids]
     return _render(
         request,
         "figures.html",
@@ -781,7 +801,7 @@ async def duty_page(request: web.Request) -> web.Response:
     at = datetime.combine(first, DAY_AT, tzinfo=tz)
     async with app[DB_KEY].transaction() as session:
         roster = await load_roster(Store(session), config, at, days=8)
-    grids = [g for g in config.grids if viewer.grids is None or g.id in viewer.grids]
+    grids = [g for g in config.directory.grids if viewer.grids is None or g.id in viewer.grids]
     table = []
     for grid in grids:
         cells = []
@@ -834,6 +854,7 @@ AUDIT_LABELS = {
     "password_change": "修改密码",
     "user_disable": "停用账号",
     "user_enable": "启用账号",
+    **directory_pages.AUDIT_LABELS,
 }
 
 

@@ -412,7 +412,7 @@ class WechatAdapter:
         return group is not None and group.platform in (None, PLATFORM)
 
     def _served_groups(self) -> list[str]:
-        return [g.id for g in self._config.groups if g.platform in (None, PLATFORM)]
+        return [g.id for g in self._config.directory.groups if g.platform in (None, PLATFORM)]
 
     async def _check_room(self, session: WechatySession, room_id: str) -> bool:
         """Configured groups only; anything else is logged once, so admins can add it."""

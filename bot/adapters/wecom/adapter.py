@@ -96,7 +96,7 @@ def build_wecom_adapter(
     """Read ``[wecom]`` and the WECOM_* environment variables; raise ConfigError if unusable."""
     env = os.environ if env is None else env
     settings = resolve_wecom_settings(config.wecom, env, source=config.source)
-    groups = [g.id for g in config.groups if g.platform in (None, PLATFORM)]
+    groups = [g.id for g in config.directory.groups if g.platform in (None, PLATFORM)]
     limit = RateLimit(settings.rate_per_minute, settings.burst)
     bot: BotAdapter | None = None
     if settings.ws is not None:
