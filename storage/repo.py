@@ -32,6 +32,12 @@ from storage.models import (
 )
 
 
+class Claimed(list[tuple[OutboxRow, datetime]]):
+    """Outbox rows claimed, with when each was due; ``full``: more may be waiting."""
+
+    full: bool = False
+
+
 class Store:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -377,12 +383,13 @@ class Store:
         holds: Callable[[OutboxRow], bool],
         platforms: Sequence[str],
         limit: int = 100,
-    ) -> list[tuple[OutboxRow, datetime]]:
+    ) -> Claimed:
         """Claim due rows this process can send (``holds``): each gets a lease (its
         ``next_attempt_at`` moves to ``until``), so no other process sends it meanwhile;
         a process that dies holding one lets it fall due again when the lease ends. On
         PostgreSQL rows another process is claiming are skipped (FOR UPDATE SKIP LOCKED).
-        Returns (row, when it was due) for each row claimed, urgent first."""
+        Returns (row, when it was due) for each row claimed, urgent first; ``full`` when
+        the query met its ``limit`` (more rows may be due)."""
         query = (
             select(OutboxRow)
             .where(
@@ -396,8 +403,10 @@ class Store:
         )
         if self.session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
-        claimed = []
-        for row in (await self.session.scalars(query)).all():
+        claimed = Claimed()
+        found = (await self.session.scalars(query)).all()
+        claimed.full = len(found) >= limit
+        for row in found:
             if holds(row):
                 claimed.append((row, row.next_attempt_at))
                 row.next_attempt_at = until
@@ -425,6 +434,21 @@ class Store:
                 )
             )
             or 0
+        )
+
+    async def mark_outbox_sent(
+        self, ids: Sequence[int], at: datetime, platform: str, platform_msg_id: str | None
+    ) -> None:
+        """The platform took these rows (one message): one statement, whatever their number."""
+        await self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id.in_(list(ids)))
+            .values(
+                sent_at=at,
+                attempts=OutboxRow.attempts + 1,
+                platform_msg_id=platform_msg_id,
+                platform=func.coalesce(OutboxRow.platform, platform),
+            )
         )
 
     async def release_outbox(self, due: Mapping[int, datetime]) -> None:

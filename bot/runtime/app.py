@@ -157,7 +157,8 @@ class App:
         handled all the same, through the retry queue, and waits in memory as before."""
         key = (message.platform, message.message_id)
         try:
-            await journal.record(self.db, message, self.clock.now())
+            async with self._writer():
+                await journal.record(self.db, message, self.clock.now())
         except Exception as exc:
             self._unjournalled.add(key)
             log.log(
@@ -224,8 +225,16 @@ class App:
         The directory is checked first, so a change made on the console counts at once."""
         await directory.refresh(self.db, self.config)
         prepared = await asyncio.to_thread(self.dispatcher.prepare, message)
-        async with self._lock:
+        async with self._writer():
             return await self.dispatcher.dispatch(message, prepared)
+
+    def _writer(self) -> contextlib.AbstractAsyncContextManager[object]:
+        """What a message's transaction runs under. SQLite has one writer at a time: the
+        App's lock keeps this process's writes in line instead of letting them wait out
+        each other's busy timeouts. PostgreSQL serialises what must be (one chat at a time,
+        an advisory lock in the transaction), so other chats go on meanwhile, as they do
+        across several processes; the retry queue keeps each chat's order."""
+        return self._lock if self.db.is_sqlite else contextlib.nullcontext()
 
     async def handle(self, message: IncomingMessage) -> Outcome:
         message = scrubbed(message)

@@ -137,6 +137,7 @@ class OutboxSender:
         }
         self.next_wake: float | None = None  # seconds until a rate-limited chat frees up
         self._claimed: dict[int, datetime] = {}  # rows leased by this flush: when they were due
+        self._copied = False  # the last round queued private copies of held rows
 
     def holds(self, row: OutboxRow) -> bool:
         """Whether this process can send ``row``: one of its adapters serves the chat. A
@@ -179,6 +180,8 @@ class OutboxSender:
                 rows = [row for row, _ in claimed if row.id not in held]
                 if not await self._flush_rows(rows, sent, held):
                     return sent
+                if not claimed.full and not self._copied:
+                    return sent  # nothing more was due; a row queued since wakes a new flush
         finally:
             if self._claimed:  # rate-limited, held for quiet hours, or an error: let go
                 async with self.db.transaction() as session:
@@ -193,6 +196,7 @@ class OutboxSender:
         # Quiet hours: hold night messages to residents' groups, merge them in the morning.
         before = {row.id for row in rows}
         rows, copied = await hold_and_merge(self.db, self.config, self.clock.now(), rows)
+        self._copied = bool(copied)
         for row_id in before - {row.id for row in rows}:
             self._claimed.pop(row_id, None)  # held till morning: that is its time now
         if not rows:
@@ -250,16 +254,12 @@ class OutboxSender:
 
     async def _record_sent(self, batch: _Batch, platform: str, platform_id: str | None) -> None:
         now = self.clock.now()
+        ids = [row.id for row in batch.rows]
         async with self.db.transaction() as session:
-            for row in batch.rows:
-                stored = await session.get(OutboxRow, row.id)
-                if stored is not None:
-                    stored.sent_at = now
-                    stored.attempts += 1
-                    stored.platform_msg_id = platform_id
-                    stored.platform = stored.platform or platform
-                row.platform_msg_id = platform_id
-                self._claimed.pop(row.id, None)
+            await Store(session).mark_outbox_sent(ids, now, platform, platform_id)
+        for row in batch.rows:
+            row.platform_msg_id = platform_id
+            self._claimed.pop(row.id, None)
 
     async def _record_failure(self, row: OutboxRow, reason: str, *, permanent: bool) -> None:
         now = self.clock.now()
