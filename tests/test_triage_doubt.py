@@ -15,7 +15,8 @@ def engine() -> TriageEngine:
 
 @pytest.mark.parametrize(
     "text",
-    ["门口那个铁盖子松了，一踩就晃", "有人在楼道里抽烟", "晚上楼道黑漆漆的", "绿化带里有只死猫"],
+    ["门口那个铁盖子松了，一踩就晃", "车棚那边的灯好像不太亮", "晚上楼道黑漆漆的",
+     "绿化带里有只死猫"],
 )
 def test_a_likely_request_below_the_rescue_line_is_a_doubt(engine: TriageEngine, text: str) -> None:
     assert not engine.triage(text).ticket

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.triage import TriageEngine, TriageResult
+from bot.triage import TriageEngine, TriageResult, Verdict
 
 
 @pytest.fixture(scope="module")
@@ -173,3 +173,23 @@ def test_replies_notices_and_praise_are_not_reports(engine: TriageEngine, text: 
 def test_whole_messages_in_pinyin(engine: TriageEngine, text: str, category: str) -> None:
     result = engine.triage(text)
     assert result.ticket and result.findings[0].category == category
+
+
+# ---------------------------------------------------------------- point 5: a preamble
+
+
+@pytest.mark.parametrize(
+    "text", ["我想反映个情况", "我想反映个情况，等下说", "有个事想反映一下", "网格员在吗"]
+)
+def test_a_preamble_waits_for_the_next_message(engine: TriageEngine, text: str) -> None:
+    result = engine.triage(text)
+    assert not result.ticket
+    assert result.verdict is Verdict.WAIT
+
+
+def test_a_preamble_with_its_problem_is_one_ticket_about_the_problem(
+    engine: TriageEngine,
+) -> None:
+    result = engine.triage("我想反映个情况，3号楼楼道灯不亮")
+    assert result.verdict is Verdict.REQUEST
+    assert [f.category for f in result.findings] == ["building"]

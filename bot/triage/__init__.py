@@ -9,7 +9,7 @@ from bot.triage.advice import safety_advice
 from bot.triage.engine import TriageEngine
 from bot.triage.evaluate import EvalReport, classify_stream, evaluate_file
 from bot.triage.locations import normalise_building
-from bot.triage.model import CATEGORIES, Finding, Location, TriageResult
+from bot.triage.model import CATEGORIES, Finding, Location, TriageResult, Verdict
 
 __all__ = [
     "CATEGORIES",
@@ -18,6 +18,7 @@ __all__ = [
     "Location",
     "TriageEngine",
     "TriageResult",
+    "Verdict",
     "classify_stream",
     "evaluate_file",
     "normalise_building",

@@ -31,7 +31,7 @@ from bot.triage.lexicon import (
     domain_dict_path,
 )
 from bot.triage.locations import LocationFinder, Mention
-from bot.triage.model import Finding, Location, TriageResult
+from bot.triage.model import PREAMBLE, Finding, Location, TriageResult
 from bot.triage.patterns import Patterns
 from bot.triage.pinyin import PinyinReader, has_pinyin
 from bot.triage.quickimport import import_without_pkg_resources
@@ -51,7 +51,8 @@ WINDOW = 3000
 CONTEXT = 120
 # Reasons the rules give for "no ticket" that the learned model may overrule: the rules
 # found no request but did not find a reason against one (negation, a fix, a notice...).
-RESCUABLE = frozenset({"chatter", "thanks", "announce"})
+# A preamble (我想反映个情况) is not among them: what it announces comes next.
+RESCUABLE = frozenset({"chatter", "thanks"})
 # Below the rescue line but above this, a request addressed to the bot is asked about.
 ASK_LINE = 0.5
 _SHIPPED = object()
@@ -382,6 +383,39 @@ class TriageEngine:
             text=norm[:200],
         )
 
+    def after_preamble(self, text: str, role: str = "resident") -> TriageResult:
+        """The message that follows the same person's preamble (我想反映个情况).
+
+        They said a report was coming, so a message the rules would call chatter is the
+        report: its category is the model's best guess (``other`` without one). Reasons
+        against a report still hold (negation, a fix, a hypothetical, a notice, a
+        reply), and so does a second preamble.
+        """
+        result = self.triage(text, role)
+        if result.ticket or result.reason not in RESCUABLE:
+            return result
+        norm = self.prepare(text)
+        category, urgent = "other", False
+        evidence: tuple[str, ...] = ("preamble",)
+        model = self.model
+        if model is not None:
+            feats = model.features(norm)
+            guess, p = model.category(feats)
+            if p >= 0.5:
+                category = guess
+            urgent = self.danger(norm) and model.urgent_p(feats) >= model.thresholds["urgent"]
+            evidence = ("preamble", *model.explain(feats))
+        mentions = self._locations.find(norm)
+        finding = Finding(
+            category=category,
+            urgent=urgent,
+            location=mentions[0].location if mentions else None,
+            evidence=evidence,
+            rule="preamble",
+            text=norm[:200],
+        )
+        return TriageResult((finding,), "request")
+
     def _second_opinion(self, norm: str, result: TriageResult) -> TriageResult:
         """The rules decide what they recognise; the model rescues what they miss.
 
@@ -409,7 +443,8 @@ class TriageEngine:
                 first = dataclasses.replace(
                     first, urgent=True, evidence=(*first.evidence, "model:urgent")
                 )
-            if th["recategorise"] <= 1:
+            if th["recategorise"] <= 1 and first.rule != "hazard":
+                # a hazard names its own category (燃气泄漏 is safety, whatever else)
                 category, p = model.category(feats)
                 if category != first.category and p >= th["recategorise"]:
                     first = dataclasses.replace(first, category=category)
@@ -490,6 +525,8 @@ class TriageEngine:
         shape = self._shape(norm)
         if shape:
             return TriageResult((), shape)
+        if p.sarcasm.search(text) and (laughing or "呵呵" in text):
+            return TriageResult((), "sarcasm")
         elsewhere = p.elsewhere.search(text)
         if elsewhere:
             ours = p.ours.search(text)
@@ -513,14 +550,16 @@ class TriageEngine:
         self._judge(text, tokens, candidates)
         live = self._merge(text, [c for c in candidates if c.status == "request"])
         if live and self._announces(text, live):
-            return TriageResult((), "announce")
+            return TriageResult((), PREAMBLE)
         if live:
             mentions = self._locations.find(text)
             spans = _sentence_spans(text, p.sentence_split)
             findings = tuple(self._finding(text, c, mentions, spans=spans) for c in live)
             return TriageResult(findings, "request")
         wish = p.wish.search(text)
-        if wish and (p.wish_granted.search(text) or p.settled.search(text)):
+        if wish and (
+            p.wish_granted.search(text) or p.settled.search(text) or p.joking.search(text)
+        ):
             wish = None
         if candidates and not wish:
             return TriageResult((), candidates[0].status)
@@ -681,6 +720,8 @@ class TriageEngine:
                     continue  # inside a longer word: 打不着火 is a stove, not a fire
                 if m.group().startswith("倒") and self._poured(text, m.start()):
                     continue  # 垃圾倒在地上: poured, nobody fell
+                if category == "safety" and _figurative(text, m.start()):
+                    continue  # 热得要冒烟: a figure of speech
                 if category == "care" and _PETS.search(text, max(0, m.start() - 8), m.start()):
                     continue  # 我家狗走丢了: a pet, not a lost person
                 after = bisect.bisect_right(ends, m.start())
@@ -768,7 +809,7 @@ class TriageEngine:
         rest = text
         for c in live:
             rest = rest.replace(c.anchor.word, "")
-        rest = re.sub(r"[\W_]|我|想|要|有|个|一|吗|呢|啊|了", "", rest)
+        rest = re.sub(r"[\W_]|我|想|要|有|个|一|吗|呢|啊|了|事|件|下|说|讲|反映|反应", "", rest)
         return len(rest) <= 2 or bool(self._patterns.later.search(text))
 
     def _poured(self, text: str, start: int) -> bool:
@@ -826,6 +867,12 @@ class TriageEngine:
                 continue
             twin.urgent = twin.urgent or cand.urgent
             twin.extra_evidence.extend(cand.evidence())
+        calls = [c for c in merged if c.rule == "problem" and c.category == "other"]
+        if calls and len(calls) < len(merged):
+            # 我想反映个情况，楼道灯不亮: the preamble introduces the problem, it is not one
+            rest = [c for c in merged if c not in calls]
+            rest[0].extra_evidence.extend(w for c in calls for w in c.evidence())
+            return rest
         return merged
 
     def _side_remark(self, cand: _Candidate) -> bool:
@@ -1074,12 +1121,12 @@ def _negated_before(
 
 
 _PETS = re.compile(r"狗|猫|宠物|鹦鹉|鸟|兔")
-_FIGURES = ("辣到", "辣得", "热得", "气得", "渴得", "急得", "嗓子", "累得", "忙得")
+_FIGURES = re.compile(r"(?:辣|热|渴|气|急|累|忙|饿)(?:得|到)|嗓子|喉咙")
 
 
 def _figurative(text: str, start: int) -> bool:
-    """辣到冒烟, 气得冒烟: heat or anger, not smoke."""
-    return text[max(0, start - 2) : start] in _FIGURES
+    """辣到冒烟, 热得要冒烟, 嗓子都冒烟了: heat, thirst or anger, not smoke."""
+    return bool(_FIGURES.search(text, max(0, start - 5), start))
 
 
 def _is_question_after(text: str, end: int) -> bool:

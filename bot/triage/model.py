@@ -7,6 +7,7 @@ changing it on the way; the field names are part of the contract with the intake
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 CATEGORIES = (
     "municipal",
@@ -21,6 +22,19 @@ CATEGORIES = (
     "wish",
     "other",
 )
+
+
+# The reason of a message that announces a request still to come (我想反映个情况).
+PREAMBLE = "preamble"
+
+
+class Verdict(StrEnum):
+    """What the intake does with a message, in one word."""
+
+    REQUEST = "request"  # open a ticket per finding
+    FOLLOWUP = "followup"  # asks after an earlier report
+    WAIT = "wait"  # a preamble: judge it with the same person's next message
+    NONE = "none"  # nothing to do
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,3 +75,11 @@ class TriageResult:
     @property
     def ticket(self) -> bool:
         return bool(self.findings)
+
+    @property
+    def verdict(self) -> Verdict:
+        if self.findings:
+            return Verdict.REQUEST
+        if self.followup is not None:
+            return Verdict.FOLLOWUP
+        return Verdict.WAIT if self.reason == PREAMBLE else Verdict.NONE

@@ -292,7 +292,11 @@ def combine(  # type: ignore[no-untyped-def]
             return True, category, urgent
         if not urgent and row.danger and scores.urgent >= th["urgent_boost"]:
             urgent = True
-        if scores.category != category and scores.category_p >= th["recategorise"]:
+        if (
+            rules.findings[0].rule != "hazard"
+            and scores.category != category
+            and scores.category_p >= th["recategorise"]
+        ):
             category = scores.category
         return True, category, urgent
     if (
