@@ -8,7 +8,10 @@ hands it to the App:
 
 - ``ROUTES``: the message handlers, tried in this order. Order matters: a worker's "接单"
   must never be read as a report, and a resident's "满意" must reach the rating before
-  anything else looks at it; chatter falls through everything and gets no reply.
+  anything else looks at it; chatter falls through everything and gets no reply, unless
+  it was said to the bot (an @ of it, or privately): then an FAQ answer, a question when
+  it may be a request, or one line of what the bot can do. 帮助 lists what the modules
+  of these routes declare in their ``USAGE``.
 - ``UNLISTED``: the answer to a message from a group the config does not list.
 - ``TIMERS``: each timer kind and the handler that fires it.
 - ``ON_START``: run on every start, e.g. to keep the report and daily-duty timers armed.
@@ -29,19 +32,23 @@ from handlers import (
     cancel,
     chasing,
     direct,
+    doubt,
     duty,
+    faq,
     feedback,
+    guide,
     handup,
     ids,
     intake,
     photos,
     privacy,
+    register,
     reports,
     staff,
     worker,
 )
 
-ROUTES: Sequence[Handler] = (
+_COMMANDS: Sequence[Handler] = (
     ids.handle,
     photos.handle,  # an image is never a command: it goes on the ticket it belongs to
     handup.handle,  # '上报 #N' / '回流 #N 修好了' before a worker's resolve reads it
@@ -50,9 +57,13 @@ ROUTES: Sequence[Handler] = (
     cancel.handle,
     duty.handle,
     staff.handle,
+    register.handle,  # '登记': yes to a question the bot asked (before an FAQ reads it)
+    faq.handle,  # said to the bot, and a question the [[faq]] answers
     intake.handle,
-    direct.handle,
+    doubt.handle,  # said to the bot, looks like a request, not surely: ask
+    direct.handle,  # said to the bot, nothing else took it: what the bot can do
 )
+ROUTES: Sequence[Handler] = (guide.handler(_COMMANDS), *_COMMANDS)
 
 UNLISTED: UnlistedHandler = ids.answer
 

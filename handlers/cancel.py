@@ -27,9 +27,15 @@ from bot.runtime import actions
 from bot.runtime.context import Context
 from bot.vocabulary import Role
 from handlers.common.quoting import quoted_ticket
+from handlers.common.usage import MANAGERS, RESIDENTS, Usage
 from storage.models import TicketRow
 
 CANCEL_REQUEST = actions.CANCEL_REQUEST  # a resident asked, but the ticket stays open
+
+USAGE = (
+    Usage("撤销", RESIDENTS, variant="own"),
+    Usage("撤销", MANAGERS),
+)
 
 _VERB = r"(?:撤销|取消|撤回|作废)"
 _TAIL = r"(?:[\s,，。.:：;；!！]+(.*))?"

@@ -1,26 +1,32 @@
-"""Private messages nobody else took: a short guide instead of silence.
+"""Messages said to the bot that nobody else took: a short answer instead of silence.
 
-In a group, unrecognised text is chatter and gets nothing; in a private chat the person is
-talking to the bot, and silence would look broken.
+In a residents' group, unrecognised text is chatter and gets nothing; but a person who
+@-mentions the bot, or writes to it privately, is talking to it, and silence would look
+broken. They get one short line of what it can do (or a "不客气" for thanks).
 """
 
 from __future__ import annotations
 
+from bot.messaging import phrases
 from bot.messaging.messages import OutgoingMessage
+from bot.messaging.parts import Mention, Text
 from bot.runtime.context import Context
 
 
 async def handle(ctx: Context) -> list[OutgoingMessage] | None:
-    if not ctx.message.is_direct:
+    msg = ctx.message
+    if not (msg.is_direct or msg.mentions_bot):
         return None
-    if ctx.sender.is_resident:
-        text = (
-            f"您好，我是{ctx.config.community_name}的网格助手。"
-            "遇到问题直接说明位置和情况即可，例如“3号楼井盖坏了”，我会登记并通知网格员。"
-        )
-    else:
-        text = (
-            "您好！可用指令：接单 #编号、已处理 #编号；"
-            "也可以在群里引用派单消息回复“收到”接单、回复“修好了”办结。"
-        )
-    return [ctx.reply(text)]
+    thanks = ctx.triage.triage(ctx.text, role=ctx.sender.role).reason == "thanks"
+    if msg.is_direct:
+        if thanks:
+            return [ctx.reply(phrases.YOU_ARE_WELCOME)]
+        if ctx.sender.is_resident:
+            return [ctx.reply(phrases.what_i_do(ctx.config.community_name))]
+        return [ctx.reply(phrases.WORKER_GUIDE)]
+    group = ctx.config.group(msg.chat_id)
+    if group is not None and group.grid is None:
+        return [ctx.reply(phrases.WORKER_GUIDE)]  # the staff group: commands, not reports
+    line = phrases.YOU_ARE_WELCOME if thanks else phrases.what_i_do(ctx.config.community_name)
+    asker = Mention(ctx.sender.id, msg.sender_name or ctx.sender.name)
+    return [ctx.reply(Text.of(asker, f" {line}"), mentions=(ctx.sender.id,))]

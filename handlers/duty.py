@@ -20,7 +20,15 @@ from bot.reporting.periods import FIRST_YEAR, LAST_YEAR
 from bot.runtime import actions
 from bot.runtime.context import Context
 from bot.vocabulary import STAFF_ROLES, Role
+from handlers.common.usage import EVERYONE, MANAGERS, Usage
 from storage.models import DutyLeaveRow, DutyOverrideRow
+
+USAGE = (
+    Usage("值班", EVERYONE),
+    Usage("换班", MANAGERS),
+    Usage("请假", MANAGERS),
+    Usage("转派", MANAGERS),
+)
 
 _WHO = re.compile(
     r"^(?:现在|今天|今晚|当前)?(?:谁值班|谁在值班|值班|值班表|值班人员|值班的是谁)[?？吗呢]*$"

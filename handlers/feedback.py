@@ -14,9 +14,12 @@ from bot.runtime.context import Context
 from bot.runtime.timers import TimerContext
 from bot.vocabulary import Category, Rating
 from handlers.common.quoting import TICKET_REF, quoted_ticket, ticket_number
+from handlers.common.usage import RESIDENTS, Usage
 from storage.models import TicketRow
 
 SATISFIED, FAIR, DISSATISFIED = Rating.SATISFIED, Rating.FAIR, Rating.DISSATISFIED
+
+USAGE = (Usage("满意", RESIDENTS),)
 
 # Still broken, in the reporter's words: "还漏", "没修好", "还是不行", "又坏了", "差评".
 _STILL_BROKEN = re.compile(

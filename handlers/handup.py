@@ -19,6 +19,12 @@ from bot.messaging.phrases import bare, ref, summary_of
 from bot.runtime import actions
 from bot.runtime.context import Context
 from bot.vocabulary import HandUpLevel
+from handlers.common.usage import MANAGERS, Usage
+
+USAGE = (
+    Usage("上报", MANAGERS),
+    Usage("回流", MANAGERS),
+)
 
 _NUMBER = r"(?:工单)?\s*(?:#\s*(\d{1,9})|(\d{1,9})\s*号)\s*(?:工单)?"
 _SEP = r"[\s,，。.:：;；!！]*"

@@ -16,10 +16,13 @@ from bot.messaging.parts import Mention, Text
 from bot.messaging.phrases import ref, summary_of
 from bot.runtime.context import Context
 from bot.runtime.quiet_hours import holdable, release_time
-from bot.triage import safety_advice
+from bot.triage import Finding, safety_advice
 from bot.triage.reasons import with_reason
 from handlers import duplicates, followup
+from handlers.common.usage import EVERYONE, Usage
 from storage.models import TicketRow
+
+USAGE = (Usage("报修", EVERYONE),)
 
 
 async def handle(ctx: Context) -> list[OutgoingMessage] | None:
@@ -35,7 +38,24 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
             await duplicates.attach(ctx, agreed)
             return await duplicates.attached_reply(ctx, [agreed])
         return None
-    grid_id = group.grid if group else _grid_from_findings(ctx, result.findings)
+    return await register(ctx, result.findings)
+
+
+async def register(
+    ctx: Context,
+    findings: tuple[Finding, ...],
+    *,
+    text: str | None = None,
+    source: int | None = None,
+) -> list[OutgoingMessage]:
+    """Open a ticket per finding (or join the open one of the same problem) and say so in
+    one message. ``text`` and ``source`` are the words and the stored message the report
+    came from when that is an earlier message (a request the person confirmed with 登记)."""
+    text = ctx.text if text is None else text
+    source_id = ctx.inbound.id if source is None else source
+    msg = ctx.message
+    group = ctx.config.group(msg.chat_id)
+    grid_id = group.grid if group else _grid_from_findings(ctx, findings)
     if grid_id is None:
         return [
             ctx.reply(
@@ -45,7 +65,7 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
         ]
     opened: list[TicketRow] = []
     joined: list[TicketRow] = []
-    for finding in result.findings:
+    for finding in findings:
         if (same := await duplicates.find(ctx, finding, grid_id)) is not None:
             await duplicates.attach(ctx, same)
             joined.append(same)
@@ -60,10 +80,10 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
                 platform=msg.platform,
                 reporter_id=ctx.sender.id,
                 assignee_id=await choose_assignee(ctx.store, ctx.config, grid_id, ctx.now),
-                summary=summary_of(with_reason(finding, ctx.text) or ctx.text),
+                summary=summary_of(with_reason(finding, text) or text),
                 location=location,
                 evidence={"terms": list(finding.evidence), "rule": finding.rule},
-                source_message_id=ctx.inbound.id,
+                source_message_id=source_id,
             )
         )
         await start_chasing(ctx.tickets, ctx.config, ticket)
@@ -72,7 +92,7 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
         return await duplicates.attached_reply(ctx, joined)
     ctx.link(opened[0].id)
     hotlines = ctx.config.emergency
-    advice = [a for f in result.findings if f.urgent and (a := safety_advice(f, hotlines))]
+    advice = [a for f in findings if f.urgent and (a := safety_advice(f, hotlines))]
     out = await _dispatch_messages(ctx, opened, "".join(dict.fromkeys(advice)))
     if joined:  # still one message in the group: the note about known problems rides along
         first = out[0]
@@ -81,7 +101,7 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
     return out
 
 
-def _grid_from_findings(ctx: Context, findings: tuple) -> str | None:  # type: ignore[type-arg]
+def _grid_from_findings(ctx: Context, findings: tuple[Finding, ...]) -> str | None:
     for finding in findings:
         building = finding.location.building if finding.location else None
         if grid := grid_for_location(ctx.config, building):

@@ -1,4 +1,4 @@
-"""Staff chat commands: 帮助, 查询 #N, 工单, 统计, 排行, 导出 (in the staff group or privately).
+"""Staff chat commands: 查询 #N, 工单, 统计, 排行, 导出 (in the staff group or privately).
 
 Who may ask what follows the community's own lines of responsibility: staff and admins see
 everything, a grid leader sees their grid, a grid worker sees their own tickets and may
@@ -42,11 +42,22 @@ from bot.reporting.stats import Scope, Stats, limits_from_config
 from bot.runtime.context import Context, Sender
 from bot.vocabulary import STAFF_ROLES, EventKind, Role
 from handlers.common.figures import fmt_duration, fmt_rate, format_report
+from handlers.common.usage import MANAGERS, RESIDENTS, TEAM, Usage
 from storage.models import TicketRow
 
 LIST_LIMIT = 15
-COMMAND = re.compile(r"^(帮助|help|查询|工单|统计|排行|排名|导出)(?=$|[\s#])\s*(.*)$", re.I | re.S)
+COMMAND = re.compile(r"^(查询|工单|统计|排行|排名|导出)(?=$|[\s#])\s*(.*)$", re.S)
+WORKERS = frozenset({Role.WORKER})
 
+USAGE = (
+    Usage("查询", RESIDENTS, office=True, variant="own"),
+    Usage("查询", TEAM, office=True),
+    Usage("工单", WORKERS, office=True, variant="own"),
+    Usage("工单", MANAGERS, office=True),
+    Usage("统计", MANAGERS, office=True),
+    Usage("排行", MANAGERS, office=True),
+    Usage("导出", MANAGERS, office=True),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,11 +99,9 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
     group = ctx.config.group(ctx.message.chat_id)
     if not ctx.message.is_direct and (group is None or group.grid is not None):
         return None  # residents' groups: not a place for figures
-    word, args = m.group(1).lower(), m.group(2).strip()
-    word = {"help": "帮助", "排名": "排行"}.get(word, word)
+    word, args = m.group(1), m.group(2).strip()
+    word = {"排名": "排行"}.get(word, word)
     access = Access.of(ctx.sender)
-    if word == "帮助":
-        return [ctx.reply(help_text(ctx.config, access))]
     if word == "查询" and access.role == Role.RESIDENT:
         return await query(ctx, access, args)
     if word not in access.commands:
@@ -112,32 +121,7 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
         return [ctx.reply(f"{exc}。时间可以写：今天、昨天、本周、本月，或 2026-11-01~2026-11-30。")]
 
 
-# --- help and refusals -----------------------------------------------------------------
-
-
-def help_text(config: Config, access: Access) -> str:
-    if access.role == Role.RESIDENT:
-        return (
-            f"您好，我是{config.community_name}的网格助手。\n"
-            "· 直接说明位置和问题即可登记，例如“3号楼井盖坏了”\n"
-            "· 处理完后回复“满意”“基本满意”或“不满意”评价\n"
-            "· 查询 #编号：查看您反映的工单进展\n"
-            "· 撤销 #编号：问题不用处理了，撤回您的反映"
-        )
-    lines = ["可用指令："]
-    scope = "本网格" if access.role == Role.LEADER else ""
-    mine = "（本网格）" if access.grids is not None else ""
-    lines.append(f"· 查询 #编号：工单全程记录{mine}")
-    if access.role == Role.WORKER:
-        lines.append("· 工单 [未结|超时|今日]：我负责的工单")
-    else:
-        lines.append(f"· 工单 [未结|超时|今日|网格|@网格员]：{scope}工单列表")
-        lines.append(f"· 统计 [今天|昨天|本周|本月|日期~日期] [网格]：{scope}三率等数据")
-        lines.append(f"· 排行 [时间]：{scope}网格员办结数与满意率")
-        lines.append(f"· 导出 [时间]：{scope}工单台账（Excel）")
-        lines.append(f"· 撤销 #编号 [原因]：撤销{scope}重复或无效的工单")
-    lines.append("· 接单 #编号 / 已处理 #编号：接单、办结")
-    return "\n".join(lines)
+# --- refusals ---------------------------------------------------------------------------
 
 
 def refusal(access: Access, word: str) -> str:

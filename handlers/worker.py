@@ -16,7 +16,13 @@ from bot.messaging.phrases import bare
 from bot.runtime.context import Context
 from bot.vocabulary import EventKind
 from handlers.common.quoting import TICKET_REF, quoted_ticket, ticket_number
+from handlers.common.usage import TEAM, Usage
 from storage.models import TicketRow
+
+USAGE = (
+    Usage("接单", TEAM),
+    Usage("已处理", TEAM),
+)
 
 
 class Verb(StrEnum):

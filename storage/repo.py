@@ -148,6 +148,30 @@ class Store:
         await self.session.flush()
         return row
 
+    async def last_unlinked_inbound(
+        self, platform: str, chat_id: str | None, sender_id: str, handler: str, since: datetime
+    ) -> InboundMessageRow | None:
+        """The sender's newest message in this chat since ``since`` that ``handler`` took
+        and no ticket holds yet (a request the bot asked about, awaiting a yes)."""
+        chat = (
+            InboundMessageRow.chat_id.is_(None)
+            if chat_id is None
+            else InboundMessageRow.chat_id == chat_id
+        )
+        return await self.session.scalar(
+            select(InboundMessageRow)
+            .where(
+                InboundMessageRow.platform == platform,
+                chat,
+                InboundMessageRow.sender_id == sender_id,
+                InboundMessageRow.handled_by == handler,
+                InboundMessageRow.ticket_id.is_(None),
+                InboundMessageRow.received_at >= since,
+            )
+            .order_by(InboundMessageRow.received_at.desc(), InboundMessageRow.id.desc())
+            .limit(1)
+        )
+
     async def journal_inbound(
         self, platform: str, platform_msg_id: str, chat: str, at: datetime, payload: dict[str, Any]
     ) -> None:

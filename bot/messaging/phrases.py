@@ -282,6 +282,70 @@ def event_with_detail(label: str, kind: str, detail: dict[str, object]) -> str:
     return f"{label}：{text}" if text else label
 
 
+# --- help, FAQ and the short answer to anyone who @-mentions the bot ----------------------
+
+# What each command is for, by its usage key (handlers/common/usage.py): how to say it, and
+# what it does. Every key a handler declares must be here (tests/test_help.py checks).
+HELP_LINES: dict[str, tuple[str, str]] = {
+    "报修": ("直接说位置和问题，例如“3号楼井盖坏了”", "登记下来并通知网格员"),
+    "满意": ("满意 / 基本满意 / 不满意", "问题处理好后给个评价，说声“谢谢”也算满意"),
+    "撤销:own": ("撤销 #编号", "问题不用处理了，撤回您的反映"),
+    "撤销": ("撤销 #编号 [原因]", "撤销重复或无效的工单"),
+    "查询:own": ("查询 #编号", "看看您反映的问题办到哪一步了"),
+    "查询": ("查询 #编号", "工单全程记录"),
+    "值班": ("值班", "看看现在谁值班"),
+    "接单": ("接单 #编号", "接下工单（也可以回复派单消息“收到”“马上去”）"),
+    "已处理": ("已处理 #编号", "办结工单（也可以说“修好了”，再说说怎么处理的）"),
+    "工单:own": ("工单 [未结|超时|今日]", "我负责的工单"),
+    "工单": ("工单 [未结|超时|今日|网格|@网格员]", "工单列表"),
+    "统计": ("统计 [今天|本周|本月|日期~日期] [网格]", "三率等数据"),
+    "排行": ("排行 [时间]", "网格员办结数与满意率"),
+    "导出": ("导出 [时间]", "工单台账（Excel）"),
+    "换班": ("换班 @甲 @乙 [日期]", "两人对调某天的值班"),
+    "请假": ("请假 @网格员 起 止", "登记请假，期间不派新工单"),
+    "转派": ("转派 #编号 @网格员", "把工单改派给别人"),
+    "上报": ("上报 #编号 街道|12345 [原因]", "社区解决不了的，交给街道或12345热线"),
+    "回流": ("回流 #编号 [结果]", "上级办好后带回结果，请居民评价"),
+}
+
+
+def help_line(key: str, *, office: bool, resident: bool) -> str:
+    """'· 值班：看看现在谁值班', with where an office-only command works."""
+    say, does = HELP_LINES[key]
+    where = ("（私聊我）" if resident else "（工作群或私聊）") if office else ""
+    return f"· {say}：{does}{where}"
+
+
+def help_text(
+    community: str, lines: Sequence[str], *, resident: bool, topics: Sequence[str]
+) -> str:
+    """帮助: exactly what the asker may use, one line each, and what else they may ask."""
+    head = (
+        f"您好，我是{community}的网格助手，您可以这样跟我说："
+        if resident
+        else "您可以使用："
+    )
+    asks = [f"· 也可以直接问我：{'、'.join(topics)}"] if topics else []
+    return "\n".join([head, *lines, *asks])
+
+
+def what_i_do(community: str) -> str:
+    """The one line for anyone who @-mentions the bot with nothing it can act on."""
+    return (
+        f"您好，我是{community}的网格助手。有问题直接说位置和情况，"
+        "比如“3号楼井盖坏了”，我来登记并通知网格员；发“帮助”看看还能做什么。"
+    )
+
+
+YOU_ARE_WELCOME = "不客气！有问题随时说，说清位置和情况就行。"
+WORKER_GUIDE = (
+    "您好！可用指令：接单 #编号、已处理 #编号；也可以在群里引用派单消息回复“收到”接单、"
+    "回复“修好了”办结。发“帮助”查看全部。"
+)
+ANSWERED_PRIVATELY = "这条答复里有电话号码，不便在群里发，已私信告诉您。"
+ASK_TO_REGISTER = "需要登记为工单吗？回复“登记”我就为您登记，通知网格员来处理。"
+
+
 # --- a report registered (intake) -------------------------------------------------------
 
 DEFAULT_EMERGENCY = ("火警 119", "急救 120", "报警 110")

@@ -1,0 +1,68 @@
+"""Answers from the community's ``[[faq]]``: office hours, the office's phone, the address.
+
+Only to a person talking to the bot (privately, or with an @ of it): neighbours asking each
+other "几点上班" in the group are not asking the bot. Keywords match as words of the
+normalised text (上班 is no word of 上班族); the entry with most keywords found answers.
+A question that is also a request (a fault, an urgent matter) is left to intake: it needs
+a ticket, not a leaflet. In a group, an answer holding a phone number goes privately, as
+the bot never posts a phone number in a group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.config import Faq
+from bot.messaging import phrases
+from bot.messaging.messages import OutgoingMessage, dm_chat
+from bot.messaging.parts import Mention, Text
+from bot.messaging.privacy import redact
+from bot.messaging.textnorm import normalise
+from bot.runtime.context import Context
+from bot.vocabulary import Category
+from handlers.common.usage import without_mention
+
+
+def matches(keyword: str, words: Sequence[str]) -> bool:
+    """Whether ``keyword`` is one word of ``words`` or several in a row."""
+    for start in range(len(words)):
+        joined = ""
+        for word in words[start:]:
+            joined += word
+            if joined == keyword:
+                return True
+            if len(joined) >= len(keyword) or not keyword.startswith(joined):
+                break
+    return False
+
+
+def best(entries: Sequence[Faq], words: Sequence[str]) -> Faq | None:
+    """The entry with the most keywords among ``words`` (the first on a tie), or None."""
+    scored = [
+        (sum(matches(normalise(k).lower(), words) for k in entry.keywords), -i, entry)
+        for i, entry in enumerate(entries)
+    ]
+    top = max(scored, default=None, key=lambda s: (s[0], s[1]))
+    return top[2] if top and top[0] > 0 else None
+
+
+async def handle(ctx: Context) -> list[OutgoingMessage] | None:
+    msg = ctx.message
+    if not ctx.config.faq or not (msg.is_direct or msg.mentions_bot):
+        return None
+    result = ctx.triage.triage(ctx.text, role=ctx.sender.role)
+    if any(f.urgent or f.category != Category.CONSULT for f in result.findings):
+        return None  # a request: intake's
+    text = without_mention(ctx.text).lower()
+    entry = best(ctx.config.faq, ctx.triage.words(text))
+    if entry is None:
+        return None
+    if msg.is_direct:
+        return [ctx.reply(entry.answer)]
+    asker = Mention(ctx.sender.id, msg.sender_name or ctx.sender.name)
+    if redact(entry.answer) != entry.answer:
+        return [
+            OutgoingMessage.say(dm_chat(ctx.sender.id), entry.answer, platform=msg.platform),
+            ctx.reply(Text.of(asker, f" {phrases.ANSWERED_PRIVATELY}"), mentions=(ctx.sender.id,)),
+        ]
+    return [ctx.reply(Text.of(asker, f" {entry.answer}"), mentions=(ctx.sender.id,))]
