@@ -180,3 +180,44 @@ async def test_migration_0014_keeps_the_last_sign_in_from_the_audit(db_url: str)
         assert users["wang"].last_login_at is None
     finally:
         await db.close()
+
+
+@pytest.mark.parametrize("window", [2, 20_000])
+async def test_search_pages_the_same_whether_found_near_or_through_the_index(
+    sample_config: Config, db_url: str, monkeypatch: pytest.MonkeyPatch, window: int
+) -> None:
+    """A word is looked for among the newest tickets first, then everywhere; page after
+    page, both ways give the same tickets in the same order, and the same count."""
+    monkeypatch.setattr(listing, "SEARCH_WINDOW", window)
+    monkeypatch.setattr(listing, "COUNT_CAP", 2)
+    db = await _database(db_url)
+    config, viewer, limits = sample_config, _staff(sample_config), limits_from_config(sample_config)
+    try:
+        for words, expected in (("井盖", [3, 1]), ("井", [3, 2, 1]), ("号楼", [3, 2, 1])):
+            seen: list[int] = []
+            query: dict[str, str] = {"q": words}
+            async with db.transaction() as session:
+                while True:
+                    f = TicketFilter.from_query(query)
+                    page = await ticket_page(session, config, viewer, f, limits, NOW, size=1)
+                    seen += [t.id for t in page.rows]
+                    if page.older is None:
+                        break
+                    query = {"q": words, "before": str(page.older)}
+                back = await ticket_page(
+                    session,
+                    config,
+                    viewer,
+                    TicketFilter.from_query({"q": words, "after": "1"}),
+                    limits,
+                    NOW,
+                    size=1,
+                )
+                shown = await ticket_count(
+                    session, config, viewer, TicketFilter.from_query({"q": words}), limits, NOW
+                )
+            assert seen == expected, words
+            assert [t.id for t in back.rows] == [t for t in expected if t > 1][-1:]
+            assert (shown.number, shown.more) == (min(len(expected), 2), len(expected) > 2)
+    finally:
+        await db.close()

@@ -23,6 +23,7 @@ from urllib.parse import urlencode
 
 from sqlalchemy import Select, func, literal_column, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.config import Config
 from bot.domain.lifecycle import ACTIVE_STATUSES, OPEN_STATUSES, Status
@@ -124,6 +125,36 @@ class Count:
 COUNT_CAP = 500
 
 
+@dataclass(frozen=True, slots=True)
+class Search:
+    """Words to look for: ``on(columns)`` tests them with LIKE on any row source (the table,
+    or a window of its newest rows); ``indexed`` is the same test written for the trigram
+    index (PostgreSQL with the index only, else None)."""
+
+    words: str
+    indexed: Any | None
+
+    def on(self, columns: Any) -> Any:
+        pattern = f"%{_escape_like(self.words)}%"
+        found = [
+            columns.summary.like(pattern, escape="\\"),
+            columns.location.like(pattern, escape="\\"),
+        ]
+        number = _NUMBER.match(self.words)
+        if number:
+            found.append(columns.id == int(number.group(1)))
+        return or_(*found)
+
+    def anywhere(self) -> Any:
+        if self.indexed is None:
+            return self.on(TicketRow)
+        number = _NUMBER.match(self.words)
+        found = [self.indexed]
+        if number:
+            found.append(TicketRow.id == int(number.group(1)))
+        return or_(*found)
+
+
 async def _conditions(
     session: AsyncSession,
     config: Config,
@@ -131,7 +162,7 @@ async def _conditions(
     f: TicketFilter,
     limits: Limits,
     now: datetime,
-) -> tuple[list[Any], Period | None, str | None]:
+) -> tuple[list[Any], Search | None, Period | None, str | None]:
     where: list[Any] = list(viewer.conditions())
     problem = None
     if f.status == "active":
@@ -158,9 +189,8 @@ async def _conditions(
             problem = f"不认识的时间“{f.period}”，可以写 本月 或 2026-11-01~2026-11-30"
         if period is not None:
             where += [TicketRow.created_at >= period.start, TicketRow.created_at < period.end]
-    if f.q:
-        where.append(await search_condition(session, f.q))
-    return where, period, problem
+    search = await _search(session, f.q) if f.q else None
+    return where, search, period, problem
 
 
 # The summary and location with every character written twice, exactly as migration 0014
@@ -170,28 +200,23 @@ SEARCH_TEXT = (
     "'(.)', '\\1\\1', 'g')"
 )
 SEARCH_INDEX = "ix_tickets_search_trgm"
+# A search first reads this many of the newest tickets under the other filters (cheap, in
+# ticket-number order); only a word too rare to fill a page there goes to the index.
+SEARCH_WINDOW = 5000
 
 
-async def search_condition(session: AsyncSession, words: str) -> Any:
-    """A ticket number, or words in the summary or the location.
+async def _search(session: AsyncSession, words: str) -> Search:
+    """Words in the summary or location, or a ticket number.
 
-    On PostgreSQL with the trigram index, the doubled words are looked up in the doubled
-    text (the same matches, found through the index, not by reading every ticket); a
-    single character, or a database without the index, reads the table with LIKE."""
-    number = _NUMBER.match(words)
-    found: list[Any] = []
+    Common words are found at once among the newest tickets; rare ones through the trigram
+    index on PostgreSQL, where the doubled words are looked up in the doubled text (the
+    same matches as LIKE). Neither alone is fast for both: the index must list every match
+    of a common word, and reading tickets newest first finds a rare one only after many."""
+    indexed = None
     if len(words) >= 2 and await _has_search_index(session):
         doubled = _escape_like("".join(ch * 2 for ch in words))
-        found.append(literal_column(SEARCH_TEXT).like(f"%{doubled}%", escape="\\"))
-    else:
-        pattern = f"%{_escape_like(words)}%"
-        found += [
-            TicketRow.summary.like(pattern, escape="\\"),
-            TicketRow.location.like(pattern, escape="\\"),
-        ]
-    if number:
-        found.append(TicketRow.id == int(number.group(1)))
-    return or_(*found)
+        indexed = literal_column(SEARCH_TEXT).like(f"%{doubled}%", escape="\\")
+    return Search(words, indexed)
 
 
 async def _has_search_index(session: AsyncSession) -> bool:
@@ -203,6 +228,31 @@ async def _has_search_index(session: AsyncSession) -> bool:
     return bool(found)
 
 
+async def _rows(
+    session: AsyncSession, where: list[Any], search: Search | None, *, newer: bool, size: int
+) -> list[TicketRow]:
+    """Up to ``size`` + 1 tickets under ``where``, newest first (oldest first if ``newer``)."""
+    order = TicketRow.id.asc() if newer else TicketRow.id.desc()
+    query = select(TicketRow).where(*where).order_by(order)
+    if search is None:
+        return list(await session.scalars(query.limit(size + 1)))
+    window = aliased(TicketRow, query.limit(SEARCH_WINDOW).subquery())
+    in_window = window.id.asc() if newer else window.id.desc()
+    rows = list(
+        await session.scalars(
+            select(window).where(search.on(window)).order_by(in_window).limit(size + 1)
+        )
+    )
+    if len(rows) > size:
+        return rows
+    # Rare among the newest: every match, through the index where there is one. Ordering by
+    # a sum keeps PostgreSQL from walking the ticket numbers instead.
+    key = TicketRow.id + 0
+    query = select(TicketRow).where(*where, search.anywhere())
+    query = query.order_by(key.asc() if newer else key.desc()).limit(size + 1)
+    return list(await session.scalars(query))
+
+
 async def page_query(
     session: AsyncSession,
     config: Config,
@@ -212,12 +262,14 @@ async def page_query(
     now: datetime,
     size: int = PAGE_SIZE,
 ) -> Select[tuple[TicketRow]]:
-    """The query of an older-first page (the first page, or one before ``f.before``)."""
-    where, _, _ = await _conditions(session, config, viewer, f, limits, now)
-    query = select(TicketRow).where(*where)
+    """The index query of an older-first page (the first page, or one before
+    ``f.before``), for looking at its plan."""
+    where, search, _, _ = await _conditions(session, config, viewer, f, limits, now)
     if f.before is not None:
-        query = query.where(TicketRow.id < f.before)
-    return query.order_by(TicketRow.id.desc()).limit(size + 1)
+        where.append(TicketRow.id < f.before)
+    if search is not None:
+        where.append(search.anywhere())
+    return select(TicketRow).where(*where).order_by((TicketRow.id + 0).desc()).limit(size + 1)
 
 
 async def ticket_count(
@@ -235,7 +287,20 @@ async def ticket_count(
     of these filters, if already read; when it holds them all, it is the count."""
     if first is not None and first.older is None and f.before is None and f.after is None:
         return Count(len(first.rows), False)
-    where, _, _ = await _conditions(session, config, viewer, f, limits, now)
+    where, search, _, _ = await _conditions(session, config, viewer, f, limits, now)
+    if search is not None and search.indexed is None:  # enough among the newest tickets?
+        window = (
+            select(TicketRow.id, TicketRow.summary, TicketRow.location)
+            .where(*where)
+            .order_by(TicketRow.id.desc())
+            .limit(SEARCH_WINDOW)
+            .subquery()
+        )
+        near = select(window.c.id).where(search.on(window.c)).limit(COUNT_CAP + 1).subquery()
+        if await session.scalar(select(func.count()).select_from(near)) > COUNT_CAP:
+            return Count(COUNT_CAP, True)
+    if search is not None:  # the index stops at the cap too, whether the word is common or rare
+        where.append(search.anywhere())
     capped = select(TicketRow.id).where(*where).limit(COUNT_CAP + 1).subquery()
     number = int(await session.scalar(select(func.count()).select_from(capped)) or 0)
     return Count(min(number, COUNT_CAP), number > COUNT_CAP)
@@ -250,22 +315,17 @@ async def ticket_page(
     now: datetime,
     size: int = PAGE_SIZE,
 ) -> Page:
-    where, period, problem = await _conditions(session, config, viewer, f, limits, now)
-    query = select(TicketRow).where(*where)
+    where, search, period, problem = await _conditions(session, config, viewer, f, limits, now)
     if f.after is not None:  # a newer page: walk upwards, then show newest first
-        rows = list(
-            await session.scalars(
-                query.where(TicketRow.id > f.after).order_by(TicketRow.id).limit(size + 1)
-            )
-        )
+        rows = await _rows(session, [*where, TicketRow.id > f.after], search, newer=True, size=size)
         more_newer = len(rows) > size
         rows = rows[:size][::-1]
         newer = rows[0].id if more_newer and rows else None
         older = rows[-1].id if rows else None
         return Page(rows, newer, older, period, problem)
     if f.before is not None:
-        query = query.where(TicketRow.id < f.before)
-    rows = list(await session.scalars(query.order_by(TicketRow.id.desc()).limit(size + 1)))
+        where.append(TicketRow.id < f.before)
+    rows = await _rows(session, where, search, newer=False, size=size)
     more_older = len(rows) > size
     rows = rows[:size]
     older = rows[-1].id if more_older and rows else None
