@@ -12,16 +12,13 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from bot.domain.lifecycle import Status
 from bot.domain.roster import DAY_KIND_LABELS, load_roster
 from bot.messaging.messages import OutgoingMessage
-from bot.messaging.phrases import mention, person_outside_your_grid, ref
-from bot.reporting.periods import FIRST_YEAR, LAST_YEAR
-from bot.runtime import actions
+from bot.messaging.phrases import mention
+from bot.runtime import actions, duty_changes
 from bot.runtime.context import Context
 from bot.vocabulary import STAFF_ROLES, Role
 from handlers.common.usage import EVERYONE, MANAGERS, Usage
-from storage.models import DutyLeaveRow, DutyOverrideRow
 
 USAGE = (
     Usage("值班", EVERYONE),
@@ -75,7 +72,7 @@ async def who_is_on_duty(ctx: Context) -> list[OutgoingMessage]:
     elif ctx.sender.grids and ctx.sender.role not in STAFF_ROLES:
         grid_ids = list(ctx.sender.grids)
     else:
-        grid_ids = [g.id for g in config.grids]
+        grid_ids = [g.id for g in config.directory.grids]
     local = ctx.now.astimezone(config.timezone)
     kind = DAY_KIND_LABELS[roster.calendar.kind(local.date())]
     lines = [f"现在（{local:%m月%d日 %H:%M}，{kind}）值班："]
@@ -104,31 +101,14 @@ async def swap(ctx: Context, rest: str) -> list[OutgoingMessage]:
     day = parse_day(_strip_mentions(rest), ctx)
     if len(people) != 2 or people[0] == people[1] or day is None:
         return [ctx.reply("换班的格式：换班 @甲 @乙 日期，例如“换班 @王芳 @赵强 11月25日”。")]
-    if refusal := _outside_grid(ctx, people) or _out_of_range(ctx, day):
-        return refusal
-    if day < _today(ctx):
-        return [ctx.reply(f"{day:%m月%d日}已经过去了，换班请填今天或以后的日期。")]
-    a, b = people
-    for person, replaces in ((b, a), (a, b)):
-        await ctx.store.add_duty_override(
-            DutyOverrideRow(
-                day=day,
-                person_id=person,
-                replaces_id=replaces,
-                kind="swap",
-                created_by=ctx.sender.id,
-                created_at=ctx.now,
-                message_id=ctx.inbound.id,
-            )
-        )
-    na, nb = ctx.config.name_of(a), ctx.config.name_of(b)
-    return [
-        ctx.reply(
-            f"已登记换班：{day:%m月%d日}{na}的班由{nb}值，{nb}的班由{na}值。"
-            "发“值班”可查看当天值班安排。",
-            mentions=(a, b),
-        )
-    ]
+    # The same checks and rows as a swap made on the console's 值班 page.
+    result = await duty_changes.swap(
+        ctx.store, ctx.config, ctx.sender, people[0], people[1], day, ctx.now,
+        message_id=ctx.inbound.id,
+    )
+    if isinstance(result, actions.Refusal):
+        return [ctx.reply(result.text)]
+    return [ctx.reply(result.text, mentions=result.mentions)]
 
 
 # --- 请假 --------------------------------------------------------------------------------
@@ -143,35 +123,13 @@ async def leave(ctx: Context, rest: str) -> list[OutgoingMessage]:
                 "请假的格式：请假 @某人 开始日期 结束日期，例如“请假 @王芳 11月24日 11月26日”。"
             )
         ]
-    if refusal := _outside_grid(ctx, people) or _out_of_range(ctx, *days):
-        return refusal
-    first, last = days
-    if last < first:
-        return [ctx.reply(f"结束日期{last:%m月%d日}早于开始日期{first:%m月%d日}，请核对一下。")]
-    if (last - first).days > 366:
-        return [ctx.reply("请假不能超过一年，请核对日期。")]
-    person = people[0]
-    await ctx.store.add_duty_leave(
-        DutyLeaveRow(
-            person_id=person,
-            first_day=first,
-            last_day=last,
-            created_by=ctx.sender.id,
-            created_at=ctx.now,
-            message_id=ctx.inbound.id,
-        )
+    # The same checks and rows as leave entered on the console's 值班 page.
+    result = await duty_changes.leave(
+        ctx.store, ctx.config, ctx.sender, people[0], *days, ctx.now, message_id=ctx.inbound.id
     )
-    name = ctx.config.name_of(person)
-    span = f"{first:%m月%d日}" if first == last else f"{first:%m月%d日}至{last:%m月%d日}"
-    text = f"已登记：{name}{span}请假，期间新工单不再派给{name}。"
-    pending = await ctx.store.tickets_assigned_to(person, (Status.ASSIGNED, Status.CLAIMED))
-    if pending:
-        listing = "、".join(ref(t) for t in pending[:10])
-        text += (
-            f"{name}手上还有 {len(pending)} 张未办结工单（{listing}），"
-            "如需转派请发“转派 #编号 @同事”。"
-        )
-    return [ctx.reply(text)]
+    if isinstance(result, actions.Refusal):
+        return [ctx.reply(result.text)]
+    return [ctx.reply(result.text)]
 
 
 # --- 转派 --------------------------------------------------------------------------------
@@ -203,7 +161,7 @@ def _mentioned(ctx: Context, rest: str) -> list[str]:
     known = [m for m in ctx.message.mentions if ctx.config.person(m)]
     if known:
         return list(dict.fromkeys(known))
-    by_name = {p.name: p.id for p in ctx.config.people}
+    by_name = {p.name: p.id for p in ctx.config.directory.people}
     found = [
         by_name.get(n) or (n if ctx.config.person(n) else None) for n in _MENTION.findall(rest)
     ]
@@ -276,32 +234,10 @@ def _nearest(today: date, month: int, day: int) -> date | None:
     return this
 
 
-def _out_of_range(ctx: Context, *days: date) -> list[OutgoingMessage] | None:
-    """A date nobody's duty can be about (a typo like 9999-12-31 or 0001-01-01)."""
-    for day in days:
-        if not FIRST_YEAR <= day.year <= LAST_YEAR:
-            span = f"{FIRST_YEAR}—{LAST_YEAR}年"
-            return [ctx.reply(f"{day} 超出了可登记的范围（{span}），请核对日期。")]
-    return None
-
-
-def _outside_grid(ctx: Context, people: list[str]) -> list[OutgoingMessage] | None:
-    """A leader may change the roster of their own grid only."""
-    if ctx.sender.role in STAFF_ROLES:
-        return None
-    config = ctx.config
-    for person in people:
-        if not set(config.grids_of(person)) & set(ctx.sender.grids):
-            return [
-                ctx.reply(person_outside_your_grid(config.name_of(person)))
-            ]
-    return None
-
-
 def _leader_names(ctx: Context) -> str:
     names = [
         ctx.config.name_of(g.leader)
-        for g in ctx.config.grids
+        for g in ctx.config.directory.grids
         if g.leader and g.id in ctx.sender.grids
     ]
     return "、".join(mention(n) for n in names) or "社区工作人员"

@@ -184,7 +184,8 @@ async def test_directory_on_a_phone_adds_a_worker_the_bot_routes_to(
 ) -> None:
     """A grid leader, on a phone, adds a new worker to their grid on the 名册 page; the next
     report in that grid's group goes to the new worker at once (fewest open tickets: the
-    two others hold one each), with no restart. The leader cannot change grids or groups."""
+    two others hold one each), with no restart. The leader cannot change grids or groups.
+    Staff then enter the new worker's leave on the 值班 page."""
     from playwright.async_api import async_playwright
 
     console = await open_console(sample_config, sqlite_url, secure_cookie=True)
@@ -251,9 +252,19 @@ async def test_directory_on_a_phone_adds_a_worker_the_bot_routes_to(
                 assert "名册：添加人员" in audit and "刘建国" in audit
                 await staff.goto(f"{base}/directory")
                 await staff.screenshot(path=str(screens / "directory.png"), full_page=True)
+
+                # The roster on the 值班 page: leave, as 请假 in chat.
+                await staff.goto(f"{base}/duty")
+                await staff.select_option("form[action='/duty/leave'] select", "wx-new")
+                await staff.fill("form[action='/duty/leave'] input[name=first]", "2026-11-25")
+                await staff.fill("form[action='/duty/leave'] input[name=last]", "2026-11-26")
+                await staff.click("form[action='/duty/leave'] button[type=submit]")
+                await staff.wait_for_url(f"{base}/duty?week=2026-11-23**")
+                assert "已登记：孙晓梅11月25日至11月26日请假" in await staff.inner_text("main")
+                await staff.screenshot(path=str(screens / "duty-edit.png"), full_page=True)
             finally:
                 await browser.close()
     finally:
         await console.close()
-    for name in ("directory-phone", "directory-person-phone", "directory"):
+    for name in ("directory-phone", "directory-person-phone", "directory", "duty-edit"):
         assert (screens / f"{name}.png").stat().st_size > 1000

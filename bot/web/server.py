@@ -36,7 +36,7 @@ from bot.messaging.privacy import redact
 from bot.reporting.charts import WeeklyChartData, render_weekly_chart
 from bot.reporting.periods import WEEKDAYS, PeriodError, days_period, parse_period
 from bot.reporting.stats import Figures, Scope, Stats, limits_from_config
-from bot.runtime import actions
+from bot.runtime import actions, duty_changes
 from bot.runtime.clock import Clock
 from bot.runtime.outbox import queue
 from bot.vocabulary import HandUpLevel
@@ -135,6 +135,8 @@ async def create_console(
     app.router.add_get("/figures", figures_page)
     app.router.add_get("/figures/chart.png", figures_chart)
     app.router.add_get("/duty", duty_page)
+    app.router.add_post("/duty/swap", duty_swap)
+    app.router.add_post("/duty/leave", duty_leave)
     app.router.add_get("/audit", audit_page)
     directory_pages.install(
         app,
@@ -784,8 +786,11 @@ DAY_AT = time(10, 0)
 NIGHT_AT = time(23, 0)
 
 
-async def duty_page(request: web.Request) -> web.Response:
-    """Who is on duty in each grid, day (10:00) and night (23:00), for a week."""
+async def duty_page(
+    request: web.Request, *, error: str | None = None, status: int = 200
+) -> web.Response:
+    """Who is on duty in each grid, day (10:00) and night (23:00), for a week; for leaders
+    and staff, the forms that enter a swap or leave (as 换班 / 请假 in chat)."""
     app = request.app
     config, viewer = app[CONFIG_KEY], _viewer_of(request)
     tz = config.timezone
@@ -831,12 +836,93 @@ async def duty_page(request: web.Request) -> web.Response:
     return _render(
         request,
         "duty.html",
+        status=status,
         heads=heads,
         table=table,
         span=period.describe(),
+        editable=_duty_people(config, viewer) if viewer.may_manage else [],
+        today=today.isoformat(),
+        week=first.isoformat(),
+        message=None if error else request.query.get("done"),
+        error=error,
         previous=(first - timedelta(days=7)).isoformat(),
         following=(first + timedelta(days=7)).isoformat(),
     )
+
+
+def _duty_people(config: Config, viewer: Viewer) -> list[tuple[str, str]]:
+    """Whose duty the viewer may change: a leader, the people of their grids; staff, all
+    grid workers and leaders."""
+    out = []
+    for person in config.directory.people:
+        grids = config.grids_of(person.id)
+        if not grids or (viewer.grids is not None and not set(grids) & set(viewer.grids)):
+            continue
+        out.append((person.id, f"{person.name}（{config.grid_label(grids[0])}）"))
+    return out
+
+
+def _form_day(value: object) -> date | None:
+    try:
+        return date.fromisoformat(str(value or "").strip())
+    except ValueError:
+        return None
+
+
+async def duty_swap(request: web.Request) -> web.Response:
+    """换班 from the page: the same checks, rows and confirmation as in chat."""
+    form = await request.post()
+    a, b, day = str(form.get("a") or ""), str(form.get("b") or ""), _form_day(form.get("day"))
+    if not a or not b or a == b or day is None:
+        return await duty_page(request, error="换班请选两个不同的人和日期。", status=400)
+
+    async def act(store: Store, config: Config, viewer: Viewer, now: datetime) -> Any:
+        return await duty_changes.swap(store, config, viewer.sender, a, b, day, now)
+
+    return await _duty_action(request, "duty_swap", act, {"a": a, "b": b, "day": str(day)}, day)
+
+
+async def duty_leave(request: web.Request) -> web.Response:
+    """请假 from the page: the same checks, rows and confirmation as in chat."""
+    form = await request.post()
+    person = str(form.get("person") or "")
+    first, last = _form_day(form.get("first")), _form_day(form.get("last"))
+    if not person or first is None:
+        return await duty_page(request, error="请假请选人和开始日期。", status=400)
+    last = last or first
+
+    async def act(store: Store, config: Config, viewer: Viewer, now: datetime) -> Any:
+        return await duty_changes.leave(store, config, viewer.sender, person, first, last, now)
+
+    detail = {"person": person, "first": str(first), "last": str(last)}
+    return await _duty_action(request, "duty_leave", act, detail, first)
+
+
+async def _duty_action(
+    request: web.Request,
+    what: str,
+    act: Callable[[Store, Config, Viewer, datetime], Awaitable[Any]],
+    detail: dict[str, Any],
+    day: date,
+) -> web.Response:
+    app = request.app
+    config, viewer = app[CONFIG_KEY], _viewer_of(request)
+    if not viewer.may_manage:
+        raise web.HTTPForbidden(
+            text="调整值班需要网格长或社区工作人员操作。", content_type="text/plain"
+        )
+    people = {pid for pid, _ in _duty_people(config, viewer)}
+    if not {v for k, v in detail.items() if k in ("a", "b", "person")} <= people:
+        return await duty_page(request, error="请从名单里选择人员。", status=400)
+    now = app[CLOCK_KEY].now()
+    async with app[DB_KEY].transaction() as session:
+        result = await act(Store(session), config, viewer, now)
+        if not isinstance(result, actions.Refusal):
+            await _audit(WebStore(session), request, viewer, what, None, detail)
+    if isinstance(result, actions.Refusal):
+        return await duty_page(request, error=result.text, status=409)
+    week = (day - timedelta(days=day.weekday())).isoformat()
+    raise web.HTTPSeeOther(f"/duty?week={week}&done={quote(result.text)}")
 
 
 # --- audit ----------------------------------------------------------------------------
@@ -854,6 +940,8 @@ AUDIT_LABELS = {
     "password_change": "修改密码",
     "user_disable": "停用账号",
     "user_enable": "启用账号",
+    "duty_swap": "换班",
+    "duty_leave": "请假",
     **directory_pages.AUDIT_LABELS,
 }
 
