@@ -18,7 +18,9 @@ import re
 import unicodedata
 from types import MappingProxyType
 
-import zhconv
+from bot.messaging.quickimport import import_without_pkg_resources
+
+zhconv = import_without_pkg_resources("zhconv")
 
 # What zhconv's zh-cn table does to corner brackets; applied by hand when zhconv is
 # skipped, so the output does not depend on whether the text had traditional characters.

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.messaging.privacy import MASKS
+from bot.messaging.quickimport import import_without_pkg_resources
 from bot.messaging.textnorm import normalise
 from bot.triage.learned import LinearModel, pinyin_table, shipped_model, syllables_of
 from bot.triage.lexicon import (
@@ -34,7 +35,6 @@ from bot.triage.locations import LocationFinder, Mention
 from bot.triage.model import PREAMBLE, Finding, Location, TriageResult
 from bot.triage.patterns import Patterns
 from bot.triage.pinyin import PinyinReader, has_pinyin
-from bot.triage.quickimport import import_without_pkg_resources
 
 if TYPE_CHECKING:
     import jieba

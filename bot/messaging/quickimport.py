@@ -1,10 +1,10 @@
-"""Importing jieba without setuptools' pkg_resources.
+"""Importing jieba and zhconv without setuptools' pkg_resources.
 
-jieba (like zhconv) tries ``import pkg_resources`` only to open its own data files, and
-falls back to opening them next to its module when that import fails. pkg_resources
-scans every installed distribution on import (about 60 ms, most of a cold start), so
-the engine makes that import fail for the moment jieba loads: the package then reads
-the same files by path.
+Both try ``import pkg_resources`` only to open their own data files, and fall back to
+opening them next to their module when that import fails. pkg_resources scans every
+installed distribution on import (60–200 ms, most of a cold start of `gridbot classify`),
+so that import is made to fail for the moment they load: the packages then read the same
+files by path.
 """
 
 from __future__ import annotations
