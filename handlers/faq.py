@@ -22,6 +22,8 @@ from bot.runtime.context import Context
 from bot.vocabulary import Category
 from handlers.common.usage import without_mention
 
+QUESTION_LIMIT = 200  # characters
+
 
 def matches(keyword: str, words: Sequence[str]) -> bool:
     """Whether ``keyword`` is one word of ``words`` or several in a row."""
@@ -54,6 +56,8 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
     if any(f.urgent or f.category != Category.CONSULT for f in result.findings):
         return None  # a request: intake's
     text = without_mention(ctx.text).lower()
+    if len(text) > QUESTION_LIMIT:
+        return None  # a question is a line; a pasted essay is not cut into words here
     entry = best(ctx.config.faq, ctx.triage.words(text))
     if entry is None:
         return None

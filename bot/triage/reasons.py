@@ -13,6 +13,10 @@ from bot.triage.model import Finding
 
 _CLAUSE_END = re.compile(r"[，,。.！!？?；;\n]")
 REASON_REACH = 40  # how far after the fault clause the reason may stand
+# Who is in danger, said in the next clause: "井盖没了，小孩差点掉下去".
+_AT_RISK = re.compile(
+    r"小孩|孩子|儿童|学生|老人|老太|老头|老伴|有人|人在|掉下去|掉进|差点|困|关着|出不来|摔|受伤|流血"
+)
 
 
 def with_reason(finding: Finding, text: str) -> str:
@@ -34,6 +38,20 @@ def with_reason(finding: Finding, text: str) -> str:
             continue
         reach = max(reach, at + len(word))
     if reach == end:
-        return words
+        reach = _next_clause_at_risk(text, end)
+        if reach is None:
+            return words
     stop = _CLAUSE_END.search(text, reach)
     return text[start : stop.start() if stop else len(text)].strip()
+
+
+def _next_clause_at_risk(text: str, end: int) -> int | None:
+    """The start of the clause right after ``end`` when it says who is in danger."""
+    start = end
+    while start < len(text) and _CLAUSE_END.match(text, start):
+        start += 1
+    stop = _CLAUSE_END.search(text, start)
+    clause = text[start : stop.start() if stop else len(text)]
+    if not clause or len(clause) > REASON_REACH or not _AT_RISK.search(clause):
+        return None
+    return start
