@@ -19,8 +19,6 @@ from storage.models import (
     DutyLeaveRow,
     DutyOverrideRow,
     FailedMessageRow,
-    GridRow,
-    GroupRow,
     InboundJournalRow,
     InboundMessageRow,
     OutboxRow,
@@ -43,29 +41,6 @@ class Store:
         self.session = session
 
     # --- reference data -------------------------------------------------------------
-
-    async def sync_directory(
-        self, grids: Iterable[GridRow], groups: Iterable[GroupRow], people: Iterable[PersonRow]
-    ) -> None:
-        """Mirror grids, groups and staff from the config so reports can join on them.
-
-        People already known keep their row; name, role, grid and duty order are updated.
-        Whoever is listed is no longer a stranger in ``seen``."""
-        s = self.session
-        groups, people = list(groups), list(people)
-        for grid in grids:
-            await s.merge(grid)
-        for group in groups:
-            await s.merge(group)
-        for person in people:
-            existing = await s.get(PersonRow, person.id)
-            if existing is None:
-                s.add(person)
-            else:
-                existing.name, existing.role = person.name, person.role
-                existing.grid_id, existing.duty_order = person.grid_id, person.duty_order
-        await self.forget_seen("group", (g.id for g in groups))
-        await self.forget_seen("person", (p.id for p in people))
 
     async def remember_resident(self, person_id: str, name: str | None, at: datetime) -> None:
         row = await self.session.get(PersonRow, person_id)
