@@ -400,6 +400,7 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=200.0, help="messages per second")
     parser.add_argument("--seconds", type=float, default=None, help="length of a steady run")
     parser.add_argument("--only", choices=["sqlite", "postgresql"], default=None)
+    parser.add_argument("--steady-only", action="store_true", help="skip the saturation runs")
     args = parser.parse_args()
     seconds = args.seconds or (2.0 if args.quick else 20.0)
     steady = int(args.rate * seconds)
@@ -427,22 +428,24 @@ def main() -> int:
                 f"1 process, steady {args.rate:.0f}/s",
                 run_processes(str(config_path), url_of(), [chats], args.rate, steady),
             )
-            figures[f"{name} max 1"] = summary(
-                "1 process, saturation",
-                run_processes(str(config_path), url_of(), [chats], None, burst),
-            )
+            if not args.steady_only:
+                figures[f"{name} max 1"] = summary(
+                    "1 process, saturation",
+                    run_processes(str(config_path), url_of(), [chats], None, burst),
+                )
             if name == "postgresql":
                 figures[f"{name} steady 2"] = summary(
                     f"2 processes, steady {args.rate:.0f}/s in all",
                     run_processes(str(config_path), url_of(), halves, args.rate / 2, steady // 2),
                 )
-                figures[f"{name} max 2"] = summary(
-                    "2 processes, saturation",
-                    run_processes(str(config_path), url_of(), halves, None, burst // 2),
-                )
+                if not args.steady_only:
+                    figures[f"{name} max 2"] = summary(
+                        "2 processes, saturation",
+                        run_processes(str(config_path), url_of(), halves, None, burst // 2),
+                    )
     finally:
         dbs.close()
-    if "postgresql max 1" in figures and "postgresql max 2" in figures:
+    if {"postgresql max 1", "postgresql max 2", "postgresql steady 1"} <= set(figures):
         one, two = figures["postgresql max 1"]["rate"], figures["postgresql max 2"]["rate"]
         p99 = figures["postgresql steady 1"]["p99"]
         print(f"targets: p99 at {args.rate:.0f}/s on one process (PostgreSQL) {p99:.1f} ms "
