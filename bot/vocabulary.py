@@ -89,6 +89,18 @@ class EscalationStep(StrEnum):
     STAFF = "staff"
 
 
+class News(StrEnum):
+    """What a message about a ticket tells, kept with it in the outbox so that a message
+    held for quiet hours is sent in the morning only while it is still news (see
+    ``bot.runtime.quiet_hours``). A message with none is always news."""
+
+    DISPATCH = "dispatch"  # a new ticket, 请接单: news while nobody has claimed it
+    REASSURANCE = "reassurance"  # 正在加紧安排: news while nobody has claimed it
+    CLAIMED = "claimed"  # someone took it: news while it is being handled
+    RATING = "rating"  # done, please rate: news while the rating is awaited
+    CONFIRMATION = "confirmation"  # the answer to the worker who just spoke: never held
+
+
 class HandUpLevel(StrEnum):
     """Where a ticket the community cannot solve is handed up to (上报)."""
 

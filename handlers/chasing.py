@@ -1,5 +1,10 @@
 """The chasing timers: what the escalation ladder, the overdue reminders and the daily duty
-post say when they fire. When they are due is decided in ``bot.domain.chasing``.
+post say when they fire, and to whom. When they are due is decided in
+``bot.domain.chasing``; the words are in ``bot.messaging.phrases``.
+
+Chasing is between the bot and the people who must act: reminders go privately, the top
+of the ladder and the overdue report to the staff group. A residents' group never reads
+that a named worker let a ticket wait; its reporter hears once that it is in hand.
 
 Each handler re-reads the ticket and does nothing if the ticket has moved on (claimed,
 resolved, transferred), so a timer that was not cancelled is harmless.
@@ -23,19 +28,34 @@ from bot.domain.chasing import (
 )
 from bot.domain.lifecycle import Status
 from bot.domain.roster import load_roster, settings
-from bot.domain.taxonomy import category_label
 from bot.messaging.messages import OutgoingMessage, dm_chat
 from bot.messaging.parts import Mention, Text
-from bot.messaging.phrases import ref, span
-from bot.runtime.quiet_hours import held_until, release_time
+from bot.messaging.phrases import (
+    day_of,
+    duty_today,
+    overdue_due,
+    overdue_report,
+    overdue_warning,
+    reassurance,
+    time_limit,
+    unclaimed_for_leader,
+    unclaimed_for_staff,
+    unclaimed_help,
+    unclaimed_reminder,
+    when,
+)
+from bot.runtime.quiet_hours import release_time
 from bot.runtime.timers import TimerContext
-from bot.vocabulary import EscalationStep, EventKind, OverdueStage, Role
+from bot.vocabulary import EscalationStep, EventKind, News, OverdueStage, Role
 from storage.models import TicketRow, TimerRow
 
 # --- the ladder --------------------------------------------------------------------------
 
 
 async def escalate(ctx: TimerContext) -> list[OutgoingMessage]:
+    """One step of the ladder. The people who must act hear it privately (the staff group
+    at the top); the reporter's group hears once, at the first step, that we are on it,
+    and never which worker let the ticket wait."""
     payload = EscalatePayload.from_json(ctx.timer.payload)
     ticket = await ctx.store.ticket(ctx.timer.ticket_id or 0, lock=True)
     if ticket is None or ticket.status != Status.ASSIGNED:
@@ -49,9 +69,9 @@ async def escalate(ctx: TimerContext) -> list[OutgoingMessage]:
         await ctx.tickets.schedule(ticket, ESCALATE, morning + interval, payload.to_json())
         return []
     grid = config.grid(ticket.grid_id)
-    waited = span(ctx.now - ticket.created_at)
-    head = f"{ref(ticket)}（{category_label(ticket.category)}）{ticket.summary}"
+    waited = ctx.now - ticket.created_at
     added: list[str] = list(payload.added)
+    reminded = [config.name_of(p) for p in dict.fromkeys((ticket.assignee_id, *added)) if p]
     out: list[OutgoingMessage]
     if level == 1:
         roster = await load_roster(ctx.store, config, ctx.now)
@@ -63,21 +83,25 @@ async def escalate(ctx: TimerContext) -> list[OutgoingMessage]:
         people = [p for p in (ticket.assignee_id, nxt) if p]
         if nxt:
             added.append(nxt)
-        text = Text.of(f"⏰ 工单 {head} 已{waited}无人接单。")
+        assignee = config.name_of(ticket.assignee_id) if ticket.assignee_id else None
+        out = []
         if ticket.assignee_id:
-            text += Text.of(_at(config, ticket.assignee_id), " 请尽快接单")
+            out.append(_dm(ticket.assignee_id, unclaimed_reminder(ticket, waited), ticket))
         if nxt:
-            text += Text.of("；", _at(config, nxt), " 请协助跟进")
-        text += f"（回复“接单 {ref(ticket)}”）。"
-        out = _where_ticket_lives(ctx, ticket, text, people)
-        detail = {"level": 1, "step": EscalationStep.WORKER, "notified": people, "added": nxt}
+            out.append(_dm(nxt, unclaimed_help(ticket, waited, assignee), ticket))
+        # The first step is the only one the reporter hears of: the ladder climbs from
+        # level 1 once per ticket (a transfer restarts the wait, not the levels).
+        out.append(await _reassure(ctx, ticket))
+        detail = {
+            "level": 1,
+            "step": EscalationStep.WORKER,
+            "notified": people,
+            "added": nxt,
+            "reassured": True,
+        }
     elif level == 2:
         leader = grid.leader if grid else None
-        notified = [p for p in (ticket.assignee_id, *added) if p]
-        who = "、".join(config.name_of(p) for p in notified) or "网格员"
-        text = Text.of(f"⏰ 工单 {head} 已{waited}无人接单（已提醒{who}）。") + (
-            Text.of(_at(config, leader), " 请网格长协调安排。") if leader else ""
-        )
+        text = unclaimed_for_leader(ticket, waited, reminded)
         out = [_dm(leader, text, ticket)] if leader else _staff_group(ctx, ticket, text, [])
         detail = {
             "level": 2,
@@ -86,20 +110,51 @@ async def escalate(ctx: TimerContext) -> list[OutgoingMessage]:
         }
     else:
         staff = [p.id for p in config.people if p.role == Role.STAFF]
+        leader = config.name_of(grid.leader) if grid and grid.leader else None
         where = config.grid_label(ticket.grid_id)
-        reminded = [config.name_of(p) for p in dict.fromkeys((ticket.assignee_id, *added)) if p]
-        if grid and grid.leader:
-            reminded.append(f"网格长{config.name_of(grid.leader)}")
-        text = Text.of(
-            f"⚠️ {where}工单 {head} 已{waited}无人接单，已提醒{'、'.join(reminded) or '网格员'}。",
-            Text.join(" ", (_at(config, p) for p in staff)),
-            " 请社区协调处置。",
-        )
+        at = [_at(config, p) for p in staff]
+        text = unclaimed_for_staff(ticket, where, waited, reminded, leader, at)
         out = _staff_group(ctx, ticket, text, staff)
         detail = {"level": 3, "step": EscalationStep.STAFF, "notified": staff}
     await ctx.tickets.escalate(ticket, level, detail)
     await schedule_ladder(ctx.tickets, config, ticket, added)
     return out
+
+
+async def _reassure(ctx: TimerContext, ticket: TicketRow) -> OutgoingMessage:
+    """The reporter's one reassurance, where they reported: their group (with one @), or
+    privately. Should it be held for the morning and someone claim meanwhile, it is
+    dropped (``News.REASSURANCE``)."""
+    reporter = Mention(ticket.reporter_id, await _display_name(ctx, ticket.reporter_id))
+    group = ctx.config.group(ticket.group_id)
+    if group is None:
+        return OutgoingMessage.say(
+            dm_chat(ticket.reporter_id),
+            reassurance(ticket, None),
+            mentions=(),
+            ticket_id=ticket.id,
+            urgent=ticket.urgent,
+            platform=ticket.platform,
+            news=News.REASSURANCE,
+        )
+    return OutgoingMessage.say(
+        group.id,
+        reassurance(ticket, reporter),
+        mentions=(ticket.reporter_id,),
+        ticket_id=ticket.id,
+        urgent=ticket.urgent,
+        platform=ticket.platform,
+        news=News.REASSURANCE,
+    )
+
+
+async def _display_name(ctx: TimerContext, person_id: str) -> str:
+    """A person's name for people to read: the directory's, else the name a resident
+    wrote under; the id only when neither is known."""
+    person = ctx.config.person(person_id)
+    if person is not None:
+        return person.name
+    return await ctx.store.person_name(person_id) or person_id
 
 
 def _chase_waits(config: Config, ticket: TicketRow, now: datetime) -> datetime | None:
@@ -110,27 +165,6 @@ def _chase_waits(config: Config, ticket: TicketRow, now: datetime) -> datetime |
 
 def _at(config: Config, person_id: str) -> Mention:
     return Mention(person_id, config.name_of(person_id))
-
-
-def _where_ticket_lives(
-    ctx: TimerContext, ticket: TicketRow, text: str | Text, people: list[str]
-) -> list[OutgoingMessage]:
-    """The ticket's group; privately if it came privately. (A non-urgent step never falls
-    in quiet hours, see ``_chase_waits``; should a group message still be held, the
-    reminder goes privately: a reminder that waits is no reminder.)"""
-    group = ctx.config.group(ticket.group_id)
-    if group is not None and held_until(ctx.config, group.id, ticket.urgent, ctx.now) is None:
-        return [
-            OutgoingMessage.say(
-                group.id,
-                text,
-                mentions=tuple(people),
-                ticket_id=ticket.id,
-                urgent=ticket.urgent,
-                platform=ticket.platform,
-            )
-        ]
-    return [_dm(p, text, ticket) for p in people]
 
 
 def _dm(person: str, text: str | Text, ticket: TicketRow) -> OutgoingMessage:
@@ -170,39 +204,29 @@ async def overdue(ctx: TimerContext) -> list[OutgoingMessage]:
         return []  # resolved, closed or cancelled in time: nothing to chase
     config = ctx.config
     stage = payload.stage
-    limit = span(payload.limit) + ("（按工作时间计）" if payload.working_time else "")
-    due = payload.due.astimezone(config.timezone)
+    limit = time_limit(payload.limit, payload.working_time)
     if (morning := _chase_waits(config, ticket, ctx.now)) is not None:
         await ctx.tickets.schedule(ticket, OVERDUE, morning, payload.to_json())
         return []
-    if stage == OverdueStage.WARN and ctx.now >= due:
+    if stage == OverdueStage.WARN and ctx.now >= payload.due:
         return []  # held past the limit itself (quiet hours, downtime): "due" says it all
-    head = f"{ref(ticket)}（{category_label(ticket.category)}）{ticket.summary}"
     grid = config.grid(ticket.grid_id)
     target = ticket.assignee_id or (grid.leader if grid else None)
     if stage == OverdueStage.WARN:
-        text = (
-            f"⏳ 工单 {head} 办理时限{limit}，将于{due:%m-%d %H:%M}到期，请抓紧处理；"
-            f"处理好后回复“已处理 {ref(ticket)}”。"
-        )
+        text = overdue_warning(ticket, limit, when(payload.due, config.timezone))
         out = [_dm(target, text, ticket)] if target else []
         kind = EventKind.OVERDUE_WARNING
     elif stage == OverdueStage.DUE:
-        text = (
-            f"⌛ 工单 {head} 已到办理时限（{limit}），尚未办结，请尽快处理；如有困难请联系网格长。"
-        )
-        out = [_dm(target, text, ticket)] if target else []
+        out = [_dm(target, overdue_due(ticket, limit), ticket)] if target else []
         kind = EventKind.OVERDUE
     else:
         staff = [p.id for p in config.people if p.role == Role.STAFF]
         people = [*([grid.leader] if grid and grid.leader else []), *staff]
-        holder = config.name_of(ticket.assignee_id) if ticket.assignee_id else "无人"
-        text = Text.of(
-            f"🔴 超时工单 {head}（{config.grid_label(ticket.grid_id)}，负责人{holder}）"
-            f"已超过办理时限{limit}仍未办结。",
-            Text.join(" ", (_at(config, p) for p in people)),
-            " 请督办。",
-        )
+        holder = config.name_of(ticket.assignee_id) if ticket.assignee_id else None
+        where = config.grid_label(ticket.grid_id)
+        over = ctx.now - payload.due
+        at = [_at(config, p) for p in people]
+        text = overdue_report(ticket, where, holder, limit, over, at)
         out = _staff_group(ctx, ticket, text, people)
         kind = EventKind.OVERDUE_REPORT
     detail = {"stage": stage, "due": payload.due.isoformat()}
@@ -240,10 +264,7 @@ async def daily_duty(ctx: TimerContext) -> list[OutgoingMessage]:
         grid = config.grid(group.grid)
         if grid is None:
             continue
-        names = "、".join(config.name_of(d.person) for d in roster.on_duty(grid.id, ctx.now))
-        text = (
-            f"【今日值班】{local.month}月{local.day}日 {grid.name}：{names or '社区值班员'}。"
-            "有问题请直接在群里说明位置和情况，我会登记并通知值班网格员。"
-        )
+        names = [config.name_of(d.person) for d in roster.on_duty(grid.id, ctx.now)]
+        text = duty_today(day_of(ctx.now, config.timezone), grid.name, names)
         out.append(OutgoingMessage(chat=group.id, text=text, platform=group.platform))
     return out

@@ -6,10 +6,10 @@ message, so asking once is enough and nobody has to chase by phone.
 
 from __future__ import annotations
 
-from bot.domain.lifecycle import ACTIVE_STATUSES, STATUS_LABELS, Status
+from bot.domain.lifecycle import ACTIVE_STATUSES, Status
+from bot.messaging import phrases
 from bot.messaging.messages import OutgoingMessage
-from bot.messaging.parts import Mention, Text
-from bot.messaging.phrases import headline
+from bot.messaging.parts import Mention
 from bot.runtime.context import Context
 from bot.triage import Finding
 from bot.vocabulary import Category, EventKind
@@ -19,28 +19,19 @@ from storage.models import TicketRow
 async def answer(ctx: Context, about: Finding) -> list[OutgoingMessage]:
     ticket = await _match(ctx, about)
     if ticket is None:
-        return [
-            ctx.reply(
-                "没有查到您还未办结的相关工单。如果问题还在，请说明位置和情况，我马上为您登记。"
-            )
-        ]
+        return [ctx.reply(phrases.NOTHING_TO_FOLLOW)]
     await ctx.tickets.note(
         ticket, EventKind.FOLLOWUP, actor=ctx.sender.id, message_id=ctx.inbound.id
     )
     ctx.link(ticket.id)
     status = Status(ticket.status)
     if status == Status.RESOLVED:
-        text = f"工单 {headline(ticket)} 已处理完毕，等待您的评价：回复“满意”“基本满意”或“不满意”。"
-        return [ctx.reply(text, ticket_id=ticket.id)]
+        return [ctx.reply(phrases.awaiting_rating(ticket), ticket_id=ticket.id)]
     worker_id = ticket.assignee_id
     if worker_id is None:
-        return [ctx.reply(f"工单 {headline(ticket)} 目前{STATUS_LABELS[status]}，正在安排网格员。")]
-    worker = await ctx.display_name(worker_id)
-    text = Text.of(
-        f"工单 {headline(ticket)} 目前{STATUS_LABELS[status]}，负责人{worker}。",
-        Mention(worker_id, worker),
-        " 居民在询问进度，请及时反馈。",
-    )
+        return [ctx.reply(phrases.being_arranged(ticket), ticket_id=ticket.id)]
+    worker = Mention(worker_id, await ctx.display_name(worker_id))
+    text = phrases.progress_asked(ticket, worker)
     return [ctx.reply(text, mentions=(worker_id,), ticket_id=ticket.id)]
 
 

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from bot.messaging.messages import OutgoingMessage
-from bot.messaging.phrases import bare, ref, summary_of
+from bot.messaging.phrases import bare, no_such_ticket, summary_of
 from bot.runtime import actions
 from bot.runtime.context import Context
 from bot.vocabulary import HandUpLevel
@@ -79,7 +79,7 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
         return [ctx.reply(HAND_UP_FORMAT)]
     ticket = await ctx.store.ticket(command.ticket_id, lock=True)
     if ticket is None:
-        return [ctx.reply(f"没有找到工单 {ref(command.ticket_id)}，请核对一下编号。")]
+        return [ctx.reply(no_such_ticket(command.ticket_id))]
     if command.level is not None:
         result = await actions.hand_up(
             ctx.config, ctx.tickets, ticket, ctx.sender, command.level, command.words,

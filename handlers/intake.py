@@ -18,6 +18,7 @@ from bot.runtime.context import Context
 from bot.runtime.quiet_hours import holdable, release_time
 from bot.triage import Finding, safety_advice
 from bot.triage.reasons import with_reason
+from bot.vocabulary import News
 from handlers import duplicates, followup
 from handlers.common.usage import EVERYONE, Usage
 from storage.models import TicketRow
@@ -155,6 +156,7 @@ async def _dispatch_messages(
                 ticket_id=first,
                 urgent=urgent,
                 copy_when_held=True,
+                news=News.DISPATCH,  # a morning summary drops it once someone claimed
             )
         ]
         morning = release_time(ctx.config, ctx.now)

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from bot.config import Config
 from bot.config.reports import ReportSettings
 from bot.domain.taxonomy import category_label
+from bot.messaging import phrases
 from bot.messaging.messages import MessageKind, OutgoingMessage
 from bot.messaging.phrases import ref
 from bot.reporting.charts import WeeklyChartData, render_weekly_chart
@@ -112,18 +113,19 @@ async def daily_report(ctx: TimerContext) -> list[OutgoingMessage]:
         lines.append("昨日没有受理工单。")
     total, overdue = await stats.overdue_tickets(Scope(), OVERDUE_LIST_LIMIT)
     if total:
-        lines.append(f"—— 未办结超时工单 {total} 张 ——")
+        lines.append(phrases.overdue_heading(total))
         for ticket in overdue:
-            late = ctx.now - ticket.created_at - stats.limits.for_category(ticket.category)
+            limit = stats.limits.for_category(ticket.category)
+            late = ctx.now - ticket.created_at - limit
             worker = config.name_of(ticket.assignee_id) if ticket.assignee_id else "未分配"
             lines.append(
                 f"{ref(ticket)} {category_label(ticket.category)} {worker}"
-                f" 超时{fmt_duration(late)}｜{ticket.summary}"
+                f" {phrases.past_limit(phrases.span(limit), fmt_duration(late))}｜{ticket.summary}"
             )
         if total > len(overdue):
             lines.append(f"……另有 {total - len(overdue)} 张，回复“工单 超时”查看")
     else:
-        lines.append("目前没有超时未办结的工单。")
+        lines.append(phrases.NO_OVERDUE)
     return _staff_message(config, "\n".join(lines))
 
 

@@ -259,14 +259,15 @@ async def list_tickets(
 
 
 async def _line(ctx: Context, stats: Stats, ticket: TicketRow) -> str:
-    """'#12 处理中 市政设施 王芳 超时3小时｜3号楼井盖坏了'."""
+    """'#12 处理中 市政设施 王芳 已超过2天的办理时限（超出3小时）｜3号楼井盖坏了'."""
     status = STATUS_LABELS.get(Status(ticket.status), ticket.status)
     status = status.split("，")[0]
     late = ""
     if ticket.status in (Status.ASSIGNED, Status.CLAIMED):
-        over = ctx.now - ticket.created_at - stats.limits.for_category(ticket.category)
+        limit = stats.limits.for_category(ticket.category)
+        over = ctx.now - ticket.created_at - limit
         if over > timedelta(0):
-            late = f" 超时{fmt_duration(over)}"
+            late = " " + phrases.past_limit(phrases.span(limit), fmt_duration(over))
     who = await _name(ctx, ticket.assignee_id)
     urgent = "【急】" if ticket.urgent else ""
     label = category_label(ticket.category)

@@ -14,7 +14,7 @@ from bot.messaging.messages import OutgoingMessage, dm_chat
 from bot.messaging.parts import Mention, Text
 from bot.messaging.phrases import bare
 from bot.runtime.context import Context
-from bot.vocabulary import EventKind
+from bot.vocabulary import EventKind, News
 from handlers.common.quoting import TICKET_REF, quoted_ticket, ticket_number
 from handlers.common.usage import TEAM, Usage
 from storage.models import TicketRow
@@ -266,7 +266,7 @@ async def claim(
     ctx.link(ticket.id)
     reporter = Mention(ticket.reporter_id, await ctx.display_name(ticket.reporter_id))
     text = phrases.claimed_news(ticket, reporter, ctx.sender.name)
-    return _announce(ctx, ticket, text, mentions=(ticket.reporter_id,))
+    return _announce(ctx, ticket, text, News.CLAIMED, mentions=(ticket.reporter_id,))
 
 
 async def resolve(
@@ -302,16 +302,24 @@ async def resolve(
     ctx.link(ticket.id)
     reporter = Mention(ticket.reporter_id, await ctx.display_name(ticket.reporter_id))
     text = phrases.resolved_news(ticket, reporter, ctx.sender.name)
-    return _announce(ctx, ticket, text, mentions=(ticket.reporter_id,))
+    return _announce(ctx, ticket, text, News.RATING, mentions=(ticket.reporter_id,))
 
 
 def _announce(
-    ctx: Context, ticket: TicketRow, text: str | Text, mentions: tuple[str, ...] = ()
+    ctx: Context,
+    ticket: TicketRow,
+    text: str | Text,
+    news: News,
+    mentions: tuple[str, ...] = (),
 ) -> list[OutgoingMessage]:
     """Tell the ticket's group; if the worker wrote from elsewhere, confirm to them too.
     News of an urgent ticket is urgent too: it never waits for the end of quiet hours, and
-    neither does the confirmation to the worker who wrote it."""
+    neither does the confirmation to the worker who wrote it: written in the ticket's own
+    group at night, the group message is that confirmation and goes out at once. News
+    told elsewhere may wait for the morning, and is dropped then if the ticket has moved
+    on (``news``)."""
     home = ticket.group_id or dm_chat(ticket.reporter_id)
+    here = ctx.message.reply_chat == home
     out = [
         OutgoingMessage.say(
             home,
@@ -320,6 +328,7 @@ def _announce(
             ticket_id=ticket.id,
             platform=ticket.platform,
             urgent=ticket.urgent,
+            news=News.CONFIRMATION if here else news,
         )
     ]
     if ctx.message.reply_chat != home:

@@ -255,6 +255,9 @@ class OutboxRow(Base):
     parts: Mapped[list[Any] | None] = mapped_column(JSON)
     # Held for quiet hours, the people this row mentions hear it privately at once.
     copy_when_held: Mapped[bool] = mapped_column(default=False)
+    # What the row tells about its ticket (bot.vocabulary.News), so a row held for quiet
+    # hours is dropped in the morning once it is no longer news; None: always news.
+    news: Mapped[str | None] = mapped_column(String(16))
 
 
 class TimerRow(Base):

@@ -19,7 +19,8 @@ async def test_restart_between_ladder_steps(tmp_path: Path) -> None:
     report = {"chat": "room-xfl-1", "from": "res-zhang", "id": "r1", "text": "3号楼井盖坏了"}
     first = await open_simulation(config, url, start=START)
     sent = await play(first, [report, {"advance": "20m"}])
-    assert [m["chat"] for m in sent] == ["room-xfl-1", "room-xfl-1"]  # dispatch, step 1
+    # The dispatch; step 1: both workers privately, one reassurance in the group.
+    assert [m["chat"] for m in sent] == ["room-xfl-1", "dm:wx-wang", "dm:wx-zhao", "room-xfl-1"]
     await first.app.stop()
 
     # The process was down from 09:20 to 10:40: steps 2 and 3 fell due meanwhile.

@@ -56,7 +56,7 @@ async def test_daily_and_weekly_reports_survive_restart(
     assert "11月23日周一" in text
     assert "受理 5｜接单 4｜办结 3｜结案 2" in text  # #4 closes only at 18:00 on the 24th
     assert "响应率 40%（2/5）" in text and "满意率 67%（2/3）" in text
-    assert "目前没有超时未办结的工单" in text
+    assert "目前没有超过办理时限仍未办结的工单" in text
     assert [d.isoformat() for d in await pending(second, DAILY)] == ["2026-11-25T08:30:00+08:00"]
     await second.app.stop()
 
@@ -68,7 +68,7 @@ async def test_daily_and_weekly_reports_survive_restart(
     assert len(daily) == 6  # 25th .. 30th, one each morning
     assert len(weekly) == 1 and weekly[0]["at"].startswith("2026-11-30T08:30")
     assert "受理 5｜" in weekly[0]["text"] and "\n超时 3\n" in weekly[0]["text"]  # #2, #4, #5
-    assert "未办结超时工单 2 张" in daily[-1]["text"]
+    assert "超过办理时限仍未办结的工单 2 张" in daily[-1]["text"]
     chart = tmp_path / "out" / "charts" / "weekly_20261123.png"
     assert chart.is_file() and chart.stat().st_size > 10_000
     assert len(await pending(third, WEEKLY)) == 1

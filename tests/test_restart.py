@@ -62,9 +62,12 @@ async def test_restart_mid_flow(sample_config, tmp_path: Path) -> None:
     third = await open_simulation(sample_config, url, start=START)
     chased = await play(third, [{"advance": "3d"}])
     # Nothing about #1 is replayed; #2, left unclaimed, is chased once per step (chasing
-    # is on by default): the ladder, then the overdue warning (building: 48 h, warned at
+    # is on by default): the ladder (step 1: both workers privately, the reporter one
+    # reassurance in the group), then the overdue warning (building: 48 h, warned at
     # 80% = 06:54, held till quiet hours end).
     assert [(m["chat"], m["at"][:16]) for m in chased] == [
+        ("dm:wx-wang", "2026-11-24T16:45"),
+        ("dm:wx-zhao", "2026-11-24T16:45"),
         ("room-xfl-1", "2026-11-24T16:45"),
         ("dm:wx-liu", "2026-11-24T17:00"),
         ("staff-room", "2026-11-24T17:15"),

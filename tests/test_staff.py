@@ -73,7 +73,8 @@ async def test_ticket_lists(sim: Simulation) -> None:
     assert "#2 处理中 水电气暖 李娜" in text and "#5 待接单 环境卫生 周磊" in text
     await play(sim, [{"at": "2026-11-25T12:00:00+08:00"}])
     text = await one(sim, "wx-chen", "工单 超时")
-    assert text.startswith("超时工单 1 张：") and "#2" in text and "超时2.5小时" in text
+    assert text.startswith("超时工单 1 张：") and "#2" in text
+    assert "已超过2天的办理时限（超出2.5小时）" in text
     assert (await one(sim, "wx-chen", "工单 第一网格")) == "第一网格未结工单：没有。"
     # 李娜 has #2 open, so #5 went to 周磊 (new tickets go to whoever has fewest open).
     assert "李娜负责的未结工单 1 张" in await one(sim, "wx-chen", "工单 @李娜")

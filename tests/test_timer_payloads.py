@@ -86,5 +86,5 @@ async def test_pending_rows_of_the_old_shape_still_fire_and_say_the_same(tmp_pat
     new = await _reminders(tmp_path, "new.db", legacy=False)
     old = await _reminders(tmp_path, "old.db", legacy=True)
     assert len(new) == 3
-    assert "办理时限2小时30分钟" in new[0]["text"]
+    assert "办理时限是2小时30分钟" in new[0]["text"]
     assert old == new

@@ -7,11 +7,12 @@ handler in handlers/chasing.py, fired in its own transaction together with the e
 records and the message it sends, so a restart neither loses nor repeats a step.
 
 Ladder (per urgency, default every 15 min; urgent every 3 min), while nobody claims:
-  level 1: remind the assignee and bring in the next worker on duty (the ticket's group;
-           privately for a ticket reported privately);
+  level 1: remind the assignee and bring in the next worker on duty, each privately; the
+           reporter hears once, where they reported, that it is in hand (正在加紧安排);
   level 2: the grid leader (privately);
   level 3: the community staff group.
-Each step is one ``escalate`` event, one message and ``escalation_level`` + 1.
+Each step is one ``escalate`` event and ``escalation_level`` + 1. The residents' group
+never reads that a named worker let a ticket wait.
 
 Overdue (per category limit, measured from the report; working time only for the
 categories configured so): the assignee privately at ``warn_at`` (80%) and at the limit,

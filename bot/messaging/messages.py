@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.messaging.parts import Mention, Text
+from bot.vocabulary import News
 
 
 class MessageKind(StrEnum):
@@ -128,6 +129,9 @@ class OutgoingMessage:
     # When quiet hours hold this group message, the people it mentions are told privately
     # at once (the outbox decides the hold, when it sends).
     copy_when_held: bool = False
+    # What this tells about ``ticket_id``: a held message goes out in the morning only
+    # while it is still news, and a confirmation to the person who just spoke never waits.
+    news: News | None = None
 
     @classmethod
     def say(

@@ -128,9 +128,6 @@ def recorded(text: object) -> str:
 
 # --- handing a ticket up (上报) and back (回流) --------------------------------------------
 
-RATE_PROMPT = "请您评价：回复“满意”“基本满意”或“不满意”（也可回复 1/2/3）。"
-
-
 def hand_up_label(level: str | None) -> str:
     """'街道' / '12345热线': where a ticket went, as people say it."""
     return HAND_UP_LABELS.get(level, level or "上级")  # type: ignore[call-overload, no-any-return]
@@ -228,11 +225,30 @@ def claimed_news(ticket: TicketRow, reporter: Mention, worker: str) -> Text:
 RATING_ASK = "您看满意吗？回复“满意”“基本满意”或“不满意”就行，直接说说您的看法也可以。"
 
 
+def rating_request(ticket: TicketRow, reporter: Mention, done: str, note: str | None) -> Text:
+    """The reporter hears it is done, what was done, and is asked how it went: the one
+    rating request, after a worker's resolve and after a 回流 alike."""
+    what = f"办理情况：{note}。\n" if note else ""
+    return Text.of(reporter, f" {_about(ticket)}，{done}。\n", what, RATING_ASK)
+
+
 def resolved_news(ticket: TicketRow, reporter: Mention, worker: str) -> Text:
-    """The reporter hears it is done, what was done, and is asked how it went."""
-    done = f"办理情况：{ticket.note}。\n" if ticket.note else ""
-    head = f" {_about(ticket)}，网格员{worker}已经处理好了。\n"
-    return Text.of(reporter, head, done, RATING_ASK)
+    return rating_request(ticket, reporter, f"网格员{worker}已经处理好了", ticket.note)
+
+
+def handed_back_news(ticket: TicketRow, reporter: Mention, where: str, outcome: str) -> Text:
+    """回流: the outcome from the 街道 or the hotline, and the same rating request."""
+    return rating_request(ticket, reporter, f"经{where}协调，已经有结果了", outcome)
+
+
+def handed_back_done(ticket: TicketRow, where: str, outcome: str) -> str:
+    """To whoever typed 回流: done, and the reporter has been asked."""
+    return f"好的，工单 {headline(ticket)} 已回流（{where}：{outcome}），已请居民评价。"
+
+
+def awaiting_rating(ticket: TicketRow) -> str:
+    """The reporter asks after a ticket that is done and waits for their word."""
+    return f"{_about(ticket)}已经处理好了。{RATING_ASK}"
 
 
 # --- residents rating --------------------------------------------------------------------
@@ -437,4 +453,238 @@ def night_acknowledgement(
         reporter,
         f" {_recorded_for(tickets)}现在是夜间，网格员明早{local:%H:%M}后处理。"
         f"如遇紧急情况请直接拨打：{calls}。",
+    )
+
+
+# --- chasing: a ticket nobody claimed, a ticket past its time limit ---------------------
+# Reminders go to the people who must act, privately or in the staff group; the residents'
+# group never reads that a named worker let a ticket wait, only one reassurance.
+
+
+def time_limit(limit: timedelta, working_time: bool = False) -> str:
+    """'4小时', '2天（按工作时间计）': a ticket's time limit (办理时限)."""
+    return span(limit) + ("（按工作时间计）" if working_time else "")
+
+
+def past_limit(limit: str, over: str | None = None) -> str:
+    """'已超过2天的办理时限（超出3小时）': overdue, said so that it means something."""
+    return f"已超过{limit}的办理时限" + (f"（超出{over}）" if over else "")
+
+
+def overdue_heading(total: int) -> str:
+    return f"—— 超过办理时限仍未办结的工单 {total} 张 ——"
+
+
+NO_OVERDUE = "目前没有超过办理时限仍未办结的工单。"
+
+
+def unclaimed_reminder(ticket: TicketRow, waited: timedelta) -> str:
+    """To the assignee, privately: their ticket waits."""
+    return (
+        f"⏰ 工单 {headline(ticket)} 已{span(waited)}无人接单，请尽快接单"
+        f"（回复“接单 {ref(ticket)}”）。"
+    )
+
+
+def unclaimed_help(ticket: TicketRow, waited: timedelta, assignee: str | None) -> str:
+    """To the next worker on duty, privately: please help out."""
+    whose = f"（原派给{assignee}）" if assignee else ""
+    return (
+        f"⏰ 工单 {headline(ticket)} 已{span(waited)}无人接单{whose}，请您协助跟进；"
+        f"能去的话回复“接单 {ref(ticket)}”。"
+    )
+
+
+def reassurance(ticket: TicketRow, reporter: Mention | None) -> Text:
+    """Once per ticket, in the reporter's group: we have not forgotten you."""
+    about = f"{_about(ticket)}，我们正在加紧安排，请您放心。"
+    return Text.of(reporter, f" {about}") if reporter else Text.of(about)
+
+
+def unclaimed_for_leader(ticket: TicketRow, waited: timedelta, reminded: Sequence[str]) -> str:
+    """To the grid leader, privately (or to the staff group when the grid has none)."""
+    who = "、".join(reminded) or "网格员"
+    return (
+        f"⏰ 工单 {headline(ticket)} 已{span(waited)}无人接单，已私信提醒{who}。"
+        f"请协调安排（可回复“转派 {ref(ticket)} @网格员”）。"
+    )
+
+
+def unclaimed_for_staff(
+    ticket: TicketRow, where: str, waited: timedelta, reminded: Sequence[str],
+    leader: str | None, staff: Sequence[Mention],
+) -> Text:
+    """The top of the ladder, in the staff group."""
+    who = "、".join([*reminded, *([f"网格长{leader}"] if leader else [])]) or "网格员"
+    return Text.of(
+        f"⚠️ {where}工单 {headline(ticket)} 已{span(waited)}无人接单，已提醒{who}。",
+        Text.join(" ", staff),
+        " 请社区协调处置。",
+    )
+
+
+def overdue_warning(ticket: TicketRow, limit: str, due: str) -> str:
+    """To the assignee, privately, at 80% of the time limit."""
+    return (
+        f"⏳ 工单 {headline(ticket)} 的办理时限是{limit}，将于{due}到期，请抓紧处理；"
+        f"处理好后回复“已处理 {ref(ticket)}”。"
+    )
+
+
+def overdue_due(ticket: TicketRow, limit: str) -> str:
+    """To the assignee (or the leader), privately, at the limit."""
+    return (
+        f"⌛ 工单 {headline(ticket)} 已到{limit}的办理时限，还没有办结，请尽快处理；"
+        "有困难请联系网格长。"
+    )
+
+
+def overdue_report(
+    ticket: TicketRow, where: str, holder: str | None, limit: str, over: timedelta,
+    people: Sequence[Mention],
+) -> Text:
+    """To the leader and staff, in the staff group, once the limit is well past."""
+    who = f"负责人{holder}" if holder else "还没有人接单"
+    by = span(over) if over >= timedelta(minutes=1) else None
+    return Text.of(
+        f"🔴 {where}工单 {headline(ticket)} {past_limit(limit, by)}，仍未办结（{who}）。",
+        Text.join(" ", people),
+        " 请督办。",
+    )
+
+
+def duty_today(month_day: str, grid: str, names: Sequence[str]) -> str:
+    """The morning duty post in a residents' group (off by default)."""
+    who = "、".join(names) or "社区值班员"
+    return (
+        f"【今日值班】{month_day} {grid}：{who}。"
+        "有问题请直接在群里说明位置和情况，我会登记并通知值班网格员。"
+    )
+
+
+# --- quiet hours ---------------------------------------------------------------------
+
+MORNING_HEADER = "早上好！夜间的消息汇总如下："
+
+
+def held_for_morning(where: str, until: datetime) -> str:
+    """Before the private copy of a group message held for the morning."""
+    return f"【夜间，{where}将于{until:%H:%M}统一通知】"
+
+
+# --- changing a ticket on someone's say-so: 转派, 撤销, 上报, 回流 --------------------------
+
+
+def nothing_to_do(ticket: TicketRow, verb: str) -> str:
+    """'工单 #3 已办结，无需撤销。': the ticket is past what was asked."""
+    return f"工单 {ref(ticket)} {STATUS_LABELS[Status(ticket.status)]}，无需{verb}。"
+
+
+def other_grids_ticket(ticket: TicketRow, grid_name: str | None, verb: str) -> str:
+    return (
+        f"工单 {ref(ticket)} 属于{grid_name or '其他网格'}，"
+        f"请由该网格的网格长或社区工作人员{verb}。"
+    )
+
+
+def not_in_tickets_grid(name: str, ticket: TicketRow) -> str:
+    return (
+        f"{name}不是工单 {ref(ticket)} 所在网格的人员，接手后无法办理。"
+        "请转派给本网格人员或社区工作人员。"
+    )
+
+
+def already_assigned_to(ticket: TicketRow, name: str) -> str:
+    return f"工单 {ref(ticket)} 已经派给{name}了。"
+
+
+def transferred(ticket: TicketRow, by: str, before: str | None, target: Mention) -> Text:
+    was = f"（原负责人{before}）" if before else ""
+    return Text.of(
+        f"工单 {headline(ticket)} 已由{by}转派{was}。",
+        target,
+        f" 请接单（回复“接单 {ref(ticket)}”）。",
+    )
+
+
+def cancel_after_resolved(ticket: TicketRow, resident: bool) -> str:
+    if resident:
+        return f"工单 {ref(ticket)} 已经处理好了，正在等您评价。{RATING_ASK}"
+    return f"工单 {ref(ticket)} 已处理，正在等待居民评价，不能再撤销。"
+
+
+def already_cancelled(ticket: TicketRow) -> str:
+    return f"工单 {ref(ticket)} 已经撤销了。"
+
+
+def cancel_request_kept(ticket: TicketRow, worker: Mention | None) -> Text:
+    """A resident asked to withdraw an urgent ticket, or one others reported too."""
+    why = (
+        "紧急情况需要网格员到场确认"
+        if ticket.urgent
+        else f"还有其他 {ticket.reports - 1} 位居民反映了同样的问题"
+    )
+    check = Text.of(worker, " 请核实一下，") if worker else Text.of("网格员会核实，")
+    return Text.of(f"收到。工单 {ref(ticket)} {why}，暂不撤销。", check, "确认没问题后再办结。")
+
+
+def cancelled_news(ticket: TicketRow, by: str, because: str, worker: Mention | None) -> Text:
+    """'工单 #3 已由陈主任撤销（重复登记）。@王芳 这张不用再处理了。'"""
+    tell = Text.of(worker, " 这张不用再处理了。") if worker else Text.of()
+    return Text.of(f"工单 {headline(ticket)} 已由{by}撤销{because}。", tell)
+
+
+def cancelled_for_reporter(ticket: TicketRow, because: str, worker: Mention | None) -> Text:
+    tell = Text.of(worker, " 这张不用再处理了。") if worker else Text.of()
+    return Text.of(
+        f"好的，您反映的工单 {headline(ticket)} 已撤销{because}。", tell, "以后有问题随时说。"
+    )
+
+
+def already_handed_up(ticket: TicketRow) -> str:
+    return f"工单 {ref(ticket)} {handed_up_status(ticket)}，等待回流即可。"
+
+
+def handed_up_news(
+    ticket: TicketRow, by: str, where: str, because: str, worker: Mention | None
+) -> Text:
+    told = Text.of(
+        f"工单 {headline(ticket)} 已由{by}上报{where}{because}，"
+        f"由{where}协调解决，有结果会在这里告诉大家。"
+    )
+    if worker is None:
+        return told
+    return told + Text.of(" ", worker, " 这张已交上级办理，请配合对接，不再按办理时限催办。")
+
+
+def not_handed_up(ticket: TicketRow) -> str:
+    return f"工单 {ref(ticket)} {STATUS_LABELS[Status(ticket.status)]}，没有上报，无需回流。"
+
+
+def hand_back_needs_outcome(ticket: TicketRow, where: str) -> str:
+    return f"请写上{where}的办理结果，例如：回流 {ref(ticket)} 街道已协调物业修好"
+
+
+def hand_needs_leader(verb: str) -> str:
+    return f"{verb}工单需要网格长或社区工作人员操作。"
+
+
+# --- a reporter asking after their ticket (催办) ----------------------------------------
+
+NOTHING_TO_FOLLOW = (
+    "没有查到您还未办结的相关工单。如果问题还在，请说明位置和情况，我马上为您登记。"
+)
+
+
+def being_arranged(ticket: TicketRow) -> str:
+    status = STATUS_LABELS[Status(ticket.status)]
+    return f"{_about(ticket)}目前{status}，正在安排网格员，请您放心。"
+
+
+def progress_asked(ticket: TicketRow, worker: Mention) -> Text:
+    """The answer to the reporter, and a nudge to the worker, in one message."""
+    return Text.of(
+        f"{_about(ticket)}目前{STATUS_LABELS[Status(ticket.status)]}，负责人{worker.name}。",
+        worker,
+        " 居民在询问进度，请及时反馈。",
     )

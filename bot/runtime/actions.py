@@ -15,21 +15,33 @@ from dataclasses import dataclass
 
 from bot.config import Config
 from bot.domain.chasing import CHASE_KINDS, restart_ladder
-from bot.domain.lifecycle import OPEN_STATUSES, STATUS_LABELS, Action, Status
+from bot.domain.lifecycle import OPEN_STATUSES, Action, Status
 from bot.domain.tickets import RATING_TIMEOUT, Tickets
 from bot.messaging.messages import OutgoingMessage, dm_chat
 from bot.messaging.parts import Mention, Text
 from bot.messaging.phrases import (
-    RATE_PROMPT,
+    already_assigned_to,
+    already_cancelled,
+    already_handed_up,
+    cancel_after_resolved,
+    cancel_request_kept,
+    cancelled_for_reporter,
+    cancelled_news,
+    hand_back_needs_outcome,
+    hand_needs_leader,
     hand_up_label,
-    handed_up_status,
-    headline,
-    mention,
-    ref,
+    handed_back_done,
+    handed_back_news,
+    handed_up_news,
+    not_handed_up,
+    not_in_tickets_grid,
+    nothing_to_do,
+    other_grids_ticket,
+    transferred,
 )
 from bot.messaging.textnorm import clip
 from bot.runtime.context import STAFF_ROLES, Sender
-from bot.vocabulary import HandUpLevel, Role
+from bot.vocabulary import HandUpLevel, News, Role
 from storage.models import TicketRow
 
 CANCEL_REQUEST = "cancel_request"  # a resident asked, but the ticket stays open
@@ -59,6 +71,9 @@ class Announcement:
     # ``notify`` is told privately even when the request came from a chat (the reporter
     # of a ticket reported privately must hear its outcome wherever staff typed it).
     notify_always: bool = False
+    # What ``told`` is news of (a rating request may wait for the morning only while the
+    # rating is awaited); the answer to the asker is their confirmation, never held.
+    news: News | None = None
 
     def messages(
         self, asked_in: str | None = None, platform: str | None = None
@@ -69,28 +84,45 @@ class Announcement:
         t = self.ticket
         out: list[OutgoingMessage] = []
         if asked_in is not None:
-            out.append(self._say(asked_in, self.answer or self.told, platform))
+            out.append(
+                self._say(asked_in, self.answer or self.told, platform, news=News.CONFIRMATION)
+            )
         if not self.group:
             return out
         home = t.group_id
         if home and home != asked_in:
-            out.append(self._say(home, self.told, t.platform))
+            out.append(self._say(home, self.told, t.platform, news=self.news))
         elif (
             not home
             and self.notify
             and (asked_in is None or self.notify_always)
             and dm_chat(self.notify) != asked_in
         ):
-            out.append(self._say(dm_chat(self.notify), self.told, t.platform, private=True))
+            out.append(
+                self._say(
+                    dm_chat(self.notify), self.told, t.platform, private=True, news=self.news
+                )
+            )
         return out
 
     def _say(
-        self, chat: str, text: str | Text, platform: str | None, *, private: bool = False
+        self,
+        chat: str,
+        text: str | Text,
+        platform: str | None,
+        *,
+        private: bool = False,
+        news: News | None = None,
     ) -> OutgoingMessage:
         if isinstance(text, Text):
             mentions = (self.notify,) if private and self.notify else self.mentions
             return OutgoingMessage.say(
-                chat, text, mentions=mentions, ticket_id=self.ticket.id, platform=platform
+                chat,
+                text,
+                mentions=mentions,
+                ticket_id=self.ticket.id,
+                platform=platform,
+                news=news,
             )
         return OutgoingMessage(
             chat=chat,
@@ -98,6 +130,7 @@ class Announcement:
             mentions=() if private else self.mentions,
             ticket_id=self.ticket.id,
             platform=platform,
+            news=news,
         )
 
 
@@ -113,19 +146,13 @@ async def transfer(
     """``target`` becomes the assignee (a ``transfer`` event) and the ladder restarts."""
     if not actor.covers(ticket.grid_id):
         grid = config.grid(ticket.grid_id)
-        return Refusal(
-            f"工单 {ref(ticket)} 属于{grid.name if grid else '其他网格'}，"
-            "请由该网格的网格长或社区工作人员转派。"
-        )
+        return Refusal(other_grids_ticket(ticket, grid.name if grid else None, "转派"))
     if config.role_of(target) not in STAFF_ROLES and ticket.grid_id not in config.grids_of(target):
-        return Refusal(
-            f"{config.name_of(target)}不是工单 {ref(ticket)} 所在网格的人员，接手后无法办理。"
-            "请转派给本网格人员或社区工作人员。"
-        )
+        return Refusal(not_in_tickets_grid(config.name_of(target), ticket))
     if ticket.status not in (Status.ASSIGNED, Status.CLAIMED):
-        return Refusal(f"工单 {ref(ticket)} {STATUS_LABELS[Status(ticket.status)]}，无需转派。")
+        return Refusal(nothing_to_do(ticket, "转派"))
     if ticket.assignee_id == target and ticket.status == Status.ASSIGNED:
-        return Refusal(f"工单 {ref(ticket)} 已经派给{config.name_of(target)}了。")
+        return Refusal(already_assigned_to(ticket, config.name_of(target)))
     before = ticket.assignee_id
     await tickets.apply(
         ticket,
@@ -135,11 +162,9 @@ async def transfer(
         detail={"from": before, "to": target},
     )
     await restart_ladder(tickets, config, ticket)
-    was = f"（原负责人{config.name_of(before)}）" if before else ""
-    text = (
-        f"工单 {headline(ticket)} 已由{actor.name}转派{was}。"
-        f"{mention(config.name_of(target))} 请接单（回复“接单 {ref(ticket)}”）。"
-    )
+    was = await display_name(config, tickets, before) if before else None
+    target_is = Mention(target, await display_name(config, tickets, target))
+    text = transferred(ticket, actor.name, was, target_is)
     return Announcement(ticket, text, (target,), notify=target)
 
 
@@ -162,18 +187,13 @@ async def cancel(
     reason = clip(reason, REASON_LIMIT)  # kept in the event and shown in 查询 and the console
     status = Status(ticket.status)
     if status == Status.RESOLVED:
-        if actor.is_resident:
-            return Refusal(
-                f"工单 {ref(ticket)} 已经处理好了，正在等您评价："
-                "回复“满意”“基本满意”或“不满意”即可。"
-            )
-        return Refusal(f"工单 {ref(ticket)} 已处理，正在等待居民评价，不能再撤销。")
+        return Refusal(cancel_after_resolved(ticket, actor.is_resident))
     if status == Status.CANCELLED:
-        return Refusal(f"工单 {ref(ticket)} 已经撤销了。")
+        return Refusal(already_cancelled(ticket))
     if status not in OPEN_STATUSES:
-        return Refusal(f"工单 {ref(ticket)} {STATUS_LABELS[status]}，无需撤销。")
+        return Refusal(nothing_to_do(ticket, "撤销"))
     worker = ticket.assignee_id
-    worker_name = await display_name(config, tickets, worker) if worker else None
+    named = Mention(worker, await display_name(config, tickets, worker)) if worker else None
     if actor.is_resident and (ticket.urgent or ticket.reports > 1):
         await tickets.note(
             ticket,
@@ -182,11 +202,7 @@ async def cancel(
             message_id=message_id,
             detail={"reason": reason} if reason else None,
         )
-        why = "紧急情况需要网格员到场确认" if ticket.urgent else (
-            f"还有其他 {ticket.reports - 1} 位居民反映了同样的问题"
-        )
-        check = f"{mention(worker_name)} 请核实一下，" if worker_name else "网格员会核实，"
-        text = f"收到。工单 {ref(ticket)} {why}，暂不撤销。{check}确认没问题后再办结。"
+        text = cancel_request_kept(ticket, named)
         return Announcement(ticket, text, (worker,) if worker else (), group=False)
     await tickets.apply(
         ticket,
@@ -197,12 +213,11 @@ async def cancel(
     )
     await tickets.unschedule(ticket)  # escalation and overdue chasing stop here
     because = f"（{clip(reason, 50)}）" if reason else ""
-    tell = f"{mention(worker_name)} 这张不用再处理了。" if worker_name else ""
     mentions = (worker,) if worker else ()
-    told = f"工单 {headline(ticket)} 已由{actor.name}撤销{because}。{tell}"
+    told = cancelled_news(ticket, actor.name, because, named)
     if actor.id != ticket.reporter_id:
         return Announcement(ticket, told, mentions, notify=worker)
-    answer = f"好的，您反映的工单 {headline(ticket)} 已撤销{because}。{tell}以后有问题随时说。"
+    answer = cancelled_for_reporter(ticket, because, named)
     return Announcement(ticket, told, mentions, answer=answer, notify=worker)
 
 
@@ -230,9 +245,9 @@ async def hand_up(
     reason = clip(reason, REASON_LIMIT)
     status = Status(ticket.status)
     if status == Status.HANDED_UP:
-        return Refusal(f"工单 {ref(ticket)} {handed_up_status(ticket)}，等待回流即可。")
+        return Refusal(already_handed_up(ticket))
     if status not in OPEN_STATUSES:
-        return Refusal(f"工单 {ref(ticket)} {STATUS_LABELS[status]}，无需上报。")
+        return Refusal(nothing_to_do(ticket, "上报"))
     where = hand_up_label(level)
     await tickets.apply(
         ticket,
@@ -243,14 +258,9 @@ async def hand_up(
     )
     await tickets.unschedule(ticket, *CHASE_KINDS)  # out of the community's overdue chase
     because = f"（{clip(reason, 50)}）" if reason else ""
-    told = Text.of(
-        f"工单 {headline(ticket)} 已由{actor.name}上报{where}{because}，"
-        f"由{where}协调解决，有结果会在这里告诉大家。"
-    )
     worker = ticket.assignee_id
-    if worker:
-        name = await display_name(config, tickets, worker)
-        told += Text.of(" ", Mention(worker, name), " 这张已交上级办理，请配合对接，不再催办超时。")
+    named = Mention(worker, await display_name(config, tickets, worker)) if worker else None
+    told = handed_up_news(ticket, actor.name, where, because, named)
     return Announcement(ticket, told, (worker,) if worker else (), notify=worker)
 
 
@@ -269,14 +279,10 @@ async def hand_back(
     if refusal := _may_hand(config, ticket, actor, "回流"):
         return refusal
     if ticket.status != Status.HANDED_UP:
-        label = STATUS_LABELS[Status(ticket.status)]
-        return Refusal(f"工单 {ref(ticket)} {label}，没有上报，无需回流。")
+        return Refusal(not_handed_up(ticket))
     outcome = clip(outcome, OUTCOME_LIMIT)
     if not outcome:
-        return Refusal(
-            f"请写上{hand_up_label(ticket.handed_up)}的办理结果，"
-            f"例如：回流 {ref(ticket)} 街道已协调物业修好"
-        )
+        return Refusal(hand_back_needs_outcome(ticket, hand_up_label(ticket.handed_up)))
     where = hand_up_label(ticket.handed_up)
     await tickets.apply(
         ticket,
@@ -286,27 +292,26 @@ async def hand_back(
         detail={"level": ticket.handed_up, "outcome": outcome},
     )
     await tickets.schedule(ticket, RATING_TIMEOUT, tickets.now + config.timing.rating_timeout)
-    reporter = await display_name(config, tickets, ticket.reporter_id)
-    told = Text.of(
-        f"工单 {headline(ticket)} 上报{where}后有结果了：{outcome}。",
-        Mention(ticket.reporter_id, reporter),
-        f" {RATE_PROMPT}",
-    )
+    reporter = Mention(ticket.reporter_id, await display_name(config, tickets, ticket.reporter_id))
+    told = handed_back_news(ticket, reporter, where, outcome)
     return Announcement(
-        ticket, told, (ticket.reporter_id,), notify=ticket.reporter_id, notify_always=True
+        ticket,
+        told,
+        (ticket.reporter_id,),
+        answer=handed_back_done(ticket, where, outcome),
+        notify=ticket.reporter_id,
+        notify_always=True,
+        news=News.RATING,
     )
 
 
 def _may_hand(config: Config, ticket: TicketRow, actor: Sender, verb: str) -> Refusal | None:
     """Only the grid's leader and community staff hand a ticket up or back."""
     if actor.role not in HAND_UP_ROLES:
-        return Refusal(f"{verb}工单需要网格长或社区工作人员操作。")
+        return Refusal(hand_needs_leader(verb))
     if not actor.covers(ticket.grid_id):
         grid = config.grid(ticket.grid_id)
-        return Refusal(
-            f"工单 {ref(ticket)} 属于{grid.name if grid else '其他网格'}，"
-            f"请由该网格的网格长或社区工作人员{verb}。"
-        )
+        return Refusal(other_grids_ticket(ticket, grid.name if grid else None, verb))
     return None
 
 

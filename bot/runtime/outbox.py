@@ -19,7 +19,7 @@ from bot.messaging.messages import MessageKind, OutgoingMessage, dm_user
 from bot.messaging.parts import Text
 from bot.messaging.privacy import redact
 from bot.runtime.clock import Clock
-from bot.runtime.quiet_hours import body_of, hold_and_merge
+from bot.runtime.quiet_hours import body_of, hold_and_merge, mention_once
 from bot.runtime.ratelimit import RateLimiter
 from storage.db import Database
 from storage.models import OutboxRow
@@ -53,6 +53,7 @@ async def queue(store: Store, messages: Iterable[OutgoingMessage], now: datetime
                 text=text,
                 parts=body.to_json() if body is not None else None,
                 copy_when_held=message.copy_when_held,
+                news=message.news.value if message.news else None,
                 mentions=list(message.mentions),
                 kind=message.kind.value,
                 attachment=message.attachment,
@@ -84,7 +85,7 @@ class _Batch:
     def message(self) -> OutgoingMessage:
         head = self.head
         mentions = list(dict.fromkeys(m for row in self.rows for m in (row.mentions or ())))
-        body = Text.join("\n", (body_of(row) for row in self.rows))
+        body = Text.join("\n", mention_once([body_of(row) for row in self.rows]))
         return OutgoingMessage(
             chat=head.chat,
             text=body.plain,
