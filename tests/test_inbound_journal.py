@@ -144,3 +144,23 @@ async def test_chatter_leaves_no_text_behind_in_the_journal(
         assert outcome is not None and outcome.status == "silent"
         assert await journal_rows(app) == []
         assert await stored_texts(app) == {"m1": ""}
+
+
+async def test_a_message_the_journal_cannot_take_is_handled_all_the_same(
+    sample_config: Config, db_url: str, monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The database refuses the journal write (locked for a moment): the report is not
+    dropped for it; it is handled from memory, as before the journal, and the log says so."""
+    from bot.runtime import journal
+
+    async def refused(*args: object) -> None:
+        orig = sqlite3.OperationalError("database is locked")
+        raise sa_exc.OperationalError("INSERT INTO inbound_journal ...", {}, orig)
+
+    monkeypatch.setattr(journal, "record", refused)
+    async with running_app(sample_config, db_url) as app:
+        outcome = await app.handle_event(resident_says(1, REPORT))
+        assert outcome is not None and outcome.status == "handled"
+        assert len(await tickets(app)) == 1
+        assert "cannot journal message m1" in caplog.text
