@@ -6,6 +6,8 @@ is muted within a day.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.domain.chasing import start_chasing
 from bot.domain.routing import choose_assignee, grid_for_location
 from bot.domain.taxonomy import category_label
@@ -17,6 +19,7 @@ from bot.messaging.phrases import ref, summary_of
 from bot.runtime.context import Context
 from bot.runtime.quiet_hours import holdable, release_time
 from bot.triage import Finding, safety_advice
+from bot.triage.model import Verdict
 from bot.triage.reasons import with_reason
 from bot.vocabulary import News
 from handlers import duplicates, followup
@@ -32,6 +35,10 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
     if group is not None and group.grid is None:
         return None  # a staff group: reports there are discussion, not intake
     result = ctx.triage.triage(ctx.text, role=ctx.sender.role)
+    if result.verdict is Verdict.WAIT:
+        return []  # 我想反映个情况: kept (not wiped), silent; the next message is read with it
+    if not result.ticket and await _follows_preamble(ctx):
+        result = ctx.triage.after_preamble(ctx.text, role=ctx.sender.role)
     if not result.ticket:
         if result.followup is not None and ctx.sender.is_resident:
             return await followup.answer(ctx, result.followup)
@@ -100,6 +107,22 @@ async def register(
         note = await duplicates.known_line(ctx, joined)
         out[0] = first.retold(Text.of(first.content, f"\n另外，{note}"))
     return out
+
+
+# How long a preamble (我想反映个情况) waits for the same person's next message.
+PREAMBLE_WAIT = timedelta(minutes=5)
+
+
+async def _follows_preamble(ctx: Context) -> bool:
+    """Whether the sender's last message in this chat, a few minutes ago, announced a
+    report: this message is then that report (judged with ``after_preamble``)."""
+    msg = ctx.message
+    earlier = await ctx.store.last_unlinked_inbound(
+        msg.platform, msg.chat_id, ctx.sender.id, "intake", ctx.now - PREAMBLE_WAIT
+    )
+    if earlier is None or earlier.id == ctx.inbound.id or not earlier.text:
+        return False
+    return ctx.triage.triage(earlier.text, role=ctx.sender.role).verdict is Verdict.WAIT
 
 
 def _grid_from_findings(ctx: Context, findings: tuple[Finding, ...]) -> str | None:
