@@ -109,7 +109,7 @@ async def escalate(ctx: TimerContext) -> list[OutgoingMessage]:
             "notified": [leader] if leader else [],
         }
     else:
-        staff = [p.id for p in config.people if p.role == Role.STAFF]
+        staff = [p.id for p in config.directory.people if p.role == Role.STAFF]
         leader = config.name_of(grid.leader) if grid and grid.leader else None
         where = config.grid_label(ticket.grid_id)
         at = [_at(config, p) for p in staff]
@@ -220,7 +220,7 @@ async def overdue(ctx: TimerContext) -> list[OutgoingMessage]:
         out = [_dm(target, overdue_due(ticket, limit), ticket)] if target else []
         kind = EventKind.OVERDUE
     else:
-        staff = [p.id for p in config.people if p.role == Role.STAFF]
+        staff = [p.id for p in config.directory.people if p.role == Role.STAFF]
         people = [*([grid.leader] if grid and grid.leader else []), *staff]
         holder = config.name_of(ticket.assignee_id) if ticket.assignee_id else None
         where = config.grid_label(ticket.grid_id)
@@ -260,7 +260,7 @@ async def daily_duty(ctx: TimerContext) -> list[OutgoingMessage]:
         return []
     roster = await load_roster(ctx.store, config, ctx.now)
     out: list[OutgoingMessage] = []
-    for group in config.groups:
+    for group in config.directory.groups:
         grid = config.grid(group.grid)
         if grid is None:
             continue

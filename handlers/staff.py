@@ -275,7 +275,7 @@ async def _line(ctx: Context, stats: Stats, ticket: TicketRow) -> str:
 
 
 def _grid(config: Config, word: str):  # type: ignore[no-untyped-def]
-    for grid in config.grids:
+    for grid in config.directory.grids:
         if word in (grid.id, grid.name) or (len(word) >= 2 and grid.name.startswith(word)):
             return grid
     return None
@@ -283,7 +283,7 @@ def _grid(config: Config, word: str):  # type: ignore[no-untyped-def]
 
 def _person(ctx: Context, word: str) -> tuple[str, str] | None:
     name = word.lstrip("@")
-    for person in ctx.config.people:
+    for person in ctx.config.directory.people:
         if name in (person.id, person.name):
             return person.id, person.name
     for pid in ctx.message.mentions:
