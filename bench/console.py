@@ -14,7 +14,7 @@ SQLite file (executemany) under the temp directory.
 Each query goes through the real aiohttp application (sign-in, session, scope, template),
 signed in as staff (every grid) or as a grid leader, and is also timed on its own
 (``bot.web.listing.ticket_page`` plus the capped count): p50 and p95 of ``--runs`` runs.
-``--explain`` prints PostgreSQL's plan of each listing query.
+``--explain`` prints PostgreSQL's plan of each list query in its index form.
 """
 
 from __future__ import annotations

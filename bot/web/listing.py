@@ -6,10 +6,11 @@ one query that walks the ticket number downwards from where the last page stoppe
 the further back it is, as OFFSET would. Migration 0014's indexes end in ``id`` (grid and
 status, status, category, worker, and the tickets still in the works), so a filtered page
 reads only the rows it shows. The count above the list is capped (``COUNT_CAP``): no page
-view counts a million rows. Search on PostgreSQL goes through a trigram index of the text
-with every character doubled (see ``SEARCH_TEXT``), which finds two-character Chinese words
-too. "Overdue" reuses the figures' own definition (``Stats.overdue_open``), so the list and
-统计 never disagree. ``bench/console.py`` times all of this on a million tickets.
+view counts a million rows. A search reads the newest tickets first and, for a word too
+rare to fill a page there, a trigram index of the text with every character doubled on
+PostgreSQL (see ``SEARCH_TEXT``), which finds two-character Chinese words too. "Overdue"
+reuses the figures' own definition (``Stats.overdue_open``), so the list and 统计 never
+disagree. ``bench/console.py`` times all of this on a million tickets.
 """
 
 from __future__ import annotations
