@@ -162,3 +162,32 @@ def test_a_config_alone_still_answers_who_is_who() -> None:
     )
     assert config.directory.stamp is None
     assert config.role_of("p1") == Role.STAFF and config.name_of("p2", "乙") == "乙"
+
+
+async def test_a_building_added_on_the_console_routes_a_private_report(
+    sample_config: Config, db_url: str
+) -> None:
+    """Triage knows the grids' buildings; one added to a grid elsewhere is known from the
+    bot's next message, so a private report naming it goes to that grid."""
+    async with running_app(sample_config, db_url) as bot:
+        other = Database(db_url)
+        try:
+            async with other.transaction() as session:
+                g1 = sample_config.grid("g1")
+                assert g1 is not None
+                await directory.save_grid(
+                    DirectoryStore(session),
+                    bot.clock.now(),
+                    grid_id="g1",
+                    name=g1.name,
+                    leader=g1.leader,
+                    workers=g1.workers,
+                    buildings=(*g1.buildings, "幸福里商业街"),
+                    new=False,
+                )
+        finally:
+            await other.close()
+        await bot.handle(resident_says(1, "幸福里商业街的路灯坏了，晚上很黑", chat=None))
+        async with bot.db.transaction() as session:
+            ticket = await session.get(TicketRow, 1)
+            assert ticket is not None and ticket.grid_id == "g1", ticket and ticket.grid_id

@@ -41,6 +41,10 @@ STATUS_REFRESH = timedelta(minutes=1)  # how often the background sender recount
 StartHook = Callable[[Store, Config, datetime], Awaitable[None]]
 
 
+def _buildings(config: Config) -> tuple[str, ...]:
+    return tuple(b for grid in config.directory.grids for b in grid.buildings)
+
+
 class App:
     """The bot. Events go in through ``handle``; replies leave through the adapters.
 
@@ -73,6 +77,9 @@ class App:
         self.clock = clock
         self.adapters = {a.platform: a for a in adapters}
         self.triage = triage or TriageEngine.from_config(config)
+        # The engine knows the grids' buildings: one the App built itself is rebuilt when
+        # the directory's buildings change (a test's own engine is left alone).
+        self._buildings = _buildings(config) if triage is None else None
         self.dispatcher = Dispatcher(config, db, clock, self.triage, handlers, unlisted)
         self.timers = TimerService(db, config, clock, timer_handlers)
         self.on_start = list(on_start)
@@ -100,6 +107,7 @@ class App:
             for hook in self.on_start:
                 await hook(Store(session), self.config, self.clock.now())
             self.inbound.failed = await Store(session).count_failed()
+        await self._follow_buildings()  # the stored directory may differ from the file's
         if self.inbound.failed:
             log.warning(
                 "%d message(s) could not be handled and wait in failed_messages; "
@@ -223,7 +231,8 @@ class App:
         the App's lock; then the transaction under it. A long message of one chat so
         holds up no other chat (the thread gives the loop the GIL every few ms).
         The directory is checked first, so a change made on the console counts at once."""
-        await directory.refresh(self.db, self.config)
+        if await directory.refresh(self.db, self.config):
+            await self._follow_buildings()
         prepared = await asyncio.to_thread(self.dispatcher.prepare, message)
         async with self._writer():
             return await self.dispatcher.dispatch(message, prepared)
@@ -235,6 +244,15 @@ class App:
         an advisory lock in the transaction), so other chats go on meanwhile, as they do
         across several processes; the retry queue keeps each chat's order."""
         return self._lock if self.db.is_sqlite else contextlib.nullcontext()
+
+    async def _follow_buildings(self) -> None:
+        """A building added to (or taken from) a grid on the console is known to triage
+        from the next message: the engine is rebuilt off the loop (about half a second)."""
+        if self._buildings is None or _buildings(self.config) == self._buildings:
+            return
+        engine = await asyncio.to_thread(TriageEngine.from_config, self.config)
+        self._buildings = _buildings(self.config)
+        self.triage = self.dispatcher.triage = engine
 
     async def handle(self, message: IncomingMessage) -> Outcome:
         message = scrubbed(message)

@@ -230,8 +230,9 @@ class TriageEngine:
 
     @classmethod
     def from_config(cls, config: Config) -> TriageEngine:
-        """Uses [triage] words and synonyms (checked at load) and the grids' buildings."""
-        buildings = [b for grid in config.grids for b in grid.buildings]
+        """Uses [triage] words and synonyms (checked at load) and the grids' buildings (as
+        the directory lists them now)."""
+        buildings = [b for grid in config.directory.grids for b in grid.buildings]
         return cls(
             extra_words=list(config.triage.words),
             synonyms=dict(config.triage.synonyms),
