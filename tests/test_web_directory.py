@@ -32,6 +32,17 @@ async def test_staff_change_people_grids_and_groups(sample_config: Config, db_ur
         assert "王芳" in page and "第一网格" in page and "幸福里1-2号楼居民群" in page
         assert "gridbot seen" in page  # how to find a platform id
 
+        # A group the bot is in but does not serve yet shows up, with its id, to add.
+        await apply_step(
+            console.sim,
+            {"chat": "room-new", "from": "res-he", "name": "何大姐", "text": "有人吗"},
+            0,
+        )
+        page = await (await console.client.get("/directory")).text()
+        assert "room-new" in page and "/directory/groups/new?id=room-new" in page
+        form = await (await console.client.get("/directory/groups/new?id=room-new")).text()
+        assert 'name="id" value="room-new"' in form
+
         # A new grid with a new worker, and a group for it: the bot serves it at once.
         response = await _post(
             console,

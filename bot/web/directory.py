@@ -16,7 +16,7 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from aiohttp import web
 
@@ -35,6 +35,7 @@ ID_PATTERN = re.compile(r"^[^\s/]{1,128}$")
 PHONE_PATTERN = re.compile(r"^[0-9+\- ]{3,32}$")
 SPLIT = re.compile(r"[\s,，、;；]+")
 NAME_LIMIT = 100
+SEEN_SHOWN = 30  # of each kind, most recently active first
 SINGULAR = {"people": "person", "grids": "grid", "groups": "group"}
 PLATFORM_LABELS = {"": "两个平台都可", "wechaty": "微信（wechaty）", "wecom": "企业微信"}
 
@@ -118,6 +119,23 @@ class _Pages:
             retired = [
                 p for p in await DirectoryStore(session).people() if p.retired_at is not None
             ]
+            seen = list(await Store(session).seen()) if viewer.is_staff else []
+        tz = config.timezone
+        strangers = {
+            kind: [
+                {
+                    "id": r.id,
+                    "name": r.name or "",
+                    "last": r.last_seen.astimezone(tz).strftime("%m-%d %H:%M"),
+                    "messages": r.messages,
+                    "add": f"/directory/{'groups' if kind == 'group' else 'people'}/new?"
+                    + urlencode({"id": r.id, "name": r.name or ""}),
+                }
+                for r in seen
+                if r.kind == kind
+            ][:SEEN_SHOWN]
+            for kind in ("group", "person")
+        }
         people = []
         for p in sorted(d.people, key=lambda p: (_role_order(p.role), p.name, p.id)):
             grids = config.grids_of(p.id)
@@ -168,6 +186,7 @@ class _Pages:
             else [],
             may_add_person=viewer.is_staff or viewer.role == Role.LEADER,
             may_edit_all=viewer.is_staff,
+            strangers=strangers,
             message=request.query.get("done"),
         )
 
@@ -194,6 +213,9 @@ class _Pages:
         new = item_id is None
         if values is None:
             values = self._current(config, kind, item_id)
+            if new:  # from the "seen" list: the id and name the platform gave
+                values["id"] = _words(request.query.get("id"), 128)
+                values["name"] = _words(request.query.get("name"))
         self._check(config, viewer, kind, item_id)
         my_grids = [
             g for g in config.directory.grids if viewer.is_staff or g.id in viewer.sender.grids
