@@ -206,28 +206,14 @@ class LinearModel:
         self._b_urgent: float = bias["urgent"]
         self._ticket: dict[str, float] = heads["ticket"]
         self._urgent: dict[str, float] = heads["urgent"]
-        self._cats: list[tuple[str, float, dict[str, float]]] = [
-            (c, bias["category"][i], heads["category"][c])
-            for i, c in enumerate(self.categories)
+        # One row per feature: its weight in every category head (0 where pruned), so a
+        # message's category logits are one lookup per feature, and loading builds nothing.
+        self._rows: dict[str, list[float]] = heads["category"]
+        self._cats: list[tuple[str, float]] = [
+            (c, bias["category"][i]) for i, c in enumerate(self.categories)
         ]
-        known: set[str] = set(self._ticket).union(self._urgent)
-        for _, _, head in self._cats:
-            known.update(head)
-        self._known = frozenset(known)
+        self._known = frozenset(self._ticket).union(self._urgent, self._rows)
         self._table = table or pinyin_table()
-        self._rows: dict[str, tuple[float, ...]] | None = None  # built on first use
-
-    def _category_rows(self) -> dict[str, tuple[float, ...]]:
-        """Feature → its weight in every category head (0.0 where a head lacks it), so a
-        message's category logits are one lookup per feature instead of one per feature
-        and head. Built with C-level maps on first use."""
-        rows = self._rows
-        if rows is None:
-            heads = [head for _, _, head in self._cats]
-            keys = list(set().union(*heads))
-            columns = [list(map(head.get, keys, itertools.repeat(0.0))) for head in heads]
-            rows = self._rows = dict(zip(keys, zip(*columns, strict=True), strict=True))
-        return rows
 
     @classmethod
     def load(cls) -> LinearModel:
@@ -252,11 +238,10 @@ class LinearModel:
     def category(self, feats: frozenset[str]) -> tuple[str, float]:
         """The likeliest category, were it a request, and its probability."""
         norm = self._norm(feats)
-        # Each column sums a head's weights in the order of `feats`, as `_dot` would
-        # (adding a head's 0.0 for a feature it lacks changes no sum): the same floats.
-        vectors = [v for v in map(self._category_rows().get, feats) if v is not None]
+        # Each column sums a head's weights in the order of `feats`.
+        vectors = [v for v in map(self._rows.get, feats) if v is not None]
         sums = list(map(sum, zip(*vectors, strict=True))) if vectors else [0] * len(self._cats)
-        logits = [(b + norm * dot, c) for (c, b, _), dot in zip(self._cats, sums, strict=True)]
+        logits = [(b + norm * dot, c) for (c, b), dot in zip(self._cats, sums, strict=True)]
         top, name = max(logits)
         total = sum(math.exp(x - top) for x, _ in logits)
         return name, 1.0 / total

@@ -50,7 +50,7 @@ SEED = 14
 MIN_DF = 3
 C_GRID = (10.0, 30.0)
 # Weights smaller than this are dropped from the shipped file (size and load time).
-PRUNE = 0.05
+PRUNE = 0.15
 
 
 # ---------------------------------------------------------------------- pinyin table
@@ -228,7 +228,7 @@ def fit(train: list[Row], table: PinyinTable, c_ticket: float, c_urgent: float, 
     heads: dict[str, object] = {
         "ticket": _prune(vocab_list, ticket.coef_[0]),
         "urgent": _prune(vocab_list, urgent.coef_[0]),
-        "category": {c: _prune(vocab_list, cat_w[k]) for k, c in enumerate(CATEGORIES)},
+        "category": _rows(vocab_list, cat_w),
     }
     bias = {
         "ticket": round(float(ticket.intercept_[0]), 4),
@@ -236,13 +236,24 @@ def fit(train: list[Row], table: PinyinTable, c_ticket: float, c_urgent: float, 
         "category": [round(float(b), 4) for b in cat_b],
     }
     return {
-        "format": 2,
+        "format": 3,
         "categories": list(CATEGORIES),
         "window": 0,  # filled in by build()
         "thresholds": {},
         "bias": bias,
         "heads": heads,
     }
+
+
+def _rows(vocab: Sequence[str], weights) -> dict[str, list[float]]:  # type: ignore[no-untyped-def]
+    """Feature → its weight in every category head (0 where pruned): the runtime reads
+    the rows as they are, one lookup per feature and no table to build at load."""
+    rows: dict[str, list[float]] = {}
+    for j, feature in enumerate(vocab):
+        row = [round(float(w), 2) if abs(w) >= PRUNE else 0 for w in weights[:, j]]
+        if any(row):
+            rows[feature] = row
+    return rows
 
 
 def _prune(vocab: Sequence[str], weights) -> dict[str, float]:  # type: ignore[no-untyped-def]
