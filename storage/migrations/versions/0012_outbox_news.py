@@ -12,16 +12,11 @@ Revises: 0011 (0010 until 0011 is here)
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-# 0010-0014 were written alongside one another; this follows the newest before it here.
-down_revision = max(
-    p.name[:4] for p in Path(__file__).parent.glob("00[01]?_*.py") if p.name[:4] < revision
-)
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

@@ -20,16 +20,11 @@ Revises: the newest of 0010-0013
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-# 0010-0013 were written alongside this one; it follows the newest of them that is here.
-down_revision = max(
-    p.name[:4] for p in Path(__file__).parent.glob("00[01]?_*.py") if p.name[:4] < revision
-)
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
