@@ -11,6 +11,9 @@ from bot.messaging import phrases
 from bot.messaging.messages import OutgoingMessage
 from bot.messaging.parts import Mention, Text
 from bot.runtime.context import Context
+from bot.vocabulary import News
+
+NOW = News.CONFIRMATION  # the answer to whoever just spoke to the bot never waits
 
 
 async def handle(ctx: Context) -> list[OutgoingMessage] | None:
@@ -20,13 +23,13 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
     thanks = ctx.triage.triage(ctx.text, role=ctx.sender.role).reason == "thanks"
     if msg.is_direct:
         if thanks:
-            return [ctx.reply(phrases.YOU_ARE_WELCOME)]
+            return [ctx.reply(phrases.YOU_ARE_WELCOME, news=NOW)]
         if ctx.sender.is_resident:
-            return [ctx.reply(phrases.what_i_do(ctx.config.community_name))]
-        return [ctx.reply(phrases.WORKER_GUIDE)]
+            return [ctx.reply(phrases.what_i_do(ctx.config.community_name), news=NOW)]
+        return [ctx.reply(phrases.WORKER_GUIDE, news=NOW)]
     group = ctx.config.group(msg.chat_id)
     if group is not None and group.grid is None:
-        return [ctx.reply(phrases.WORKER_GUIDE)]  # the staff group: commands, not reports
+        return [ctx.reply(phrases.WORKER_GUIDE, news=NOW)]  # the staff group: no reports
     line = phrases.YOU_ARE_WELCOME if thanks else phrases.what_i_do(ctx.config.community_name)
     asker = Mention(ctx.sender.id, msg.sender_name or ctx.sender.name)
-    return [ctx.reply(Text.of(asker, f" {line}"), mentions=(ctx.sender.id,))]
+    return [ctx.reply(Text.of(asker, f" {line}"), mentions=(ctx.sender.id,), news=NOW)]

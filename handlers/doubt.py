@@ -13,6 +13,7 @@ from bot.messaging import phrases
 from bot.messaging.messages import OutgoingMessage
 from bot.messaging.parts import Mention, Text
 from bot.runtime.context import Context
+from bot.vocabulary import News
 from handlers.common.usage import spoken_to
 
 
@@ -25,6 +26,7 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
     if ctx.triage.doubt(ctx.text, ctx.sender.role) is None:
         return None
     if ctx.message.is_direct:
-        return [ctx.reply(phrases.ASK_TO_REGISTER)]
+        return [ctx.reply(phrases.ASK_TO_REGISTER, news=News.CONFIRMATION)]
     asker = Mention(ctx.sender.id, ctx.message.sender_name or ctx.sender.name)
-    return [ctx.reply(Text.of(asker, f" {phrases.ASK_TO_REGISTER}"), mentions=(ctx.sender.id,))]
+    question = Text.of(asker, f" {phrases.ASK_TO_REGISTER}")
+    return [ctx.reply(question, mentions=(ctx.sender.id,), news=News.CONFIRMATION)]

@@ -19,10 +19,11 @@ from bot.messaging.parts import Mention, Text
 from bot.messaging.privacy import redact
 from bot.messaging.textnorm import normalise
 from bot.runtime.context import Context
-from bot.vocabulary import Category
+from bot.vocabulary import Category, News
 from handlers.common.usage import without_mention
 
 QUESTION_LIMIT = 200  # characters
+NOW = News.CONFIRMATION  # an answer to the person who asked never waits for the morning
 
 
 def matches(keyword: str, words: Sequence[str]) -> bool:
@@ -62,11 +63,15 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
     if entry is None:
         return None
     if msg.is_direct:
-        return [ctx.reply(entry.answer)]
+        return [ctx.reply(entry.answer, news=NOW)]
     asker = Mention(ctx.sender.id, msg.sender_name or ctx.sender.name)
     if redact(entry.answer) != entry.answer:
         return [
             OutgoingMessage.say(dm_chat(ctx.sender.id), entry.answer, platform=msg.platform),
-            ctx.reply(Text.of(asker, f" {phrases.ANSWERED_PRIVATELY}"), mentions=(ctx.sender.id,)),
+            ctx.reply(
+                Text.of(asker, f" {phrases.ANSWERED_PRIVATELY}"),
+                mentions=(ctx.sender.id,),
+                news=NOW,
+            ),
         ]
-    return [ctx.reply(Text.of(asker, f" {entry.answer}"), mentions=(ctx.sender.id,))]
+    return [ctx.reply(Text.of(asker, f" {entry.answer}"), mentions=(ctx.sender.id,), news=NOW)]

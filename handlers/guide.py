@@ -18,7 +18,7 @@ from bot.messaging.messages import OutgoingMessage
 from bot.messaging.phrases import bare
 from bot.runtime.context import Context
 from bot.runtime.dispatcher import Handler
-from bot.vocabulary import Role
+from bot.vocabulary import News, Role
 from handlers.common.usage import Usage, spoken_to, usable_by, usages_of, without_mention
 
 ASKS_FOR_HELP = re.compile(
@@ -53,6 +53,7 @@ def handler(routes: Sequence[Handler]) -> Handler:
     async def handle(ctx: Context) -> list[OutgoingMessage] | None:
         if not asks_for_help(ctx.text) or not spoken_to(ctx):
             return None
-        return [ctx.reply(help_text(ctx.config, ctx.sender.role, usages))]
+        answer = help_text(ctx.config, ctx.sender.role, usages)
+        return [ctx.reply(answer, news=News.CONFIRMATION)]  # never held for the morning
 
     return handle

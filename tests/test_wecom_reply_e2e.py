@@ -123,14 +123,16 @@ async def test_ws_two_residents_interleave_and_each_report_is_answered_in_its_th
     worker, _ = first_worker(ws.config, GROUP)
     await ws.said("a1", "res-a", "大家早上好")
     await ws.said("b1", "res-b", "3号楼门口井盖坏了")
-    await ws.said("a2", "res-a", "大家早上好呀，今天天气不错")
     await ws.said("a3", "res-a", "2号楼楼道灯不亮了")
-    await ws.settled(2)
+    await ws.settled(3)
 
     b1, a3 = ws.answer_to("b1"), ws.answer_to("a3")
     assert b1 is not None and "#1" in b1 and "3号楼门口井盖坏了" in b1 and f"<@{worker}>" in b1
     assert a3 is not None and "#2" in a3 and "2号楼楼道灯不亮了" in a3
-    assert ws.answer_to("a1") is None and ws.answer_to("a2") is None  # chatter: nothing
+    # Chatter said to the bot (on WeCom every group message @s it): one line of what the bot
+    # can do, in the chatter's own thread, and no ticket (issue 13, point 5).
+    chatter = ws.answer_to("a1")
+    assert chatter is not None and "网格助手" in chatter and "#" not in chatter
     assert ws.pushes() == [] and ws.bot.reply_slots() == 0
     assert [t.reporter_id for t in await tickets(ws.app)] == ["res-b", "res-a"]
 
@@ -141,21 +143,21 @@ async def test_ws_urgent_report_after_chatter_and_a_claim_answer_their_own_messa
     await ws.said("c1", "res-a", "今天天气不错", URGENT_GROUP)
     await ws.said("gas", "res-b", "5号楼2单元楼道里燃气味特别浓！", URGENT_GROUP)
     await ws.said("c2", "res-a", "哈哈好的", URGENT_GROUP)
-    await ws.settled(2)  # the alarm in the group and the alert to the staff group
+    await ws.settled(4)  # the alarm, the alert to the staff group, a line for each chatter
     alarm = ws.answer_to("gas")
     assert alarm is not None and "【紧急】" in alarm and "#1" in alarm
-    assert ws.answer_to("c1") is None and ws.answer_to("c2") is None
+    assert all("#1" not in (ws.answer_to(c) or "#1") for c in ("c1", "c2"))
     (alert,) = ws.pushes()
     assert alert["chatid"] == STAFF_GROUP and "【紧急】" in alert["markdown"]["content"]
 
     await ws.said("c3", "res-c", "谢谢大家", URGENT_GROUP)
     await ws.said("claim", "wx-li", "接单 #1", URGENT_GROUP)
-    await ws.settled(3)
+    await ws.settled(6)
     claimed = ws.answer_to("claim")
     assert claimed == (
         "<@res-b> 您反映的“5号楼2单元楼道里燃气味特别浓”（#1），网格员李娜已接单，正在处理。"
     )
-    assert set(ws.answers()) == {ws.req_ids["gas"], ws.req_ids["claim"]}
+    assert set(ws.answers()) == {ws.req_ids[m] for m in ("gas", "claim", "c1", "c2", "c3")}
     assert ws.bot.reply_slots() == 0
     assert (await tickets(ws.app))[0].status == "claimed"
 
@@ -168,13 +170,14 @@ async def test_ws_at_night_the_urgent_answer_is_not_given_to_a_held_report(ws: W
     await ws.said("chat", "res-c", "大家晚安")
     # The alarm in the group, the staff alert, the lift's reporter's answer and the worker's
     # private heads-up for the lift.
-    await ws.gateway.wait_until(lambda: len(ws.frames()) >= 4)
+    # The good-night to the bot is answered at once too (an answer to who spoke never waits).
+    await ws.gateway.wait_until(lambda: len(ws.frames()) >= 5)
     await asyncio.wait_for(ws.bot.drained(), 5)
     fire = ws.answer_to("fire")
     assert fire is not None and "【紧急】" in fire and "着火冒烟" in fire
     # The lift's reporter is answered at once, in their own thread (issue 13, point 4).
     assert ws.answer_to("lift") == LIFT_AT_NIGHT
-    assert set(ws.answers()) == {ws.req_ids["fire"], ws.req_ids["lift"]}
+    assert set(ws.answers()) == {ws.req_ids["fire"], ws.req_ids["lift"], ws.req_ids["chat"]}
     assert sorted(p["chatid"] for p in ws.pushes()) == sorted([STAFF_GROUP, worker])
     assert not any(p["chatid"] == GROUP for p in ws.pushes())  # the group's dispatch is held
 
@@ -188,7 +191,7 @@ async def test_ws_at_night_the_urgent_answer_is_not_given_to_a_held_report(ws: W
     await ws.gateway.wait_until(lambda: len(acks()) >= 1)
     (ack,) = acks()
     assert "2号楼电梯坏了" in ack["markdown"]["content"]
-    assert set(ws.answers()) == {ws.req_ids["fire"], ws.req_ids["lift"]}
+    assert set(ws.answers()) == {ws.req_ids["fire"], ws.req_ids["lift"], ws.req_ids["chat"]}
     assert ws.bot.reply_slots() == 0
 
 
@@ -288,14 +291,14 @@ async def test_callback_two_residents_interleave_and_each_report_gets_its_own_an
     a1 = cb.post("a1", "res-a", "大家早上好")
     b1 = cb.post("b1", "res-b", "3号楼门口井盖坏了")
     a2 = cb.post("a2", "res-a", "2号楼楼道灯不亮了")
-    # The chatter's request is let go of at once, not after reply_wait (60 s).
-    assert cb.answer(await asyncio.wait_for(a1, 5)) == ""
+    # The chatter is answered in its own response, at once, not after reply_wait (60 s).
+    assert "网格助手" in cb.answer(await asyncio.wait_for(a1, 5))
     b1_answer = cb.answer(await asyncio.wait_for(b1, 5))
     a2_answer = cb.answer(await asyncio.wait_for(a2, 5))
     assert "3号楼门口井盖坏了" in b1_answer and "楼道灯" not in b1_answer
     assert "2号楼楼道灯不亮了" in a2_answer and "井盖" not in a2_answer
-    rows = await all_sent(cb.app, 2)
-    assert {r.reply_to: r.platform_msg_id for r in rows} == {"b1": "b1", "a2": "a2"}
+    rows = await all_sent(cb.app, 3)
+    assert {r.reply_to: r.platform_msg_id for r in rows} == {"a1": "a1", "b1": "b1", "a2": "a2"}
     assert cb.bot.waiting() == []
 
 
@@ -305,7 +308,7 @@ async def test_callback_urgent_report_after_chatter_is_answered_in_its_own_respo
     cb = callback
     chatter = cb.post("c1", "res-a", "今天天气不错", URGENT_GROUP)
     gas = cb.post("gas", "res-b", "5号楼2单元楼道里燃气味特别浓！", URGENT_GROUP)
-    assert cb.answer(await asyncio.wait_for(chatter, 5)) == ""
+    assert "网格助手" in cb.answer(await asyncio.wait_for(chatter, 5))
     alarm = cb.answer(await asyncio.wait_for(gas, 5))
     assert "【紧急】" in alarm and "燃气味" in alarm
     # The staff group's alert has no request and no response_url: it waits in the outbox
