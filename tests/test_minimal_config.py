@@ -80,13 +80,18 @@ async def test_minimal_config_routes_spreads_and_chases(db_url: str) -> None:
         (["r2"], "@r2 您反映的“2号楼楼道灯不亮了”（#2），网格员乙已接单，正在处理。")
     ]
 
-    # #1 stays unclaimed: one message per ladder step, each in its place; #2 is left alone.
+    # #1 stays unclaimed: the workers are reminded privately, the reporter gets one
+    # reassurance that names nobody, then the leader and the staff group; #2 is left alone.
     sent = await play(sim, [{"advance": "50m"}])
     assert [(m["chat"], m["at"][11:16], m["mentions"]) for m in sent] == [
-        ("room", "09:15", ["w1", "w2"]),
+        ("dm:w1", "09:15", ["w1"]),
+        ("dm:w2", "09:15", ["w2"]),
+        ("room", "09:15", ["r1"]),
         ("dm:lead", "09:30", ["lead"]),
         ("staff", "09:45", ["boss"]),
     ]
+    in_group = [m["text"] for m in sent if m["chat"] == "room"]
+    assert not any(name in text for text in in_group for name in ("甲", "乙", "丙"))
     assert all("#1" in m["text"] and "#2" not in m["text"] for m in sent)
     tickets = await ticket_json(sim)
     assert tickets[1]["escalation_level"] == 3 and tickets[2]["escalation_level"] == 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -277,8 +277,11 @@ async def test_welcome_at_night_waits_for_the_morning(
     async with bot_running(config, sqlite_url, monkeypatch, start=night) as r:
         r.fake.add_contact("wxid_new", "新邻居")
         r.fake.join(ROOM, ["wxid_new"], RESIDENT)
+        # A sender leases the row for a few minutes before deciding to hold it: wait for
+        # the hold itself, not the lease.
         (held,) = await until(
-            lambda: outbox(r.app), lambda rows: len(rows) == 1 and rows[0].next_attempt_at > night
+            lambda: outbox(r.app),
+            lambda rows: len(rows) == 1 and rows[0].next_attempt_at > night + timedelta(hours=1),
         )
         assert held.sent_at is None and held.next_attempt_at.astimezone(
             config.timezone
