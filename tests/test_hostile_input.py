@@ -91,7 +91,10 @@ async def test_a_100000_character_message_does_not_delay_the_next_report(app: Ap
     assert other is not None and other.status == "handled"
     assert first is not None and first.status == "handled"
     rows = await tickets(app)
-    assert [t.group_id for t in rows] == ["room-xfl-3", "room-xfl-1"]
+    # Both are tickets. Which is stored first is a race now that the long one is judged
+    # in about a hundred ms on a bounded window (and on SQLite one writer at a time);
+    # what matters is that the loop was never held, so the other group's report went on.
+    assert sorted(t.group_id for t in rows) == ["room-xfl-1", "room-xfl-3"]
     assert max(stalls) < 0.5  # loosely: today's code holds the loop for the whole message
 
 
