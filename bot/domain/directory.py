@@ -9,7 +9,7 @@ was made, by this process or any other on the same database.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
@@ -144,20 +144,10 @@ async def apply(
             if not dry_run:
                 store.add(GridRow(id=grid.id, **values))
             continue
-        differ = [k for k, v in values.items() if (getattr(row, k) or None) != (v or None)]
-        if row.retired_at is not None:
-            changes.add("grid", "restored", label, differ)
-        elif differ:
-            changes.add("grid", "changed", label, differ)
+        _compare(changes, "grid", label, row, values, blank_is_none=True)
         if not dry_run:
-            row.retired_at = None
-            for k, v in values.items():
-                setattr(row, k, v)
-    for row in await store.grids():
-        if row.retired_at is None and wanted.grid(row.id) is None:
-            changes.add("grid", "retired", f"{row.id} {row.name}")
-            if not dry_run:
-                row.retired_at = now
+            _set(row, values)
+    _retire(changes, "grid", await store.grids(), wanted.grid, now, dry_run)
 
     for group in wanted.groups:
         grow = await store.group(group.id)
@@ -168,20 +158,10 @@ async def apply(
             if not dry_run:
                 store.add(GroupRow(id=group.id, **gvalues))
             continue
-        differ = [k for k, v in gvalues.items() if getattr(grow, k) != v]
-        if grow.retired_at is not None:
-            changes.add("group", "restored", label, differ)
-        elif differ:
-            changes.add("group", "changed", label, differ)
+        _compare(changes, "group", label, grow, gvalues)
         if not dry_run:
-            grow.retired_at = None
-            for k, v in gvalues.items():
-                setattr(grow, k, v)
-    for grow in await store.groups():
-        if grow.retired_at is None and wanted.group(grow.id) is None:
-            changes.add("group", "retired", f"{grow.id} {grow.name}")
-            if not dry_run:
-                grow.retired_at = now
+            _set(grow, gvalues)
+    _retire(changes, "group", await store.groups(), wanted.group, now, dry_run)
 
     for person in wanted.people:
         prow = await store.person(person.id)
@@ -196,19 +176,10 @@ async def apply(
                     store.add(prow)
                 _set_person(prow, pvalues, grid_id, order)
             continue
-        differ = [k for k, v in pvalues.items() if getattr(prow, k) != v]
-        if prow.retired_at is not None:
-            changes.add("person", "restored", label, differ)
-        elif differ:
-            changes.add("person", "changed", label, differ)
+        _compare(changes, "person", label, prow, pvalues)
         if not dry_run:
-            prow.retired_at = None
             _set_person(prow, pvalues, grid_id, order)
-    for prow in await store.people():
-        if prow.retired_at is None and wanted.person(prow.id) is None:
-            changes.add("person", "retired", f"{prow.id} {prow.name}")
-            if not dry_run:
-                prow.retired_at = now
+    _retire(changes, "person", await store.people(), wanted.person, now, dry_run)
 
     if not dry_run:
         await session_store.session.flush()
@@ -217,11 +188,52 @@ async def apply(
     return changes
 
 
+def _compare(
+    changes: Changes,
+    kind: str,
+    label: str,
+    row: GridRow | GroupRow | PersonRow,
+    values: dict[str, object],
+    blank_is_none: bool = False,
+) -> None:
+    """Note how a stored row differs from the file: restored, changed, or nothing."""
+
+    def same(a: object, b: object) -> bool:
+        return (a or None) == (b or None) if blank_is_none else a == b
+
+    differ = [k for k, v in values.items() if not same(getattr(row, k), v)]
+    if row.retired_at is not None:
+        changes.add(kind, "restored", label, differ)
+    elif differ:
+        changes.add(kind, "changed", label, differ)
+
+
+def _set(row: GridRow | GroupRow | PersonRow, values: dict[str, object]) -> None:
+    row.retired_at = None
+    for k, v in values.items():
+        setattr(row, k, v)
+
+
+def _retire(
+    changes: Changes,
+    kind: str,
+    rows: Iterable[GridRow | GroupRow | PersonRow],
+    listed: Callable[[str], object | None],
+    now: datetime,
+    dry_run: bool,
+) -> None:
+    """Rows the file no longer lists are retired, never deleted: tickets refer to them."""
+    for row in rows:
+        if row.retired_at is None and listed(row.id) is None:
+            changes.add(kind, "retired", f"{row.id} {row.name}")
+            if not dry_run:
+                row.retired_at = now
+
+
 def _set_person(
     row: PersonRow, values: dict[str, object], grid_id: str | None, order: int | None
 ) -> None:
-    for k, v in values.items():
-        setattr(row, k, v)
+    _set(row, values)
     row.grid_id, row.duty_order = grid_id, order
 
 
