@@ -12,7 +12,7 @@ from bot.messaging.parts import Mention
 from bot.messaging.phrases import bare
 from bot.runtime.context import Context
 from bot.runtime.timers import TimerContext
-from bot.vocabulary import Category, Rating
+from bot.vocabulary import Category, News, Rating
 from handlers.common.quoting import TICKET_REF, quoted_ticket, ticket_number
 from handlers.common.usage import RESIDENTS, Usage
 from storage.models import TicketRow
@@ -20,6 +20,7 @@ from storage.models import TicketRow
 SATISFIED, FAIR, DISSATISFIED = Rating.SATISFIED, Rating.FAIR, Rating.DISSATISFIED
 
 USAGE = (Usage("满意", RESIDENTS),)
+NOW = News.CONFIRMATION  # the reporter just spoke: answered at once, night or not
 
 # Still broken, in the reporter's words: "还漏", "没修好", "还是不行", "又坏了", "差评".
 _STILL_BROKEN = re.compile(
@@ -82,8 +83,9 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
         worker_id = ticket.assignee_id
         worker = Mention(worker_id, await ctx.display_name(worker_id)) if worker_id else None
         text = phrases.reopened(ticket, worker)
-        return [ctx.reply(text, mentions=(worker_id,) if worker_id else (), ticket_id=ticket.id)]
-    return [ctx.reply(phrases.rating_thanks(ticket, rating), ticket_id=ticket.id)]
+        mentions = (worker_id,) if worker_id else ()
+        return [ctx.reply(text, mentions=mentions, ticket_id=ticket.id, news=NOW)]
+    return [ctx.reply(phrases.rating_thanks(ticket, rating), ticket_id=ticket.id, news=NOW)]
 
 
 def _about_something_else(ctx: Context, ticket: TicketRow) -> bool:
@@ -111,7 +113,7 @@ async def _ticket_to_rate(ctx: Context) -> TicketRow | list[OutgoingMessage] | N
     if not awaiting:
         return None
     if len(awaiting) > 1:
-        return [ctx.reply(phrases.which_to_rate(awaiting))]
+        return [ctx.reply(phrases.which_to_rate(awaiting), news=NOW)]
     return await ctx.store.ticket(awaiting[0].id, lock=True)
 
 
