@@ -36,7 +36,6 @@ NOT_YET_MOVED = {
     "handlers/reports.py",
     "handlers/staff.py",
     "handlers/worker.py",
-    "bot/runtime/duty_changes.py",
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 from bot.domain.lifecycle import HAND_UP_LABELS, STATUS_LABELS, Status
 from bot.domain.lifecycle import RATING_LABELS as LIFECYCLE_RATING_LABELS
@@ -687,4 +687,44 @@ def progress_asked(ticket: TicketRow, worker: Mention) -> Text:
         f"{_about(ticket)}目前{STATUS_LABELS[Status(ticket.status)]}，负责人{worker.name}。",
         worker,
         " 居民在询问进度，请及时反馈。",
+    )
+
+
+# --- the duty roster: 换班 and 请假, in chat or on the console ---------------------------
+
+
+def date_out_of_range(day: date, first_year: int, last_year: int) -> str:
+    """A date nobody's duty can be about (a typo like 9999-12-31)."""
+    return f"{day} 超出了可登记的范围（{first_year}—{last_year}年），请核对日期。"
+
+
+def swap_day_past(day: date) -> str:
+    return f"{day:%m月%d日}已经过去了，换班请填今天或以后的日期。"
+
+
+def swap_recorded(day: date, a: str, b: str) -> str:
+    return (
+        f"已登记换班：{day:%m月%d日}{a}的班由{b}值，{b}的班由{a}值。"
+        "发“值班”可查看当天值班安排。"
+    )
+
+
+def leave_ends_before_it_starts(first: date, last: date) -> str:
+    return f"结束日期{last:%m月%d日}早于开始日期{first:%m月%d日}，请核对一下。"
+
+
+LEAVE_TOO_LONG = "请假不能超过一年，请核对日期。"
+
+
+def leave_recorded(name: str, first: date, last: date) -> str:
+    days = f"{first:%m月%d日}" if first == last else f"{first:%m月%d日}至{last:%m月%d日}"
+    return f"已登记：{name}{days}请假，期间新工单不再派给{name}。"
+
+
+def leave_leaves_open(name: str, tickets: Sequence[TicketRow]) -> str:
+    """After 请假: the tickets the person still holds (leave does not move them)."""
+    listing = "、".join(ref(t) for t in tickets[:10])
+    return (
+        f"{name}手上还有 {len(tickets)} 张未办结工单（{listing}），"
+        "如需转派请发“转派 #编号 @同事”。"
     )

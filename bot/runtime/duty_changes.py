@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from bot.config import Config
 from bot.domain.lifecycle import Status
-from bot.messaging.phrases import person_outside_your_grid, ref
+from bot.messaging import phrases
 from bot.reporting.periods import FIRST_YEAR, LAST_YEAR
 from bot.runtime.actions import Refusal
 from bot.runtime.context import STAFF_ROLES, Sender
@@ -33,8 +33,7 @@ def _out_of_range(*days: date) -> Refusal | None:
     """A date nobody's duty can be about (a typo like 9999-12-31 or 0001-01-01)."""
     for day in days:
         if not FIRST_YEAR <= day.year <= LAST_YEAR:
-            span = f"{FIRST_YEAR}—{LAST_YEAR}年"
-            return Refusal(f"{day} 超出了可登记的范围（{span}），请核对日期。")
+            return Refusal(phrases.date_out_of_range(day, FIRST_YEAR, LAST_YEAR))
     return None
 
 
@@ -44,7 +43,7 @@ def _outside_grid(config: Config, sender: Sender, people: list[str]) -> Refusal 
         return None
     for person in people:
         if not set(config.grids_of(person)) & set(sender.grids):
-            return Refusal(person_outside_your_grid(config.name_of(person)))
+            return Refusal(phrases.person_outside_your_grid(config.name_of(person)))
     return None
 
 
@@ -63,7 +62,7 @@ async def swap(
     if refusal := _outside_grid(config, sender, [a, b]) or _out_of_range(day):
         return refusal
     if day < now.astimezone(config.timezone).date():
-        return Refusal(f"{day:%m月%d日}已经过去了，换班请填今天或以后的日期。")
+        return Refusal(phrases.swap_day_past(day))
     for person, replaces in ((b, a), (a, b)):
         await store.add_duty_override(
             DutyOverrideRow(
@@ -76,12 +75,7 @@ async def swap(
                 message_id=message_id,
             )
         )
-    na, nb = config.name_of(a), config.name_of(b)
-    return Recorded(
-        f"已登记换班：{day:%m月%d日}{na}的班由{nb}值，{nb}的班由{na}值。"
-        "发“值班”可查看当天值班安排。",
-        (a, b),
-    )
+    return Recorded(phrases.swap_recorded(day, config.name_of(a), config.name_of(b)), (a, b))
 
 
 async def leave(
@@ -100,9 +94,9 @@ async def leave(
     if refusal := _outside_grid(config, sender, [person]) or _out_of_range(first, last):
         return refusal
     if last < first:
-        return Refusal(f"结束日期{last:%m月%d日}早于开始日期{first:%m月%d日}，请核对一下。")
+        return Refusal(phrases.leave_ends_before_it_starts(first, last))
     if (last - first).days > LEAVE_LIMIT_DAYS:
-        return Refusal("请假不能超过一年，请核对日期。")
+        return Refusal(phrases.LEAVE_TOO_LONG)
     await store.add_duty_leave(
         DutyLeaveRow(
             person_id=person,
@@ -114,13 +108,8 @@ async def leave(
         )
     )
     name = config.name_of(person)
-    span = f"{first:%m月%d日}" if first == last else f"{first:%m月%d日}至{last:%m月%d日}"
-    text = f"已登记：{name}{span}请假，期间新工单不再派给{name}。"
+    text = phrases.leave_recorded(name, first, last)
     pending = await store.tickets_assigned_to(person, (Status.ASSIGNED, Status.CLAIMED))
     if pending:
-        listing = "、".join(ref(t) for t in pending[:10])
-        text += (
-            f"{name}手上还有 {len(pending)} 张未办结工单（{listing}），"
-            "如需转派请发“转派 #编号 @同事”。"
-        )
+        text += phrases.leave_leaves_open(name, pending)
     return Recorded(text)
