@@ -17,15 +17,23 @@ assignee is asked to check, and the request stays in the history.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from bot.domain.lifecycle import OPEN_STATUSES
+from bot.messaging import phrases
 from bot.messaging.messages import OutgoingMessage
-from bot.messaging.phrases import bare, headline, ref, summary_of
+from bot.messaging.phrases import bare, summary_of
 from bot.runtime import actions
 from bot.runtime.context import Context
 from bot.vocabulary import Role
+from bot.vocabulary.recognition import (
+    CANCEL_BARE,
+    CANCEL_HAO,
+    CANCEL_HASH,
+    CANCEL_NOUN_NUMBER,
+    CANCEL_NUMBER_FIRST,
+    CANCEL_QUOTED,
+)
 from handlers.common.quoting import quoted_ticket
 from handlers.common.usage import MANAGERS, RESIDENTS, Usage
 from storage.models import TicketRow
@@ -37,28 +45,6 @@ USAGE = (
     Usage("撤销", MANAGERS),
 )
 
-_VERB = r"(?:撤销|取消|撤回|作废)"
-_TAIL = r"(?:[\s,，。.:：;；!！]+(.*))?"
-_LEAD = rf"^(?:请|麻烦)?(?:帮我)?{_VERB}"
-# "#3" (a reason may follow at once) or "3号" (a reason only after a space or comma, since
-# "取消3号楼的活动" is not about ticket 3); a bare number is too often a quantity ("取消 3 份").
-_HASH = re.compile(
-    rf"{_LEAD}(?:工单|报修|登记)?\s*#\s*(\d{{1,9}})\s*号?(?:工单)?[\s,，。.:：;；!！]*(.*)$", re.S
-)
-_HAO = re.compile(rf"{_LEAD}(?:工单|报修|登记)?\s*(\d{{1,9}})\s*号(?:工单)?{_TAIL}$", re.S)
-_NOUN_NUMBER = re.compile(rf"{_LEAD}(?:工单|报修|登记)\s*(\d{{1,9}})$")  # 取消工单 12
-_NUMBER_FIRST = re.compile(
-    rf"^#\s*(\d{{1,9}})\s*号?(?:工单)?\s*(?:{_VERB}|不用了|不需要了|不用修了|不用来了){_TAIL}$",
-    re.S,
-)
-# Without a number only with a noun: "取消" alone is everyday group chatter (接龙, 活动).
-_BARE = re.compile(rf"{_LEAD}(?:我的|刚才的|这个)?(?:工单|报修|登记|反映)$")
-_QUOTED = re.compile(
-    rf"^(?:{_VERB}|不用了|不需要了|不用修了|不用来了|不用麻烦了|不麻烦了)(?:吧|啊|哈)?{_TAIL}$",
-    re.S,
-)
-
-
 @dataclass(frozen=True, slots=True)
 class CancelCommand:
     ticket_id: int | None
@@ -69,13 +55,13 @@ class CancelCommand:
 def parse(text: str, quoted: bool) -> CancelCommand | None:
     """The cancellation a message asks for, if it asks for one."""
     line = bare(text)
-    if m := _HASH.match(line) or _HAO.match(line) or _NUMBER_FIRST.match(line):
+    if m := CANCEL_HASH.match(line) or CANCEL_HAO.match(line) or CANCEL_NUMBER_FIRST.match(line):
         return CancelCommand(int(m.group(1)), summary_of(m.group(2) or ""), "number")
-    if m := _NOUN_NUMBER.match(line):
+    if m := CANCEL_NOUN_NUMBER.match(line):
         return CancelCommand(int(m.group(1)), "", "number")
-    if _BARE.match(line):
+    if CANCEL_BARE.match(line):
         return CancelCommand(None, "", "bare")
-    if quoted and (m := _QUOTED.match(line)):
+    if quoted and (m := CANCEL_QUOTED.match(line)):
         return CancelCommand(None, summary_of(m.group(1) or ""), "quote")
     return None
 
@@ -91,30 +77,23 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
         if number is None or sender.role == Role.WORKER:
             return None  # "不用了" quoting something else, or a worker talking: chatter
     if sender.role == Role.WORKER:
-        return [
-            ctx.reply(
-                "撤销工单需要反映问题的居民本人、网格长或社区工作人员操作。"
-                "如果问题已经解决，请回复“已处理 #编号”。"
-            )
-        ]
+        return [ctx.reply(phrases.CANCEL_NOT_FOR_WORKERS)]
     if number is None:
         if not sender.is_resident:
-            return [ctx.reply("请写明要撤销的工单编号，例如：撤销 #12")]
+            return [ctx.reply(phrases.CANCEL_WHICH_NUMBER)]
         return await _own_only(ctx, command.reason)
     ticket = await ctx.store.ticket(number, lock=True)
     if sender.is_resident:
         if ticket is None or ticket.reporter_id != sender.id:
             if command.how == "quote":
                 return None  # someone else's report: not this resident's to withdraw
-            return [ctx.reply(f"没有找到您反映的工单 {ref(number)}，请核对一下编号。")]
+            return [ctx.reply(phrases.no_such_report_of_yours(number))]
     elif ticket is None:
-        return [ctx.reply(f"没有找到工单 {ref(number)}，请核对一下编号。")]
+        return [ctx.reply(phrases.no_such_ticket(number))]
     elif not sender.covers(ticket.grid_id):
         grid = ctx.config.grid(ticket.grid_id)
-        where = grid.name if grid else "其他网格"
-        return [
-            ctx.reply(f"工单 {ref(ticket)} 属于{where}，请由该网格的网格长或社区工作人员撤销。")
-        ]
+        where = grid.name if grid else None
+        return [ctx.reply(phrases.other_grids_ticket(ticket, where, "撤销"))]
     return await cancel(ctx, ticket, command.reason)
 
 
@@ -122,10 +101,9 @@ async def _own_only(ctx: Context, reason: str) -> list[OutgoingMessage]:
     """'撤销工单' without a number: the resident's only open report, or ask which."""
     mine = await ctx.store.tickets_reported_by(ctx.sender.id, OPEN_STATUSES)
     if not mine:
-        return [ctx.reply("您目前没有可以撤销的工单。")]
+        return [ctx.reply(phrases.NOTHING_TO_CANCEL)]
     if len(mine) > 1:
-        lines = "\n".join(headline(t) for t in mine[:10])
-        return [ctx.reply(f"您有 {len(mine)} 张工单正在处理，请回复“撤销 #编号”：\n{lines}")]
+        return [ctx.reply(phrases.which_to_cancel(mine))]
     ticket = await ctx.store.ticket(mine[0].id, lock=True) or mine[0]
     return await cancel(ctx, ticket, reason)
 

@@ -641,6 +641,24 @@ def cancelled_for_reporter(ticket: TicketRow, because: str, worker: Mention | No
     )
 
 
+CANCEL_NOT_FOR_WORKERS = (
+    "撤销工单需要反映问题的居民本人、网格长或社区工作人员操作。"
+    "如果问题已经解决，请回复“已处理 #编号”。"
+)
+CANCEL_WHICH_NUMBER = "请写明要撤销的工单编号，例如：撤销 #12"
+NOTHING_TO_CANCEL = "您目前没有可以撤销的工单。"
+
+
+def no_such_report_of_yours(number: int) -> str:
+    return f"没有找到您反映的工单 {ref(number)}，请核对一下编号。"
+
+
+def which_to_cancel(tickets: Sequence[TicketRow]) -> str:
+    """A resident's '撤销工单' with several open: which one?"""
+    lines = "\n".join(headline(t) for t in tickets[:10])
+    return f"您有 {len(tickets)} 张工单正在处理，请回复“撤销 #编号”：\n{lines}"
+
+
 def already_handed_up(ticket: TicketRow) -> str:
     return f"工单 {ref(ticket)} {handed_up_status(ticket)}，等待回流即可。"
 

@@ -4,7 +4,8 @@ stages, ratings and category codes.
 Each is a ``StrEnum`` whose values are the strings stored in the database and printed in
 JSON, so typing them changes no row and no output. This module sits at the bottom of
 ``bot`` (below ``config``) and imports nothing of the project: anything may use it.
-Chinese labels for people live with the wording, not here.
+Chinese labels for people live with the wording, not here; what people type that the bot
+recognises (command verbs, yes, thanks, ticket numbers) is in ``bot.vocabulary.recognition``.
 """
 
 from __future__ import annotations

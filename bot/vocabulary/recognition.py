@@ -1,0 +1,37 @@
+"""What people type that the bot recognises: command verbs, "不用了", "收到", "满意", ticket
+numbers in someone's words. Patterns only, compiled once; what the bot answers lives in
+``bot.messaging.phrases``. Grouped by the handler that reads them, each kept as it was
+tuned against real messages (tests/test_*.py and tests/scenarios/ say what each must and
+must not match).
+"""
+
+from __future__ import annotations
+
+import re
+
+# --- 撤销: withdrawing a report (handlers.cancel) ---------------------------------------
+
+_CANCEL_VERB = r"(?:撤销|取消|撤回|作废)"
+_CANCEL_TAIL = r"(?:[\s,，。.:：;；!！]+(.*))?"
+_CANCEL_LEAD = rf"^(?:请|麻烦)?(?:帮我)?{_CANCEL_VERB}"
+_NEVER_MIND = r"不用了|不需要了|不用修了|不用来了"
+# "#3" (a reason may follow at once) or "3号" (a reason only after a space or comma, since
+# "取消3号楼的活动" is not about ticket 3); a bare number is too often a quantity ("取消 3 份").
+CANCEL_HASH = re.compile(
+    rf"{_CANCEL_LEAD}(?:工单|报修|登记)?\s*#\s*(\d{{1,9}})\s*号?(?:工单)?[\s,，。.:：;；!！]*(.*)$",
+    re.S,
+)
+CANCEL_HAO = re.compile(
+    rf"{_CANCEL_LEAD}(?:工单|报修|登记)?\s*(\d{{1,9}})\s*号(?:工单)?{_CANCEL_TAIL}$", re.S
+)
+CANCEL_NOUN_NUMBER = re.compile(rf"{_CANCEL_LEAD}(?:工单|报修|登记)\s*(\d{{1,9}})$")  # 取消工单 12
+CANCEL_NUMBER_FIRST = re.compile(
+    rf"^#\s*(\d{{1,9}})\s*号?(?:工单)?\s*(?:{_CANCEL_VERB}|{_NEVER_MIND}){_CANCEL_TAIL}$",
+    re.S,
+)
+# Without a number only with a noun: "取消" alone is everyday group chatter (接龙, 活动).
+CANCEL_BARE = re.compile(rf"{_CANCEL_LEAD}(?:我的|刚才的|这个)?(?:工单|报修|登记|反映)$")
+CANCEL_QUOTED = re.compile(
+    rf"^(?:{_CANCEL_VERB}|{_NEVER_MIND}|不用麻烦了|不麻烦了)(?:吧|啊|哈)?{_CANCEL_TAIL}$",
+    re.S,
+)
