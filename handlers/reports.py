@@ -22,7 +22,6 @@ from bot.config.reports import ReportSettings
 from bot.domain.taxonomy import category_label
 from bot.messaging import phrases
 from bot.messaging.messages import MessageKind, OutgoingMessage
-from bot.messaging.phrases import ref
 from bot.reporting.charts import WeeklyChartData, render_weekly_chart
 from bot.reporting.periods import WEEKDAYS, day_period, days_period
 from bot.reporting.stats import Scope, Stats, limits_from_config
@@ -104,26 +103,26 @@ async def daily_report(ctx: TimerContext) -> list[OutgoingMessage]:
     stats = Stats(ctx.store.session, limits_from_config(config), ctx.now)
     report = await stats.report(day_period(day, tz, "昨日"), breakdown_medians=False)
     lines = [
-        f"📋 {config.community_name} 日报",
-        f"{day.month}月{day.day}日{WEEKDAYS[day.weekday()]}",
+        phrases.daily_report_title(config.community_name),
+        phrases.report_day(day, WEEKDAYS[day.weekday()]),
     ]
     if report.total.received:
         lines += figure_lines(report.total)
     else:
-        lines.append("昨日没有受理工单。")
+        lines.append(phrases.NOTHING_RECEIVED_YESTERDAY)
     total, overdue = await stats.overdue_tickets(Scope(), OVERDUE_LIST_LIMIT)
     if total:
         lines.append(phrases.overdue_heading(total))
         for ticket in overdue:
             limit = stats.limits.for_category(ticket.category)
             late = ctx.now - ticket.created_at - limit
-            worker = config.name_of(ticket.assignee_id) if ticket.assignee_id else "未分配"
-            lines.append(
-                f"{ref(ticket)} {category_label(ticket.category)} {worker}"
-                f" {phrases.past_limit(phrases.span(limit), fmt_duration(late))}｜{ticket.summary}"
+            worker = (
+                config.name_of(ticket.assignee_id) if ticket.assignee_id else phrases.UNASSIGNED
             )
+            past = phrases.past_limit(phrases.span(limit), fmt_duration(late))
+            lines.append(phrases.overdue_entry(ticket, worker, past))
         if total > len(overdue):
-            lines.append(f"……另有 {total - len(overdue)} 张，回复“工单 超时”查看")
+            lines.append(phrases.more_overdue(total - len(overdue)))
     else:
         lines.append(phrases.NO_OVERDUE)
     return _staff_message(config, "\n".join(lines))
@@ -143,7 +142,7 @@ async def weekly_report(ctx: TimerContext) -> list[OutgoingMessage]:
     received = await stats.daily_counts(period)
     resolved = await stats.daily_counts(period, TicketRow.resolved_at)
     data = WeeklyChartData(
-        title=f"{config.community_name} 周报 {period.describe()}",
+        title=phrases.weekly_chart_title(config.community_name, period.describe()),
         categories=sorted(
             ((category_label(c), f.received) for c, f in report.by_category.items()),
             key=lambda kv: -kv[1],

@@ -746,3 +746,109 @@ def leave_leaves_open(name: str, tickets: Sequence[TicketRow]) -> str:
         f"{name}手上还有 {len(tickets)} 张未办结工单（{listing}），"
         "如需转派请发“转派 #编号 @同事”。"
     )
+
+
+# --- figures: 统计, 排行 and the scheduled reports to the staff group -------------------
+
+
+def percent(rate: float | None) -> str:
+    """'87%' ('-' when there was nothing to count)."""
+    return "-" if rate is None else f"{rate * 100:.0f}%"
+
+
+def counts_line(received: int, claimed: int, resolved: int, closed: int) -> str:
+    return f"受理 {received}｜接单 {claimed}｜办结 {resolved}｜结案 {closed}"
+
+
+def overdue_line(overdue: int, cancelled: int, handed_up: int) -> str:
+    """'超时 2｜撤销 1｜上报 1': the last two only when there are any."""
+    return (
+        f"超时 {overdue}"
+        + (f"｜撤销 {cancelled}" if cancelled else "")
+        + (f"｜上报 {handed_up}" if handed_up else "")
+    )
+
+
+def response_rate_line(rate: float | None, responded: int, due: int) -> str:
+    return f"响应率 {percent(rate)}（{responded}/{due}）"
+
+
+def resolution_rate_line(rate: float | None, resolved: int, valid: int) -> str:
+    return f"解决率 {percent(rate)}（{resolved}/{valid}）"
+
+
+def satisfaction_rate_line(rate: float | None, good: int, rated: int) -> str:
+    return f"满意率 {percent(rate)}（{good}/{rated}）"
+
+
+def median_claim_line(value: timedelta | None) -> str:
+    return f"接单用时中位 {rough_duration(value)}"
+
+
+def median_resolve_line(value: timedelta | None) -> str:
+    return f"办结用时中位 {rough_duration(value)}"
+
+
+NOTHING_RECEIVED = "这段时间没有受理工单。"
+BY_CATEGORY = "—— 按类别 ——"
+BY_GRID = "—— 按网格 ——"
+
+
+def category_figures(label: str, received: int, resolved: int, overdue: int) -> str:
+    return f"{label} {received}｜办结 {resolved}｜超时 {overdue}"
+
+
+def grid_figures(
+    label: str,
+    received: int,
+    response: float | None,
+    resolution: float | None,
+    satisfaction: float | None,
+) -> str:
+    return (
+        f"{label} {received}｜响应 {percent(response)}"
+        f"｜解决 {percent(resolution)}｜满意 {percent(satisfaction)}"
+    )
+
+
+def figures_title(where: str, title: str) -> str:
+    return f"📊 {where} {title}"
+
+
+def daily_report_title(community: str) -> str:
+    return f"📋 {community} 日报"
+
+
+def report_day(day: date, weekday: str) -> str:
+    """'12月3日周三': the day a daily report covers."""
+    return f"{day.month}月{day.day}日{weekday}"
+
+
+NOTHING_RECEIVED_YESTERDAY = "昨日没有受理工单。"
+UNASSIGNED = "未分配"
+
+
+def overdue_entry(ticket: TicketRow, worker: str, late: str) -> str:
+    """'#12 市政设施 王芳 已超过2天的办理时限（超出3小时）｜3号楼井盖坏了'."""
+    return f"{ref(ticket)} {category_label(ticket.category)} {worker} {late}｜{ticket.summary}"
+
+
+def more_overdue(count: int) -> str:
+    return f"……另有 {count} 张，回复“工单 超时”查看"
+
+
+def weekly_chart_title(community: str, period: str) -> str:
+    return f"{community} 周报 {period}"
+
+
+def ranking_title(where: str) -> str:
+    return f"🏆 {where} 网格员排行"
+
+
+NOTHING_RESOLVED = "这段时间还没有办结的工单。"
+
+
+def ranking_line(place: int, name: str, resolved: int, rate: float | None, good: int,
+                 rated: int) -> str:
+    """'1. 王芳 办结 12｜满意率 92%（11/12）'."""
+    return f"{place}. {name} 办结 {resolved}｜满意率 {percent(rate)}（{good}/{rated}）"
