@@ -90,6 +90,23 @@ def test_demo_with_piped_input(tmp_path: Path) -> None:
     assert result.stdout.rstrip().endswith("再见！")
 
 
+def test_demo_answers_whoever_mentions_the_bot(tmp_path: Path) -> None:
+    """Typed "@网格助手 …" reaches the bot as from WeChat: the sample FAQ answers it, and a
+    phone number goes privately."""
+    result = gridbot(
+        "demo",
+        stdin="@网格助手 社区几点上班\n社区几点上班\n@网格助手 社区电话多少\n",
+        cwd=tmp_path,
+        now="2026-11-23T10:00:00+08:00",
+    )
+    assert result.returncode == 0, result.stderr
+    replies = [line for line in result.stdout.splitlines() if "网格助手 →" in line]
+    assert "幸福里1-2号楼居民群: @张阿姨 社区服务站周一至周五 8:30—17:30 办公" in replies[0]
+    assert "私信给张阿姨: 社区服务站电话：0571-8888 6666" in replies[1]  # the neighbours' talk: none
+    assert "幸福里1-2号楼居民群: @张阿姨" in replies[2] and "0571" not in replies[2]
+    assert len(replies) == 3
+
+
 def test_demo_at_night_says_the_group_hears_in_the_morning(tmp_path: Path) -> None:
     result = gridbot(
         "demo", stdin="3号楼井盖坏了\n/advance 8h\n", cwd=tmp_path, now="2026-11-23T23:30:00+08:00"

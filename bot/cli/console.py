@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import IO
 
+from bot.adapters.wechat.mapping import mentions_name, strip_mentions
 from bot.cli.simulate import Simulation, open_simulation
 from bot.config import Config, ConfigError, parse_duration
 from bot.domain.lifecycle import STATUS_LABELS, Status
@@ -141,6 +142,8 @@ class Demo:
             return
         self.counter += 1
         now = self.sim.clock.now()
+        # "@网格助手 社区几点上班" typed here reaches the bot as it would from WeChat.
+        names = self.config.bot_names
         await self.sim.app.handle(
             IncomingMessage(
                 platform="sim",
@@ -148,9 +151,10 @@ class Demo:
                 chat_id=None if direct else self.group.id,  # type: ignore[union-attr]
                 sender_id=self.speaker.id,
                 sender_name=self.speaker.name,
-                text=text,
+                text=strip_mentions(text, names),
                 at=now,
                 quote_id=quote,
+                mentions_bot=mentions_name(text, names),
             )
         )
 
