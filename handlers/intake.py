@@ -179,7 +179,9 @@ async def _dispatch_messages(
                 ticket_id=first,
                 urgent=urgent,
                 copy_when_held=True,
-                news=News.DISPATCH,  # a morning summary drops it once someone claimed
+                # A morning summary drops it once someone claimed; a dispatch of several
+                # tickets stays news, since one claimed leaves the others waiting.
+                news=News.DISPATCH if len(tickets) == 1 else None,
             )
         ]
         morning = release_time(ctx.config, ctx.now)
