@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import logging
 import os
@@ -187,6 +186,8 @@ def within_years(when: datetime, what: str) -> datetime:
 def cmd_simulate(inv: Invocation) -> int:
     """Replays on a temporary database unless --db names one: a scenario is an experiment,
     and its timers must never fire later in `gridbot run` on the real database."""
+    import asyncio
+
     from bot.cli.simulate import ScenarioError, open_simulation, run_scenario
 
     args = inv.args
@@ -229,6 +230,8 @@ def _with_database(
 ) -> T:
     """Open the database, bring its schema up to date, run ``work``, close it. With
     ``config``, its answers about who is who come from the stored directory (if seeded)."""
+
+    import asyncio
 
     from bot.domain import directory
     from storage.db import Database
@@ -556,6 +559,8 @@ def cmd_db(inv: Invocation) -> int:
 def cmd_demo(inv: Invocation) -> int:
     """The demo has a database of its own (never the config's [database] url): what is
     typed in a demo must not reach a real group when `gridbot run` starts later."""
+    import asyncio
+
     from bot.cli.console import run_demo
 
     db_url = inv.args.db or DEMO_DB_URL
@@ -567,6 +572,8 @@ def cmd_demo(inv: Invocation) -> int:
 
 
 def cmd_run(inv: Invocation) -> int:
+    import asyncio
+
     from bot.cli.runner import run_forever
     from bot.runtime.clock import FakeClock
 

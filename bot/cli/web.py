@@ -4,9 +4,7 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import errno
-import getpass
 import logging
 import signal
 import sys
@@ -71,6 +69,8 @@ def listen_address(inv: Invocation) -> tuple[str, int]:
 
 
 def cmd_web(inv: Invocation) -> int:
+    import asyncio
+
     from bot.web import start_console
     from storage.db import Database
 
@@ -125,6 +125,8 @@ def console_port_problem(exc: OSError, host: str, port: int) -> str:
 def _password(args: argparse.Namespace) -> str:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
+    import getpass  # only here: it loads termios, which no other command needs
+
     password = getpass.getpass(f"password for {args.login}: ")
     if getpass.getpass("again: ") != password:
         raise ConfigError("the two passwords differ; nothing was changed")
@@ -134,6 +136,8 @@ def _password(args: argparse.Namespace) -> str:
 def _on_database(inv: Invocation, work: Any) -> Any:
     """Run ``work(db)`` on the upgraded database; an account problem is one error line.
     Who is who comes from the stored directory once the bot or the console has seeded it."""
+    import asyncio
+
     from bot.domain import directory
     from bot.web import AccountError
     from storage.db import Database
