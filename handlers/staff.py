@@ -13,7 +13,6 @@ at 15 entries with the total named.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -25,28 +24,22 @@ from bot.domain.lifecycle import (
     STATUS_LABELS,
     Status,
 )
-from bot.domain.taxonomy import category_label
 from bot.messaging import phrases
 from bot.messaging.messages import MessageKind, OutgoingMessage
-from bot.messaging.phrases import (
-    grid_not_yours,
-    hand_event_label,
-    rating_label,
-    ref,
-    ticket_not_yours_to_see,
-)
+from bot.messaging.phrases import grid_not_yours, hand_event_label, ticket_not_yours_to_see
 from bot.messaging.textnorm import clip
 from bot.reporting.export import export_ledger, ledger_filename
 from bot.reporting.periods import Period, PeriodError, day_period, month_of, parse_period
 from bot.reporting.stats import Scope, Stats, limits_from_config
 from bot.runtime.context import Context, Sender
 from bot.vocabulary import STAFF_ROLES, EventKind, Role
-from handlers.common.figures import fmt_duration, fmt_rate, format_report
+from bot.vocabulary.recognition import QUERY_TICKET_NUMBER, STAFF_COMMAND
+from handlers.common.figures import fmt_duration, format_report
 from handlers.common.usage import MANAGERS, RESIDENTS, TEAM, Usage
 from storage.models import TicketRow
 
 LIST_LIMIT = 15
-COMMAND = re.compile(r"^(查询|工单|统计|排行|排名|导出)(?=$|[\s#])\s*(.*)$", re.S)
+COMMAND = STAFF_COMMAND
 WORKERS = frozenset({Role.WORKER})
 
 USAGE = (
@@ -118,7 +111,7 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
             return await ranking(ctx, access, stats, args)
         return await export(ctx, access, stats, args)
     except PeriodError as exc:
-        return [ctx.reply(f"{exc}。时间可以写：今天、昨天、本周、本月，或 2026-11-01~2026-11-30。")]
+        return [ctx.reply(phrases.bad_period(str(exc)))]
 
 
 # --- refusals ---------------------------------------------------------------------------
@@ -126,31 +119,21 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
 
 def refusal(access: Access, word: str) -> str:
     if access.role == Role.RESIDENT:
-        return (
-            f"抱歉，“{word}”是社区工作人员使用的功能。"
-            "您遇到问题直接说明位置和情况即可，我会登记并通知网格员；回复“帮助”查看可用功能。"
-        )
-    allowed = "、".join(access.commands)
-    return (
-        f"抱歉，“{word}”需要社区工作人员或网格长权限。"
-        f"您可以使用：{allowed}（回复“帮助”查看说明）。"
-    )
+        return phrases.office_only(word)
+    return phrases.needs_manager(word, access.commands)
 
 
 # --- 查询 #N ---------------------------------------------------------------------------
 
-_TICKET_NO = re.compile(r"^#?\s*(\d{1,9})\s*号?$")
-
-
 async def query(ctx: Context, access: Access, args: str) -> list[OutgoingMessage]:
-    m = _TICKET_NO.match(args)
+    m = QUERY_TICKET_NUMBER.match(args)
     if m is None:
-        return [ctx.reply("请写明工单编号，例如：查询 #12")]
+        return [ctx.reply(phrases.QUERY_WHICH_NUMBER)]
     ticket = await ctx.store.ticket(int(m.group(1)))
     if ticket is None or not access.may_see(ticket):
         if ticket is not None and access.role != Role.RESIDENT:
             return [ctx.reply(ticket_not_yours_to_see(ticket))]
-        return [ctx.reply(f"没有找到您可以查看的工单 #{m.group(1)}，请核对编号。")]
+        return [ctx.reply(phrases.no_ticket_you_may_see(m.group(1)))]
     return [ctx.reply(await timeline(ctx, ticket), ticket_id=ticket.id)]
 
 
@@ -159,18 +142,20 @@ async def timeline(ctx: Context, ticket: TicketRow) -> str:
     grid = ctx.config.grid(ticket.grid_id)
     group = ctx.config.group(ticket.group_id)
     status = STATUS_LABELS.get(Status(ticket.status), ticket.status)
-    urgent = "【紧急】" if ticket.urgent else ""
     head = [
-        f"工单 #{ticket.id} {urgent}{category_label(ticket.category)}｜{status}",
+        phrases.timeline_head(ticket, status),
         ticket.summary,
-        f"网格：{grid.name if grid else '-'}  负责：{await _name(ctx, ticket.assignee_id)}",
-        f"反映：{await _name(ctx, ticket.reporter_id)}"
-        + (f"（{group.name}）" if group else "（私信）"),
+        phrases.timeline_people(
+            grid.name if grid else "-", await _name(ctx, ticket.assignee_id)
+        ),
+        phrases.timeline_reporter(
+            await _name(ctx, ticket.reporter_id), group.name if group else None
+        ),
     ]
     if ticket.reports > 1:
-        head.append(f"共 {ticket.reports} 人次反映")
+        head.append(phrases.times_reported(ticket.reports))
     if ticket.escalation_level:
-        head.append(f"升级：{ticket.escalation_level} 级")
+        head.append(phrases.escalated_to(ticket.escalation_level))
     if ticket.note:
         head.append(phrases.handling_line(ticket.note))
     if ticket.attachments:
@@ -180,7 +165,7 @@ async def timeline(ctx: Context, ticket: TicketRow) -> str:
         label = EVENT_LABELS.get(event.kind, event.kind)
         rating = (event.detail or {}).get("rating") if event.kind in ("rate", "reopen") else None
         if rating and event.kind == "rate":
-            label = f"评价：{rating_label(rating)}"
+            label = phrases.rated_event(rating)
         reason = (event.detail or {}).get("reason") if event.kind.startswith("cancel") else None
         if reason:
             label = f"{label}：{reason}"
@@ -189,7 +174,7 @@ async def timeline(ctx: Context, ticket: TicketRow) -> str:
             label = phrases.event_with_detail(label, event.kind, event.detail or {})
         actor = f"（{await _name(ctx, event.actor_id)}）" if event.actor_id else ""
         lines.append(f"{phrases.when(event.at, tz)} {label}{actor}")
-    return "\n".join([*head, "—— 记录 ——", *lines])
+    return "\n".join([*head, phrases.TIMELINE_RECORD, *lines])
 
 
 async def phrases_photos(ctx: Context, ticket: TicketRow) -> str:
@@ -216,13 +201,13 @@ async def list_tickets(
     words = args.split()
     kind = "未结"
     scope = Scope(grids=access.grids, assignee=access.own)
-    what = "我负责的" if access.own else ""
+    what = phrases.MINE if access.own else ""
     for word in words:
         if word in ("未结", "超时", "今日", "今天"):
             kind = "今日" if word == "今天" else word
             continue
         if access.own:
-            return [ctx.reply("您可以查看自己负责的工单：工单 [未结|超时|今日]")]
+            return [ctx.reply(phrases.OWN_LIST_USAGE)]
         if (grid := _grid(ctx.config, word)) is not None:
             if access.grids is not None and grid.id not in access.grids:
                 return [ctx.reply(grid_not_yours(grid.name))]
@@ -231,10 +216,9 @@ async def list_tickets(
             continue
         if (person := _person(ctx, word)) is not None:
             scope = Scope(grids=scope.grids, assignee=person[0])
-            what = f"{person[1]}负责的"
+            what = phrases.handled_by(person[1])
             continue
-        known = "可以写：工单 未结 / 超时 / 今日 / 网格名 / @网格员"
-        return [ctx.reply(f"不认识“{clip(word)}”。{known}")]
+        return [ctx.reply(phrases.unknown_list_word(clip(word)))]
     if kind == "超时":
         total, rows = await stats.overdue_tickets(scope, LIST_LIMIT)
     elif kind == "今日":
@@ -249,12 +233,12 @@ async def list_tickets(
         total, rows = await stats.tickets(
             TicketRow.status.in_(ACTIVE_STATUSES), scope=scope, limit=LIST_LIMIT
         )
-    title = f"{what}{kind}工单"
+    title = phrases.list_title(what, kind)
     if total == 0:
-        return [ctx.reply(f"{title}：没有。")]
-    lines = [f"{title} {total} 张：", *[await _line(ctx, stats, t) for t in rows]]
+        return [ctx.reply(phrases.list_empty(title))]
+    lines = [phrases.list_heading(title, total), *[await _line(ctx, stats, t) for t in rows]]
     if total > len(rows):
-        lines.append(f"……另有 {total - len(rows)} 张，可加网格或 @网格员 缩小范围")
+        lines.append(phrases.more_in_list(total - len(rows)))
     return [ctx.reply("\n".join(lines))]
 
 
@@ -268,10 +252,7 @@ async def _line(ctx: Context, stats: Stats, ticket: TicketRow) -> str:
         over = ctx.now - ticket.created_at - limit
         if over > timedelta(0):
             late = " " + phrases.past_limit(phrases.span(limit), fmt_duration(over))
-    who = await _name(ctx, ticket.assignee_id)
-    urgent = "【急】" if ticket.urgent else ""
-    label = category_label(ticket.category)
-    return f"{ref(ticket)} {urgent}{status} {label} {who}{late}｜{ticket.summary}"
+    return phrases.ticket_line(ticket, status, await _name(ctx, ticket.assignee_id), late)
 
 
 def _grid(config: Config, word: str):  # type: ignore[no-untyped-def]
@@ -311,10 +292,7 @@ def _period_and_grid(
             continue
         grid = _grid(ctx.config, word)
         if grid is None:
-            return (
-                f"不认识“{clip(word)}”。时间写：今天、昨天、本周、本月或 2026-11-01~2026-11-30；"
-                "网格写网格名。"
-            )
+            return phrases.unknown_period_word(clip(word))
         if access.grids is not None and grid.id not in access.grids:
             return grid_not_yours(grid.name, where)
         scope, where = Scope(grids=(grid.id,)), grid.name
@@ -324,7 +302,7 @@ def _period_and_grid(
 
 
 def _grid_names(ctx: Context, grids: tuple[str, ...]) -> str:
-    return "、".join(g.name if (g := ctx.config.grid(i)) else i for i in grids) or "本网格"
+    return "、".join(g.name if (g := ctx.config.grid(i)) else i for i in grids) or phrases.THIS_GRID
 
 
 async def statistics(
@@ -355,14 +333,13 @@ async def ranking(ctx: Context, access: Access, stats: Stats, args: str) -> list
         return [ctx.reply(parsed)]
     period, scope, where = parsed
     ranks = await stats.ranking(period, scope)
-    lines = [f"🏆 {where} 网格员排行", period.describe()]
+    lines = [phrases.ranking_title(where), period.describe()]
     if not ranks:
-        return [ctx.reply("\n".join([*lines, "这段时间还没有办结的工单。"]))]
+        return [ctx.reply("\n".join([*lines, phrases.NOTHING_RESOLVED]))]
     for i, r in enumerate(ranks[:LIST_LIMIT], start=1):
         name = await ctx.display_name(r.worker_id)
         lines.append(
-            f"{i}. {name} 办结 {r.resolved}｜满意率 {fmt_rate(r.satisfaction_rate)}"
-            f"（{r.good}/{r.rated}）"
+            phrases.ranking_line(i, name, r.resolved, r.satisfaction_rate, r.good, r.rated)
         )
     return [ctx.reply("\n".join(lines))]
 
@@ -378,10 +355,7 @@ async def export(ctx: Context, access: Access, stats: Stats, args: str) -> list[
     directory = ctx.config.reports.export_dir
     path = directory / ledger_filename(period, scope, ctx.now.astimezone(ctx.config.timezone))
     result = await export_ledger(stats, ctx.config, period, scope, path)
-    text = (
-        f"已导出{where}工单台账：{period.describe()}，共 {result.rows} 张工单。\n"
-        f"文件：{_shown(result.path)}"
-    )
+    text = phrases.exported(where, period.describe(), result.rows, _shown(result.path))
     return [ctx.reply(text, kind=MessageKind.FILE, attachment=str(result.path.resolve()))]
 
 

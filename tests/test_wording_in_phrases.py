@@ -31,7 +31,6 @@ NOT_YET_MOVED = {
     "handlers/ids.py",
     "handlers/intake.py",
     "handlers/register.py",
-    "handlers/staff.py",
     "handlers/worker.py",
 }
 

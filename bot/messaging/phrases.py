@@ -852,3 +852,119 @@ def ranking_line(place: int, name: str, resolved: int, rate: float | None, good:
                  rated: int) -> str:
     """'1. 王芳 办结 12｜满意率 92%（11/12）'."""
     return f"{place}. {name} 办结 {resolved}｜满意率 {percent(rate)}（{good}/{rated}）"
+
+
+# --- staff commands: 查询 #N, 工单, 统计, 排行, 导出 ----------------------------------------
+
+PERIOD_HINT = "时间可以写：今天、昨天、本周、本月，或 2026-11-01~2026-11-30。"
+
+
+def bad_period(problem: str) -> str:
+    """A period that cannot be read: what is wrong with it, and how to write one."""
+    return f"{problem}。{PERIOD_HINT}"
+
+
+def office_only(word: str) -> str:
+    """A resident asking for a staff command."""
+    return (
+        f"抱歉，“{word}”是社区工作人员使用的功能。"
+        "您遇到问题直接说明位置和情况即可，我会登记并通知网格员；回复“帮助”查看可用功能。"
+    )
+
+
+def needs_manager(word: str, allowed: Sequence[str]) -> str:
+    """A worker asking for a command of leaders and staff: what they may use instead."""
+    return (
+        f"抱歉，“{word}”需要社区工作人员或网格长权限。"
+        f"您可以使用：{'、'.join(allowed)}（回复“帮助”查看说明）。"
+    )
+
+
+QUERY_WHICH_NUMBER = "请写明工单编号，例如：查询 #12"
+
+
+def no_ticket_you_may_see(number: str) -> str:
+    """``number`` as it was typed."""
+    return f"没有找到您可以查看的工单 #{number}，请核对编号。"
+
+
+def timeline_head(ticket: TicketRow, status: str) -> str:
+    """'工单 #12 【紧急】市政设施｜处理中': the first line of 查询 #N."""
+    urgent = "【紧急】" if ticket.urgent else ""
+    return f"工单 {ref(ticket)} {urgent}{category_label(ticket.category)}｜{status}"
+
+
+def timeline_people(grid: str, assignee: str) -> str:
+    return f"网格：{grid}  负责：{assignee}"
+
+
+def timeline_reporter(reporter: str, group: str | None) -> str:
+    """Who reported it, and where ('（私信）' when privately)."""
+    return f"反映：{reporter}" + (f"（{group}）" if group else "（私信）")
+
+
+def times_reported(count: int) -> str:
+    return f"共 {count} 人次反映"
+
+
+def escalated_to(level: int) -> str:
+    return f"升级：{level} 级"
+
+
+def rated_event(rating: str) -> str:
+    return f"评价：{rating_label(rating)}"
+
+
+TIMELINE_RECORD = "—— 记录 ——"
+
+MINE = "我负责的"
+OWN_LIST_USAGE = "您可以查看自己负责的工单：工单 [未结|超时|今日]"
+
+
+def handled_by(name: str) -> str:
+    """'王芳负责的', before the kind of list ('王芳负责的未结工单')."""
+    return f"{name}负责的"
+
+
+def unknown_list_word(word: str) -> str:
+    return f"不认识“{word}”。可以写：工单 未结 / 超时 / 今日 / 网格名 / @网格员"
+
+
+def list_title(whose: str, kind: str) -> str:
+    """'我负责的超时工单', '东区未结工单'."""
+    return f"{whose}{kind}工单"
+
+
+def list_empty(title: str) -> str:
+    return f"{title}：没有。"
+
+
+def list_heading(title: str, total: int) -> str:
+    return f"{title} {total} 张："
+
+
+def more_in_list(count: int) -> str:
+    return f"……另有 {count} 张，可加网格或 @网格员 缩小范围"
+
+
+def ticket_line(ticket: TicketRow, status: str, who: str, late: str) -> str:
+    """'#12 【急】处理中 市政设施 王芳 已超过2天的办理时限（超出3小时）｜3号楼井盖坏了';
+    ``late`` is empty or starts with a space."""
+    urgent = "【急】" if ticket.urgent else ""
+    label = category_label(ticket.category)
+    return f"{ref(ticket)} {urgent}{status} {label} {who}{late}｜{ticket.summary}"
+
+
+def unknown_period_word(word: str) -> str:
+    return (
+        f"不认识“{word}”。时间写：今天、昨天、本周、本月或 2026-11-01~2026-11-30；"
+        "网格写网格名。"
+    )
+
+
+THIS_GRID = "本网格"
+
+
+def exported(where: str, period: str, rows: int, filename: str) -> str:
+    """导出: the ledger is attached; the chat names the file, never where it lies."""
+    return f"已导出{where}工单台账：{period}，共 {rows} 张工单。\n文件：{filename}"

@@ -35,3 +35,10 @@ CANCEL_QUOTED = re.compile(
     rf"^(?:{_CANCEL_VERB}|{_NEVER_MIND}|不用麻烦了|不麻烦了)(?:吧|啊|哈)?{_CANCEL_TAIL}$",
     re.S,
 )
+
+
+# --- 查询, 工单, 统计, 排行, 导出: staff commands (handlers.staff) -------------------------
+
+STAFF_COMMAND = re.compile(r"^(查询|工单|统计|排行|排名|导出)(?=$|[\s#])\s*(.*)$", re.S)
+# What follows 查询: "#12", "12", "12号".
+QUERY_TICKET_NUMBER = re.compile(r"^#?\s*(\d{1,9})\s*号?$")
