@@ -13,11 +13,21 @@ import re
 from datetime import date, timedelta
 
 from bot.domain.roster import DAY_KIND_LABELS, load_roster
+from bot.messaging import phrases
 from bot.messaging.messages import OutgoingMessage
 from bot.messaging.phrases import mention
 from bot.runtime import actions, duty_changes
 from bot.runtime.context import Context
 from bot.vocabulary import STAFF_ROLES, Role
+from bot.vocabulary.recognition import (
+    DATE_DAY_ONLY,
+    DATE_ISO,
+    DATE_MONTH_DAY,
+    DUTY_COMMAND,
+    DUTY_WHO,
+    RELATIVE_DAYS,
+    SWAP_VERBS,
+)
 from handlers.common.usage import EVERYONE, MANAGERS, Usage
 
 USAGE = (
@@ -27,33 +37,23 @@ USAGE = (
     Usage("转派", MANAGERS),
 )
 
-_WHO = re.compile(
-    r"^(?:现在|今天|今晚|当前)?(?:谁值班|谁在值班|值班|值班表|值班人员|值班的是谁)[?？吗呢]*$"
-)
-_COMMAND = re.compile(r"^(换班|调班|请假|转派|改派)(?=$|[\s#@])\s*(.*)$", re.S)
 _MENTION = re.compile(r"@([^\s@#]+)")
 _TICKET = re.compile(r"#\s*(\d{1,9})")
-_ISO = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?")
-_MONTH_DAY = re.compile(r"(\d{1,2})[-/.月](\d{1,2})[日号]?")
-_DAY_ONLY = re.compile(r"(?<![\d-])(\d{1,2})[日号]")
-_RELATIVE = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2}
 
 
 async def handle(ctx: Context) -> list[OutgoingMessage] | None:
     text = ctx.text.strip()
-    if _WHO.match(text):
+    if DUTY_WHO.match(text):
         return await who_is_on_duty(ctx)
-    m = _COMMAND.match(text)
+    m = DUTY_COMMAND.match(text)
     if m is None:
         return None
     verb, rest = m.group(1), m.group(2)
     if ctx.sender.is_resident:
         return None  # a resident saying "请假" is chatter, not a command
     if ctx.sender.role not in (Role.LEADER, *STAFF_ROLES):
-        return [
-            ctx.reply(f"{verb}需要网格长或社区工作人员操作。请联系{_leader_names(ctx)}帮您安排。")
-        ]
-    if verb in ("换班", "调班"):
+        return [ctx.reply(phrases.duty_needs_manager(verb, _leader_names(ctx)))]
+    if verb in SWAP_VERBS:
         return await swap(ctx, rest)
     if verb == "请假":
         return await leave(ctx, rest)
@@ -75,7 +75,7 @@ async def who_is_on_duty(ctx: Context) -> list[OutgoingMessage]:
         grid_ids = [g.id for g in config.directory.grids]
     local = ctx.now.astimezone(config.timezone)
     kind = DAY_KIND_LABELS[roster.calendar.kind(local.date())]
-    lines = [f"现在（{local:%m月%d日 %H:%M}，{kind}）值班："]
+    lines = [phrases.on_duty_heading(local, kind)]
     show_rules = not ctx.sender.is_resident
     for grid_id in grid_ids:
         grid = config.grid(grid_id)
@@ -83,13 +83,15 @@ async def who_is_on_duty(ctx: Context) -> list[OutgoingMessage]:
         if show_rules:
             for e in entries:
                 lines.append(
-                    f"{grid.name if grid else grid_id}：{config.name_of(e.person)}（{e.rule}）"
+                    phrases.on_duty_rule(
+                        grid.name if grid else grid_id, config.name_of(e.person), e.rule
+                    )
                 )
         else:
-            names = "、".join(config.name_of(e.person) for e in entries) or "社区值班员"
-            lines.append(f"{grid.name if grid else grid_id}：{names}")
+            names = [config.name_of(e.person) for e in entries]
+            lines.append(phrases.on_duty(grid.name if grid else grid_id, names))
     if ctx.sender.is_resident:
-        lines.append("有问题直接在群里说明位置和情况，我会通知值班人员。")
+        lines.append(phrases.ON_DUTY_TIP)
     return [ctx.reply("\n".join(lines))]
 
 
@@ -100,7 +102,7 @@ async def swap(ctx: Context, rest: str) -> list[OutgoingMessage]:
     people = _mentioned(ctx, rest)
     day = parse_day(_strip_mentions(rest), ctx)
     if len(people) != 2 or people[0] == people[1] or day is None:
-        return [ctx.reply("换班的格式：换班 @甲 @乙 日期，例如“换班 @王芳 @赵强 11月25日”。")]
+        return [ctx.reply(phrases.SWAP_USAGE)]
     # The same checks and rows as a swap made on the console's 值班 page.
     result = await duty_changes.swap(
         ctx.store, ctx.config, ctx.sender, people[0], people[1], day, ctx.now,
@@ -118,11 +120,7 @@ async def leave(ctx: Context, rest: str) -> list[OutgoingMessage]:
     people = _mentioned(ctx, rest)
     days = parse_days(_strip_mentions(rest), ctx)
     if len(people) != 1 or days is None:
-        return [
-            ctx.reply(
-                "请假的格式：请假 @某人 开始日期 结束日期，例如“请假 @王芳 11月24日 11月26日”。"
-            )
-        ]
+        return [ctx.reply(phrases.LEAVE_USAGE)]
     # The same checks and rows as leave entered on the console's 值班 page.
     result = await duty_changes.leave(
         ctx.store, ctx.config, ctx.sender, people[0], *days, ctx.now, message_id=ctx.inbound.id
@@ -139,10 +137,10 @@ async def transfer(ctx: Context, rest: str) -> list[OutgoingMessage]:
     number = _TICKET.search(rest)
     people = _mentioned(ctx, rest)
     if number is None or len(people) != 1:
-        return [ctx.reply("转派的格式：转派 #工单号 @接手的人，例如“转派 #12 @赵强”。")]
+        return [ctx.reply(phrases.TRANSFER_USAGE)]
     ticket = await ctx.store.ticket(int(number.group(1)), lock=True)
     if ticket is None:
-        return [ctx.reply(f"没有找到工单 #{number.group(1)}，请核对一下编号。")]
+        return [ctx.reply(phrases.no_such_ticket(int(number.group(1))))]
     # The same check, change and group message as a transfer on the office console.
     result = await actions.transfer(
         ctx.config, ctx.tickets, ticket, ctx.sender, people[0], message_id=ctx.inbound.id
@@ -194,24 +192,24 @@ def parse_days(text: str, ctx: Context) -> tuple[date, date] | None:
 def _all_days(text: str, today: date) -> list[date]:
     found: list[tuple[int, date]] = []
     rest = text
-    for m in _ISO.finditer(rest):
+    for m in DATE_ISO.finditer(rest):
         d = _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if d:
             found.append((m.start(), d))
-    rest = _ISO.sub(lambda m: " " * len(m.group(0)), rest)
-    for m in _MONTH_DAY.finditer(rest):
+    rest = DATE_ISO.sub(lambda m: " " * len(m.group(0)), rest)
+    for m in DATE_MONTH_DAY.finditer(rest):
         d = _nearest(today, int(m.group(1)), int(m.group(2)))
         if d:
             found.append((m.start(), d))
-    rest = _MONTH_DAY.sub(lambda m: " " * len(m.group(0)), rest)
-    for m in _DAY_ONLY.finditer(rest):
+    rest = DATE_MONTH_DAY.sub(lambda m: " " * len(m.group(0)), rest)
+    for m in DATE_DAY_ONLY.finditer(rest):
         # "11月24日至26日": a bare day follows the month of the date before it.
         prior = [d for pos, d in found if pos < m.start()]
         month = prior[-1].month if prior else today.month
         d = _nearest(today, month, int(m.group(1)))
         if d:
             found.append((m.start(), d))
-    for word, offset in _RELATIVE.items():
+    for word, offset in RELATIVE_DAYS.items():
         for m in re.finditer(word, text):
             found.append((m.start(), today + timedelta(days=offset)))
     return [d for _, d in sorted(found, key=lambda x: x[0])]
@@ -240,4 +238,4 @@ def _leader_names(ctx: Context) -> str:
         for g in ctx.config.directory.grids
         if g.leader and g.id in ctx.sender.grids
     ]
-    return "、".join(mention(n) for n in names) or "社区工作人员"
+    return "、".join(mention(n) for n in names) or phrases.COMMUNITY_STAFF

@@ -24,7 +24,6 @@ WORD = re.compile(r"^[\u4e00-\u9fff]{1,2}$")
 NOT_YET_MOVED = {
     "handlers/common/quoting.py",
     "handlers/duplicates.py",
-    "handlers/duty.py",
     "handlers/feedback.py",
     "handlers/guide.py",
     "handlers/handup.py",

@@ -968,3 +968,32 @@ THIS_GRID = "本网格"
 def exported(where: str, period: str, rows: int, filename: str) -> str:
     """导出: the ledger is attached; the chat names the file, never where it lies."""
     return f"已导出{where}工单台账：{period}，共 {rows} 张工单。\n文件：{filename}"
+
+
+# --- duty in chat: 值班, and who may change it ------------------------------------------
+
+COMMUNITY_STAFF = "社区工作人员"
+
+
+def duty_needs_manager(verb: str, ask: str) -> str:
+    """换班, 请假, 转派 from someone who may not: ``ask`` names who can."""
+    return f"{verb}需要网格长或社区工作人员操作。请联系{ask}帮您安排。"
+
+
+def on_duty_heading(local: datetime, day_kind: str) -> str:
+    """'现在（11月24日 09:30，工作日）值班：'."""
+    return f"现在（{local:%m月%d日 %H:%M}，{day_kind}）值班："
+
+
+def on_duty_rule(grid: str, name: str, rule: str) -> str:
+    return f"{grid}：{name}（{rule}）"
+
+
+def on_duty(grid: str, names: Sequence[str]) -> str:
+    return f"{grid}：{'、'.join(names) or '社区值班员'}"
+
+
+ON_DUTY_TIP = "有问题直接在群里说明位置和情况，我会通知值班人员。"
+SWAP_USAGE = "换班的格式：换班 @甲 @乙 日期，例如“换班 @王芳 @赵强 11月25日”。"
+LEAVE_USAGE = "请假的格式：请假 @某人 开始日期 结束日期，例如“请假 @王芳 11月24日 11月26日”。"
+TRANSFER_USAGE = "转派的格式：转派 #工单号 @接手的人，例如“转派 #12 @赵强”。"

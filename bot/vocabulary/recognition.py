@@ -42,3 +42,18 @@ CANCEL_QUOTED = re.compile(
 STAFF_COMMAND = re.compile(r"^(查询|工单|统计|排行|排名|导出)(?=$|[\s#])\s*(.*)$", re.S)
 # What follows 查询: "#12", "12", "12号".
 QUERY_TICKET_NUMBER = re.compile(r"^#?\s*(\d{1,9})\s*号?$")
+
+
+# --- 值班, 换班, 请假, 转派 (handlers.duty) -----------------------------------------------
+
+DUTY_WHO = re.compile(
+    r"^(?:现在|今天|今晚|当前)?(?:谁值班|谁在值班|值班|值班表|值班人员|值班的是谁)[?？吗呢]*$"
+)
+DUTY_COMMAND = re.compile(r"^(换班|调班|请假|转派|改派)(?=$|[\s#@])\s*(.*)$", re.S)
+SWAP_VERBS = ("换班", "调班")
+
+# Dates as people write them: "2026-11-24", "2026年11月24日", "11月24日", "11-24", "26号".
+DATE_ISO = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?")
+DATE_MONTH_DAY = re.compile(r"(\d{1,2})[-/.月](\d{1,2})[日号]?")
+DATE_DAY_ONLY = re.compile(r"(?<![\d-])(\d{1,2})[日号]")
+RELATIVE_DAYS = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2}
