@@ -76,6 +76,11 @@ class Database:
         if self.async_url.get_backend_name() == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # The same pool, each statement committing by itself: no BEGIN and COMMIT round
+        # trips around a write that is one statement anyway (``autocommit``).
+        self._autocommit = async_sessionmaker(
+            self.engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
+        )
 
     @property
     def is_sqlite(self) -> bool:
@@ -85,6 +90,14 @@ class Database:
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A session whose work commits together or not at all."""
         async with self.sessions() as session, session.begin():
+            yield session
+
+    @asynccontextmanager
+    async def autocommit(self) -> AsyncIterator[AsyncSession]:
+        """A session whose every statement commits as it runs, for a write that is one
+        statement: it is as durable as in ``transaction`` and costs one round trip to the
+        server instead of three. Never for two statements that must land together."""
+        async with self._autocommit() as session:
             yield session
 
     def upgrade(self, revision: str = "head") -> None:

@@ -10,12 +10,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, text, update
+from sqlalchemy import String, delete, exists, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.directory import STATE_ID as DIRECTORY_STATE
 from storage.models import (
+    DirectoryStateRow,
     DutyLeaveRow,
     DutyOverrideRow,
     FailedMessageRow,
@@ -42,23 +44,52 @@ class Store:
 
     # --- reference data -------------------------------------------------------------
 
-    async def remember_resident(self, person_id: str, name: str | None, at: datetime) -> None:
-        row = await self.session.get(PersonRow, person_id)
-        if row is None:
-            self.session.add(
-                PersonRow(id=person_id, name=name or person_id, role="resident", first_seen=at)
+    async def remember_resident(
+        self, person_id: str, name: str | None, at: datetime, *, seen_on: str | None = None
+    ) -> None:
+        """Keep a resident's display name (a new one replaces the old), in one statement
+        whether or not they wrote before. With ``seen_on`` (their platform) they are also
+        counted as a sender the config does not list (``record_seen``): on PostgreSQL
+        both go in that one statement, a message's bookkeeping costing one round trip."""
+        insert = self._insert()
+        people = insert(PersonRow).values(
+            id=person_id, name=name or person_id, role="resident", first_seen=at
+        )
+        if name:
+            people = people.on_conflict_do_update(
+                index_elements=["id"],
+                set_={"name": people.excluded.name},
+                where=(PersonRow.role == "resident") & (PersonRow.name != people.excluded.name),
             )
-        elif name and row.role == "resident" and row.name != name:
-            row.name = name
+        else:
+            people = people.on_conflict_do_nothing(index_elements=["id"])
+        if seen_on is None:
+            await self.session.execute(people)
+            return
+        seen = self._seen_statement("person", person_id, seen_on, name, at)
+        if self._dialect() == "postgresql":
+            await self.session.execute(seen.add_cte(people.cte("resident")))
+            return
+        await self.session.execute(people)  # SQLite takes no INSERT inside WITH
+        await self.session.execute(seen)
+
+    def _dialect(self) -> str:
+        return self.session.get_bind().dialect.name
+
+    def _insert(self) -> Any:
+        return pg_insert if self._dialect() == "postgresql" else sqlite_insert
 
     async def record_seen(
         self, kind: str, chat_or_person: str, platform: str, name: str | None, at: datetime
     ) -> None:
         """Count one message from a group or sender the config does not list (metadata
         only), in one statement so two processes never trip over each other's row."""
-        dialect = self.session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        statement = insert(SeenChatRow).values(
+        await self.session.execute(self._seen_statement(kind, chat_or_person, platform, name, at))
+
+    def _seen_statement(
+        self, kind: str, chat_or_person: str, platform: str, name: str | None, at: datetime
+    ) -> Any:
+        statement = self._insert()(SeenChatRow).values(
             kind=kind,
             id=chat_or_person,
             platform=platform,
@@ -74,9 +105,7 @@ class Store:
         }
         if name:
             updates["name"] = statement.excluded.name
-        await self.session.execute(
-            statement.on_conflict_do_update(index_elements=["kind", "id"], set_=updates)
-        )
+        return statement.on_conflict_do_update(index_elements=["kind", "id"], set_=updates)
 
     async def seen(self) -> Sequence[SeenChatRow]:
         """Unlisted groups first, then senders; most recently active first within each."""
@@ -117,6 +146,25 @@ class Store:
             )
         )
         return found is not None
+
+    async def take_inbound(self, platform: str, platform_msg_id: str) -> bool:
+        """A message is being handled: its journal row goes (``unjournal_inbound``), and
+        whether it was handled before (``inbound_exists``), in one statement on
+        PostgreSQL. Two processes handling one message at once are told apart by the
+        inbound table's unique key (an IntegrityError, see ``Dispatcher.dispatch``)."""
+        where = (
+            InboundMessageRow.platform == platform,
+            InboundMessageRow.platform_msg_id == platform_msg_id,
+        )
+        if self._dialect() != "postgresql":
+            await self.unjournal_inbound(platform, platform_msg_id)
+            return await self.inbound_exists(platform, platform_msg_id)
+        gone = delete(InboundJournalRow).where(
+            InboundJournalRow.platform == platform,
+            InboundJournalRow.platform_msg_id == platform_msg_id,
+        )
+        query = select(exists().where(*where)).add_cte(gone.cte("unjournalled"))
+        return bool(await self.session.scalar(query))
 
     async def add_inbound(self, row: InboundMessageRow) -> InboundMessageRow:
         self.session.add(row)
@@ -457,17 +505,28 @@ class Store:
             if row is not None and row.sent_at is None and row.failed_at is None:
                 row.next_attempt_at = when
 
-    async def lock_chat(self, chat_id: str) -> None:
+    async def lock_chat(self, chat_id: str) -> tuple[str, int] | None:
         """Serialise the handling of one chat's messages across processes for the rest of
         the transaction (PostgreSQL advisory lock on the schema and chat; SQLite has one
         writer at a time anyway), so two neighbours reporting the same thing at the same
-        instant through two processes make one ticket, not two."""
-        if self.session.get_bind().dialect.name != "postgresql":
-            return
-        await self.session.execute(
-            text("SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':chat:' || :chat))"),
-            {"chat": chat_id},
+        instant through two processes make one ticket, not two.
+
+        Returns the directory's stamp (``DirectoryStore.stamp``), read in the same
+        statement: the handler checks the directory it answers from is current without a
+        transaction of its own."""
+        state = select(DirectoryStateRow.stamp, DirectoryStateRow.version).where(
+            DirectoryStateRow.id == DIRECTORY_STATE
         )
+        if self._dialect() != "postgresql":
+            row = (await self.session.execute(state)).first()
+            return (row[0], row[1]) if row else None
+        lock = func.pg_advisory_xact_lock(
+            func.hashtext(func.current_schema() + ":chat:" + literal(chat_id, String()))
+        )
+        stamp = state.with_only_columns(DirectoryStateRow.stamp).scalar_subquery()
+        version = state.with_only_columns(DirectoryStateRow.version).scalar_subquery()
+        row = (await self.session.execute(select(lock, stamp, version))).one()
+        return (row[1], row[2]) if row[1] is not None else None
 
     async def retry_failed_outbox(self, platform: str, now: datetime) -> int:
         """Make rows that failed to send (and may go through ``platform``) due now.

@@ -51,16 +51,23 @@ async def test_a_message_stored_meanwhile_by_another_process_is_a_redelivery(
     assert first.status == "handled"
     # The race: the check before the insert does not see the row another process is
     # committing, so the insert breaks the inbound unique constraint.
-    real = Store.inbound_exists
+    real_take, real_exists = Store.take_inbound, Store.inbound_exists
     calls: list[Any] = []
 
-    async def missed_once(self: Store, platform: str, platform_msg_id: str) -> bool:
-        calls.append(platform_msg_id)
-        return False if len(calls) == 1 else await real(self, platform, platform_msg_id)
+    async def missed(self: Store, platform: str, platform_msg_id: str) -> bool:
+        calls.append(("take", platform_msg_id))
+        await real_take(self, platform, platform_msg_id)
+        return False
 
-    monkeypatch.setattr(Store, "inbound_exists", missed_once)
+    async def exists(self: Store, platform: str, platform_msg_id: str) -> bool:
+        calls.append(("exists", platform_msg_id))
+        return await real_exists(self, platform, platform_msg_id)
+
+    monkeypatch.setattr(Store, "take_inbound", missed)
+    monkeypatch.setattr(Store, "inbound_exists", exists)
     again = await app.dispatcher.dispatch(msg(1, "3号楼门口井盖坏了"))
     assert again.status == "duplicate"
-    assert len(calls) == 2
+    # Taken once (missed), then checked afresh after the rollback.
+    assert [c[0] for c in calls].count("take") == 1 and calls[-1][0] == "exists"
     async with app.db.transaction() as session:
         assert len(await Store(session).all_tickets()) == 1

@@ -18,7 +18,14 @@ from bot.messaging.adapter import Adapter
 from bot.messaging.messages import Connected, InboundEvent, IncomingMessage, MemberJoined
 from bot.runtime import journal
 from bot.runtime.clock import Clock, FakeClock
-from bot.runtime.dispatcher import Dispatcher, Handler, Outcome, UnlistedHandler, scrubbed
+from bot.runtime.dispatcher import (
+    DirectoryChanged,
+    Dispatcher,
+    Handler,
+    Outcome,
+    UnlistedHandler,
+    scrubbed,
+)
 from bot.runtime.inbound import RetryPolicy, RetryQueue, describe_error, is_passing
 from bot.runtime.outbox import OutboxSender
 from bot.runtime.timers import TimerHandler, TimerService
@@ -34,6 +41,9 @@ RETRY_POLL_SECONDS = 5.0
 # chat (or its platform's account): the status line and `gridbot failed` count it.
 UNCLAIMED_AFTER = timedelta(minutes=10)
 STATUS_REFRESH = timedelta(minutes=1)  # how often the background sender recounts those
+# A message found the directory changed under it this many times in a row (the console
+# busy at that very moment) is handled with the one loaded last.
+DIRECTORY_RETRIES = 3
 
 
 # Run on every start, after the directory is loaded, in one transaction: e.g. keep the
@@ -230,12 +240,21 @@ class App:
         """The CPU-bound part (normalising, masking, triage) in a worker thread, outside
         the App's lock; then the transaction under it. A long message of one chat so
         holds up no other chat (the thread gives the loop the GIL every few ms).
-        The directory is checked first, so a change made on the console counts at once."""
-        if await directory.refresh(self.db, self.config):
-            await self._follow_buildings()
-        prepared = await asyncio.to_thread(self.dispatcher.prepare, message)
-        async with self._writer():
-            return await self.dispatcher.dispatch(message, prepared)
+        The transaction checks the directory is current, so a change made on the console
+        counts at once: if it is not, the directory is reloaded and the message prepared
+        and handled again (a cheap check, folded into the transaction's first statement,
+        instead of a transaction of its own before every message)."""
+        for attempt in range(DIRECTORY_RETRIES + 1):
+            prepared = await asyncio.to_thread(self.dispatcher.prepare, message)
+            try:
+                async with self._writer():
+                    return await self.dispatcher.dispatch(
+                        message, prepared, check_directory=attempt < DIRECTORY_RETRIES
+                    )
+            except DirectoryChanged:
+                if await directory.refresh(self.db, self.config):
+                    await self._follow_buildings()
+        raise AssertionError("unreachable: the last attempt does not check the directory")
 
     def _writer(self) -> contextlib.AbstractAsyncContextManager[object]:
         """What a message's transaction runs under. SQLite has one writer at a time: the

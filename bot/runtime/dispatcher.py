@@ -26,12 +26,19 @@ from bot.runtime.outbox import queue
 from bot.triage import TriageEngine, TriageResult
 from bot.vocabulary import Role
 from storage.db import Database
+from storage.directory import DirectoryStore
 from storage.models import InboundMessageRow
 from storage.repo import Store
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Context], Awaitable[list[OutgoingMessage] | None]]
+
+
+class DirectoryChanged(Exception):
+    """The stored directory changed since this process loaded it: nothing was done with
+    the message; reload the directory (``bot.domain.directory.refresh``) and handle it
+    again."""
 
 
 # Answers a message from a group the config does not list; None for everything else.
@@ -130,7 +137,17 @@ class Dispatcher:
         result = self.triage.triage(text, role)
         return Prepared(text, _Triaged(self.triage, text, role, result))  # type: ignore[arg-type]
 
-    async def dispatch(self, message: IncomingMessage, prepared: Prepared | None = None) -> Outcome:
+    async def dispatch(
+        self,
+        message: IncomingMessage,
+        prepared: Prepared | None = None,
+        *,
+        check_directory: bool = False,
+    ) -> Outcome:
+        """Handle ``message`` in one transaction. With ``check_directory`` the stored
+        directory's stamp is read in that transaction (with the chat's lock, one statement)
+        and DirectoryChanged raised, nothing done, when it is not the one this process
+        answers from: the caller reloads it and tries again (``App``)."""
         if message.chat_id is not None and self.config.group(message.chat_id) is None:
             if message.chat_id not in self._unknown_groups:
                 self._unknown_groups.add(message.chat_id)
@@ -139,9 +156,11 @@ class Dispatcher:
                     message.chat_id,
                     message.chat_name or "name unknown",
                 )
-            return await self._unlisted(message)
+            return await self._unlisted(message, check_directory)
         try:
-            return await self._dispatch(message, prepared or self.prepare(message))
+            return await self._dispatch(
+                message, prepared or self.prepare(message), check_directory
+            )
         except IntegrityError:
             # Another worker stored the same platform message first: it is a redelivery.
             # Any other constraint broken is a bug and must not pass for one.
@@ -171,12 +190,14 @@ class Dispatcher:
         async with self.db.transaction() as session:
             return await queue(Store(session), [message], self.clock.now())
 
-    async def _unlisted(self, message: IncomingMessage) -> Outcome:
+    async def _unlisted(self, message: IncomingMessage, check_directory: bool) -> Outcome:
         """A group the config does not list: note who and where (never what), so an admin
         can find its id with `gridbot seen`; answer only a private id request."""
         now = self.clock.now()
         async with self.db.transaction() as session:
             store = Store(session)
+            if check_directory:  # the group may have been added on the console just now
+                self._check_directory(await DirectoryStore(session).stamp(), True)
             await store.unjournal_inbound(message.platform, message.message_id)
             await self._note_strangers(store, message, now)
             role = self.config.role_of(message.sender_id)
@@ -196,21 +217,30 @@ class Dispatcher:
                 "person", message.sender_id, message.platform, message.sender_name, now
             )
 
-    async def _dispatch(self, message: IncomingMessage, prepared: Prepared) -> Outcome:
+    def _check_directory(self, stamp: tuple[str, int] | None, check: bool) -> None:
+        """Raise DirectoryChanged when the stored directory is not the one this process
+        answers from (changed on the console, or by another process)."""
+        if check and stamp is not None and stamp != self.config.directory.stamp:
+            raise DirectoryChanged(stamp)
+
+    async def _dispatch(
+        self, message: IncomingMessage, prepared: Prepared, check_directory: bool
+    ) -> Outcome:
         now = self.clock.now()
         async with self.db.transaction() as session:
             store = Store(session)
             # One chat's messages one at a time across processes: the duplicate check
             # below and intake's "same problem already open?" read, then write.
-            await store.lock_chat(message.reply_chat)
+            stamp = await store.lock_chat(message.reply_chat)
+            self._check_directory(stamp, check_directory)
             # Handled with this transaction: the journal row goes with it, atomically.
-            await store.unjournal_inbound(message.platform, message.message_id)
-            if await store.inbound_exists(message.platform, message.message_id):
+            if await store.take_inbound(message.platform, message.message_id):
                 return Outcome("duplicate")
             sender = self.sender_of(message)
-            if sender.is_resident:
-                await store.remember_resident(sender.id, message.sender_name, now)
-                await self._note_strangers(store, message, now)
+            if sender.is_resident:  # a resident is never listed: a stranger to `seen` too
+                await store.remember_resident(
+                    sender.id, message.sender_name, now, seen_on=message.platform
+                )
             inbound = await store.add_inbound(
                 InboundMessageRow(
                     platform=message.platform,

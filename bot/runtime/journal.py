@@ -59,8 +59,9 @@ def from_payload(payload: dict[str, Any]) -> IncomingMessage:
 
 
 async def record(db: Database, message: IncomingMessage, now: datetime) -> None:
-    """Journal ``message`` in a transaction of its own, committed before it is handled."""
-    async with db.transaction() as session:
+    """Journal ``message``, committed before it is handled: one statement, committed as
+    it runs (``Database.autocommit``)."""
+    async with db.autocommit() as session:
         await Store(session).journal_inbound(
             message.platform, message.message_id, message.reply_chat, now, to_payload(message)
         )

@@ -256,7 +256,7 @@ class OutboxSender:
     async def _record_sent(self, batch: _Batch, platform: str, platform_id: str | None) -> None:
         now = self.clock.now()
         ids = [row.id for row in batch.rows]
-        async with self.db.transaction() as session:
+        async with self.db.autocommit() as session:  # one statement
             await Store(session).mark_outbox_sent(ids, now, platform, platform_id)
         for row in batch.rows:
             row.platform_msg_id = platform_id
