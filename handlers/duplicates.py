@@ -6,21 +6,17 @@ worker and the group; one ticket with ``reports`` = 10 tells staff how much it m
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
-from bot.domain.lifecycle import OPEN_STATUSES, STATUS_LABELS, Status
+from bot.domain.lifecycle import OPEN_STATUSES
+from bot.messaging import phrases
 from bot.messaging.messages import OutgoingMessage
-from bot.messaging.phrases import bare, ref
+from bot.messaging.phrases import bare
 from bot.runtime.context import Context
 from bot.triage import Finding
+from bot.vocabulary.recognition import AGREEMENT
 from handlers.common.quoting import quoted_ticket
 from storage.models import TicketRow
-
-# "我家也是" / "+1" / "同问" quoting a report: agreement, not chatter.
-_AGREEMENT = re.compile(
-    r"^(?:\+1|\+\d|同|同上|一样|我家也是|我们家也是|我们楼也是|我这也是|我们这也是|我家也一样|也是|俺家也是)"
-)
 
 
 def window(ctx: Context) -> timedelta:
@@ -46,7 +42,7 @@ async def find(ctx: Context, finding: Finding, grid_id: str) -> TicketRow | None
 
 async def agreement(ctx: Context) -> TicketRow | None:
     """A short '我家也是' quoting an open report counts as another report of it."""
-    if not _AGREEMENT.match(bare(ctx.text)) or len(ctx.text) > 30:
+    if not AGREEMENT.match(bare(ctx.text)) or len(ctx.text) > 30:
         return None
     return await _open_quoted(ctx)
 
@@ -82,11 +78,10 @@ async def attach(ctx: Context, ticket: TicketRow) -> None:
 
 async def known_line(ctx: Context, tickets: list[TicketRow]) -> str:
     """'这个问题已登记为工单 #12（王芳负责，处理中）' for each ticket joined."""
-    parts = []
-    for t in tickets:
-        who = await ctx.display_name(t.assignee_id) if t.assignee_id else "网格员"
-        parts.append(f"{ref(t)}（{who}负责，{STATUS_LABELS[Status(t.status)]}）")
-    return f"这个问题已登记为工单 {'、'.join(parts)}，已记下您的反映，会一并跟进。"
+    named = [
+        (t, await ctx.display_name(t.assignee_id) if t.assignee_id else None) for t in tickets
+    ]
+    return phrases.already_reported(named)
 
 
 async def attached_reply(ctx: Context, tickets: list[TicketRow]) -> list[OutgoingMessage]:

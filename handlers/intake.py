@@ -65,12 +65,7 @@ async def register(
     group = ctx.config.group(msg.chat_id)
     grid_id = group.grid if group else _grid_from_findings(ctx, findings)
     if grid_id is None:
-        return [
-            ctx.reply(
-                "收到您反映的问题。请问是几号楼或哪个位置？"
-                "补充楼号后我马上为您登记，例如“3号楼井盖坏了”。"
-            )
-        ]
+        return [ctx.reply(phrases.ASK_WHERE)]
     opened: list[TicketRow] = []
     joined: list[TicketRow] = []
     for finding in findings:
@@ -105,7 +100,7 @@ async def register(
     if joined:  # still one message in the group: the note about known problems rides along
         first = out[0]
         note = await duplicates.known_line(ctx, joined)
-        out[0] = first.retold(Text.of(first.content, f"\n另外，{note}"))
+        out[0] = first.retold(Text.of(first.content, phrases.besides(note)))
     return out
 
 

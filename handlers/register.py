@@ -8,36 +8,29 @@ handler's, and goes on like any other message.
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
+from bot.messaging import phrases
 from bot.messaging.messages import OutgoingMessage
 from bot.messaging.phrases import bare
 from bot.messaging.privacy import redact
 from bot.messaging.textnorm import normalise
 from bot.runtime.context import Context
+from bot.vocabulary.recognition import REGISTER, YES
 from handlers import intake
 from handlers.common.usage import without_mention
 
 CONFIRM_WITHIN = timedelta(minutes=30)
 ASKED_BY = "doubt"  # the handler whose question this answers (its module's name)
 
-_REGISTER = re.compile(
-    r"^(?:好的?[,，]?|是的?[,，]?|要[,，]?|对[,，]?)?(?:请|麻烦|帮我|给我|需要|要|请帮我|麻烦你)?"
-    r"(?:帮我|给我)?登记(?:一下|下|上|吧|了吧)?(?:吧|啊|呀|哦|谢谢)?$"
-)
-_YES = re.compile(
-    r"^(?:是|是的|要|要的|需要|好|好的|好啊|好吧|嗯|嗯嗯|对|对的|可以|行|麻烦了|麻烦你了"
-    r"|好的谢谢|要谢谢|是的谢谢)$"
-)
-QUESTION_MARK = "需要登记为工单吗"  # what a quoted question holds (WeChat quotes by text)
+QUESTION_MARK = phrases.REGISTER_QUESTION  # what a quoted question holds
 
 
 def says_yes(text: str, quote_text: str | None, quoted: bool) -> bool:
     line = bare(without_mention(text))
-    if _REGISTER.match(line):
+    if REGISTER.match(line):
         return True
-    if not quoted or not _YES.match(line):
+    if not quoted or not YES.match(line):
         return False
     return quote_text is None or QUESTION_MARK in quote_text
 

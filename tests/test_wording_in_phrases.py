@@ -23,13 +23,9 @@ WORD = re.compile(r"^[\u4e00-\u9fff]{1,2}$")
 # live outside the checked packages.
 NOT_YET_MOVED = {
     "handlers/common/quoting.py",
-    "handlers/duplicates.py",
     "handlers/feedback.py",
     "handlers/guide.py",
     "handlers/handup.py",
-    "handlers/ids.py",
-    "handlers/intake.py",
-    "handlers/register.py",
     "handlers/worker.py",
 }
 

@@ -359,12 +359,25 @@ WORKER_GUIDE = (
     "回复“修好了”办结。发“帮助”查看全部。"
 )
 ANSWERED_PRIVATELY = "这条答复里有电话号码，不便在群里发，已私信告诉您。"
-ASK_TO_REGISTER = "需要登记为工单吗？回复“登记”我就为您登记，通知网格员来处理。"
+# What a quoted question holds (WeChat quotes by text), so a "好的" quoting it is a yes.
+REGISTER_QUESTION = "需要登记为工单吗"
+ASK_TO_REGISTER = f"{REGISTER_QUESTION}？回复“登记”我就为您登记，通知网格员来处理。"
 
 
 # --- a report registered (intake) -------------------------------------------------------
 
 DEFAULT_EMERGENCY = ("火警 119", "急救 120", "报警 110")
+
+
+ASK_WHERE = (
+    "收到您反映的问题。请问是几号楼或哪个位置？"
+    "补充楼号后我马上为您登记，例如“3号楼井盖坏了”。"
+)
+
+
+def besides(note: str) -> str:
+    """A second paragraph riding along a dispatch: '另外，这个问题已登记为工单 …'."""
+    return f"\n另外，{note}"
 
 
 def registered(tickets: Sequence[TicketRow], listing: str) -> str:
@@ -997,3 +1010,34 @@ ON_DUTY_TIP = "有问题直接在群里说明位置和情况，我会通知值�
 SWAP_USAGE = "换班的格式：换班 @甲 @乙 日期，例如“换班 @王芳 @赵强 11月25日”。"
 LEAVE_USAGE = "请假的格式：请假 @某人 开始日期 结束日期，例如“请假 @王芳 11月24日 11月26日”。"
 TRANSFER_USAGE = "转派的格式：转派 #工单号 @接手的人，例如“转派 #12 @赵强”。"
+
+
+# --- 我的ID / 本群ID, always answered privately -----------------------------------------
+
+
+def your_id(person_id: str, name: str | None) -> str:
+    return f"您的ID：{person_id}" + (f"\n显示名：{name}" if name else "")
+
+
+ASK_GROUP_ID_IN_THE_GROUP = "请在要查询的群里发“本群ID”，我会私信告诉您。"
+GROUP_ID_STAFF_ONLY = "“本群ID”只有社区工作人员和管理员可以查询。您可以发“我的ID”查自己的ID。"
+
+
+def group_id(chat_id: str, name: str | None, listed: bool) -> str:
+    """本群ID, and what to do with it when the config does not list the group yet."""
+    text = f"本群ID：{chat_id}" + (f"\n群名：{name}" if name else "")
+    if not listed:
+        text += "\n这个群还没有写进配置，把它加到 [[groups]] 后我才会在群里服务。"
+    return text
+
+
+# --- the same problem reported again ------------------------------------------------------
+
+
+def already_reported(tickets: Sequence[tuple[TicketRow, str | None]]) -> str:
+    """'这个问题已登记为工单 #12（王芳负责，处理中）…' for (ticket, assignee's name) pairs."""
+    parts = [
+        f"{ref(t)}（{who or '网格员'}负责，{STATUS_LABELS[Status(t.status)]}）"
+        for t, who in tickets
+    ]
+    return f"这个问题已登记为工单 {'、'.join(parts)}，已记下您的反映，会一并跟进。"

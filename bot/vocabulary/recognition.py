@@ -57,3 +57,32 @@ DATE_ISO = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?")
 DATE_MONTH_DAY = re.compile(r"(\d{1,2})[-/.月](\d{1,2})[日号]?")
 DATE_DAY_ONLY = re.compile(r"(?<![\d-])(\d{1,2})[日号]")
 RELATIVE_DAYS = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2}
+
+
+# --- 我的ID / 本群ID (handlers.ids) ------------------------------------------------------
+
+_ASK_ID = r"^(?:查询?|查看|看看)?"
+_WHAT_ID = r"(?:是多少|是什么|是啥)?$"
+MY_ID = re.compile(_ASK_ID + r"(?:我的|我)\s*(?:账号)?\s*id" + _WHAT_ID, re.I)
+GROUP_ID = re.compile(_ASK_ID + r"(?:本群|这个群|该群|群)的?\s*id" + _WHAT_ID, re.I)
+
+
+# --- the same problem again (handlers.duplicates) --------------------------------------
+
+# "我家也是" / "+1" / "同问" quoting a report: agreement, not chatter.
+AGREEMENT = re.compile(
+    r"^(?:\+1|\+\d|同|同上|一样|我家也是|我们家也是|我们楼也是|我这也是|我们这也是|我家也一样|也是|俺家也是)"
+)
+
+
+# --- 登记: yes to the bot's question about a request (handlers.register) --------------
+
+REGISTER = re.compile(
+    r"^(?:好的?[,，]?|是的?[,，]?|要[,，]?|对[,，]?)?(?:请|麻烦|帮我|给我|需要|要|请帮我|麻烦你)?"
+    r"(?:帮我|给我)?登记(?:一下|下|上|吧|了吧)?(?:吧|啊|呀|哦|谢谢)?$"
+)
+# Counts only quoting the question.
+YES = re.compile(
+    r"^(?:是|是的|要|要的|需要|好|好的|好啊|好吧|嗯|嗯嗯|对|对的|可以|行|麻烦了|麻烦你了"
+    r"|好的谢谢|要谢谢|是的谢谢)$"
+)
