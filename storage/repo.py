@@ -10,10 +10,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import String, delete, exists, func, literal, or_, select, update
+from sqlalchemy import String, and_, delete, exists, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from storage.directory import STATE_ID as DIRECTORY_STATE
 from storage.models import (
@@ -30,6 +31,13 @@ from storage.models import (
     TicketRow,
     TimerRow,
 )
+
+
+def _after_in_outbox_order(urgent: bool, row_id: int) -> Any:
+    """Rows that come after (``urgent``, ``row_id``) in the outbox's sending order:
+    urgent first, then by id."""
+    later = and_(OutboxRow.urgent.is_(urgent), OutboxRow.id > row_id)
+    return or_(later, OutboxRow.urgent.is_(False)) if urgent else later
 
 
 class Claimed(list[tuple[OutboxRow, datetime]]):
@@ -436,8 +444,12 @@ class Store:
         a process that dies holding one lets it fall due again when the lease ends. On
         PostgreSQL rows another process is claiming are skipped (FOR UPDATE SKIP LOCKED).
         Returns (row, when it was due) for each row claimed, urgent first; ``full`` when
-        the query met its ``limit`` (more rows may be due)."""
-        query = (
+        ``limit`` rows were claimed (more may be due).
+
+        Rows this process does not hold (a chat only another process's account serves)
+        are passed over, never leased, and the search goes on past them, page by page:
+        however many of them wait at the head of the queue, the rows behind still go."""
+        due = (
             select(OutboxRow)
             .where(
                 OutboxRow.sent_at.is_(None),
@@ -446,17 +458,30 @@ class Store:
                 or_(OutboxRow.platform.is_(None), OutboxRow.platform.in_(list(platforms))),
             )
             .order_by(OutboxRow.urgent.desc(), OutboxRow.id)
-            .limit(limit)
         )
-        if self.session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
+        if self._dialect() == "postgresql":
+            due = due.with_for_update(skip_locked=True)
         claimed = Claimed()
-        found = (await self.session.scalars(query)).all()
-        claimed.full = len(found) >= limit
-        for row in found:
-            if holds(row):
-                claimed.append((row, row.next_attempt_at))
-                row.next_attempt_at = until
+        page, after = limit, None
+        while len(claimed) < limit:
+            query = due if after is None else due.where(_after_in_outbox_order(*after))
+            found = (await self.session.scalars(query.limit(page))).all()
+            for row in found:
+                if len(claimed) < limit and holds(row):
+                    claimed.append((row, row.next_attempt_at))
+            if len(found) < page:
+                break  # nothing more is due
+            after = (found[-1].urgent, found[-1].id)
+            page = min(page * 4, 500)  # past rows held elsewhere: look further at a time
+        claimed.full = len(claimed) >= limit
+        if claimed:
+            await self.session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id.in_([row.id for row, _ in claimed]))
+                .values(next_attempt_at=until)
+            )
+            for row, _ in claimed:  # the row objects say what was stored
+                set_committed_value(row, "next_attempt_at", until)
         return claimed
 
     async def waiting_outbox(self, since: datetime) -> Sequence[OutboxRow]:

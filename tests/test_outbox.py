@@ -157,3 +157,49 @@ async def test_burst_of_100_within_rate_limit(sample_config, sqlite_url: str) ->
         assert in_minute <= 30 + 3
     assert times[-1] - times[0] >= timedelta(minutes=3)
     await app.stop()
+
+
+class PickyPlatform(FlakyPlatform):
+    """Holds every chat but ``elsewhere`` (another process's account serves that one),
+    and fails every send to ``broken``."""
+
+    def owns(self, chat: str) -> bool:
+        return chat != "elsewhere"
+
+    async def send(self, message: OutgoingMessage) -> SentMessage:
+        if message.chat == "broken":
+            self.refused += 1
+            raise SendFailed("the chat refuses messages")
+        return await super().send(message)
+
+
+async def test_rows_behind_many_this_process_cannot_send_still_go_out(
+    sample_config, db_url: str
+) -> None:
+    """Before: the sender looked at the 20 oldest due rows only; with 25 rows for a chat
+    no running process holds at the head of the queue, nothing behind them ever went out."""
+    platform = PickyPlatform()
+    app, _ = await make_app(sample_config, db_url, platform)
+    waiting = [OutgoingMessage(chat="elsewhere", text=f"别处 {i}") for i in range(25)]
+    async with app.db.transaction() as session:
+        await queue(Store(session), [*waiting, OutgoingMessage("room-xfl-1", "本群的")], START)
+    await app.flush()
+    assert [m.text for _, m in platform.accepted] == ["本群的"]
+    async with app.db.transaction() as session:
+        rows = (await session.scalars(select(OutboxRow).where(OutboxRow.chat == "elsewhere")))
+        left = rows.all()
+    assert len(left) == 25 and all(r.sent_at is None and r.failed_at is None for r in left)
+    assert all(r.next_attempt_at == START for r in left)  # not leased: its process sends them
+    await app.stop()
+
+
+async def test_rows_behind_many_failing_sends_still_go_out(sample_config, db_url: str) -> None:
+    platform = PickyPlatform()
+    app, _ = await make_app(sample_config, db_url, platform)
+    failing = [OutgoingMessage(chat="broken", text=f"发不出 {i}") for i in range(25)]
+    async with app.db.transaction() as session:
+        await queue(Store(session), [*failing, OutgoingMessage("room-xfl-1", "本群的")], START)
+    await app.flush()
+    assert [m.text for _, m in platform.accepted] == ["本群的"]
+    assert platform.refused == 25  # each tried once, then waits out its backoff
+    await app.stop()
