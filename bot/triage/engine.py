@@ -35,6 +35,7 @@ from bot.triage.locations import LocationFinder, Mention
 from bot.triage.model import PREAMBLE, Finding, Location, TriageResult
 from bot.triage.patterns import Patterns
 from bot.triage.pinyin import PinyinReader, has_pinyin
+from bot.triage.wordset import WordSet, pairs_of
 
 if TYPE_CHECKING:
     import jieba
@@ -193,19 +194,16 @@ class TriageEngine:
         # The prescreen: a finding needs a problem word that stands alone, or a thing and
         # a fault together; a message with neither is chatter without segmenting it.
         terms = self._terms.items()
-        self._trigger = re.compile(_trie_pattern(w for w, t in terms if _is_trigger(t)))
-        self._things = re.compile(_trie_pattern(w for w, t in terms if t.kind in ("obj", "med")))
-        self._faults = re.compile(
-            _trie_pattern(w for w, t in terms if t.kind in ("pred", "need", "ask"))
-        )
-        self._hazard_scan = re.compile("|".join(p.pattern for p, _ in self._patterns.hazards))
+        self._trigger = WordSet(w for w, t in terms if _is_trigger(t))
+        self._things = WordSet(w for w, t in terms if t.kind in ("obj", "med"))
+        self._faults = WordSet(w for w, t in terms if t.kind in ("pred", "need", "ask"))
+        self._hazard_scans = tuple(p.search for p, _ in self._patterns.hazards)
         self._words = re.compile(_trie_pattern({*self._terms, *buildings}))
-        fixed = (w for w, t in self._terms.items() if t.kind == "fixed")
-        self._fixed = re.compile(_trie_pattern(fixed))
+        self._fixed = WordSet(w for w, t in self._terms.items() if t.kind == "fixed")
         # The model's prescreen (sounds_like_domain): things, places and problems that
         # stand alone, matched exactly or by their sound.
         gate_words = [w for w, t in self._terms.items() if _is_gate(t)]
-        self._gate_exact = re.compile(_trie_pattern(gate_words))
+        self._gate_exact = WordSet(gate_words)
         table = pinyin_table()
         self._pinyin = PinyinReader(self._terms, table)
         syllables = sorted(set(table.fuzzy_of.values()))
@@ -213,20 +211,17 @@ class TriageEngine:
         self._sound_of_syllable = codes
         self._to_sound = str.maketrans({ch: codes[syl] for ch, syl in table.fuzzy_of.items()})
         self._sounds = _sound_keys((w for w in gate_words if len(w) >= 2), codes)
-        self._gate_sound = re.compile("(?=(" + _trie_pattern(self._sounds) + "))")
+        self._gate_sound = WordSet(self._sounds)
         # Every sound key is at least two syllables long: a message none of whose
         # neighbouring sounds begins a key cannot sound like a gate word.
-        self._sound_starts = frozenset(key[:2] for key in self._sounds)
+        self._sound_starts = self._gate_sound.pairs
+        self._longest_sound = max(map(len, self._sounds), default=0)
         # The lean path's word test: every word whose presence could make a message
-        # anything but plain chatter (a trigger, a thing, a fix, a gate word) either is
-        # one of these characters or begins with one of these pairs.
-        lean = [
+        # anything but plain chatter (a trigger, a thing, a fix, a gate word).
+        self._lean_words = WordSet(
             w for w, t in terms
             if _is_trigger(t) or _is_gate(t) or t.kind in ("obj", "med", "fixed")
-        ]
-        self._lean_words = re.compile(_trie_pattern(lean))
-        self._lean_chars = frozenset(w for w in lean if len(w) == 1)
-        self._lean_pairs = frozenset(w[:2] for w in lean if len(w) >= 2)
+        )
 
     @classmethod
     def from_config(cls, config: Config) -> TriageEngine:
@@ -289,13 +284,10 @@ class TriageEngine:
         p = self._patterns
         if _ASCII_LETTER.search(norm) or p.quote.match(norm):
             return False
-        if (
-            not self._lean_chars.isdisjoint(norm)
-            or not self._lean_pairs.isdisjoint(map(_add, norm, norm[1:]))
-        ) and self._lean_words.search(norm):
+        if self._lean_words.found_in(norm):
             return False
         if (
-            self._hazard_scan.search(norm)
+            self._has_hazard(norm)
             or p.wish.search(norm)
             or p.thanks.search(norm)
             or p.settled.search(norm)
@@ -312,16 +304,17 @@ class TriageEngine:
         a bare fault or question word (不通, 是不是) does not, since small talk is full of
         them. Pinyin-aware: 煤汽 sounds like 煤气 (a typo keeps one character of the
         word), and a message with latin letters is checked syllable by syllable
-        ("dian ti" is 电梯). Two regex scans, no Python loop per character.
+        ("dian ti" is 电梯). Set lookups; a loop only over the few places where the
+        sound of a gate word may begin.
         """
-        if self._gate_exact.search(text):
+        if self._gate_exact.found_in(text):
             return True
         if _LATIN.search(text):
             table = pinyin_table()
             sound = "".join(
                 self._sound_of_syllable.get(s, " ") for s in syllables_of(text, table)
             )
-            return bool(self._gate_sound.search(sound))
+            return self._gate_sound.found_in(sound)
         return self._sounds_alike(text)
 
     def _sounds_alike(self, text: str) -> bool:
@@ -329,13 +322,17 @@ class TriageEngine:
         at least one of its characters). Most messages have no two neighbouring sounds
         that begin one, which one set test shows."""
         keys = self._sounds
+        starts = self._sound_starts
         sound = text.translate(self._to_sound)
-        if self._sound_starts.isdisjoint(map(_add, sound, sound[1:])):
+        if starts.isdisjoint(map(_add, sound, sound[1:])):
             return False
-        for m in self._gate_sound.finditer(sound):
-            i, heard = m.start(), m.group(1)
-            for n in range(len(heard), 1, -1):
-                words = keys.get(heard[:n])
+        longest = self._longest_sound
+        for i, pair in enumerate(map(_add, sound, sound[1:])):
+            if pair not in starts:
+                continue
+            # every key that begins here, longest first
+            for n in range(min(longest, len(sound) - i), 1, -1):
+                words = keys.get(sound[i : i + n])
                 # a typo keeps at least one character of the word (煤汽 for 煤气)
                 if words and any(
                     any(a == b for a, b in zip(word, text[i : i + n], strict=True))
@@ -883,7 +880,7 @@ class TriageEngine:
     def _says_fixed(self, text: str) -> bool:
         """A fix said in words of its own (修好了), not inside a longer word (沟通了) nor
         asked about (修好了吗); then the message reports nothing the model may rescue."""
-        if not self._fixed.search(text):
+        if not self._fixed.found_in(text):
             return bool(self._patterns.settled.search(text))
         tokens = self._tokens(text)
         return any(
@@ -895,15 +892,24 @@ class TriageEngine:
         ) or bool(self._patterns.settled.search(text))
 
     def _may_report(self, text: str) -> bool:
+        pairs = pairs_of(text)
         return bool(
-            self._trigger.search(text)
+            self._trigger.found_in(text, pairs)
             or (
-                self._things.search(text)
-                and (self._faults.search(text) or self._patterns.followup_ref.search(text))
+                self._things.found_in(text, pairs)
+                and (
+                    self._faults.found_in(text, pairs)
+                    or self._patterns.followup_ref.search(text)
+                )
             )
-            or self._hazard_scan.search(text)
+            or self._has_hazard(text)
             or self._patterns.wish.search(text)
         )
+
+    def _has_hazard(self, text: str) -> bool:
+        """Whether any hazard pattern matches (as their one alternation would, without
+        compiling that alternation again at every start)."""
+        return any(search(text) for search in self._hazard_scans)
 
     def _shape(self, norm: str) -> str | None:
         """Links, ads, group-buying lists and notices are never a new request."""
