@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from bot.domain.lifecycle import Action, Status
 from bot.domain.tickets import RATING_TIMEOUT
 from bot.messaging import phrases
@@ -13,6 +11,13 @@ from bot.messaging.phrases import bare
 from bot.runtime.context import Context
 from bot.runtime.timers import TimerContext
 from bot.vocabulary import Category, News, Rating
+from bot.vocabulary.recognition import (
+    FAIR_ENOUGH,
+    NOT_A_VERDICT,
+    PLEASED,
+    PLEASED_SIGNS,
+    STILL_BROKEN,
+)
 from handlers.common.quoting import TICKET_REF, quoted_ticket, ticket_number
 from handlers.common.usage import RESIDENTS, Usage
 from storage.models import TicketRow
@@ -22,44 +27,24 @@ SATISFIED, FAIR, DISSATISFIED = Rating.SATISFIED, Rating.FAIR, Rating.DISSATISFI
 USAGE = (Usage("满意", RESIDENTS),)
 NOW = News.CONFIRMATION  # the reporter just spoke: answered at once, night or not
 
-# Still broken, in the reporter's words: "还漏", "没修好", "还是不行", "又坏了", "差评".
-_STILL_BROKEN = re.compile(
-    r"^(?:3|不满意|不太满意|很不满意|非常不满意|差评|不行)"
-    r"|(?:还|又|仍|仍然|依然|依旧|照样|照旧).{0,4}?"
-    r"(?:漏|坏|不行|不亮|不好|没好|堵|臭|滴|不通|不热|不冷|停|不转|不动|老样子|一样|有问题|响|吵|晃|松|不稳)"
-    r"|没(?:有)?(?:能)?(?:修好|弄好|解决|处理好|处理|修|人来|来人|好|变)"
-    r"|根本没|并没有|老样子|跟原来一样|和原来一样|不管用|白修"
-)
-_FAIR = re.compile(r"^(?:2|基本满意|还行|一般般?|还可以|凑合|马马虎虎|还好|过得去)")
-# Thanks and praise: "谢谢网格员", "好评", "辛苦了", "🙏", "[强]".
-_PLEASED = re.compile(
-    r"^(?:1|满意|很满意|非常满意|十分满意|挺满意|满意的)"
-    r"|谢谢|感谢|多谢|谢了|谢啦|辛苦(?:了|啦|你|您)|好评|点赞|点个赞|给力|太好了|真快|真及时|"
-    r"效率(?:真|很|挺)?高|费心了|麻烦(?:你|您)们?了|真棒|好样的|为(?:你|您)们?点赞|赞+$|棒+$"
-)
-_PLEASED_SIGNS = re.compile(
-    r"[\U0001F44D\U0001F64F\U0001F44F\U0001F4AF\u2764\U0001F339\U0001F60A\U0001F604"
-    r"\U0001F970\u263A\U0001F44C\U0001F495\U0001F496]"
-    r"|\[(?:强|抱拳|玫瑰|赞|鼓掌|握手|爱心|愉快|微笑|OK|胜利|拳头|心)\]"
-)
-_NOT_A_VERDICT = re.compile(r"不用谢|不谢")
 RATING_LIMIT = 40  # a longer message is a story or a new report, not a verdict
 
 
 def parse_rating(text: str) -> Rating | None:
     """The reporter's verdict in their own words, or None when the words are no verdict."""
     line = bare(TICKET_REF.sub(" ", text)).strip()
-    if len(line) > RATING_LIMIT or _NOT_A_VERDICT.search(line):
+    if len(line) > RATING_LIMIT or NOT_A_VERDICT.search(line):
         return None
     if line.isdigit() and line not in ("1", "2", "3"):
         return None
-    for pattern, rating in ((_STILL_BROKEN, DISSATISFIED), (_FAIR, FAIR), (_PLEASED, SATISFIED)):
+    verdicts = ((STILL_BROKEN, DISSATISFIED), (FAIR_ENOUGH, FAIR), (PLEASED, SATISFIED))
+    for pattern, rating in verdicts:
         if m := pattern.search(line):
             rest = line[m.end() :]
             if m.start() == 0 and rest and rest[0].isdigit():
                 return None  # "12点前" is not a rating
             return rating
-    if _PLEASED_SIGNS.search(text) and len(line) <= 4:
+    if PLEASED_SIGNS.search(text) and len(line) <= 4:
         return SATISFIED  # "🙏", "👍👍", "[强]"
     return None
 

@@ -9,7 +9,6 @@ group (anywhere else a lone "帮助" may be meant for the neighbours).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from bot.config import Config
@@ -19,18 +18,8 @@ from bot.messaging.phrases import bare
 from bot.runtime.context import Context
 from bot.runtime.dispatcher import Handler
 from bot.vocabulary import News, Role
+from bot.vocabulary.recognition import ASKS_FOR_HELP
 from handlers.common.usage import Usage, spoken_to, usable_by, usages_of, without_mention
-
-ASKS_FOR_HELP = re.compile(
-    r"^(?:请问|你好|您好|网格助手)?[,，\s]*"
-    r"(?:帮助|help|菜单|功能|功能列表|使用说明|用法|指令|命令"
-    r"|(?:这个)?(?:该|要)?(?:怎么|如何)(?:用|使用|用你)"
-    r"|你?(?:都|还)?(?:能|会|可以)(?:做|干|帮我?(?:做|干)?)?(?:点)?(?:什么|啥|哪些事)"
-    r"|你?(?:有|都有)(?:什么|哪些|啥)(?:功能|用处|用)"
-    r"|(?:我)?(?:可以|能|该)(?:跟|和|对)你说(?:什么|啥))"
-    r"[?？吗呀啊呢哦~～]*$",
-    re.I,
-)
 
 
 def asks_for_help(text: str) -> bool:

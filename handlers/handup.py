@@ -11,14 +11,20 @@ this handler; a worker is told who can.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from bot.messaging.messages import OutgoingMessage
-from bot.messaging.phrases import bare, no_such_ticket, summary_of
+from bot.messaging.phrases import HAND_UP_FORMAT, bare, no_such_ticket, summary_of
 from bot.runtime import actions
 from bot.runtime.context import Context
 from bot.vocabulary import HandUpLevel
+from bot.vocabulary.recognition import (
+    HAND_BACK,
+    HAND_LEADING_SEP,
+    HAND_UP,
+    HAND_UP_LEVEL,
+    HAND_UP_LEVELS,
+)
 from handlers.common.usage import MANAGERS, Usage
 
 USAGE = (
@@ -26,22 +32,7 @@ USAGE = (
     Usage("回流", MANAGERS),
 )
 
-_NUMBER = r"(?:工单)?\s*(?:#\s*(\d{1,9})|(\d{1,9})\s*号)\s*(?:工单)?"
-_SEP = r"[\s,，。.:：;；!！]*"
-_HAND_UP = re.compile(rf"^上报\s*{_NUMBER}(?:{_SEP}(.*))?$", re.S)
-_HAND_BACK = re.compile(rf"^回流\s*{_NUMBER}(?:{_SEP}(.*))?$", re.S)
-_LEVEL = re.compile(r"^(?:到|给|至)?(街道办事处|街道办|街道|12345热线|12345|市民热线|热线)")
-LEVELS = {
-    "街道办事处": HandUpLevel.STREET,
-    "街道办": HandUpLevel.STREET,
-    "街道": HandUpLevel.STREET,
-    "12345热线": HandUpLevel.HOTLINE,
-    "12345": HandUpLevel.HOTLINE,
-    "市民热线": HandUpLevel.HOTLINE,
-    "热线": HandUpLevel.HOTLINE,
-}
 WORDS_LIMIT = 120
-HAND_UP_FORMAT = "上报的格式：上报 #编号 街道|12345 原因，例如“上报 #12 街道 涉及产权单位”。"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,14 +45,14 @@ class HandCommand:
 
 def parse(text: str) -> HandCommand | None:
     line = bare(text)
-    if m := _HAND_UP.match(line):
+    if m := HAND_UP.match(line):
         rest = (m.group(3) or "").strip()
         level = None
-        if lm := _LEVEL.match(rest):
-            level = LEVELS[lm.group(1)]
-            rest = re.sub(rf"^{_SEP}", "", rest[lm.end():])
+        if lm := HAND_UP_LEVEL.match(rest):
+            level = HAND_UP_LEVELS[lm.group(1)]
+            rest = HAND_LEADING_SEP.sub("", rest[lm.end():])
         return HandCommand("上报", int(m.group(1) or m.group(2)), level, _words(rest))
-    if m := _HAND_BACK.match(line):
+    if m := HAND_BACK.match(line):
         return HandCommand("回流", int(m.group(1) or m.group(2)), None, _words(m.group(3)))
     return None
 

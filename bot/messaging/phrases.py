@@ -672,6 +672,9 @@ def which_to_cancel(tickets: Sequence[TicketRow]) -> str:
     return f"您有 {len(tickets)} 张工单正在处理，请回复“撤销 #编号”：\n{lines}"
 
 
+HAND_UP_FORMAT = "上报的格式：上报 #编号 街道|12345 原因，例如“上报 #12 街道 涉及产权单位”。"
+
+
 def already_handed_up(ticket: TicketRow) -> str:
     return f"工单 {ref(ticket)} {handed_up_status(ticket)}，等待回流即可。"
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from bot.vocabulary import HandUpLevel
+
 # --- 撤销: withdrawing a report (handlers.cancel) ---------------------------------------
 
 _CANCEL_VERB = r"(?:撤销|取消|撤回|作废)"
@@ -86,3 +88,72 @@ YES = re.compile(
     r"^(?:是|是的|要|要的|需要|好|好的|好啊|好吧|嗯|嗯嗯|对|对的|可以|行|麻烦了|麻烦你了"
     r"|好的谢谢|要谢谢|是的谢谢)$"
 )
+
+
+# --- a ticket named in someone's words (handlers.common.quoting) -----------------------
+
+# "#12", "12号" (not 12号楼 or 12月3号), "第12单", "工单12".
+TICKET_REF = re.compile(
+    r"#\s*(\d{1,9})"
+    r"|第\s*(\d{1,9})\s*[单张号]"
+    r"|(?:工单|单子)\s*(\d{1,9})"
+    r"|(?<![\d月.-])(\d{1,9})\s*号(?!单元|[楼院门栋室房线路街巷口床层车位])(?:工?单)?"
+)
+
+
+# --- 评价: a reporter's verdict in their own words (handlers.feedback) ------------------
+
+# Still broken: "还漏", "没修好", "还是不行", "又坏了", "差评".
+STILL_BROKEN = re.compile(
+    r"^(?:3|不满意|不太满意|很不满意|非常不满意|差评|不行)"
+    r"|(?:还|又|仍|仍然|依然|依旧|照样|照旧).{0,4}?"
+    r"(?:漏|坏|不行|不亮|不好|没好|堵|臭|滴|不通|不热|不冷|停|不转|不动|老样子|一样|有问题|响|吵|晃|松|不稳)"
+    r"|没(?:有)?(?:能)?(?:修好|弄好|解决|处理好|处理|修|人来|来人|好|变)"
+    r"|根本没|并没有|老样子|跟原来一样|和原来一样|不管用|白修"
+)
+FAIR_ENOUGH = re.compile(r"^(?:2|基本满意|还行|一般般?|还可以|凑合|马马虎虎|还好|过得去)")
+# Thanks and praise: "谢谢网格员", "好评", "辛苦了", "🙏", "[强]".
+PLEASED = re.compile(
+    r"^(?:1|满意|很满意|非常满意|十分满意|挺满意|满意的)"
+    r"|谢谢|感谢|多谢|谢了|谢啦|辛苦(?:了|啦|你|您)|好评|点赞|点个赞|给力|太好了|真快|真及时|"
+    r"效率(?:真|很|挺)?高|费心了|麻烦(?:你|您)们?了|真棒|好样的|为(?:你|您)们?点赞|赞+$|棒+$"
+)
+PLEASED_SIGNS = re.compile(
+    r"[\U0001F44D\U0001F64F\U0001F44F\U0001F4AF\u2764\U0001F339\U0001F60A\U0001F604"
+    r"\U0001F970\u263A\U0001F44C\U0001F495\U0001F496]"
+    r"|\[(?:强|抱拳|玫瑰|赞|鼓掌|握手|爱心|愉快|微笑|OK|胜利|拳头|心)\]"
+)
+NOT_A_VERDICT = re.compile(r"不用谢|不谢")
+
+
+# --- 帮助 and its many wordings (handlers.guide) ----------------------------------------
+
+ASKS_FOR_HELP = re.compile(
+    r"^(?:请问|你好|您好|网格助手)?[,，\s]*"
+    r"(?:帮助|help|菜单|功能|功能列表|使用说明|用法|指令|命令"
+    r"|(?:这个)?(?:该|要)?(?:怎么|如何)(?:用|使用|用你)"
+    r"|你?(?:都|还)?(?:能|会|可以)(?:做|干|帮我?(?:做|干)?)?(?:点)?(?:什么|啥|哪些事)"
+    r"|你?(?:有|都有)(?:什么|哪些|啥)(?:功能|用处|用)"
+    r"|(?:我)?(?:可以|能|该)(?:跟|和|对)你说(?:什么|啥))"
+    r"[?？吗呀啊呢哦~～]*$",
+    re.I,
+)
+
+
+# --- 上报 and 回流 (handlers.handup) ----------------------------------------------------
+
+_HAND_NUMBER = r"(?:工单)?\s*(?:#\s*(\d{1,9})|(\d{1,9})\s*号)\s*(?:工单)?"
+_HAND_SEP = r"[\s,，。.:：;；!！]*"
+HAND_UP = re.compile(rf"^上报\s*{_HAND_NUMBER}(?:{_HAND_SEP}(.*))?$", re.S)
+HAND_BACK = re.compile(rf"^回流\s*{_HAND_NUMBER}(?:{_HAND_SEP}(.*))?$", re.S)
+HAND_UP_LEVEL = re.compile(r"^(?:到|给|至)?(街道办事处|街道办|街道|12345热线|12345|市民热线|热线)")
+HAND_LEADING_SEP = re.compile(rf"^{_HAND_SEP}")
+HAND_UP_LEVELS = {
+    "街道办事处": HandUpLevel.STREET,
+    "街道办": HandUpLevel.STREET,
+    "街道": HandUpLevel.STREET,
+    "12345热线": HandUpLevel.HOTLINE,
+    "12345": HandUpLevel.HOTLINE,
+    "市民热线": HandUpLevel.HOTLINE,
+    "热线": HandUpLevel.HOTLINE,
+}

@@ -7,18 +7,9 @@ import re
 from bot.messaging.privacy import redact
 from bot.messaging.textnorm import normalise
 from bot.runtime.context import Context
+from bot.vocabulary.recognition import TICKET_REF
 
 _TICKET_REF = re.compile(r"#(\d{1,9})")
-
-# A ticket named anywhere in someone's words: "#12", "12号" (not 12号楼 or 12月3号),
-# "第12单", "工单12".
-TICKET_REF = re.compile(
-    r"#\s*(\d{1,9})"
-    r"|第\s*(\d{1,9})\s*[单张号]"
-    r"|(?:工单|单子)\s*(\d{1,9})"
-    r"|(?<![\d月.-])(\d{1,9})\s*号(?!单元|[楼院门栋室房线路街巷口床层车位])(?:工?单)?"
-)
-
 
 def ticket_number(line: str) -> int | None:
     """The ticket a message names ("#12", "12号", "第12单"), when it names exactly one."""
