@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import String, and_, delete, exists, func, literal, or_, select, update
+from sqlalchemy import String, and_, bindparam, delete, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -59,61 +60,30 @@ class Store:
         whether or not they wrote before. With ``seen_on`` (their platform) they are also
         counted as a sender the config does not list (``record_seen``): on PostgreSQL
         both go in that one statement, a message's bookkeeping costing one round trip."""
-        insert = self._insert()
-        people = insert(PersonRow).values(
-            id=person_id, name=name or person_id, role="resident", first_seen=at
-        )
-        if name:
-            people = people.on_conflict_do_update(
-                index_elements=["id"],
-                set_={"name": people.excluded.name},
-                where=(PersonRow.role == "resident") & (PersonRow.name != people.excluded.name),
-            )
-        else:
-            people = people.on_conflict_do_nothing(index_elements=["id"])
+        values = {"pid": person_id, "pname": name or person_id, "at": at}
+        dialect = self._dialect()
         if seen_on is None:
-            await self.session.execute(people)
+            await self.session.execute(_resident_upsert(dialect, bool(name)), values)
             return
-        seen = self._seen_statement("person", person_id, seen_on, name, at)
-        if self._dialect() == "postgresql":
-            await self.session.execute(seen.add_cte(people.cte("resident")))
+        values |= {"kind": "person", "platform": seen_on, "name": name}
+        if dialect == "postgresql":
+            await self.session.execute(_resident_and_seen(bool(name)), values)
             return
-        await self.session.execute(people)  # SQLite takes no INSERT inside WITH
-        await self.session.execute(seen)
+        await self.session.execute(_resident_upsert(dialect, bool(name)), values)
+        await self.session.execute(_seen_upsert(dialect, bool(name)), values)
 
     def _dialect(self) -> str:
         return self.session.get_bind().dialect.name
-
-    def _insert(self) -> Any:
-        return pg_insert if self._dialect() == "postgresql" else sqlite_insert
 
     async def record_seen(
         self, kind: str, chat_or_person: str, platform: str, name: str | None, at: datetime
     ) -> None:
         """Count one message from a group or sender the config does not list (metadata
         only), in one statement so two processes never trip over each other's row."""
-        await self.session.execute(self._seen_statement(kind, chat_or_person, platform, name, at))
-
-    def _seen_statement(
-        self, kind: str, chat_or_person: str, platform: str, name: str | None, at: datetime
-    ) -> Any:
-        statement = self._insert()(SeenChatRow).values(
-            kind=kind,
-            id=chat_or_person,
-            platform=platform,
-            name=name,
-            first_seen=at,
-            last_seen=at,
-            messages=1,
+        await self.session.execute(
+            _seen_upsert(self._dialect(), bool(name)),
+            {"kind": kind, "pid": chat_or_person, "platform": platform, "name": name, "at": at},
         )
-        updates: dict[str, Any] = {
-            "last_seen": statement.excluded.last_seen,
-            "messages": SeenChatRow.messages + 1,
-            "platform": statement.excluded.platform,
-        }
-        if name:
-            updates["name"] = statement.excluded.name
-        return statement.on_conflict_do_update(index_elements=["kind", "id"], set_=updates)
 
     async def seen(self) -> Sequence[SeenChatRow]:
         """Unlisted groups first, then senders; most recently active first within each."""
@@ -160,19 +130,13 @@ class Store:
         whether it was handled before (``inbound_exists``), in one statement on
         PostgreSQL. Two processes handling one message at once are told apart by the
         inbound table's unique key (an IntegrityError, see ``Dispatcher.dispatch``)."""
-        where = (
-            InboundMessageRow.platform == platform,
-            InboundMessageRow.platform_msg_id == platform_msg_id,
-        )
         if self._dialect() != "postgresql":
             await self.unjournal_inbound(platform, platform_msg_id)
             return await self.inbound_exists(platform, platform_msg_id)
-        gone = delete(InboundJournalRow).where(
-            InboundJournalRow.platform == platform,
-            InboundJournalRow.platform_msg_id == platform_msg_id,
+        found = await self.session.scalar(
+            _take_inbound(), {"platform": platform, "msg": platform_msg_id}
         )
-        query = select(exists().where(*where)).add_cte(gone.cte("unjournalled"))
-        return bool(await self.session.scalar(query))
+        return bool(found)
 
     async def add_inbound(self, row: InboundMessageRow) -> InboundMessageRow:
         self.session.add(row)
@@ -208,14 +172,10 @@ class Store:
     ) -> None:
         """Keep a message as it arrived, until it is handled; a redelivery of one still
         there keeps its first row (and so its place in the order)."""
-        dialect = self.session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        statement = insert(InboundJournalRow).values(
-            platform=platform, platform_msg_id=platform_msg_id, chat=chat, received_at=at,
-            payload=payload,
-        )
         await self.session.execute(
-            statement.on_conflict_do_nothing(index_elements=["platform", "platform_msg_id"])
+            _journal_insert(self._dialect()),
+            {"platform": platform, "msg": platform_msg_id, "chat": chat, "at": at,
+             "payload": payload},
         )
 
     async def unjournal_inbound(self, platform: str, platform_msg_id: str) -> None:
@@ -513,14 +473,8 @@ class Store:
     ) -> None:
         """The platform took these rows (one message): one statement, whatever their number."""
         await self.session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.id.in_(list(ids)))
-            .values(
-                sent_at=at,
-                attempts=OutboxRow.attempts + 1,
-                platform_msg_id=platform_msg_id,
-                platform=func.coalesce(OutboxRow.platform, platform),
-            )
+            _mark_sent(),
+            {"ids": list(ids), "at": at, "platform": platform, "msg": platform_msg_id},
         )
 
     async def release_outbox(self, due: Mapping[int, datetime]) -> None:
@@ -539,19 +493,10 @@ class Store:
         Returns the directory's stamp (``DirectoryStore.stamp``), read in the same
         statement: the handler checks the directory it answers from is current without a
         transaction of its own."""
-        state = select(DirectoryStateRow.stamp, DirectoryStateRow.version).where(
-            DirectoryStateRow.id == DIRECTORY_STATE
-        )
-        if self._dialect() != "postgresql":
-            row = (await self.session.execute(state)).first()
-            return (row[0], row[1]) if row else None
-        lock = func.pg_advisory_xact_lock(
-            func.hashtext(func.current_schema() + ":chat:" + literal(chat_id, String()))
-        )
-        stamp = state.with_only_columns(DirectoryStateRow.stamp).scalar_subquery()
-        version = state.with_only_columns(DirectoryStateRow.version).scalar_subquery()
-        row = (await self.session.execute(select(lock, stamp, version))).one()
-        return (row[1], row[2]) if row[1] is not None else None
+        row = (
+            await self.session.execute(_chat_lock(self._dialect()), {"chat": chat_id})
+        ).first()
+        return (row[0], row[1]) if row and row[0] is not None else None
 
     async def retry_failed_outbox(self, platform: str, now: datetime) -> int:
         """Make rows that failed to send (and may go through ``platform``) due now.
@@ -664,3 +609,116 @@ class Store:
 
     async def count_failed(self) -> int:
         return int(await self.session.scalar(select(func.count(FailedMessageRow.id))) or 0)
+
+
+# --- the statements of every message, built once ---------------------------------------
+# Building a statement costs about as much CPU as running it: those run for every message
+# are built once per dialect, with bound parameters, and only run after that.
+
+
+def _insert_for(dialect: str) -> Any:
+    return pg_insert if dialect == "postgresql" else sqlite_insert
+
+
+@cache
+def _journal_insert(dialect: str) -> Any:
+    journal = InboundJournalRow.__table__
+    return (
+        _insert_for(dialect)(journal)
+        .values(
+            platform=bindparam("platform"),
+            platform_msg_id=bindparam("msg"),
+            chat=bindparam("chat"),
+            received_at=bindparam("at"),
+            payload=bindparam("payload"),
+        )
+        .on_conflict_do_nothing(index_elements=["platform", "platform_msg_id"])
+    )
+
+
+@cache
+def _take_inbound() -> Any:
+    """PostgreSQL: delete the journal row and say whether the message is stored."""
+    journal, inbound = InboundJournalRow.__table__, InboundMessageRow.__table__
+    gone = delete(journal).where(
+        journal.c.platform == bindparam("platform"), journal.c.platform_msg_id == bindparam("msg")
+    )
+    handled = exists().where(
+        inbound.c.platform == bindparam("platform"), inbound.c.platform_msg_id == bindparam("msg")
+    )
+    return select(handled).add_cte(gone.cte("unjournalled"))
+
+
+@cache
+def _chat_lock(dialect: str) -> Any:
+    """The directory's stamp and version; on PostgreSQL with the chat's lock taken."""
+    state = DirectoryStateRow.__table__
+    where = state.c.id == DIRECTORY_STATE
+    if dialect != "postgresql":
+        return select(state.c.stamp, state.c.version).where(where)
+    key = func.current_schema() + ":chat:" + bindparam("chat", type_=String())
+    return select(
+        select(state.c.stamp).where(where).scalar_subquery(),
+        select(state.c.version).where(where).scalar_subquery(),
+        func.pg_advisory_xact_lock(func.hashtext(key)),
+    )
+
+
+@cache
+def _resident_upsert(dialect: str, named: bool) -> Any:
+    """A resident's row, made or (``named``) given the name they now write under."""
+    people = PersonRow.__table__
+    statement = _insert_for(dialect)(people).values(
+        id=bindparam("pid"), name=bindparam("pname"), role="resident", first_seen=bindparam("at")
+    )
+    if not named:
+        return statement.on_conflict_do_nothing(index_elements=["id"])
+    return statement.on_conflict_do_update(
+        index_elements=["id"],
+        set_={"name": statement.excluded.name},
+        where=(people.c.role == "resident") & (people.c.name != statement.excluded.name),
+    )
+
+
+@cache
+def _seen_upsert(dialect: str, named: bool) -> Any:
+    seen = SeenChatRow.__table__
+    statement = _insert_for(dialect)(seen).values(
+        kind=bindparam("kind"),
+        id=bindparam("pid"),
+        platform=bindparam("platform"),
+        name=bindparam("name"),
+        first_seen=bindparam("at"),
+        last_seen=bindparam("at"),
+        messages=1,
+    )
+    updates: dict[str, Any] = {
+        "last_seen": statement.excluded.last_seen,
+        "messages": seen.c.messages + 1,
+        "platform": statement.excluded.platform,
+    }
+    if named:
+        updates["name"] = statement.excluded.name
+    return statement.on_conflict_do_update(index_elements=["kind", "id"], set_=updates)
+
+
+@cache
+def _resident_and_seen(named: bool) -> Any:
+    """PostgreSQL: both of the above in one statement."""
+    people = _resident_upsert("postgresql", named)
+    return _seen_upsert("postgresql", named).add_cte(people.cte("resident"))
+
+
+@cache
+def _mark_sent() -> Any:
+    outbox = OutboxRow.__table__
+    return (
+        update(outbox)
+        .where(outbox.c.id.in_(bindparam("ids", expanding=True)))
+        .values(
+            sent_at=bindparam("at"),
+            attempts=outbox.c.attempts + 1,
+            platform_msg_id=bindparam("msg"),
+            platform=func.coalesce(outbox.c.platform, bindparam("platform", type_=String())),
+        )
+    )
