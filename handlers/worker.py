@@ -15,13 +15,27 @@ from bot.messaging.parts import Mention, Text
 from bot.messaging.phrases import bare
 from bot.runtime.context import Context
 from bot.vocabulary import EventKind, News
+from bot.vocabulary.recognition import (
+    ABOUT_THE_WORK,
+    ACKNOWLEDGED,
+    CLAIM,
+    CLAIM_VERBS,
+    DONE,
+    GOING,
+    NOT_DONE,
+    NOT_GOING,
+    NUMBER_THEN_VERB,
+    RESOLVE,
+    RESOLVE_LEAD,
+    RESOLVE_WORD,
+)
 from handlers.common.quoting import TICKET_REF, quoted_ticket, ticket_number
 from handlers.common.usage import TEAM, Usage
 from storage.models import TicketRow
 
 USAGE = (
     Usage("接单", TEAM),
-    Usage("已处理", TEAM),
+    Usage(RESOLVE_WORD, TEAM),
 )
 
 
@@ -42,46 +56,6 @@ class WorkerCommand:
     note: str | None = None  # the words beyond the command: 办理情况, or the progress
 
 
-_NUMBER = r"\s*(?:#|＃|号)?\s*(\d{1,9})?\s*(?:号)?"
-_CLAIM = re.compile(rf"^(?:我)?(?:接单|认领|我来接|我接了?){_NUMBER}$")
-_RESOLVE = re.compile(rf"^(?:已处理|办结|已办结|已解决|处理完毕|已完成){_NUMBER}$")
-_NUMBER_FIRST = re.compile(r"^#(\d{1,9})\s*(接单|认领|已处理|办结|已办结|已解决)$")
-
-# Plain acknowledgements: a claim only when quoting the dispatch or naming the ticket.
-_ACK = re.compile(r"^(?:收到|好的?|马上去|马上到|这就去|在路上|我去|明白|ok)(?:[,，\s].*)?$", re.I)
-# On the way / taking it: a claim when it is clear which ticket.
-_GOING = re.compile(
-    r"(?:马上|立刻|立即|这就|现在|赶紧|我这就|我马上)(?:就)?(?:去|到|过去|出发|过来|处理|来|安排|上门)"
-    r"|在路上|已出发|出发了|(?:^|我)去(?:看看|处理|现场)|^我来(?:处理|弄|修|看看)?$|我来(?:处理|修)"
-    r"|接单|认领|^我接了?|交给我|我负责"
-)
-_NOT_GOING = re.compile(r"去不了|来不了|不去|没空|没时间|走不开|顾不上|去不成|不接")
-# Done: "修好了", "灯换好了", "已经弄妥了", "处理完毕", "下水道通了".
-_DONE = re.compile(
-    r"已(?:经)?(?:处理|解决|完成|办结|办好|修复|修好|维修好|更换|换好|清理|清运|疏通|弄好|搞定|落实|处置)"
-    r"|(?:修|换|弄|搞|做|处理|清理|清运|清|疏通|通|装|补|接|收拾|整理|办|安装|更换|维修|打扫|扫|挪|搬|拆|运|处置|解决)"
-    r"(?:好|完|妥|掉|走|干净|结束)了?"
-    r"|(?:处理|办理|维修|施工|清理)完毕|完工|搞定|弄妥|办妥|解决了|恢复正常|(?:灯|电|水|路|管子|下水道)(?:已经)?(?:亮|通|来)了"
-    r"|不(?:漏|堵|响|臭)了"
-)
-# Not done after all: negation ("修不好", "还没弄好"), the future ("明天再修"), trouble
-# ("还差个零件", "得找物业"). Said about the work, such words become a note, not a resolve.
-_NOT_DONE = re.compile(
-    r"(?:修|弄|搞|处理|换|解决|办|清|通)(?:不好|不了|不完|不定|不动|不掉)"
-    r"|(?:没|未|尚未|还没)(?:有)?(?:能)?(?:修|弄|搞|处理|换|解决|办|完成|好|清|通)"
-    r"|明天|后天|明早|明儿|下午|晚上|晚点|回头|改天|等会|待会|过两天|过几天|下周|下次"
-    r"|再(?:修|去|来|弄|处理|换|看|跑)|还(?:要|得|需)|还差|还缺|缺(?:个|少|一)|差(?:个|一个)"
-    r"|等(?:配件|零件|材料|师傅|物业|厂家)|需要|得找|要找|找物业|报修|联系(?:了)?(?:物业|厂家|师傅|供电|自来水)"
-    r"|搞不定|不行|不能|无法|没法|还在|正在|准备|打算|有点难|麻烦"
-)
-_WORK = re.compile(
-    r"修|换|弄|搞|处理|解决|维修|零件|配件|材料|物业|师傅|施工|疏通|清理|清运|安装|厂家|上门|现场"
-)
-# The command words a resolve may start with; what follows them is the resolution note.
-_LEAD = re.compile(
-    r"^(?:(?:已经?|都)?(?:处理|办结|解决|完成|修好|修复|搞定|弄好|弄妥|办妥|处理好|办好)(?:完毕|好|了)*"
-    r"|处理完毕|办结|修好了|好了|ok|OK)[,，。.!！\s]*"
-)
 _EDGE = re.compile(r"^[\s,，。.!！、:：;；~～-]+|[\s,，。.!！、:：;；~～-]+$")
 NOTE_LIMIT = 200
 
@@ -90,25 +64,25 @@ def parse(text: str, quoted: bool) -> WorkerCommand | None:
     """Recognise a claim, a resolve or a progress note: explicit (接单 #3), as a quoted
     reply (收到), or in the worker's own words ("灯换好了", "我这就去", "修不好，得找物业")."""
     line = bare(text)
-    if m := _CLAIM.match(line):
+    if m := CLAIM.match(line):
         return WorkerCommand(Verb.CLAIM, _int(m.group(1)))
-    if m := _RESOLVE.match(line):
+    if m := RESOLVE.match(line):
         return WorkerCommand(Verb.RESOLVE, _int(m.group(1)))
-    if m := _NUMBER_FIRST.match(line):
-        verb = Verb.CLAIM if m.group(2) in ("接单", "认领") else Verb.RESOLVE
+    if m := NUMBER_THEN_VERB.match(line):
+        verb = Verb.CLAIM if m.group(2) in CLAIM_VERBS else Verb.RESOLVE
         return WorkerCommand(verb, int(m.group(1)))
     number = ticket_number(line)
     rest = _EDGE.sub("", TICKET_REF.sub(" ", line)) if number is not None else line
     said = dict(ticket_id=number, quoted=quoted, natural=True)
-    if _NOT_DONE.search(rest):
-        if _WORK.search(rest) or _DONE.search(rest):
+    if NOT_DONE.search(rest):
+        if ABOUT_THE_WORK.search(rest) or DONE.search(rest):
             return WorkerCommand(Verb.NOTE, note=_clip(rest), **said)  # type: ignore[arg-type]
         return None
-    if _DONE.search(rest):
+    if DONE.search(rest):
         return WorkerCommand(Verb.RESOLVE, note=resolution_note(rest), **said)  # type: ignore[arg-type]
-    if _NOT_GOING.search(rest):
+    if NOT_GOING.search(rest):
         return None
-    if _GOING.search(rest) or ((quoted or number is not None) and rest and _ACK.match(rest)):
+    if GOING.search(rest) or ((quoted or number is not None) and rest and ACKNOWLEDGED.match(rest)):
         return WorkerCommand(Verb.CLAIM, **said)  # type: ignore[arg-type]
     return None
 
@@ -116,8 +90,8 @@ def parse(text: str, quoted: bool) -> WorkerCommand | None:
 def resolution_note(rest: str) -> str | None:
     """The worker's words beyond the resolve phrase: "已处理，井盖已经换了新的" → "井盖已经换了
     新的"; a bare "修好了" or "处理完毕" has none."""
-    words = _EDGE.sub("", _LEAD.sub("", _EDGE.sub("", rest)))
-    if len(words) < 2 or _DONE.fullmatch(words) or _LEAD.fullmatch(words):
+    words = _EDGE.sub("", RESOLVE_LEAD.sub("", _EDGE.sub("", rest)))
+    if len(words) < 2 or DONE.fullmatch(words) or RESOLVE_LEAD.fullmatch(words):
         return None
     return _clip(words)
 
@@ -237,7 +211,7 @@ def _grid_refusal(ctx: Context, ticket: TicketRow) -> list[OutgoingMessage] | No
     if ctx.sender.covers(ticket.grid_id):
         return None
     grid = ctx.config.grid(ticket.grid_id)
-    where = grid.name if grid else "其他网格"
+    where = grid.name if grid else phrases.OTHER_GRID
     return [ctx.reply(phrases.ticket_outside_your_grid(ticket, where))]
 
 

@@ -2,9 +2,10 @@
 
 Handlers and the runtime may not hold user-facing Chinese of their own: a string literal
 with Chinese in it (docstrings aside) fails this test, unless it is a bare word of at most
-two characters (a command verb passed along, "转派", or a fallback like "居民"). The files
-listed in ``NOT_YET_MOVED`` still hold wording from before; each leaves the list when its
-phrases move (the test fails while a listed file is already clean, so the list only shrinks).
+two characters (a command verb passed along, "转派", or a fallback like "居民"). What people
+type that the bot recognises (command verbs, patterns for "收到", "满意", "#12") is no
+wording: it lives in ``bot.vocabulary.recognition``, outside the checked packages, as
+triage's vocabulary and config defaults do.
 """
 
 from __future__ import annotations
@@ -18,12 +19,6 @@ ROOT = Path(__file__).resolve().parent.parent
 CHECKED = ("handlers", "bot/runtime")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 WORD = re.compile(r"^[\u4e00-\u9fff]{1,2}$")
-
-# Still to move into phrases.py (issue 13, point 3). Triage vocabulary and config defaults
-# live outside the checked packages.
-NOT_YET_MOVED = {
-    "handlers/worker.py",
-}
 
 
 def _docstrings(tree: ast.AST) -> set[int]:
@@ -59,18 +54,9 @@ def test_handlers_and_runtime_keep_their_wording_in_phrases() -> None:
     stray = [
         f"{p.relative_to(ROOT)}:{line}: {text!r}"
         for p in _files()
-        if str(p.relative_to(ROOT)) not in NOT_YET_MOVED
         for line, text in wording(p)
     ]
     assert stray == [], "wording outside bot/messaging/phrases.py:\n" + "\n".join(stray)
-
-
-def test_the_not_yet_moved_list_only_shrinks() -> None:
-    clean = [
-        name for name in sorted(NOT_YET_MOVED)
-        if not (ROOT / name).exists() or not list(wording(ROOT / name))
-    ]
-    assert clean == [], f"no wording left in {clean}: take them off NOT_YET_MOVED"
 
 
 def test_the_guard_sees_an_inline_phrase(tmp_path: Path) -> None:

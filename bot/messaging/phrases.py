@@ -101,6 +101,7 @@ def rough_duration(value: timedelta | None) -> str:
 
 
 NOT_YOUR_GRID = "不在您负责的网格"
+OTHER_GRID = "其他网格"  # a ticket whose grid the config no longer lists
 
 
 def ticket_outside_your_grid(ticket: TicketRow, where: str) -> str:
@@ -595,7 +596,7 @@ def nothing_to_do(ticket: TicketRow, verb: str) -> str:
 
 def other_grids_ticket(ticket: TicketRow, grid_name: str | None, verb: str) -> str:
     return (
-        f"工单 {ref(ticket)} 属于{grid_name or '其他网格'}，"
+        f"工单 {ref(ticket)} 属于{grid_name or OTHER_GRID}，"
         f"请由该网格的网格长或社区工作人员{verb}。"
     )
 

@@ -157,3 +157,51 @@ HAND_UP_LEVELS = {
     "市民热线": HandUpLevel.HOTLINE,
     "热线": HandUpLevel.HOTLINE,
 }
+
+
+# --- 接单 and 已处理: workers in commands and in their own words (handlers.worker) -------
+
+RESOLVE_WORD = "已处理"  # the command as 帮助 names it (its usage key)
+_WORKER_NUMBER = r"\s*(?:#|＃|号)?\s*(\d{1,9})?\s*(?:号)?"
+CLAIM = re.compile(rf"^(?:我)?(?:接单|认领|我来接|我接了?){_WORKER_NUMBER}$")
+RESOLVE = re.compile(rf"^(?:已处理|办结|已办结|已解决|处理完毕|已完成){_WORKER_NUMBER}$")
+NUMBER_THEN_VERB = re.compile(r"^#(\d{1,9})\s*(接单|认领|已处理|办结|已办结|已解决)$")
+CLAIM_VERBS = ("接单", "认领")  # in NUMBER_THEN_VERB; the others resolve
+
+# Plain acknowledgements: a claim only when quoting the dispatch or naming the ticket.
+ACKNOWLEDGED = re.compile(
+    r"^(?:收到|好的?|马上去|马上到|这就去|在路上|我去|明白|ok)(?:[,，\s].*)?$", re.I
+)
+# On the way / taking it: a claim when it is clear which ticket.
+GOING = re.compile(
+    r"(?:马上|立刻|立即|这就|现在|赶紧|我这就|我马上)(?:就)?(?:去|到|过去|出发|过来|处理|来|安排|上门)"
+    r"|在路上|已出发|出发了|(?:^|我)去(?:看看|处理|现场)|^我来(?:处理|弄|修|看看)?$|我来(?:处理|修)"
+    r"|接单|认领|^我接了?|交给我|我负责"
+)
+NOT_GOING = re.compile(r"去不了|来不了|不去|没空|没时间|走不开|顾不上|去不成|不接")
+# Done: "修好了", "灯换好了", "已经弄妥了", "处理完毕", "下水道通了".
+DONE = re.compile(
+    r"已(?:经)?(?:处理|解决|完成|办结|办好|修复|修好|维修好|更换|换好|清理|清运|疏通|弄好|搞定|落实|处置)"
+    r"|(?:修|换|弄|搞|做|处理|清理|清运|清|疏通|通|装|补|接|收拾|整理|办|安装|更换|维修|打扫|扫|挪|搬|拆|运|处置|解决)"
+    r"(?:好|完|妥|掉|走|干净|结束)了?"
+    r"|(?:处理|办理|维修|施工|清理)完毕|完工|搞定|弄妥|办妥|解决了|恢复正常|(?:灯|电|水|路|管子|下水道)(?:已经)?(?:亮|通|来)了"
+    r"|不(?:漏|堵|响|臭)了"
+)
+# Not done after all: negation ("修不好", "还没弄好"), the future ("明天再修"), trouble
+# ("还差个零件", "得找物业"). Said about the work, such words become a note, not a resolve.
+NOT_DONE = re.compile(
+    r"(?:修|弄|搞|处理|换|解决|办|清|通)(?:不好|不了|不完|不定|不动|不掉)"
+    r"|(?:没|未|尚未|还没)(?:有)?(?:能)?(?:修|弄|搞|处理|换|解决|办|完成|好|清|通)"
+    r"|明天|后天|明早|明儿|下午|晚上|晚点|回头|改天|等会|待会|过两天|过几天|下周|下次"
+    r"|再(?:修|去|来|弄|处理|换|看|跑)|还(?:要|得|需)|还差|还缺|缺(?:个|少|一)|差(?:个|一个)"
+    r"|等(?:配件|零件|材料|师傅|物业|厂家)|需要|得找|要找|找物业|报修|联系(?:了)?(?:物业|厂家|师傅|供电|自来水)"
+    r"|搞不定|不行|不能|无法|没法|还在|正在|准备|打算|有点难|麻烦"
+)
+ABOUT_THE_WORK = re.compile(
+    r"修|换|弄|搞|处理|解决|维修|零件|配件|材料|物业|师傅|施工|疏通|清理|清运|安装|厂家|上门|现场"
+)
+# The command words a resolve may start with; what follows them is the resolution note.
+RESOLVE_LEAD = re.compile(
+    r"^(?:(?:已经?|都)?(?:处理|办结|解决|完成|修好|修复|搞定|弄好|弄妥|办妥|处理好|办好)(?:完毕|好|了)*"
+    r"|处理完毕|办结|修好了|好了|ok|OK)[,，。.!！\s]*"
+)
