@@ -191,6 +191,21 @@ class Roster:
             unique.setdefault(entry.person, entry)
         return list(unique.values())
 
+    def working_on(self, grid_id: str, day: date) -> list[str]:
+        """The grid's workers on duty at some time of ``day`` (after overrides and leave):
+        whose shift someone else may take that day on the console's 值班 page. Officers and
+        the leader only stand in, so they are not counted."""
+        tz = self.config.timezone
+        moments = [
+            datetime.combine(day, s.window.start, tzinfo=tz)
+            for s in self._shifts(grid_id)
+            if self.shift_matches(s, day)
+        ]
+        if not self.has_roster(grid_id):
+            moments = [datetime.combine(day, time(12), tzinfo=tz)]
+        found = (e for at in moments for e in self.on_duty(grid_id, at) if e.shares_load)
+        return list(dict.fromkeys(e.person for e in found))
+
     def officers_on(self, at: datetime) -> list[OnDuty]:
         """The community duty officer for this moment (nights, weekends, holidays)."""
         officers = self._serving(self.settings.duty.officers)
@@ -291,7 +306,14 @@ async def load_roster(store: Store, config: Config, at: datetime, days: int = 2)
     local = at.astimezone(config.timezone).date()
     first, last = local - timedelta(days=1), local + timedelta(days=days)
     overrides = [
-        Override(r.day, r.person_id, r.replaces_id, r.grid_id, source="chat")
+        # A swap (换班, in chat or on the page) reads as 换班; a shift set on the page as 调班.
+        Override(
+            r.day,
+            r.person_id,
+            r.replaces_id,
+            r.grid_id,
+            source="chat" if r.kind == "swap" else "console",
+        )
         for r in await store.duty_overrides(first, last)
     ]
     leave = [

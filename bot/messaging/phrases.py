@@ -1045,3 +1045,26 @@ def already_reported(tickets: Sequence[tuple[TicketRow, str | None]]) -> str:
         for t, who in tickets
     ]
     return f"这个问题已登记为工单 {'、'.join(parts)}，已记下您的反映，会一并跟进。"
+
+
+# --- a day's duty set on the console's 值班 page (bot.runtime.duty_changes.set_shift) -------
+
+SHIFT_SAME_PERSON = "值班的人和被顶替的人不能是同一位，请重新选择。"
+
+
+def shift_day_past(day: date) -> str:
+    return f"{day:%m月%d日}已经过去了，排班请填今天或以后的日期。"
+
+
+def shift_not_on_duty(name: str, day: date, grid_name: str) -> str:
+    return f"{name}{day:%m月%d日}不在{grid_name}值班，请核对要顶替的人和日期。"
+
+
+def shift_already_on_duty(name: str, day: date, grid_name: str) -> str:
+    return f"{name}{day:%m月%d日}已经在{grid_name}值班了，不用再登记。"
+
+
+def shift_recorded(grid_name: str, day: date, name: str, replaced: str | None) -> str:
+    """'已登记：11月26日第一网格由李明顶替王芳值班。' or '…李明加入第一网格值班。'"""
+    who = f"{grid_name}由{name}顶替{replaced}值班" if replaced else f"{name}加入{grid_name}值班"
+    return f"已登记：{day:%m月%d日}{who}。发“值班”可查看当天值班安排。"

@@ -7,10 +7,11 @@ asked, and the chat message it came from when there is one).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from bot.config import Config
 from bot.domain.lifecycle import Status
+from bot.domain.roster import load_roster
 from bot.messaging import phrases
 from bot.reporting.periods import FIRST_YEAR, LAST_YEAR
 from bot.runtime.actions import Refusal
@@ -113,3 +114,49 @@ async def leave(
     if pending:
         text += phrases.leave_leaves_open(name, pending)
     return Recorded(text)
+
+
+async def set_shift(
+    store: Store,
+    config: Config,
+    sender: Sender,
+    grid_id: str,
+    person: str,
+    replaces: str | None,
+    day: date,
+    now: datetime,
+) -> Refusal | Recorded:
+    """A day's duty set on the console: ``person`` takes ``replaces``'s shifts in the grid
+    on ``day`` (one way, unlike 换班), or with no ``replaces`` joins the grid's duty that
+    day. Stored as the same append-only override rows the roster already reads (kind
+    ``cover``), so routing follows it at once; chat has no command for it."""
+    grid = config.grid(grid_id)
+    if grid is None or not sender.covers(grid_id):
+        return Refusal(phrases.grid_not_yours(grid.name if grid else grid_id))
+    people = [person] + ([replaces] if replaces else [])
+    if refusal := _outside_grid(config, sender, people) or _out_of_range(day):
+        return refusal
+    if person == replaces:
+        return Refusal(phrases.SHIFT_SAME_PERSON)
+    if day < now.astimezone(config.timezone).date():
+        return Refusal(phrases.shift_day_past(day))
+    at = datetime.combine(day, time(12), tzinfo=config.timezone)
+    working = (await load_roster(store, config, at, days=1)).working_on(grid_id, day)
+    if replaces and replaces not in working:
+        return Refusal(phrases.shift_not_on_duty(config.name_of(replaces), day, grid.name))
+    if not replaces and person in working:
+        return Refusal(phrases.shift_already_on_duty(config.name_of(person), day, grid.name))
+    await store.add_duty_override(
+        DutyOverrideRow(
+            day=day,
+            person_id=person,
+            replaces_id=replaces,
+            grid_id=grid_id,
+            kind="cover",
+            created_by=sender.id,
+            created_at=now,
+        )
+    )
+    replaced = config.name_of(replaces) if replaces else None
+    text = phrases.shift_recorded(grid.name, day, config.name_of(person), replaced)
+    return Recorded(text, tuple(people))

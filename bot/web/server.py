@@ -29,7 +29,7 @@ from sqlalchemy import select
 from bot.config import Config
 from bot.domain import directory
 from bot.domain.lifecycle import HAND_UP_LABELS, OPEN_STATUSES, STATUS_LABELS, Status
-from bot.domain.roster import DAY_KIND_LABELS, load_roster
+from bot.domain.roster import DAY_KIND_LABELS, DAY_SET_LABELS, WEEKDAY_LABELS, load_roster
 from bot.domain.taxonomy import CATEGORIES, category_label
 from bot.domain.tickets import Tickets
 from bot.messaging.privacy import redact
@@ -137,6 +137,7 @@ async def create_console(
     app.router.add_get("/duty", duty_page)
     app.router.add_post("/duty/swap", duty_swap)
     app.router.add_post("/duty/leave", duty_leave)
+    app.router.add_post("/duty/shift", duty_shift)
     app.router.add_get("/audit", audit_page)
     directory_pages.install(
         app,
@@ -822,7 +823,7 @@ async def duty_page(
                     }
                 )
             cells.append(cell)
-        table.append({"grid": grid.name, "cells": cells})
+        table.append({"grid": grid.name, "cells": cells, "shifts": _shift_rules(roster, grid)})
     heads = [
         {
             "date": f"{d.month}月{d.day}日",
@@ -841,6 +842,7 @@ async def duty_page(
         table=table,
         span=period.describe(),
         editable=_duty_people(config, viewer) if viewer.may_manage else [],
+        grids=[(g.id, g.name) for g in grids],
         today=today.isoformat(),
         week=first.isoformat(),
         message=None if error else request.query.get("done"),
@@ -848,6 +850,23 @@ async def duty_page(
         previous=(first - timedelta(days=7)).isoformat(),
         following=(first + timedelta(days=7)).isoformat(),
     )
+
+
+def _shift_rules(roster: Any, grid: Any) -> list[str]:
+    """The grid's standing shifts as the config sets them, so whoever edits a day sees
+    whose slot they are changing: '工作日 08:30-17:30：王芳、赵强（日轮值）'."""
+    config = roster.config
+    out = []
+    for shift in roster.settings.duty.shifts:
+        if shift.grid != grid.id:
+            continue
+        days = "、".join(DAY_SET_LABELS.get(d) or f"周{WEEKDAY_LABELS[d]}" for d in shift.days)
+        people = grid.workers if shift.grid_workers else shift.workers
+        names = "、".join(config.name_of(p) for p in people) or "-"
+        turn = {"daily": "（日轮值）", "weekly": "（周轮值）"}.get(shift.rotation, "（同时在岗）")
+        name = f"{shift.label} " if shift.label else ""
+        out.append(f"{name}{days} {shift.window}：{names}{turn}")
+    return out or ["未配置排班：网格员全天在岗"]
 
 
 def _duty_people(config: Config, viewer: Viewer) -> list[tuple[str, str]]:
@@ -898,6 +917,24 @@ async def duty_leave(request: web.Request) -> web.Response:
     return await _duty_action(request, "duty_leave", act, detail, first)
 
 
+async def duty_shift(request: web.Request) -> web.Response:
+    """A day's duty in a grid: someone takes another's shifts that day, or joins the
+    grid's duty (bot.runtime.duty_changes.set_shift; the roster routes by it at once)."""
+    form = await request.post()
+    grid_id, person = str(form.get("grid") or ""), str(form.get("person") or "")
+    replaces, day = str(form.get("replaces") or "") or None, _form_day(form.get("day"))
+    if not grid_id or not person or day is None:
+        return await duty_page(request, error="排班请选网格、值班的人和日期。", status=400)
+
+    async def act(store: Store, config: Config, viewer: Viewer, now: datetime) -> Any:
+        return await duty_changes.set_shift(
+            store, config, viewer.sender, grid_id, person, replaces, day, now
+        )
+
+    detail = {"grid": grid_id, "person": person, "replaces": replaces, "day": str(day)}
+    return await _duty_action(request, "duty_shift", act, detail, day)
+
+
 async def _duty_action(
     request: web.Request,
     what: str,
@@ -912,7 +949,8 @@ async def _duty_action(
             text="调整值班需要网格长或社区工作人员操作。", content_type="text/plain"
         )
     people = {pid for pid, _ in _duty_people(config, viewer)}
-    if not {v for k, v in detail.items() if k in ("a", "b", "person")} <= people:
+    named = {v for k, v in detail.items() if k in ("a", "b", "person", "replaces") and v}
+    if not named <= people:
         return await duty_page(request, error="请从名单里选择人员。", status=400)
     now = app[CLOCK_KEY].now()
     async with app[DB_KEY].transaction() as session:
@@ -942,6 +980,7 @@ AUDIT_LABELS = {
     "user_enable": "启用账号",
     "duty_swap": "换班",
     "duty_leave": "请假",
+    "duty_shift": "排班调整",
     **directory_pages.AUDIT_LABELS,
 }
 
