@@ -102,7 +102,8 @@ def test_demo_answers_whoever_mentions_the_bot(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     replies = [line for line in result.stdout.splitlines() if "网格助手 →" in line]
     assert "幸福里1-2号楼居民群: @张阿姨 社区服务站周一至周五 8:30—17:30 办公" in replies[0]
-    assert "私信给张阿姨: 社区服务站电话：0571-8888 6666" in replies[1]  # the neighbours' talk: none
+    # The same question among neighbours (no @) gets nothing; a phone number goes privately.
+    assert "私信给张阿姨: 社区服务站电话：0571-8888 6666" in replies[1]
     assert "幸福里1-2号楼居民群: @张阿姨" in replies[2] and "0571" not in replies[2]
     assert len(replies) == 3
 

@@ -19,6 +19,7 @@ from bot.domain.tickets import as_json
 from bot.messaging.privacy import redact
 from bot.runtime.app import App
 from bot.runtime.clock import FakeClock
+from bot.runtime.retention import cutoff
 from storage.db import Database
 from storage.models import InboundMessageRow, OutboxRow, PersonRow, TicketEventRow, TicketRow
 from storage.repo import Store
@@ -164,6 +165,11 @@ async def test_the_nightly_timer_anonymises_tickets_closed_longer_ago_than_keep_
     async with app.db.transaction() as session:
         pending = await Store(session).pending_timers("privacy_purge")
     assert len(pending) == 1  # the next night's pass
+
+
+def test_without_a_privacy_table_personal_data_is_kept_a_year(sample_config: Config) -> None:
+    """The issue's default: a community that never heard of [privacy] still forgets."""
+    assert cutoff(sample_config, START) == START - timedelta(days=365)
 
 
 async def test_gridbot_purge_does_it_on_demand_and_empties_old_chatter(

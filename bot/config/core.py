@@ -54,9 +54,11 @@ class Faq:
 
 @dataclass(frozen=True, slots=True)
 class PrivacySettings:
-    """``[privacy]``: ``keep_days`` is how long message texts are kept (None: forever)."""
+    """``[privacy]``: ``keep_days`` is how long a closed ticket keeps its reporter's
+    personal data (issue 15: a year unless the community says otherwise; None: forever,
+    for code that builds settings by hand)."""
 
-    keep_days: int | None = None
+    keep_days: int | None = 365
 
 
 @dataclass(frozen=True, slots=True)

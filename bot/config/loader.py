@@ -303,7 +303,7 @@ def _faq(t: Table) -> Faq:
 def _privacy(t: Table) -> PrivacySettings:
     if "keep_days" not in t:
         return PrivacySettings()
-    return PrivacySettings(keep_days=t.integer("keep_days", None, 1, MAX_KEEP_DAYS))
+    return PrivacySettings(keep_days=t.integer("keep_days", 365, 1, MAX_KEEP_DAYS))
 
 
 def _web(t: Table) -> WebSettings:
