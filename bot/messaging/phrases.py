@@ -158,13 +158,18 @@ def hand_event_label(kind: str, detail: dict[str, object] | None) -> str | None:
 def when(moment: datetime, tz: tzinfo) -> str:
     """'12月3日 22:06': the one way the bot writes a date and time."""
     local = moment.astimezone(tz)
-    return f"{local.month}月{local.day}日 {local:%H:%M}"
+    return f"{month_day(local)} {local:%H:%M}"
+
+
+def month_day(day: date | datetime) -> str:
+    """'12月3日': the one way a day is written (no leading zeros), dates and times alike."""
+    return f"{day.month}月{day.day}日"
 
 
 def day_of(moment: datetime, tz: tzinfo) -> str:
     """'12月3日': a date without the time, written the same way."""
     local = moment.astimezone(tz)
-    return f"{local.month}月{local.day}日"
+    return month_day(local)
 
 
 def _about(ticket: TicketRow) -> str:
@@ -734,25 +739,25 @@ def date_out_of_range(day: date, first_year: int, last_year: int) -> str:
 
 
 def swap_day_past(day: date) -> str:
-    return f"{day:%m月%d日}已经过去了，换班请填今天或以后的日期。"
+    return f"{month_day(day)}已经过去了，换班请填今天或以后的日期。"
 
 
 def swap_recorded(day: date, a: str, b: str) -> str:
     return (
-        f"已登记换班：{day:%m月%d日}{a}的班由{b}值，{b}的班由{a}值。"
+        f"已登记换班：{month_day(day)}{a}的班由{b}值，{b}的班由{a}值。"
         "发“值班”可查看当天值班安排。"
     )
 
 
 def leave_ends_before_it_starts(first: date, last: date) -> str:
-    return f"结束日期{last:%m月%d日}早于开始日期{first:%m月%d日}，请核对一下。"
+    return f"结束日期{month_day(last)}早于开始日期{month_day(first)}，请核对一下。"
 
 
 LEAVE_TOO_LONG = "请假不能超过一年，请核对日期。"
 
 
 def leave_recorded(name: str, first: date, last: date) -> str:
-    days = f"{first:%m月%d日}" if first == last else f"{first:%m月%d日}至{last:%m月%d日}"
+    days = month_day(first) if first == last else f"{month_day(first)}至{month_day(last)}"
     return f"已登记：{name}{days}请假，期间新工单不再派给{name}。"
 
 
@@ -838,7 +843,7 @@ def daily_report_title(community: str) -> str:
 
 def report_day(day: date, weekday: str) -> str:
     """'12月3日周三': the day a daily report covers."""
-    return f"{day.month}月{day.day}日{weekday}"
+    return f"{month_day(day)}{weekday}"
 
 
 NOTHING_RECEIVED_YESTERDAY = "昨日没有受理工单。"
@@ -999,7 +1004,7 @@ def duty_needs_manager(verb: str, ask: str) -> str:
 
 def on_duty_heading(local: datetime, day_kind: str) -> str:
     """'现在（11月24日 09:30，工作日）值班：'."""
-    return f"现在（{local:%m月%d日 %H:%M}，{day_kind}）值班："
+    return f"现在（{month_day(local)} {local:%H:%M}，{day_kind}）值班："
 
 
 def on_duty_rule(grid: str, name: str, rule: str) -> str:
@@ -1053,18 +1058,18 @@ SHIFT_SAME_PERSON = "值班的人和被顶替的人不能是同一位，请重�
 
 
 def shift_day_past(day: date) -> str:
-    return f"{day:%m月%d日}已经过去了，排班请填今天或以后的日期。"
+    return f"{month_day(day)}已经过去了，排班请填今天或以后的日期。"
 
 
 def shift_not_on_duty(name: str, day: date, grid_name: str) -> str:
-    return f"{name}{day:%m月%d日}不在{grid_name}值班，请核对要顶替的人和日期。"
+    return f"{name}{month_day(day)}不在{grid_name}值班，请核对要顶替的人和日期。"
 
 
 def shift_already_on_duty(name: str, day: date, grid_name: str) -> str:
-    return f"{name}{day:%m月%d日}已经在{grid_name}值班了，不用再登记。"
+    return f"{name}{month_day(day)}已经在{grid_name}值班了，不用再登记。"
 
 
 def shift_recorded(grid_name: str, day: date, name: str, replaced: str | None) -> str:
     """'已登记：11月26日第一网格由李明顶替王芳值班。' or '…李明加入第一网格值班。'"""
     who = f"{grid_name}由{name}顶替{replaced}值班" if replaced else f"{name}加入{grid_name}值班"
-    return f"已登记：{day:%m月%d日}{who}。发“值班”可查看当天值班安排。"
+    return f"已登记：{month_day(day)}{who}。发“值班”可查看当天值班安排。"
