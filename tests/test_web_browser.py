@@ -3,9 +3,11 @@
 
 Sign in through the form, filter the list, open a ticket, add a note, transfer it and see
 the group message the chat side sends; a leader cannot reach another grid's ticket; a POST
-without the CSRF token is refused. Screenshots of the main pages are kept as test output
-(in the test's tmp dir, or in $GRIDBOT_SCREENSHOTS); with GRIDBOT_UPDATE_DOCS=1 the ticket
-page is also written to docs/console.png for the README.
+without the CSRF token is refused; a day's duty is edited on 值班; one's own password is
+changed on 我的账号; staff disable and enable a login on 账号管理.
+Screenshots of the main pages are kept as test output (in the test's tmp dir, or in
+$GRIDBOT_SCREENSHOTS); with GRIDBOT_UPDATE_DOCS=1 the ticket page is also written to
+docs/console.png for the README.
 
 Skipped where Chromium or Playwright is missing, except under CI=true, where that fails.
 """
@@ -54,12 +56,17 @@ def screens(tmp_path: Path) -> Path:
     return folder
 
 
-async def _sign_in(page: Any, base: str, login: str) -> None:
+async def _sign_in(page: Any, base: str, login: str, password: str = PASSWORD) -> None:
+    await _try_sign_in(page, base, login, password)
+    await page.wait_for_url(f"{base}/tickets")
+
+
+async def _try_sign_in(page: Any, base: str, login: str, password: str) -> None:
     await page.goto(f"{base}/login")
     await page.fill("input[name=login]", login)
-    await page.fill("input[name=password]", PASSWORD)
+    await page.fill("input[name=password]", password)
     await page.click("form[action='/login'] button[type=submit]")
-    await page.wait_for_url(f"{base}/tickets")
+    await page.wait_for_load_state()
 
 
 def browser_environment() -> dict[str, str]:
@@ -160,6 +167,23 @@ async def test_console_in_chromium(
                 assert "第一网格" in await page.inner_text("main")
                 await page.screenshot(path=str(screens / "duty.png"), full_page=True)
 
+                # Edit a shift: on Thursday 赵强 takes 王芳's duty in 第一网格.
+                shift = "form[action='/duty/shift']"
+                await page.select_option(f"{shift} select[name=grid]", "g1")
+                await page.fill(f"{shift} input[name=day]", "2026-11-26")
+                await page.select_option(f"{shift} select[name=person]", "wx-zhao")
+                await page.select_option(f"{shift} select[name=replaces]", "wx-wang")
+                await page.click(f"{shift} button[type=submit]")
+                await page.wait_for_url(f"{base}/duty?week=2026-11-23**")
+                text = await page.inner_text("main")
+                assert "已登记：11月26日第一网格由赵强顶替王芳值班" in text
+                row = page.locator("table.duty tbody tr", has_text="第一网格")
+                thursday = await row.locator("td").nth(3).inner_text()
+                wednesday = await row.locator("td").nth(2).inner_text()
+                assert "赵强" in thursday and "王芳" not in thursday
+                assert "王芳" in wednesday
+                await page.screenshot(path=str(screens / "duty-shift.png"), full_page=True)
+
                 # On a phone's width the list still reads (rows become cards).
                 phone = await browser.new_context(
                     viewport={"width": 390, "height": 844}, locale="zh-CN"
@@ -173,7 +197,7 @@ async def test_console_in_chromium(
                 await browser.close()
     finally:
         await console.close()
-    for name in ("login", "tickets", "ticket", "figures", "duty", "tickets-phone"):
+    for name in ("login", "tickets", "ticket", "figures", "duty", "duty-shift", "tickets-phone"):
         assert (screens / f"{name}.png").stat().st_size > 1000
     if os.environ.get("GRIDBOT_UPDATE_DOCS") == "1":
         shutil.copy(screens / "ticket.png", ROOT / "docs" / "console.png")
@@ -267,4 +291,113 @@ async def test_directory_on_a_phone_adds_a_worker_the_bot_routes_to(
     finally:
         await console.close()
     for name in ("directory-phone", "directory-person-phone", "directory", "duty-edit"):
+        assert (screens / f"{name}.png").stat().st_size > 1000
+
+
+async def _browser(pw: Any, chromium: Path) -> Any:
+    return await pw.chromium.launch(
+        executable_path=str(chromium),
+        args=["--no-sandbox", "--disable-gpu"],
+        env=browser_environment(),
+    )
+
+
+async def test_changing_ones_own_password_in_chromium(
+    sample_config: Config, sqlite_url: str, chromium: Path, screens: Path
+) -> None:
+    """A worker changes their password on 我的账号: a wrong current password is refused in
+    one line; after the change the old password no longer opens the console, the new one
+    does."""
+    from playwright.async_api import async_playwright
+
+    console = await open_console(sample_config, sqlite_url, secure_cookie=True)
+    base = str(console.client.make_url("")).rstrip("/")
+    new_password = "a new password 77"
+    try:
+        async with async_playwright() as pw:
+            browser = await _browser(pw, chromium)
+            try:
+                context = await browser.new_context(
+                    viewport={"width": 1280, "height": 900}, locale="zh-CN"
+                )
+                page = await context.new_page()
+                await _sign_in(page, base, "wang")
+                await page.goto(f"{base}/account")
+                form = "form[action='/account/password']"
+                await page.fill(f"{form} input[name=current]", "not my password")
+                await page.fill(f"{form} input[name=new]", new_password)
+                await page.fill(f"{form} input[name=again]", new_password)
+                await page.click(f"{form} button[type=submit]")
+                await page.wait_for_load_state()
+                assert await page.locator("p.error").all_inner_texts() == ["当前密码不正确。"]
+                await page.screenshot(path=str(screens / "account-refused.png"), full_page=True)
+
+                await page.fill(f"{form} input[name=current]", PASSWORD)
+                await page.fill(f"{form} input[name=new]", new_password)
+                await page.fill(f"{form} input[name=again]", new_password)
+                await page.click(f"{form} button[type=submit]")
+                await page.wait_for_url(f"{base}/account?changed=1")
+                assert "密码已修改" in await page.inner_text("main")
+                await page.screenshot(path=str(screens / "account.png"), full_page=True)
+
+                await page.click("form[action='/logout'] button")
+                await page.wait_for_url(f"{base}/login**")
+                await _try_sign_in(page, base, "wang", PASSWORD)
+                assert "/login" in page.url
+                assert "账号或密码不正确" in await page.inner_text("main")
+                await _sign_in(page, base, "wang", new_password)
+                assert "王芳" in await page.inner_text("body")
+            finally:
+                await browser.close()
+    finally:
+        await console.close()
+    for name in ("account-refused", "account"):
+        assert (screens / f"{name}.png").stat().st_size > 1000
+
+
+async def test_staff_disable_a_login_and_enable_it_again_in_chromium(
+    sample_config: Config, sqlite_url: str, chromium: Path, screens: Path
+) -> None:
+    """Staff disable 王芳's login on 账号管理: her open page signs her out at its next
+    request and her password no longer opens the console; enabled again, it does."""
+    from playwright.async_api import async_playwright
+
+    console = await open_console(sample_config, sqlite_url, secure_cookie=True)
+    base = str(console.client.make_url("")).rstrip("/")
+    try:
+        async with async_playwright() as pw:
+            browser = await _browser(pw, chromium)
+            try:
+                size = {"width": 1280, "height": 900}
+                worker = await (await browser.new_context(viewport=size, locale="zh-CN")).new_page()
+                await _sign_in(worker, base, "wang")
+                staff = await (await browser.new_context(viewport=size, locale="zh-CN")).new_page()
+                await _sign_in(staff, base, "chen")
+                await staff.goto(f"{base}/logins")
+                row = staff.locator("table.list tbody tr", has_text="王芳")
+                await row.locator("button", has_text="停用").click()
+                await staff.wait_for_url(f"{base}/logins")
+                assert "已停用" in await row.inner_text()
+                await staff.screenshot(path=str(screens / "logins.png"), full_page=True)
+
+                await worker.goto(f"{base}/tickets")
+                assert "/login" in worker.url  # signed out at the next request
+                await _try_sign_in(worker, base, "wang", PASSWORD)
+                assert "/login" in worker.url
+                assert "该账号已停用" in await worker.inner_text("main")
+                await worker.screenshot(path=str(screens / "login-disabled.png"))
+
+                await row.locator("button", has_text="启用").click()
+                await staff.wait_for_url(f"{base}/logins")
+                assert "已停用" not in await row.inner_text()
+                await _sign_in(worker, base, "wang")
+
+                await staff.goto(f"{base}/audit")
+                audit = await staff.inner_text("main")
+                assert "停用账号" in audit and "启用账号" in audit and "已停用账号尝试登录" in audit
+            finally:
+                await browser.close()
+    finally:
+        await console.close()
+    for name in ("logins", "login-disabled"):
         assert (screens / f"{name}.png").stat().st_size > 1000
