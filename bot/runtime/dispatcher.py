@@ -247,7 +247,10 @@ class Dispatcher:
                     platform_msg_id=message.message_id,
                     chat_id=message.chat_id,
                     sender_id=message.sender_id,
-                    text=message.text,
+                    # What a resident said in passing is never stored (issue 15, privacy):
+                    # the text is kept below once something was done with the message.
+                    # Stored blank from the start, chatter costs no second write.
+                    text="",
                     kind=message.kind.value,
                     received_at=now,
                 )
@@ -269,12 +272,12 @@ class Dispatcher:
                     continue
                 name = handler.__module__.rsplit(".", 1)[-1]
                 inbound.handled_by = name
+                inbound.text = message.text
                 outgoing = answering(message, replies)
                 queued = await queue(store, outgoing, now)
                 answers = sum(1 for r in outgoing if r.reply_to == message.message_id)
                 return Outcome("handled" if queued else "silent", name, queued, answers)
-            if inbound.ticket_id is None:
-                # Nothing was done with it: keep the id and metadata deduplication needs,
-                # never what a resident said in passing (issue 15, privacy).
-                inbound.text = ""
+            if inbound.ticket_id is not None:
+                inbound.text = message.text
+            # Else nothing was done with it: only the id and metadata deduplication needs.
             return Outcome("silent")
