@@ -3,6 +3,7 @@ point 7)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -51,3 +52,43 @@ def test_lean_path_answers_only_what_the_full_path_would() -> None:
     for norm in lean:
         for role in ("resident", "worker"):
             assert engine._full_path(norm, role) == TriageResult((), "chatter"), norm
+
+
+CACHED = """
+import re, sys
+from bot.triage import TriageEngine, regexes
+from bot.triage.learned import shipped_model
+engine = TriageEngine(buildings=["3号楼", "幸福里"])
+store = regexes._store()
+same = all(regexes.compile(p, f) == re.compile(p, f) for p, f in store.used)
+model = shipped_model()
+feats = model.features("3号楼井盖坏了，差点摔一跤")
+print("RESULT", len(store.known), len(store.used), same, engine.triage("3号楼井盖坏了").ticket,
+      sorted(feats)[:3], round(model.ticket_p(feats), 9), model.category(feats)[0])
+"""
+
+
+def _cached_run(cache: Path) -> list[str]:
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    out = subprocess.run(
+        [sys.executable, "-c", CACHED], cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env=env,
+    )
+    assert out.returncode == 0, out.stderr
+    return next(line for line in out.stdout.splitlines() if line.startswith("RESULT ")).split()
+
+
+def test_what_the_cache_keeps_is_what_a_fresh_build_makes(tmp_path: Path) -> None:
+    """Regexes and the model come from the user's cache after the first run: the same
+    pattern objects (compared with their compiled code) and the same scores; a damaged
+    cache is rebuilt, never believed."""
+    first = _cached_run(tmp_path)
+    assert first[3] == "True" and first[4] == "True"
+    files = sorted(p.name for p in (tmp_path / "gridbot" / "triage").iterdir())
+    assert files == ["model.marshal", "regexes.marshal"]
+    second = _cached_run(tmp_path)
+    assert int(second[1]) >= int(second[2]) > 40  # every pattern came from the cache
+    assert second[3:] == first[3:]
+    for name in files:
+        (tmp_path / "gridbot" / "triage" / name).write_bytes(b"\x00not marshal")
+    assert _cached_run(tmp_path)[3:] == first[3:]

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from bot.messaging.privacy import MASKS
 from bot.messaging.quickimport import import_without_pkg_resources
 from bot.messaging.textnorm import normalise
+from bot.triage import regexes
 from bot.triage.learned import LinearModel, pinyin_table, shipped_model, syllables_of
 from bot.triage.lexicon import (
     DEFAULT_FREQ,
@@ -197,15 +198,16 @@ class TriageEngine:
         self._trigger = WordSet(w for w, t in terms if _is_trigger(t))
         self._things = WordSet(w for w, t in terms if t.kind in ("obj", "med"))
         self._faults = WordSet(w for w, t in terms if t.kind in ("pred", "need", "ask"))
-        self._hazard_scans = tuple(p.search for p, _ in self._patterns.hazards)
-        self._words = re.compile(_trie_pattern({*self._terms, *buildings}))
+        self._hazard_scan = regexes.compile("|".join(p.pattern for p, _ in self._patterns.hazards))
+        self._words = regexes.compile(_trie_pattern({*self._terms, *buildings}))
         self._fixed = WordSet(w for w, t in self._terms.items() if t.kind == "fixed")
         # The model's prescreen (sounds_like_domain): things, places and problems that
         # stand alone, matched exactly or by their sound.
         gate_words = [w for w, t in self._terms.items() if _is_gate(t)]
         self._gate_exact = WordSet(gate_words)
         table = pinyin_table()
-        self._pinyin = PinyinReader(self._terms, table)
+        # Built on the first message in pinyin: most runs never see one.
+        self._pinyin_reader: PinyinReader | None = None
         syllables = sorted(set(table.fuzzy_of.values()))
         codes = {syl: chr(0xF0000 + i) for i, syl in enumerate(syllables)}
         self._sound_of_syllable = codes
@@ -222,6 +224,7 @@ class TriageEngine:
             w for w, t in terms
             if _is_trigger(t) or _is_gate(t) or t.kind in ("obj", "med", "fixed")
         )
+        regexes.save()  # what had to be compiled, for the next process
 
     @classmethod
     def from_config(cls, config: Config) -> TriageEngine:
@@ -287,7 +290,7 @@ class TriageEngine:
         if self._lean_words.found_in(norm):
             return False
         if (
-            self._has_hazard(norm)
+            self._hazard_scan.search(norm)
             or p.wish.search(norm)
             or p.thanks.search(norm)
             or p.settled.search(norm)
@@ -346,7 +349,13 @@ class TriageEngine:
         without one the model may not make a message urgent."""
         if self._patterns.danger.search(text):
             return True
-        return has_pinyin(text) and bool(self._patterns.danger.search(self._pinyin.read(text)))
+        return has_pinyin(text) and bool(self._patterns.danger.search(self._read_pinyin(text)))
+
+    def _read_pinyin(self, text: str) -> str:
+        reader = self._pinyin_reader
+        if reader is None:  # two threads may both build it: the same reader either way
+            reader = self._pinyin_reader = PinyinReader(self._terms, pinyin_table())
+        return reader.read(text)
 
     def prepare(self, text: str) -> str:
         """The window of the message that is judged, normalised (the model's input too)."""
@@ -514,7 +523,7 @@ class TriageEngine:
         # A masked phone or ID number stands where the number stood, not as a clause break.
         text = p.emoji_char.sub(" ", p.emoji_code.sub(_unless_masked, norm))
         if pinyin:
-            text = self._pinyin.read(text)
+            text = self._read_pinyin(text)
         if not self._may_report(text):
             if self._says_fixed(text):
                 return TriageResult((), "resolved")
@@ -902,14 +911,9 @@ class TriageEngine:
                     or self._patterns.followup_ref.search(text)
                 )
             )
-            or self._has_hazard(text)
+            or self._hazard_scan.search(text)
             or self._patterns.wish.search(text)
         )
-
-    def _has_hazard(self, text: str) -> bool:
-        """Whether any hazard pattern matches (as their one alternation would, without
-        compiling that alternation again at every start)."""
-        return any(search(text) for search in self._hazard_scans)
 
     def _shape(self, norm: str) -> str | None:
         """Links, ads, group-buying lists and notices are never a new request."""

@@ -20,6 +20,7 @@ the message length.
 from __future__ import annotations
 
 import functools
+import hashlib
 import itertools
 import json
 import math
@@ -29,7 +30,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 
+from bot.triage import diskcache
+
 MODEL_FILE = "model.json"
+# The shape of what `_prepared` returns, part of the cache key: change it with the shape.
+_PREPARED_FORMAT = 1
 PINYIN_FILE = "pinyin.txt"
 
 _DIGITS = re.compile(r"\d+")
@@ -197,18 +202,20 @@ class LinearModel:
     """
 
     def __init__(self, data: dict, table: PinyinTable | None = None) -> None:  # type: ignore[type-arg]
-        self.categories: tuple[str, ...] = tuple(data["categories"])
-        self.thresholds: dict[str, float] = dict(data["thresholds"])
-        self.window: int = int(data["window"])
-        bias = data["bias"]
-        heads = data["heads"]
+        self._setup(_prepared(data), table)
+
+    def _setup(self, parts: tuple, table: PinyinTable | None) -> None:  # type: ignore[type-arg]
+        categories, thresholds, window, bias, ticket, urgent, rows = parts
+        self.categories: tuple[str, ...] = tuple(categories)
+        self.thresholds: dict[str, float] = dict(thresholds)
+        self.window: int = int(window)
         self._b_ticket: float = bias["ticket"]
         self._b_urgent: float = bias["urgent"]
-        self._ticket: dict[str, float] = heads["ticket"]
-        self._urgent: dict[str, float] = heads["urgent"]
+        self._ticket: dict[str, float] = ticket
+        self._urgent: dict[str, float] = urgent
         # One row per feature: its weight in every category head (0 where pruned), so a
-        # message's category logits are one lookup per feature, and loading builds nothing.
-        self._rows: dict[str, list[float]] = heads["category"]
+        # message's category logits are one lookup per feature.
+        self._rows: dict[str, list[float]] = rows
         self._cats: list[tuple[str, float]] = [
             (c, bias["category"][i]) for i, c in enumerate(self.categories)
         ]
@@ -217,7 +224,17 @@ class LinearModel:
 
     @classmethod
     def load(cls) -> LinearModel:
-        return cls(json.loads(_data_text(MODEL_FILE)))
+        """The shipped model; its parsed form is kept in the user's cache (keyed by the
+        file's contents), since parsing a megabyte of JSON is most of its load time."""
+        raw = (resources.files("bot.triage") / "data" / MODEL_FILE).read_bytes()
+        key = (_PREPARED_FORMAT, hashlib.blake2b(raw, digest_size=16).digest())
+        parts = diskcache.load("model.marshal", key)
+        if not (isinstance(parts, tuple) and len(parts) == 7):
+            parts = _prepared(json.loads(raw.decode("utf-8")))
+            diskcache.store("model.marshal", key, parts)
+        model = cls.__new__(cls)
+        model._setup(parts, None)
+        return model
 
     def features(self, text: str) -> frozenset[str]:
         """The message's features that the model knows."""
@@ -257,6 +274,20 @@ class LinearModel:
 
 def _dot(head: dict[str, float], feats: frozenset[str]) -> float:
     return sum(filter(None, map(head.get, feats)))
+
+
+def _prepared(data: dict) -> tuple:  # type: ignore[type-arg]
+    """What a model is built from, out of the file's JSON (and what the cache keeps)."""
+    heads = data["heads"]
+    return (
+        list(data["categories"]),
+        dict(data["thresholds"]),
+        int(data["window"]),
+        data["bias"],
+        heads["ticket"],
+        heads["urgent"],
+        heads["category"],
+    )
 
 
 @functools.cache

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.triage import regexes
 from bot.triage.model import Location
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
@@ -97,7 +98,7 @@ class LocationFinder:
             named[raw] = normalise_building(raw) or raw
         self._named = named
         self._named_re = (
-            re.compile("|".join(re.escape(n) for n in sorted(named, key=len, reverse=True)))
+            regexes.compile("|".join(re.escape(n) for n in sorted(named, key=len, reverse=True)))
             if named
             else None
         )
