@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+# Test worker processes (pytest-xdist): every test has its own database, schema and ports.
+WORKERS ?= 4
 
 .PHONY: demo demo-fresh test night lint bench clean
 
@@ -29,7 +31,7 @@ demo-fresh: $(STAMP)
 test: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(WORKERS)
 
 # The whole suite with the clock pinned (libfaketime) at 23:30 and 03:00 Beijing time:
 # no test may depend on the hour it runs at. Needs Debian's faketime package.
@@ -38,7 +40,7 @@ night: $(TEST_STAMP)
 	@command -v faketime >/dev/null || { echo "night: install Debian's faketime package"; exit 1; }
 	@for at in $(NIGHT_TIMES); do \
 		echo "== night pass: $$at UTC"; \
-		TZ=UTC faketime -f "@$$at" $(BIN)/python -m pytest -q -p no:cacheprovider || exit 1; \
+		TZ=UTC faketime -f "@$$at" $(BIN)/python -m pytest -q -p no:cacheprovider -n $(WORKERS) || exit 1; \
 	done
 
 lint: $(TEST_STAMP)
