@@ -280,23 +280,18 @@ class Store:
         """The newest ticket in ``statuses`` since ``since`` about the same problem: same
         grid, category and place; without a place, only one the same reporter made
         without a place either (only then is it surely the same thing)."""
-        where = [
-            TicketRow.grid_id == grid_id,
-            TicketRow.category == category,
-            TicketRow.status.in_(list(statuses)),
-            TicketRow.created_at >= since,
-        ]
-        if location is not None:
-            where.append(TicketRow.location == location)
-        else:
-            where += [TicketRow.reporter_id == reporter_id, TicketRow.location.is_(None)]
-        query = (
-            select(TicketRow)
-            .where(*where)
-            .order_by(TicketRow.created_at.desc(), TicketRow.id.desc())
-            .limit(1)
+        found = await self.session.scalar(
+            _recent_open_like(location is not None),
+            {
+                "grid": grid_id,
+                "category": category,
+                "statuses": list(statuses),
+                "since": since,
+                "location": location,
+                "reporter": reporter_id,
+            },
         )
-        return await self.session.scalar(query)
+        return found
 
     async def all_tickets(self) -> Sequence[TicketRow]:
         return (await self.session.scalars(select(TicketRow).order_by(TicketRow.id))).all()
@@ -409,23 +404,13 @@ class Store:
         Rows this process does not hold (a chat only another process's account serves)
         are passed over, never leased, and the search goes on past them, page by page:
         however many of them wait at the head of the queue, the rows behind still go."""
-        due = (
-            select(OutboxRow)
-            .where(
-                OutboxRow.sent_at.is_(None),
-                OutboxRow.failed_at.is_(None),
-                OutboxRow.next_attempt_at <= now,
-                or_(OutboxRow.platform.is_(None), OutboxRow.platform.in_(list(platforms))),
-            )
-            .order_by(OutboxRow.urgent.desc(), OutboxRow.id)
-        )
-        if self._dialect() == "postgresql":
-            due = due.with_for_update(skip_locked=True)
+        due = _due_outbox(self._dialect())
+        params = {"now": now, "platforms": list(platforms)}
         claimed = Claimed()
         page, after = limit, None
         while len(claimed) < limit:
             query = due if after is None else due.where(_after_in_outbox_order(*after))
-            found = (await self.session.scalars(query.limit(page))).all()
+            found = (await self.session.scalars(query.limit(page), params)).all()
             for row in found:
                 if len(claimed) < limit and holds(row):
                     claimed.append((row, row.next_attempt_at))
@@ -548,31 +533,18 @@ class Store:
         self.session.add(row)
 
     async def duty_overrides(self, first: date, last: date) -> Sequence[DutyOverrideRow]:
-        query = (
-            select(DutyOverrideRow)
-            .where(DutyOverrideRow.day >= first, DutyOverrideRow.day <= last)
-            .order_by(DutyOverrideRow.id)
-        )
-        return (await self.session.scalars(query)).all()
+        found = await self.session.scalars(_duty_overrides(), {"first": first, "last": last})
+        return found.all()
 
     async def duty_leave(self, first: date, last: date) -> Sequence[DutyLeaveRow]:
-        query = (
-            select(DutyLeaveRow)
-            .where(DutyLeaveRow.first_day <= last, DutyLeaveRow.last_day >= first)
-            .order_by(DutyLeaveRow.id)
-        )
-        return (await self.session.scalars(query)).all()
+        found = await self.session.scalars(_duty_leave(), {"first": first, "last": last})
+        return found.all()
 
     async def open_ticket_counts(self, person_ids: Iterable[str]) -> dict[str, int]:
         """Open (assigned or claimed) tickets per assignee, for spreading new ones."""
         ids = list(person_ids)
-        query = (
-            select(TicketRow.assignee_id, func.count(TicketRow.id))
-            .where(TicketRow.assignee_id.in_(ids), TicketRow.status.in_(["assigned", "claimed"]))
-            .group_by(TicketRow.assignee_id)
-        )
         counts = {pid: 0 for pid in ids}
-        for assignee, count in (await self.session.execute(query)).all():
+        for assignee, count in (await self.session.execute(_open_counts(), {"ids": ids})).all():
             counts[assignee] = count
         return counts
 
@@ -722,3 +694,76 @@ def _mark_sent() -> Any:
             platform=func.coalesce(outbox.c.platform, bindparam("platform", type_=String())),
         )
     )
+
+
+@cache
+def _recent_open_like(placed: bool) -> Any:
+    where = [
+        TicketRow.grid_id == bindparam("grid"),
+        TicketRow.category == bindparam("category"),
+        TicketRow.status.in_(bindparam("statuses", expanding=True)),
+        TicketRow.created_at >= bindparam("since"),
+    ]
+    if placed:
+        where.append(TicketRow.location == bindparam("location"))
+    else:
+        where += [TicketRow.reporter_id == bindparam("reporter"), TicketRow.location.is_(None)]
+    return (
+        select(TicketRow)
+        .where(*where)
+        .order_by(TicketRow.created_at.desc(), TicketRow.id.desc())
+        .limit(1)
+    )
+
+
+@cache
+def _duty_overrides() -> Any:
+    return (
+        select(DutyOverrideRow)
+        .where(DutyOverrideRow.day >= bindparam("first"), DutyOverrideRow.day <= bindparam("last"))
+        .order_by(DutyOverrideRow.id)
+    )
+
+
+@cache
+def _duty_leave() -> Any:
+    return (
+        select(DutyLeaveRow)
+        .where(
+            DutyLeaveRow.first_day <= bindparam("last"),
+            DutyLeaveRow.last_day >= bindparam("first"),
+        )
+        .order_by(DutyLeaveRow.id)
+    )
+
+
+@cache
+def _open_counts() -> Any:
+    return (
+        select(TicketRow.assignee_id, func.count(TicketRow.id))
+        .where(
+            TicketRow.assignee_id.in_(bindparam("ids", expanding=True)),
+            TicketRow.status.in_(["assigned", "claimed"]),
+        )
+        .group_by(TicketRow.assignee_id)
+    )
+
+
+@cache
+def _due_outbox(dialect: str) -> Any:
+    """Rows due at ``now`` through no platform in particular or one of ``platforms``, in
+    sending order; on PostgreSQL locked, skipping rows another process is claiming."""
+    query = (
+        select(OutboxRow)
+        .where(
+            OutboxRow.sent_at.is_(None),
+            OutboxRow.failed_at.is_(None),
+            OutboxRow.next_attempt_at <= bindparam("now"),
+            or_(
+                OutboxRow.platform.is_(None),
+                OutboxRow.platform.in_(bindparam("platforms", expanding=True)),
+            ),
+        )
+        .order_by(OutboxRow.urgent.desc(), OutboxRow.id)
+    )
+    return query.with_for_update(skip_locked=True) if dialect == "postgresql" else query
