@@ -19,6 +19,11 @@ _PUNCT_TAIL = re.compile(r"[\s。.!！~～,，、;；?？]+$")
 # for what the person wrote.
 _EMOJI_CODE = re.compile(r"\[(?!电话已隐藏\]|证件号已隐藏\])[^\[\]]{1,6}\]")
 SUMMARY_LIMIT = 40
+# "…井盖坏了，另外4号楼楼道灯也不亮了" opens two tickets; the second's summary starts at the
+# word that joined it to the first, which means nothing once it stands alone.
+_LINK_HEAD = re.compile(
+    r"^(?:另外|还有就是|还有(?=[，,、:：\s])|而且|并且|同时|此外|再就是|然后|以及)[，,、:：\s]*"
+)
 
 
 def ref(ticket: TicketRow | int) -> str:
@@ -35,6 +40,7 @@ def summary_of(text: str, limit: int = SUMMARY_LIMIT) -> str:
     Matching folded the text to half-width; Chinese punctuation is restored for display.
     """
     one_line = " ".join(redact(text).split())
+    one_line = _LINK_HEAD.sub("", one_line) or one_line
     one_line = _CJK_PUNCT.sub(lambda m: m.group(1).translate(_FULL_WIDTH), one_line)
     one_line = _PUNCT_TAIL.sub("", one_line)
     if len(one_line) > limit:
