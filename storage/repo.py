@@ -11,7 +11,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import String, and_, bindparam, delete, exists, func, or_, select, update
+from sqlalchemy import String, and_, bindparam, delete, exists, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -372,6 +372,12 @@ class Store:
 
     async def add_outbox(self, row: OutboxRow) -> None:
         self.session.add(row)
+
+    async def add_outbox_rows(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Queue rows given as column values (each with the same keys), in order, in one
+        statement: no ORM objects to track for rows this transaction never reads."""
+        if rows:
+            await self.session.execute(insert(OutboxRow.__table__), list(rows))
 
     async def pending_outbox(self, now: datetime, limit: int = 100) -> Sequence[OutboxRow]:
         query = (
