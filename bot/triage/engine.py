@@ -2,10 +2,10 @@
 
 Most group messages are chatter, so the engine first runs one compiled scan for any word
 that could start a finding and answers "chatter" without segmenting when there is none.
-Only candidate messages go through jieba, with a tokenizer built on the small domain
-dictionary: segmentation is what keeps 火锅 from being a fire and 药店 from being a
-medicine need, and loading 1 500 domain words instead of jieba's 350 000 keeps cold
-start far below a second.
+Only candidate messages are segmented, by jieba's algorithm on the small domain
+dictionary (bot/triage/segment.py): segmentation is what keeps 火锅 from being a fire and
+药店 from being a medicine need, and 1 500 domain words instead of jieba's 350 000 keep
+cold start far below a second.
 """
 
 from __future__ import annotations
@@ -36,14 +36,13 @@ from bot.triage.locations import LocationFinder, Mention
 from bot.triage.model import PREAMBLE, Finding, Location, TriageResult
 from bot.triage.patterns import Patterns
 from bot.triage.pinyin import PinyinReader, has_pinyin
+from bot.triage.segment import Segmenter
 from bot.triage.wordset import WordSet, pairs_of
 
 if TYPE_CHECKING:
     import jieba
 
     from bot.config import Config
-else:
-    jieba = import_without_pkg_resources("jieba")
 
 # A message is judged on its first WINDOW characters, as a person reading it would; the
 # rest cannot change what it reports, and a cap keeps one pasted novel from holding up
@@ -189,7 +188,12 @@ class TriageEngine:
         )
         dict_path = domain_dict_path()
         self._terms = build_terms(dict_path, extra_words, synonyms)
-        self._tokenizer = self._make_tokenizer(dict_path, (*self._terms, *buildings))
+        self._dict_path = dict_path
+        self._dict_words = (*self._terms, *buildings)
+        # jieba's no-HMM cut, for the messages where dictionary words cross
+        self._segmenter = Segmenter(dict_path, self._dict_words, DEFAULT_FREQ)
+        # jieba itself, for `words` (its HMM too): built on the first call
+        self._tokenizer: jieba.Tokenizer | None = None
         self._patterns = Patterns()
         self._locations = LocationFinder(buildings)
         # The prescreen: a finding needs a problem word that stands alone, or a thing and
@@ -239,6 +243,7 @@ class TriageEngine:
 
     @staticmethod
     def _make_tokenizer(dict_path: Path, words: Iterable[str]) -> jieba.Tokenizer:
+        jieba = import_without_pkg_resources("jieba")
         # jieba logs every dictionary load at DEBUG to stderr, which would interleave with
         # `gridbot classify` output; its own records are all it stops.
         logging.getLogger("jieba").setLevel(logging.WARNING)
@@ -364,7 +369,11 @@ class TriageEngine:
     def words(self, text: str) -> list[str]:
         """The text cut into words by the engine's segmenter (its dictionary included), so
         others can match words as words: 上班 is no word of 上班族."""
-        return self._tokenizer.lcut(text)
+        tokenizer = self._tokenizer
+        if tokenizer is None:  # two threads may both build it: the same tokenizer either way
+            tokenizer = self._make_tokenizer(self._dict_path, self._dict_words)
+            self._tokenizer = tokenizer
+        return tokenizer.lcut(text)
 
     def doubt(self, text: str, role: str = "resident") -> Finding | None:
         """A request the rules call chatter and the model believes in, but below its rescue
@@ -595,7 +604,7 @@ class TriageEngine:
         matches = list(self._words.finditer(text))
         spans: Iterable[tuple[str, int, int]]
         if self._crossing(text, matches):
-            spans = self._tokenizer.tokenize(text, HMM=False)
+            spans = self._segmenter.tokenize(text)
         else:
             spans = ((m.group(), m.start(), m.end()) for m in matches)
         bounds = [m.end() for m in self._patterns.sentence_split.finditer(text)]
