@@ -256,7 +256,7 @@ class LinearModel:
         """The likeliest category, were it a request, and its probability."""
         norm = self._norm(feats)
         # Each column sums a head's weights in the order of `feats`.
-        vectors = [v for v in map(self._rows.get, feats) if v is not None]
+        vectors = list(filter(None, map(self._rows.get, feats)))  # drops None only
         sums = list(map(sum, zip(*vectors, strict=True))) if vectors else [0] * len(self._cats)
         logits = [(b + norm * dot, c) for (c, b), dot in zip(self._cats, sums, strict=True)]
         top, name = max(logits)
