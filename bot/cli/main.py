@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.cli import web
 from bot.config import DEFAULT_DB_URL, Config, ConfigError, load_config
-from bot.reporting.periods import FIRST_YEAR, LAST_YEAR
 from bot.runtime.clock import Clock, ClockError, clock_from_env
 
 if TYPE_CHECKING:
@@ -178,6 +177,8 @@ def read_text(path: str, what: str) -> str:
 
 
 def within_years(when: datetime, what: str) -> datetime:
+    from bot.reporting.periods import FIRST_YEAR, LAST_YEAR  # not loaded by `classify`
+
     if not FIRST_YEAR <= when.year <= LAST_YEAR:
         raise ConfigError(f"{what}: {when:%Y-%m-%d} is outside {FIRST_YEAR}-{LAST_YEAR}")
     return when
@@ -513,10 +514,11 @@ def cmd_export(inv: Invocation) -> int:
 
 
 def cmd_import(inv: Invocation) -> int:
-    """Re-apply a config's directory on purpose: the database holds the directory once the
-    bot has started (the console changes it there), so editing the file alone changes
-    nothing. People, grids and groups the file no longer lists are retired, not deleted:
-    tickets name them. The running bot picks the change up with its next message."""
+    """Re-apply a config's directory and standing shifts on purpose: the database holds
+    them once the bot has started (the console changes them there), so editing the file
+    alone changes nothing. People, grids and groups the file no longer lists are retired,
+    not deleted: tickets name them; shifts it no longer lists are removed. The running bot
+    picks the change up with its next message."""
     from bot.config import Directory
     from bot.domain import directory
     from storage.db import lock_schema
@@ -524,13 +526,14 @@ def cmd_import(inv: Invocation) -> int:
 
     source = load_config(inv.args.file)
     wanted = Directory.of(source.grids, source.groups, source.people)
+    shifts = source.duty.duty.shifts if source.duty else ()
     db_url = inv.args.db or source.database_url or inv.db_url
 
     async def work(db: Database) -> directory.Changes:
         async with db.transaction() as session:
             await session.run_sync(lambda s: lock_schema(s.connection()))
             changes = await directory.apply(
-                Store(session), wanted, inv.now(), dry_run=inv.args.dry_run
+                Store(session), wanted, inv.now(), dry_run=inv.args.dry_run, shifts=shifts
             )
             if inv.args.dry_run or not changes:
                 await session.rollback()
