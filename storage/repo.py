@@ -11,7 +11,20 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import String, and_, bindparam, delete, exists, func, insert, or_, select, update
+from sqlalchemy import (
+    Integer,
+    String,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -125,18 +138,35 @@ class Store:
         )
         return found is not None
 
-    async def take_inbound(self, platform: str, platform_msg_id: str) -> bool:
+    async def take_inbound(
+        self,
+        platform: str,
+        platform_msg_id: str,
+        *,
+        resident: str | None = None,
+        name: str | None = None,
+        at: datetime | None = None,
+    ) -> bool:
         """A message is being handled: its journal row goes (``unjournal_inbound``), and
-        whether it was handled before (``inbound_exists``), in one statement on
-        PostgreSQL. Two processes handling one message at once are told apart by the
-        inbound table's unique key (an IntegrityError, see ``Dispatcher.dispatch``)."""
+        whether it was handled before (``inbound_exists``). With ``resident`` (the sender,
+        a resident, writing as ``name`` at ``at``), unless it was, they are remembered and
+        counted as a stranger seen on ``platform`` (``remember_resident``). All in one
+        statement on PostgreSQL. Two processes handling one message at once are told
+        apart by the inbound table's unique key (an IntegrityError, see
+        ``Dispatcher.dispatch``)."""
         if self._dialect() != "postgresql":
             await self.unjournal_inbound(platform, platform_msg_id)
-            return await self.inbound_exists(platform, platform_msg_id)
-        found = await self.session.scalar(
-            _take_inbound(), {"platform": platform, "msg": platform_msg_id}
-        )
-        return bool(found)
+            if await self.inbound_exists(platform, platform_msg_id):
+                return True
+            if resident is not None:
+                assert at is not None
+                await self.remember_resident(resident, name, at, seen_on=platform)
+            return False
+        params: dict[str, Any] = {"platform": platform, "msg": platform_msg_id}
+        if resident is None:
+            return bool(await self.session.scalar(_take_inbound(), params))
+        params |= {"pid": resident, "pname": name or resident, "name": name, "at": at}
+        return bool(await self.session.scalar(_take_inbound_of_resident(bool(name)), params))
 
     async def add_inbound(self, row: InboundMessageRow) -> InboundMessageRow:
         self.session.add(row)
@@ -625,6 +655,62 @@ def _take_inbound() -> Any:
         inbound.c.platform == bindparam("platform"), inbound.c.platform_msg_id == bindparam("msg")
     )
     return select(handled).add_cte(gone.cte("unjournalled"))
+
+
+@cache
+def _take_inbound_of_resident(named: bool) -> Any:
+    """PostgreSQL: ``_take_inbound``, and unless the message was handled before, the
+    resident's row (``_resident_upsert``) and their ``seen`` count (``_seen_upsert``);
+    every part sees one snapshot, so a redelivery changes nothing but the journal."""
+    inbound, people, seen = (
+        InboundMessageRow.__table__,
+        PersonRow.__table__,
+        SeenChatRow.__table__,
+    )
+    new = ~exists().where(
+        inbound.c.platform == bindparam("platform"), inbound.c.platform_msg_id == bindparam("msg")
+    )
+    pid = bindparam("pid", type_=people.c.id.type)
+    at = bindparam("at", type_=people.c.first_seen.type)
+    person = pg_insert(people).from_select(
+        ["id", "name", "role", "first_seen"],
+        select(
+            pid, bindparam("pname", type_=people.c.name.type), literal("resident", String()), at
+        ).where(new),
+    )
+    if named:
+        person = person.on_conflict_do_update(
+            index_elements=["id"],
+            set_={"name": person.excluded.name},
+            where=(people.c.role == "resident") & (people.c.name != person.excluded.name),
+        )
+    else:
+        person = person.on_conflict_do_nothing(index_elements=["id"])
+    counted = pg_insert(seen).from_select(
+        ["kind", "id", "platform", "name", "first_seen", "last_seen", "messages"],
+        select(
+            literal("person", String()),
+            pid,
+            bindparam("platform", type_=seen.c.platform.type),
+            bindparam("name", type_=seen.c.name.type),
+            at,
+            at,
+            literal(1, Integer()),
+        ).where(new),
+    )
+    updates: dict[str, Any] = {
+        "last_seen": counted.excluded.last_seen,
+        "messages": seen.c.messages + 1,
+        "platform": counted.excluded.platform,
+    }
+    if named:
+        updates["name"] = counted.excluded.name
+    counted = counted.on_conflict_do_update(index_elements=["kind", "id"], set_=updates)
+    return (
+        _take_inbound()
+        .add_cte(person.cte("resident"))
+        .add_cte(counted.cte("seen"))
+    )
 
 
 @cache

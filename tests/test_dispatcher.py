@@ -54,9 +54,9 @@ async def test_a_message_stored_meanwhile_by_another_process_is_a_redelivery(
     real_take, real_exists = Store.take_inbound, Store.inbound_exists
     calls: list[Any] = []
 
-    async def missed(self: Store, platform: str, platform_msg_id: str) -> bool:
+    async def missed(self: Store, platform: str, platform_msg_id: str, **kw: Any) -> bool:
         calls.append(("take", platform_msg_id))
-        await real_take(self, platform, platform_msg_id)
+        await real_take(self, platform, platform_msg_id, **kw)
         return False
 
     async def exists(self: Store, platform: str, platform_msg_id: str) -> bool:

@@ -234,13 +234,14 @@ class Dispatcher:
             stamp = await store.lock_chat(message.reply_chat)
             self._check_directory(stamp, check_directory)
             # Handled with this transaction: the journal row goes with it, atomically.
-            if await store.take_inbound(message.platform, message.message_id):
-                return Outcome("duplicate")
+            # A resident is never listed: their name is kept and they count in `seen`.
             sender = self.sender_of(message)
-            if sender.is_resident:  # a resident is never listed: a stranger to `seen` too
-                await store.remember_resident(
-                    sender.id, message.sender_name, now, seen_on=message.platform
-                )
+            resident = sender.id if sender.is_resident else None
+            if await store.take_inbound(
+                message.platform, message.message_id,
+                resident=resident, name=message.sender_name, at=now,
+            ):
+                return Outcome("duplicate")
             inbound = await store.add_inbound(
                 InboundMessageRow(
                     platform=message.platform,
