@@ -173,11 +173,15 @@ class Tickets:
         actor: str,
         kind: AttachmentKind,
         media: str | None,
+        url: str | None = None,
         message_id: int | None = None,
-    ) -> None:
-        """A photo someone sent about the ticket: kept on it (what the platform gave) and
-        recorded as an event."""
+    ) -> int:
+        """A photo someone sent about the ticket: kept on it (what the platform gave: its
+        message id, a link where there is one) and recorded as an event. Returns its number
+        on the ticket (1 for the first), which names its file once downloaded."""
         entry = {"from": actor, "at": self.now.isoformat(), "kind": str(kind), "media": media}
+        if url:
+            entry["url"] = url
         ticket.attachments = [*(ticket.attachments or []), entry]  # a new list: JSON is saved
         await self._event(
             ticket,
@@ -186,6 +190,7 @@ class Tickets:
             message_id=message_id,
             detail={"kind": str(kind), **({"media": media} if media else {})},
         )
+        return len(ticket.attachments)
 
     async def schedule(
         self,
@@ -256,7 +261,14 @@ def as_json(ticket: TicketRow, tz: Any) -> dict[str, Any]:
         "handed_up": ticket.handed_up,
         "note": ticket.note,
         "attachments": [
-            {"from": a.get("from"), "at": _local(a.get("at"), tz), "kind": a.get("kind")}
+            {
+                "from": a.get("from"),
+                "at": _local(a.get("at"), tz),
+                "kind": a.get("kind"),
+                # Where there is one: the platform's link, the downloaded file (its name in
+                # the media folder, bot.runtime.media).
+                **{key: a[key] for key in ("url", "file") if a.get(key)},
+            }
             for a in ticket.attachments or []
         ],
     }
