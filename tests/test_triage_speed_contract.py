@@ -81,13 +81,13 @@ def _cached_run(cache: Path) -> list[str]:
 
 
 def test_what_the_cache_keeps_is_what_a_fresh_build_makes(tmp_path: Path) -> None:
-    """Regexes and the model come from the user's cache after the first run: the same
-    pattern objects (compared with their compiled code) and the same scores; a damaged
-    cache is rebuilt, never believed."""
+    """Regexes, the model and the segmenter's prefix dictionary come from the user's
+    cache after the first run: the same pattern objects (compared with their compiled
+    code), the same scores and answers; a damaged cache is rebuilt, never believed."""
     first = _cached_run(tmp_path)
     assert first[3] == "True" and first[4] == "True"
     files = sorted(p.name for p in (tmp_path / "gridbot" / "triage").iterdir())
-    assert files == ["model.marshal", "regexes.marshal"]
+    assert files == ["model.marshal", "regexes.marshal", "segment.marshal"]
     second = _cached_run(tmp_path)
     assert int(second[1]) >= int(second[2]) > 40  # every pattern came from the cache
     assert second[3:] == first[3:]

@@ -92,8 +92,11 @@ class PinyinTable:
             first[syllable] = chars[0]
             for ch in chars:
                 of_char.setdefault(ch, syllable)
-        fuzzy_of = {ch: fuzzy(syl) for ch, syl in of_char.items()}
-        tilde_of = {ch: "~" + syl for ch, syl in fuzzy_of.items()}
+        # a few hundred syllables for thousands of characters: each key made once
+        keys = {syl: fuzzy(syl) for syl in set(of_char.values())}
+        tildes = {syl: "~" + key for syl, key in keys.items()}
+        fuzzy_of = {ch: keys[syl] for ch, syl in of_char.items()}
+        tilde_of = {ch: tildes[syl] for ch, syl in of_char.items()}
         return cls(
             of_char, fuzzy_of, first, frozenset(first), max(map(len, first), default=0), tilde_of
         )

@@ -13,46 +13,38 @@ words outside the dictionary), loaded the first time it is asked.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from bot.triage import diskcache
+
 # jieba's own block and skip patterns (jieba/__init__.py, re_han_default etc.).
 _HAN = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&\\._%\\-]+)")
 _SKIP = re.compile("(\r\n|\\s)")
 _ENG = re.compile("[a-zA-Z0-9]")
+# The shape of the cached prefix dictionary, part of its key.
+_FORMAT = 1
 
 
 class Segmenter:
     """The domain dictionary as jieba's prefix dictionary, and jieba's no-HMM cut."""
 
     def __init__(self, dict_path: Path, words: Iterable[str], freq: int) -> None:
-        # jieba's gen_pfdict: every word with its frequency, every prefix with 0
-        table: dict[str, int] = {}
-        total = 0
-        for raw in dict_path.read_bytes().split(b"\n"):
-            line = raw.strip().decode("utf-8")
-            if not line:
-                continue
-            word, count = line.split(" ")[:2]
-            table[word] = int(count)
-            total += int(count)
-            for end in range(1, len(word) + 1):
-                table.setdefault(word[:end], 0)
-        # the engine's additions (TriageEngine._make_tokenizer, jieba's add_word)
-        for word in words:
-            if not table.get(word):
-                table[word] = freq
-                total += freq
-                for end in range(1, len(word) + 1):
-                    table.setdefault(word[:end], 0)
-        # a character that only starts words weighs as an unknown one (see the engine)
-        for word, count in list(table.items()):
-            if len(word) == 1 and not count:
-                table[word] = 1
-        self.freq = table
-        self.total = total
+        raw_dict = dict_path.read_bytes()
+        words = tuple(words)
+        # the prefix dictionary depends on nothing else; kept in the user's cache
+        key = (_FORMAT, hashlib.blake2b(raw_dict, digest_size=16).digest(), words, freq)
+        cached = diskcache.load("segment.marshal", key)
+        if isinstance(cached, tuple) and len(cached) == 2:
+            table, total = cached
+        else:
+            table, total = _prefix_dict(raw_dict, words, freq)
+            diskcache.store("segment.marshal", key, (table, total))
+        self.freq: dict[str, int] = table
+        self.total: int = total
         self._logtotal = math.log(total)
 
     def tokenize(self, text: str) -> Iterator[tuple[str, int, int]]:
@@ -111,3 +103,31 @@ class Segmenter:
             x = y
         if buf:
             yield buf
+
+
+def _prefix_dict(raw_dict: bytes, words: Iterable[str], freq: int) -> tuple[dict[str, int], int]:
+    """jieba's gen_pfdict: every word with its frequency, every prefix with 0; then the
+    engine's additions (TriageEngine._make_tokenizer, jieba's add_word)."""
+    table: dict[str, int] = {}
+    total = 0
+    for raw in raw_dict.split(b"\n"):
+        line = raw.strip().decode("utf-8")
+        if not line:
+            continue
+        word, count = line.split(" ")[:2]
+        table[word] = int(count)
+        total += int(count)
+        for end in range(1, len(word) + 1):
+            table.setdefault(word[:end], 0)
+    # the engine's additions (TriageEngine._make_tokenizer, jieba's add_word)
+    for word in words:
+        if not table.get(word):
+            table[word] = freq
+            total += freq
+            for end in range(1, len(word) + 1):
+                table.setdefault(word[:end], 0)
+    # a character that only starts words weighs as an unknown one (see the engine)
+    for word, count in list(table.items()):
+        if len(word) == 1 and not count:
+            table[word] = 1
+    return table, total
