@@ -2,8 +2,10 @@
 
 An image a resident sends right after their report, or quoting it, belongs to that
 report; an image a worker sends while a ticket is theirs, or quoting it, shows the work.
-The ticket keeps what the platform gave (its message id); the bot says nothing, since a
-thank-you for every photo would only fill the group.
+The ticket keeps what the platform gave (its message id, WeCom's link); where the platform
+lets the bot download the photo, the file follows once this message is handled
+(``bot.runtime.media``), so a slow download never holds up the chat. The bot says nothing,
+since a thank-you for every photo would only fill the group.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import timedelta
 from bot.domain.lifecycle import Status
 from bot.messaging.messages import MessageKind, OutgoingMessage
 from bot.runtime.context import Context
+from bot.runtime.media import fetch_after_commit
 from bot.vocabulary import AttachmentKind
 from handlers.common.quoting import quoted_ticket
 from storage.models import TicketRow
@@ -28,13 +31,24 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
     ticket, kind = await _ticket_of(ctx)
     if ticket is None or kind is None:
         return None
-    await ctx.tickets.attach(
+    media = ctx.message.media
+    number = await ctx.tickets.attach(
         ticket,
         actor=ctx.sender.id,
         kind=kind,
         media=ctx.message.message_id,
+        url=media.url if media else None,
         message_id=ctx.inbound.id,
     )
+    if media is not None and media.source is not None:
+        fetch_after_commit(
+            ctx.store.session,
+            media.source,
+            ticket_id=ticket.id,
+            number=number,
+            media_id=ctx.message.message_id,
+            config_source=ctx.config.source,
+        )
     ctx.link(ticket.id)
     return []
 

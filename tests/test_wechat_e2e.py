@@ -8,6 +8,9 @@ assertion is on what reached it over gRPC (or on the database behind the App).
 
 from __future__ import annotations
 
+import base64
+import json
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -20,9 +23,11 @@ from bot.adapters.wechat import ENDPOINT_ENV, TOKEN_ENV, WechatAdapter
 from bot.cli.runner import build_adapters
 from bot.cli.wiring import build_app
 from bot.config import Config
+from bot.domain.tickets import as_json
 from bot.messaging.messages import IncomingMessage
 from bot.runtime.app import App
 from bot.runtime.clock import FakeClock
+from bot.runtime.media import MEDIA_DIR_ENV
 from storage.db import Database
 from storage.models import SeenChatRow
 from storage.repo import Store
@@ -223,6 +228,74 @@ async def test_gateway_down_holds_the_reply_then_delivers_it_once(running: Runni
     await all_sent(r.app, 3)
     assert sum(s.text == RESOLVED for s in r.fake.sent) == 1
     assert "已办结" in r.fake.sent[-1].text
+
+
+# --- photos -------------------------------------------------------------------------
+
+# The first bytes of a JPEG as a phone sends it, then some picture data.
+PHOTO = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + bytes(range(256)) * 40 + b"\xff\xd9"
+
+
+def post_photo(r: Running, data: bytes) -> str:
+    """The reporter sends a photo; the gateway gives ``data`` for it on MessageImage."""
+    image_id = r.fake.post(
+        from_id=RESIDENT, room_id=ROOM, type=WIRE_IMAGE, text="<msg><img/></msg>"
+    )
+    # Set before the bot can ask: post() only queued the event, nothing ran yet.
+    r.fake.images[image_id] = json.dumps(
+        {"boxType": 1, "name": "IMG_0001.jpg", "base64": base64.b64encode(data).decode()}
+    )
+    return image_id
+
+
+async def test_photo_after_a_report_is_kept_as_a_file_under_media(
+    tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The photo the reporter sends right after the report is on the ticket, and its file
+    (the bytes the gateway gave) in media/ next to the SQLite database, or in the folder
+    GRIDBOT_MEDIA_DIR names (as for PostgreSQL); nothing is said in the group."""
+    folder = tmp_path / "media"
+    if not db_url.startswith("sqlite"):
+        folder = tmp_path / "photos-pg"
+        monkeypatch.setenv(MEDIA_DIR_ENV, str(folder))
+    async with bot_running(community(tmp_path), db_url, monkeypatch) as r:
+        await report_and_dispatch(r)
+        image_id = post_photo(r, PHOTO)
+        (ticket,) = await until(
+            lambda: tickets(r.app),
+            lambda ts: bool(ts[0].attachments) and "file" in ts[0].attachments[0],
+        )
+        (entry,) = ticket.attachments
+        assert (entry["from"], entry["kind"], entry["media"]) == (RESIDENT, "report", image_id)
+        assert entry["file"] == "1-1.jpg"
+        assert (folder / "1-1.jpg").read_bytes() == PHOTO
+        assert [p.name for p in folder.iterdir()] == ["1-1.jpg"]  # no partial file left
+        (shown,) = as_json(ticket, r.config.timezone)["attachments"]
+        assert (shown["from"], shown["kind"], shown["file"]) == (RESIDENT, "report", "1-1.jpg")
+        await all_sent(r.app, 1)
+        assert len(r.fake.sent) == 1  # the dispatch only: no thank-you for a photo
+
+
+async def test_photo_that_is_not_an_image_stays_on_the_ticket_without_a_file(
+    running: Running, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A download that fails (here: the gateway gives bytes that are no picture) leaves
+    the attachment with the platform's id, one log line, and nothing said in the chat."""
+    r = running
+    caplog.set_level(logging.INFO, logger="bot.runtime.media")
+    await report_and_dispatch(r)
+    image_id = post_photo(r, b"<html>not a photo</html>")
+    await until(lambda: tickets(r.app), lambda ts: bool(ts[0].attachments))
+    await eventually(lambda: any("not downloaded" in m for m in caplog.messages))
+    await r.adapter.downloads.idle()
+    (ticket,) = await tickets(r.app)
+    (entry,) = ticket.attachments
+    assert entry["media"] == image_id and "file" not in entry
+    assert not (tmp_path / "media").exists() or not any((tmp_path / "media").iterdir())
+    (line,) = [m for m in caplog.messages if "photo" in m]
+    assert "photo 1 of ticket #1 not downloaded (not an image" in line
+    await all_sent(r.app, 1)
+    assert len(r.fake.sent) == 1
 
 
 # --- set-up aids and the welcome line ------------------------------------------------

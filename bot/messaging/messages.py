@@ -6,11 +6,11 @@ only with these, so the dispatcher and handlers never see a platform object.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from bot.messaging.parts import Mention, Text
 from bot.vocabulary import News
@@ -20,6 +20,26 @@ class MessageKind(StrEnum):
     TEXT = "text"
     IMAGE = "image"
     FILE = "file"
+
+
+class MediaSource(Protocol):
+    """How the adapter that delivered a photo gets its bytes, later, off the handling path:
+    ``fetch`` downloads (and decrypts) at most ``limit`` bytes or raises; ``later`` runs a
+    coroutine in the background, owned by the adapter (which ends it on stop)."""
+
+    async def fetch(self, limit: int) -> bytes: ...
+
+    def later(self, work: Coroutine[Any, Any, None]) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Media:
+    """What the platform gave about a photo: a link to keep on the ticket (WeCom's
+    ``image.url``; None where there is none) and, where the bot may download it, the way to
+    (never journalled or compared: a replayed message keeps the link only)."""
+
+    url: str | None = None
+    source: MediaSource | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +66,8 @@ class IncomingMessage:
     # The group's name as the platform shows it, when the adapter knows it cheaply; only
     # used to help an admin recognise a group the config does not list yet.
     chat_name: str | None = None
+    # An image's link and download (``kind`` IMAGE); None for everything else.
+    media: Media | None = None
 
     @property
     def is_direct(self) -> bool:

@@ -16,12 +16,13 @@ import dataclasses
 import logging
 import os
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from bot.adapters.wechat.loader import WechatyLib, load_wechaty
-from bot.adapters.wechat.mapping import PLATFORM, RawMessage, to_incoming
+from bot.adapters.wechat.mapping import PLATFORM, RawMessage, filebox_image, to_incoming
 from bot.adapters.wechat.session import SessionEnded, Target, WechatySession
 from bot.adapters.wechat.settings import (
     EnvironmentProblem,
@@ -35,6 +36,7 @@ from bot.messaging.messages import (
     Connected,
     InboundEvent,
     IncomingMessage,
+    Media,
     MemberJoined,
     MessageKind,
     OutgoingMessage,
@@ -42,6 +44,7 @@ from bot.messaging.messages import (
     dm_user,
 )
 from bot.runtime.clock import Clock
+from bot.runtime.media import DOWNLOAD_TIMEOUT, Downloads, http_get
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +123,7 @@ class WechatAdapter:
         self._known_users: set[str] = set()
         self._welcomed: set[tuple[str, str]] = set()
         self._files_sent: dict[OutgoingMessage, str | None] = {}
+        self.downloads = Downloads()  # photos being fetched after their message was handled
 
     # -- Adapter protocol -------------------------------------------------------------
 
@@ -152,6 +156,7 @@ class WechatAdapter:
             with contextlib.suppress(BaseException):
                 await task
         self._tasks = []
+        await self.downloads.close()
         session, self._session = self._session, None
         if session is not None:
             await session.close()
@@ -349,6 +354,9 @@ class WechatAdapter:
         )
         if chat_name:
             incoming = dataclasses.replace(incoming, chat_name=chat_name)
+        if incoming.kind is MessageKind.IMAGE:
+            photo = _PuppetPhoto(self, raw.message_id)
+            incoming = dataclasses.replace(incoming, media=Media(source=photo))
         self._received += 1
         await self._deliver(incoming)
 
@@ -405,6 +413,14 @@ class WechatAdapter:
                 _describe(event), text, exc_info=True,
             )
 
+    async def image_bytes(self, message_id: str, limit: int) -> bytes:
+        """A photo someone sent, from the gateway (inline, or from the link it gives)."""
+        session = self._session
+        if session is None:
+            raise SendFailed(f"wechaty: not connected ({self._state})")
+        box = filebox_image(await session.image(message_id, DOWNLOAD_TIMEOUT), limit)
+        return box if isinstance(box, bytes) else await http_get(None, box, limit)
+
     # -- groups and addresses ---------------------------------------------------------
 
     def _serves(self, room_id: str) -> bool:
@@ -458,6 +474,21 @@ class WechatAdapter:
         )
         permanent = isinstance(exc, lib.GRPCError) and exc.status in permanent_codes
         return SendFailed(f"wechaty: {session.describe_error(exc)}", permanent=permanent)
+
+
+class _PuppetPhoto:
+    """A WeChat photo's way to its bytes (``MediaSource``): asked of the gateway once the
+    message was handled, in the adapter's background downloads."""
+
+    def __init__(self, adapter: WechatAdapter, message_id: str) -> None:
+        self._adapter = adapter
+        self._message_id = message_id
+
+    async def fetch(self, limit: int) -> bytes:
+        return await self._adapter.image_bytes(self._message_id, limit)
+
+    def later(self, work: Coroutine[Any, Any, None]) -> None:
+        self._adapter.downloads.later(work)
 
 
 def read_endpoint_address() -> str:

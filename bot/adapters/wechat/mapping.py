@@ -6,6 +6,9 @@ stripping) are tested in microseconds and the session module only fetches payloa
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -147,3 +150,34 @@ def to_incoming(
         quote_text=quote_text,
         kind=kind,
     )
+
+
+# FileBox JSON ``boxType`` values (wechaty-puppet's FileBoxType) a gateway answers
+# MessageImage with: the image inline, or a link to it.
+_BOX_BASE64 = 1
+_BOX_URL = 2
+
+
+def filebox_image(filebox: str, limit: int) -> bytes | str:
+    """What MessageImage gave: the bytes of a base64 FileBox, or the link of a URL one.
+
+    Raises ValueError for anything else (an empty answer, a QR code box, broken JSON) and
+    for inline data over ``limit`` bytes, before decoding it.
+    """
+    try:
+        box = json.loads(filebox or "null")
+    except ValueError as exc:
+        raise ValueError("the gateway's FileBox is not JSON") from exc
+    if not isinstance(box, dict):
+        raise ValueError("the gateway gave no image")
+    if box.get("boxType") == _BOX_URL and isinstance(box.get("remoteUrl"), str):
+        return str(box["remoteUrl"])
+    data = box.get("base64")
+    if box.get("boxType") != _BOX_BASE64 or not isinstance(data, str):
+        raise ValueError(f"the gateway gave a FileBox of type {box.get('boxType')!r}")
+    if len(data) > (limit + 2) // 3 * 4 + 4:
+        raise ValueError(f"the image is over the {limit} byte limit")
+    try:
+        return base64.b64decode(data, validate=False)
+    except (binascii.Error, ValueError) as exc:
+        raise ValueError("the gateway's image is not base64") from exc

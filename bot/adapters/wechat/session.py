@@ -34,6 +34,7 @@ from bot.messaging.messages import MessageKind
 log = logging.getLogger(__name__)
 
 _PUPPET_EVENTS = ("login", "logout", "message", "room-join", "scan", "error")
+_IMAGE_ARTWORK = 3  # MessageImage's image type: the original, not a thumbnail
 
 
 class SessionEnded(Exception):
@@ -393,6 +394,18 @@ class WechatySession:
                 # Not started yet (no stub): fine while the connect budget lasts.
                 if time.monotonic() - self.started_at > settings.connect_timeout:
                     raise SessionEnded(f"the puppet service did not start: {exc}") from exc
+
+    # -- photos -----------------------------------------------------------------------
+
+    async def image(self, message_id: str, timeout: float) -> str:
+        """The FileBox JSON the gateway answers MessageImage with (the full-size image)."""
+        puppet = self._puppet
+        if puppet is None or not self.logged_in:
+            raise SessionEnded("not connected to the puppet service")
+        response = await asyncio.wait_for(
+            puppet.puppet_stub.message_image(id=message_id, type=_IMAGE_ARTWORK), timeout
+        )
+        return str(response.filebox or "")
 
     # -- sending ----------------------------------------------------------------------
 
