@@ -11,10 +11,10 @@ import secrets
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import DirectoryStateRow, GridRow, GroupRow, PersonRow
+from storage.models import DirectoryStateRow, DutyShiftRow, GridRow, GroupRow, PersonRow
 
 STATE_ID = 1
 
@@ -75,5 +75,31 @@ class DirectoryStore:
     async def person(self, person_id: str) -> PersonRow | None:
         return await self.session.get(PersonRow, person_id)
 
-    def add(self, row: GridRow | GroupRow | PersonRow) -> None:
+    def add(self, row: GridRow | GroupRow | PersonRow | DutyShiftRow) -> None:
         self.session.add(row)
+
+    # --- the standing shifts (duty_shifts) ---------------------------------------------
+
+    async def shifts_seeded(self) -> bool:
+        seeded = await self.session.scalar(
+            select(DirectoryStateRow.shifts_seeded).where(DirectoryStateRow.id == STATE_ID)
+        )
+        return bool(seeded)
+
+    async def mark_shifts_seeded(self) -> None:
+        """After ``bump``: from now on the stored shifts are the roster's."""
+        await self.session.execute(
+            update(DirectoryStateRow)
+            .where(DirectoryStateRow.id == STATE_ID)
+            .values(shifts_seeded=True)
+        )
+
+    async def shifts(self) -> Sequence[DutyShiftRow]:
+        query = select(DutyShiftRow).order_by(DutyShiftRow.position, DutyShiftRow.id)
+        return (await self.session.scalars(query)).all()
+
+    async def shift(self, shift_id: int) -> DutyShiftRow | None:
+        return await self.session.get(DutyShiftRow, shift_id)
+
+    async def remove_shift(self, shift_id: int) -> None:
+        await self.session.execute(delete(DutyShiftRow).where(DutyShiftRow.id == shift_id))

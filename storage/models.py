@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -113,6 +115,27 @@ class DirectoryStateRow(Base):
     stamp: Mapped[str] = mapped_column(String(32))
     version: Mapped[int] = mapped_column(Integer, default=1)
     changed_at: Mapped[datetime | None]
+    # Whether the standing shifts live in ``duty_shifts`` yet (a database seeded before
+    # they did has its directory but not its shifts: the next start stores the config's).
+    shifts_seeded: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class DutyShiftRow(Base):
+    """A standing weekly shift of a grid (``[[duty.shifts]]`` once seeded; the console's
+    值班 page edits them). ``workers`` None: the grid's workers as the directory lists them.
+    Removed shifts are deleted: nothing else names a shift."""
+
+    __tablename__ = "duty_shifts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    grid_id: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    days: Mapped[list[Any]] = mapped_column(JSON)
+    starts: Mapped[str] = mapped_column(String(5))  # "08:30"
+    ends: Mapped[str] = mapped_column(String(5))
+    workers: Mapped[list[Any] | None] = mapped_column(JSON)
+    rotation: Mapped[str] = mapped_column(String(16), default="none")
+    label: Mapped[str] = mapped_column(String(64), default="")
 
 
 class InboundMessageRow(Base):

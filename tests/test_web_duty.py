@@ -4,14 +4,25 @@ audited, for leaders (their own grid) and staff only, and the bot routes by them
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
+import pytest
 from sqlalchemy import select
 
+from bot.cli.main import main
 from bot.cli.simulate import apply_step
-from bot.config import Config
-from storage.models import DutyLeaveRow, DutyOverrideRow, TicketRow, WebAuditRow
+from bot.config import Config, load_config
+from storage.models import DutyLeaveRow, DutyOverrideRow, DutyShiftRow, TicketRow, WebAuditRow
+from tests.support.app import running_app
 from tests.support.console import open_console
+
+
+async def gridbot(argv: list[str]) -> int:
+    """The command line, off the test's event loop (it runs its own)."""
+    return await asyncio.to_thread(main, argv)
 
 
 async def test_leave_entered_on_the_page_routes_the_next_report_elsewhere(
@@ -94,7 +105,8 @@ async def test_a_leader_swaps_within_their_grid_and_a_worker_cannot(
             }
         # Without the form's CSRF token: refused.
         response = await console.client.post(
-            "/duty/swap", data={"a": "wx-wang", "b": "wx-zhao", "day": "2026-11-27"},
+            "/duty/swap",
+            data={"a": "wx-wang", "b": "wx-zhao", "day": "2026-11-27"},
             allow_redirects=False,
         )
         assert response.status == 403
@@ -220,3 +232,208 @@ async def test_a_days_duty_refuses_bad_input_in_one_line_and_respects_scope(
         assert response.status == 403
     finally:
         await console.close()
+
+
+# --- the standing weekly shifts (stored with the directory, edited on the page) ----------
+
+SHIFTED = """
+[[duty.shifts]]
+grid = "g1"
+days = "all"
+time = "08:00-20:00"
+workers = ["wx-zhao"]
+"""
+
+
+async def _shift_form(
+    console,
+    path: str,
+    fields: list[tuple[str, str]],  # type: ignore[no-untyped-def]
+) -> Any:
+    """A shift form as the browser sends it: repeated 'days' and 'workers', with CSRF."""
+    token = await console.csrf("/duty")
+    return await console.client.post(path, data=[*fields, ("csrf", token)], allow_redirects=False)
+
+
+def _shift_fields(
+    grid: str, days: list[str], start: str, end: str, workers: list[str], **more: str
+) -> list[tuple[str, str]]:
+    return [
+        ("grid", grid),
+        *(("days", d) for d in days),
+        ("start", start),
+        ("end", end),
+        *(("workers", w) for w in workers),
+        *more.items(),
+    ]
+
+
+async def _newest_assignee(console, text: str, number: int) -> str | None:  # type: ignore[no-untyped-def]
+    await apply_step(
+        console.sim,
+        {"chat": "room-xfl-1", "from": "res-gao", "name": "高先生", "text": text},
+        number,
+    )
+    async with console.db.transaction() as session:
+        newest = await session.scalar(select(TicketRow).order_by(TicketRow.id.desc()))
+        assert newest is not None
+        return newest.assignee_id
+
+
+async def test_a_standing_shift_edited_on_the_page_routes_the_next_report(
+    sample_config: Config, db_url: str
+) -> None:
+    console = await open_console(sample_config, db_url)  # 2026-11-24 09:15, a Tuesday
+    try:
+        await console.login("chen")
+        page = await (await console.client.get("/duty")).text()
+        assert 'action="/duty/shifts"' in page and "新增班次" in page
+        response = await _shift_form(
+            console,
+            "/duty/shifts",
+            _shift_fields("g1", ["all"], "08:00", "20:00", ["wx-zhao"], rotation="none"),
+        )
+        assert response.status == 303, await response.text()
+        page = await (await console.client.get(response.headers["Location"])).text()
+        assert "已新增班次" in page and "每天 08:00-20:00：赵强（同时在岗）" in page
+        assert await _newest_assignee(console, "2号楼楼道灯坏了", 50) == "wx-zhao"
+
+        async with console.db.transaction() as session:
+            shift = await session.scalar(select(DutyShiftRow))
+            assert shift is not None and shift.grid_id == "g1"
+        response = await _shift_form(
+            console,
+            "/duty/shifts",
+            _shift_fields(
+                "g1", ["all"], "08:00", "20:00", ["wx-wang"], id=str(shift.id), label="白班"
+            ),
+        )
+        assert response.status == 303, await response.text()
+        page = await (await console.client.get(response.headers["Location"])).text()
+        assert "已修改班次" in page and "白班 每天 08:00-20:00：王芳（同时在岗）" in page
+        # No restart: the very next report in 第一网格 goes to the new shift's worker.
+        assert await _newest_assignee(console, "5号楼电梯又停了", 51) == "wx-wang"
+        async with console.db.transaction() as session:
+            audits = list(
+                await session.scalars(
+                    select(WebAuditRow).where(WebAuditRow.action.like("duty_shift_%"))
+                )
+            )
+            assert [a.action for a in audits] == ["duty_shift_add", "duty_shift_edit"]
+            assert audits[1].detail["grid"] == "g1" and "wx-wang" in audits[1].detail["shift"]
+        assert "修改班次" in await (await console.client.get("/audit")).text()
+
+        # Bad input: one polite line, nothing changed.
+        refused = [
+            (_shift_fields("g1", [], "08:00", "20:00", []), "请至少选一个值班的日子"),
+            (_shift_fields("g1", ["mon"], "08:00", "08:00", []), "开始和结束时间不能相同"),
+            (_shift_fields("g1", ["mon"], "25:00", "08:00", []), "08:30 这样的格式"),
+            (_shift_fields("g1", ["mon"], "08:00", "12:00", ["wx-li"]), "李娜不是第一网格的网格员"),
+            (_shift_fields("g1", ["mon"], "08:00", "12:00", ["wx-nobody"]), "名册里没有 wx-nobody"),
+            (_shift_fields("g1", ["someday"], "08:00", "12:00", []), "只能从列出的选项里选"),
+            (_shift_fields("g1", ["mon"], "08:00", "12:00", [], label="长" * 40), "不超过20个字"),
+            (_shift_fields("g1", ["mon"], "08:00", "12:00", [], rotation="hourly"), "轮值方式"),
+        ]
+        for fields, line in refused:
+            response = await _shift_form(console, "/duty/shifts", fields)
+            page = await response.text()
+            assert response.status == 400, (fields, page)
+            assert page.count('class="error"') == 1 and line in page, fields
+
+        response = await _shift_form(console, "/duty/shifts/remove", [("id", str(shift.id))])
+        assert response.status == 303
+        page = await (await console.client.get(response.headers["Location"])).text()
+        assert "已删除班次" in page and "未配置排班：网格员全天在岗" in page
+        async with console.db.transaction() as session:
+            assert not list(await session.scalars(select(DutyShiftRow)))
+    finally:
+        await console.close()
+
+
+async def test_a_leader_edits_only_their_own_grids_shifts(
+    sample_config: Config, db_url: str
+) -> None:
+    console = await open_console(sample_config, db_url)
+    try:
+        await console.login("chen")
+        for grid, worker in (("g1", "wx-zhao"), ("g2", "wx-li")):
+            fields = _shift_fields(grid, ["workdays"], "08:30", "17:30", [worker])
+            assert (await _shift_form(console, "/duty/shifts", fields)).status == 303
+        async with console.db.transaction() as session:
+            ids = {r.grid_id: r.id for r in await session.scalars(select(DutyShiftRow))}
+        await console.client.post("/logout", data={"csrf": await console.csrf("/duty")})
+
+        await console.login("liu")  # leader of 第一网格
+        edit_g2 = _shift_fields("g2", ["mon"], "08:30", "17:30", [], id=str(ids["g2"]))
+        assert (await _shift_form(console, "/duty/shifts", edit_g2)).status == 403
+        add_g2 = _shift_fields("g2", ["mon"], "08:30", "17:30", [])
+        assert (await _shift_form(console, "/duty/shifts", add_g2)).status == 403
+        remove_g2 = [("id", str(ids["g2"]))]
+        assert (await _shift_form(console, "/duty/shifts/remove", remove_g2)).status == 403
+        # Moving their own shift into another grid: refused too.
+        move = _shift_fields("g2", ["mon"], "08:30", "17:30", [], id=str(ids["g1"]))
+        assert (await _shift_form(console, "/duty/shifts", move)).status == 400
+        edit_g1 = _shift_fields("g1", ["mon", "tue"], "08:30", "17:30", [], id=str(ids["g1"]))
+        assert (await _shift_form(console, "/duty/shifts", edit_g1)).status == 303
+        # Without the form's CSRF token: refused.
+        response = await console.client.post(
+            "/duty/shifts/remove", data={"id": str(ids["g1"])}, allow_redirects=False
+        )
+        assert response.status == 403
+        async with console.db.transaction() as session:
+            rows = {r.grid_id: r for r in await session.scalars(select(DutyShiftRow))}
+            assert rows["g2"].days == ["workdays"] and rows["g2"].workers == ["wx-li"]
+            assert rows["g1"].days == ["mon", "tue"] and rows["g1"].workers is None
+        await console.client.post("/logout", data={"csrf": await console.csrf("/duty")})
+
+        await console.login("wang")  # a worker reads the roster only
+        page = await (await console.client.get("/duty")).text()
+        assert 'action="/duty/shifts"' not in page and "周一、周二 08:30-17:30" in page
+        response = await _shift_form(console, "/duty/shifts/remove", [("id", str(ids["g1"]))])
+        assert response.status == 403
+    finally:
+        await console.close()
+
+
+async def test_import_reapplies_the_configs_shifts_and_a_restart_keeps_an_edited_one(
+    sample_config: Config, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "config.toml"
+    source.write_text(
+        Path(sample_config.source).read_text(encoding="utf-8") + SHIFTED, encoding="utf-8"
+    )
+    console = await open_console(load_config(source), db_url)
+    try:
+        await console.login("chen")
+        page = await (await console.client.get("/duty")).text()
+        assert "每天 08:00-20:00：赵强（同时在岗）" in page  # seeded from the config
+        async with console.db.transaction() as session:
+            shift = await session.scalar(select(DutyShiftRow))
+            assert shift is not None
+        fields = _shift_fields("g1", ["workdays"], "09:00", "18:00", ["wx-wang"], id=str(shift.id))
+        assert (await _shift_form(console, "/duty/shifts", fields)).status == 303
+    finally:
+        await console.close()
+
+    # A restart with the same config: the edited shift stands.
+    restarted = load_config(source)
+    async with running_app(restarted, db_url):
+        stored = restarted.directory.shifts
+        assert stored is not None and [(s.days, str(s.window), s.workers) for s in stored] == [
+            (("workdays",), "09:00-18:00", ("wx-wang",))
+        ]
+
+    # `gridbot import` brings the config's shifts back, and says so.
+    assert await gridbot(["import", str(source), "--db", db_url]) == 0
+    out = capsys.readouterr().out
+    assert "shift removed: g1 workdays 09:00-18:00 wx-wang none" in out
+    assert "shift added: g1 all 08:00-20:00 wx-zhao none" in out
+    assert "2 change(s) made" in out
+    assert await gridbot(["import", str(source), "--db", db_url]) == 0
+    assert "nothing to change" in capsys.readouterr().out
+    again = load_config(source)
+    async with running_app(again, db_url):
+        stored = again.directory.shifts
+        assert stored is not None and [(str(s.window), s.workers) for s in stored] == [
+            ("08:00-20:00", ("wx-zhao",))
+        ]

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 
 from bot.vocabulary import Role
 
@@ -57,6 +58,7 @@ class Directory:
     ``retired`` keeps the names of people and grids no longer in service, so old tickets,
     figures and ledgers still show a name; they play no part in routing or permissions.
     ``stamp`` says which stored state this is (None: built from a config alone).
+    ``shifts`` are the stored standing shifts (None: not stored yet, the config's stand).
     """
 
     grids: tuple[Grid, ...] = ()
@@ -65,6 +67,8 @@ class Directory:
     retired_people: Mapping[str, str] = field(default_factory=lambda: _frozen({}))
     retired_grids: Mapping[str, str] = field(default_factory=lambda: _frozen({}))
     stamp: tuple[str, int] | None = None
+    # bot.config.duty.Shift, which imports this module (so not named here).
+    shifts: tuple[Any, ...] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_people", {p.id: p for p in self.people})

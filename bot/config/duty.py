@@ -92,6 +92,8 @@ class Shift:
     # No ``workers`` in the file: the grid's workers as the directory lists them now, so a
     # worker added on the console joins the shift without a config edit.
     grid_workers: bool = False
+    # The stored row's id once shifts live in the database (None: read from the config).
+    id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,8 @@ from datetime import datetime
 from types import MappingProxyType
 
 from bot.config import Config, Directory, Grid, Group, Person
+from bot.config.duty import Shift
+from bot.domain import shifts as stored_shifts
 from bot.vocabulary import Role
 from storage.db import Database
 from storage.directory import DirectoryStore
@@ -33,6 +35,7 @@ def directory_of(
     groups: Iterable[GroupRow],
     people: Iterable[PersonRow],
     stamp: tuple[str, int] | None,
+    shifts: tuple[Shift, ...] | None = None,
 ) -> Directory:
     """The directory the rows describe. A retired person drops out of every grid they were
     in (as worker or leader), so no ticket is routed to someone who has left."""
@@ -66,6 +69,7 @@ def directory_of(
             {g.id: g.name for g in grids if g.retired_at is not None}  # type: ignore[misc]
         ),
         stamp=stamp,
+        shifts=shifts,
     )
 
 
@@ -75,7 +79,8 @@ async def load(store: DirectoryStore) -> Directory | None:
     if stamp is None:
         return None
     grids = list(await store.grids())
-    return directory_of(grids, await store.groups(), await store.people(), stamp)
+    shifts = await stored_shifts.load(store)
+    return directory_of(grids, await store.groups(), await store.people(), stamp, shifts)
 
 
 async def refresh(db: Database, config: Config) -> bool:
@@ -120,11 +125,17 @@ def _first_grid(directory: Directory, person_id: str) -> tuple[str | None, int |
 
 
 async def apply(
-    session_store: Store, wanted: Directory, now: datetime, *, dry_run: bool = False
+    session_store: Store,
+    wanted: Directory,
+    now: datetime,
+    *,
+    dry_run: bool = False,
+    shifts: Sequence[Shift] | None = None,
 ) -> Changes:
     """Make the stored directory ``wanted``: add and change what it lists, retire what it
-    no longer lists (kept, since tickets name it), bring back what it lists again. With
-    ``dry_run`` only the changes are worked out."""
+    no longer lists (kept, since tickets name it), bring back what it lists again; and,
+    given ``shifts``, make the stored standing shifts those. With ``dry_run`` only the
+    changes are worked out."""
     store = DirectoryStore(session_store.session)
     if not dry_run:
         await store.bump(now)  # first: it orders concurrent changes (see storage.directory)
@@ -180,6 +191,12 @@ async def apply(
         if not dry_run:
             _set_person(prow, pvalues, grid_id, order)
     _retire(changes, "person", await store.people(), wanted.person, now, dry_run)
+
+    if shifts is not None:
+        if not dry_run:
+            await session_store.session.flush()
+        for verb, label in await stored_shifts.apply(store, shifts, dry_run=dry_run):
+            changes.add("shift", verb, label)
 
     if not dry_run:
         await session_store.session.flush()
@@ -238,13 +255,18 @@ def _set_person(
 
 
 async def seed(store: Store, config: Config, now: datetime) -> Changes | None:
-    """On the first start with this database the config's directory becomes the stored one
-    (None when it is seeded already: the console's changes stand); then the stored one is
-    what ``config`` answers with."""
+    """On the first start with this database the config's directory and standing shifts
+    become the stored ones (None when it is seeded already: the console's changes stand);
+    then the stored one is what ``config`` answers with."""
     dstore = DirectoryStore(store.session)
     changes = None
+    shifts = config.duty.duty.shifts if config.duty else ()
     if await dstore.stamp() is None:
-        changes = await apply(store, Directory.of(config.grids, config.groups, config.people), now)
+        wanted = Directory.of(config.grids, config.groups, config.people)
+        changes = await apply(store, wanted, now, shifts=shifts)
+    elif not await dstore.shifts_seeded():  # seeded before the shifts were stored
+        await dstore.bump(now)
+        await stored_shifts.apply(dstore, shifts)
     loaded = await load(dstore)
     if loaded is not None:
         config.use_directory(loaded)

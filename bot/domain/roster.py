@@ -125,6 +125,10 @@ class Roster:
         self.settings = settings(config)
         self.calendar = self.settings.calendar
         duty = self.settings.duty
+        # The standing shifts: the database's once stored (the console edits them there),
+        # the config's for a process that runs from a config alone.
+        stored = config.directory.shifts
+        self.shifts: tuple[Shift, ...] = duty.shifts if stored is None else stored
         self.overrides = (*duty.overrides, *overrides)
         self.leave = (*duty.leave, *leave)
 
@@ -159,7 +163,7 @@ class Roster:
         return False
 
     def has_roster(self, grid_id: str | None) -> bool:
-        return self.settings.duty.has_roster(grid_id)
+        return any(s.grid == grid_id for s in self.shifts)
 
     def in_shift(self, grid_id: str | None, at: datetime) -> bool:
         """Whether some shift of the grid covers this moment (False: off-hours)."""
@@ -247,7 +251,7 @@ class Roster:
         return [p for p in people if self.config.person(p) is not None]
 
     def _shifts(self, grid_id: str | None) -> list[Shift]:
-        return [s for s in self.settings.duty.shifts if s.grid == grid_id]
+        return [s for s in self.shifts if s.grid == grid_id]
 
     def _shift_day(self, shift: Shift, local: datetime) -> date | None:
         day = in_window(shift.window, local)

@@ -28,6 +28,7 @@ from sqlalchemy import select
 
 from bot.config import Config
 from bot.domain import directory
+from bot.domain import shifts as standing
 from bot.domain.lifecycle import HAND_UP_LABELS, OPEN_STATUSES, STATUS_LABELS, Status
 from bot.domain.roster import DAY_KIND_LABELS, DAY_SET_LABELS, WEEKDAY_LABELS, load_roster
 from bot.domain.taxonomy import CATEGORIES, category_label
@@ -52,6 +53,7 @@ from bot.web.listing import (
 from bot.web.scope import Viewer
 from bot.web.timeline import describe
 from storage.db import Database, lock_schema
+from storage.directory import DirectoryStore
 from storage.models import InboundMessageRow, TicketRow, WebAuditRow
 from storage.repo import Store
 from storage.web import WebStore
@@ -138,6 +140,8 @@ async def create_console(
     app.router.add_post("/duty/swap", duty_swap)
     app.router.add_post("/duty/leave", duty_leave)
     app.router.add_post("/duty/shift", duty_shift)
+    app.router.add_post("/duty/shifts", duty_shift_save)
+    app.router.add_post("/duty/shifts/remove", duty_shift_remove)
     app.router.add_get("/audit", audit_page)
     directory_pages.install(
         app,
@@ -809,6 +813,7 @@ async def duty_page(
         roster = await load_roster(Store(session), config, at, days=8)
     grids = [g for g in config.directory.grids if viewer.grids is None or g.id in viewer.grids]
     table = []
+    standing_shifts: list[dict[str, Any]] = []
     for grid in grids:
         cells = []
         for day in days:
@@ -823,7 +828,10 @@ async def duty_page(
                     }
                 )
             cells.append(cell)
-        table.append({"grid": grid.name, "cells": cells, "shifts": _shift_rules(roster, grid)})
+        rules = _shift_rules(roster, grid)
+        table.append({"grid": grid.name, "cells": cells, "shifts": [r["text"] for r in rules]})
+        if viewer.may_manage:
+            standing_shifts += [{**r, "grid": grid.id, "grid_name": grid.name} for r in rules]
     heads = [
         {
             "date": f"{d.month}月{d.day}日",
@@ -843,6 +851,13 @@ async def duty_page(
         span=period.describe(),
         editable=_duty_people(config, viewer) if viewer.may_manage else [],
         grids=[(g.id, g.name) for g in grids],
+        standing=[s for s in standing_shifts if s["id"] is not None],
+        shift_workers=[
+            (pid, f"{config.name_of(pid)}（{g.name}）") for g in grids for pid in g.workers
+        ],
+        grid_workers={g.id: [(pid, config.name_of(pid)) for pid in g.workers] for g in grids},
+        day_choices=DAY_CHOICES,
+        rotations=ROTATION_CHOICES,
         today=today.isoformat(),
         week=first.isoformat(),
         message=None if error else request.query.get("done"),
@@ -852,12 +867,20 @@ async def duty_page(
     )
 
 
-def _shift_rules(roster: Any, grid: Any) -> list[str]:
-    """The grid's standing shifts as the config sets them, so whoever edits a day sees
-    whose slot they are changing: '工作日 08:30-17:30：王芳、赵强（日轮值）'."""
+DAY_CHOICES = [
+    *((d, f"周{WEEKDAY_LABELS[d]}") for d in WEEKDAY_LABELS),
+    *DAY_SET_LABELS.items(),
+]
+ROTATION_CHOICES = [("none", "同时在岗"), ("daily", "日轮值"), ("weekly", "周轮值")]
+
+
+def _shift_rules(roster: Any, grid: Any) -> list[dict[str, Any]]:
+    """The grid's standing shifts (stored, or the config's), so whoever edits a day sees
+    whose slot they are changing: '工作日 08:30-17:30：王芳、赵强（日轮值）'; with what the
+    forms that edit a stored shift fill in."""
     config = roster.config
-    out = []
-    for shift in roster.settings.duty.shifts:
+    out: list[dict[str, Any]] = []
+    for shift in roster.shifts:
         if shift.grid != grid.id:
             continue
         days = "、".join(DAY_SET_LABELS.get(d) or f"周{WEEKDAY_LABELS[d]}" for d in shift.days)
@@ -865,8 +888,19 @@ def _shift_rules(roster: Any, grid: Any) -> list[str]:
         names = "、".join(config.name_of(p) for p in people) or "-"
         turn = {"daily": "（日轮值）", "weekly": "（周轮值）"}.get(shift.rotation, "（同时在岗）")
         name = f"{shift.label} " if shift.label else ""
-        out.append(f"{name}{days} {shift.window}：{names}{turn}")
-    return out or ["未配置排班：网格员全天在岗"]
+        out.append(
+            {
+                "text": f"{name}{days} {shift.window}：{names}{turn}",
+                "id": shift.id,
+                "days": shift.days,
+                "start": f"{shift.window.start:%H:%M}",
+                "end": f"{shift.window.end:%H:%M}",
+                "workers": () if shift.grid_workers else shift.workers,
+                "rotation": shift.rotation,
+                "label": shift.label,
+            }
+        )
+    return out or [{"text": "未配置排班：网格员全天在岗", "id": None}]
 
 
 def _duty_people(config: Config, viewer: Viewer) -> list[tuple[str, str]]:
@@ -935,6 +969,94 @@ async def duty_shift(request: web.Request) -> web.Response:
     return await _duty_action(request, "duty_shift", act, detail, day)
 
 
+async def duty_shift_save(request: web.Request) -> web.Response:
+    """Add a standing weekly shift (no ``id``) or change one: stored with the directory, so
+    the bot routes by it from its next message, in every process, with no restart."""
+    form = await request.post()
+    grid_id, raw_id = str(form.get("grid") or ""), str(form.get("id") or "").strip()
+    shift_id = int(raw_id) if raw_id.isdigit() and len(raw_id) < 10 else None
+    if raw_id and shift_id is None:
+        return await duty_page(request, error="这个班次已经不在了，请刷新页面。", status=400)
+
+    async def act(store: Any, config: Config, now: datetime) -> tuple[str, dict[str, Any]]:
+        shift = standing.check(
+            config.directory,
+            grid_id=grid_id,
+            days=[str(d) for d in form.getall("days", [])],
+            starts=str(form.get("start") or ""),
+            ends=str(form.get("end") or ""),
+            workers=[str(w) for w in form.getall("workers", [])],
+            rotation=str(form.get("rotation") or "none"),
+            label=str(form.get("label") or ""),
+        )
+        row = await standing.save(store, now, shift, shift_id)
+        await store.session.flush()
+        detail = {"id": row.id, "grid": shift.grid, "shift": standing.describe(shift)}
+        what = "duty_shift_add" if shift_id is None else "duty_shift_edit"
+        return what, detail
+
+    verb = "新增" if shift_id is None else "修改"
+    return await _standing_action(request, grid_id, shift_id, act, f"已{verb}班次。")
+
+
+async def duty_shift_remove(request: web.Request) -> web.Response:
+    form = await request.post()
+    raw_id = str(form.get("id") or "").strip()
+    shift_id = int(raw_id) if raw_id.isdigit() and len(raw_id) < 10 else None
+    if shift_id is None:
+        return await duty_page(request, error="这个班次已经不在了，请刷新页面。", status=400)
+
+    async def act(store: Any, config: Config, now: datetime) -> tuple[str, dict[str, Any]]:
+        row = await standing.remove(store, now, shift_id)
+        shift = standing.describe(standing.shift_of(row))
+        return "duty_shift_remove", {"id": shift_id, "grid": row.grid_id, "shift": shift}
+
+    return await _standing_action(request, None, shift_id, act, "已删除班次。")
+
+
+async def _standing_action(
+    request: web.Request,
+    grid_id: str | None,
+    shift_id: int | None,
+    act: Callable[[Any, Config, datetime], Awaitable[tuple[str, dict[str, Any]]]],
+    done: str,
+) -> web.Response:
+    """A leader changes the shifts of their own grids only; staff, any grid's."""
+    app = request.app
+    config, viewer = app[CONFIG_KEY], _viewer_of(request)
+    if not viewer.may_manage:
+        raise web.HTTPForbidden(
+            text="调整值班需要网格长或社区工作人员操作。", content_type="text/plain"
+        )
+    now = app[CLOCK_KEY].now()
+    error: tuple[str, int] | None = None
+    async with app[DB_KEY].transaction() as session:
+        store = DirectoryStore(session)
+        row = await store.shift(shift_id) if shift_id is not None else None
+        if shift_id is not None and row is None:
+            error = ("这个班次已经不在了，请刷新页面。", 409)
+        elif row is not None and grid_id is not None and row.grid_id != grid_id:
+            error = ("班次的网格不能改：请删掉后在另一个网格新增。", 400)
+        else:
+            grid_id = row.grid_id if row is not None else grid_id
+            if viewer.grids is not None and grid_id not in viewer.grids:
+                raise web.HTTPForbidden(
+                    text="您只能调整自己网格的排班。", content_type="text/plain"
+                )
+            try:
+                what, detail = await act(store, config, now)
+            except standing.ShiftError as exc:
+                error = (str(exc), 400)
+            else:
+                await _audit(WebStore(session), request, viewer, what, None, detail)
+        if error is not None:
+            await session.rollback()
+    if error is not None:
+        return await duty_page(request, error=error[0], status=error[1])
+    await directory.refresh(app[DB_KEY], config)
+    raise web.HTTPSeeOther(f"/duty?done={quote(done)}#standing")
+
+
 async def _duty_action(
     request: web.Request,
     what: str,
@@ -981,6 +1103,9 @@ AUDIT_LABELS = {
     "duty_swap": "换班",
     "duty_leave": "请假",
     "duty_shift": "排班调整",
+    "duty_shift_add": "新增班次",
+    "duty_shift_edit": "修改班次",
+    "duty_shift_remove": "删除班次",
     **directory_pages.AUDIT_LABELS,
 }
 
