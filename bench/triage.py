@@ -15,7 +15,8 @@ contenders warm) and as whole processes (`python -m bot.cli classify` against a 
 script that reads the same JSON lines, imports jieba and answers each line), which
 includes start-up; wall time and, since the machine may be shared, CPU time (user +
 system) of each child, best of --runs. Targets: no slower on the labelled mix, >= 2.5x
-on realistic traffic.
+on realistic traffic. Children run with compiled bytecode allowed (see `child_env`;
+--as-is runs them in the environment as it is).
 Also printed: a 100,000-character message, the model file's size, and cold start.
 """
 
@@ -125,8 +126,22 @@ def baseline(keywords: frozenset[str]) -> Callable[[str], bool]:
     return classify
 
 
+def child_env(as_is: bool) -> dict[str, str] | None:
+    """The environment of the timed processes. An installed gridbot runs from compiled
+    bytecode (pip writes it); a checkout run with PYTHONDONTWRITEBYTECODE=1 recompiles
+    every module of bot/ at each start, about 0.1 s that no deployment pays. So unless
+    --as-is, both contenders may keep bytecode, in a private folder (the checkout is not
+    written to); the first of the runs compiles it."""
+    if as_is or os.environ.get("PYTHONDONTWRITEBYTECODE") is None:
+        return None
+    env = dict(os.environ)
+    del env["PYTHONDONTWRITEBYTECODE"]
+    env["PYTHONPYCACHEPREFIX"] = os.path.join(tempfile.gettempdir(), "gridbot-bench-pycache")
+    return env
+
+
 def whole_process(
-    messages: Sequence[str], keywords: frozenset[str], runs: int
+    messages: Sequence[str], keywords: frozenset[str], runs: int, env: dict[str, str] | None
 ) -> tuple[float, float, float, float]:
     """Best wall time of `gridbot classify` and of the baseline script on the same input,
     then their best CPU time (user + system of the child): on a machine other work
@@ -144,7 +159,9 @@ def whole_process(
             with open(path, encoding="utf-8") as stdin:
                 before = _children_cpu()
                 start = time.perf_counter()
-                subprocess.run(cmd, stdin=stdin, cwd=ROOT, capture_output=True, check=True)
+                subprocess.run(
+                    cmd, stdin=stdin, cwd=ROOT, capture_output=True, check=True, env=env
+                )
                 times[key].append(time.perf_counter() - start)
                 cpu[key].append(_children_cpu() - before)
     Path(path).unlink()
@@ -160,7 +177,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=2.0, help="time per contender")
     parser.add_argument("--runs", type=int, default=3, help="whole-process runs (best of)")
+    parser.add_argument(
+        "--as-is",
+        action="store_true",
+        help="time child processes in this environment as it is (PYTHONDONTWRITEBYTECODE"
+        " included) instead of with compiled bytecode, as installed",
+    )
     args = parser.parse_args()
+    env = child_env(args.as_is)
 
     engine = TriageEngine()
     keywords = frozenset(
@@ -172,13 +196,17 @@ def main() -> None:
     traffic, n_small = realistic_traffic()
     print(f"labelled mix: {len(mix)} messages (train + tune);"
           f" realistic traffic: {len(traffic)} messages, {CHATTER_SHARE:.0%} chatter"
-          f" ({n_small} chatterbot-corpus lines{'' if n_small else ': package absent'})\n")
+          f" ({n_small} chatterbot-corpus lines{'' if n_small else ': package absent'})")
+    print("child processes: " + ("this environment as it is\n" if env is None else
+          "compiled bytecode allowed (in a private folder), as an installed gridbot\n"))
     ratios = {}
     for name, messages in (("labelled mix", mix), ("realistic traffic", traffic)):
         print(f"{name}, in one process:")
         ours = rate("TriageEngine.triage", engine.triage, messages, args.seconds)
         base = rate("baseline: jieba.lcut + keyword set", classify, messages, args.seconds)
-        wall_ours, wall_base, cpu_ours, cpu_base = whole_process(messages, keywords, args.runs)
+        wall_ours, wall_base, cpu_ours, cpu_base = whole_process(
+            messages, keywords, args.runs, env
+        )
         print(f"  whole process: gridbot classify {wall_ours:.2f} s,"
               f" baseline {wall_base:.2f} s (CPU {cpu_ours:.2f} s against {cpu_base:.2f} s)")
         ratios[name] = (ours / base, wall_base / wall_ours, cpu_base / cpu_ours)
@@ -193,7 +221,7 @@ def main() -> None:
     cold = []
     for _ in range(3):
         out = subprocess.run([sys.executable, "-c", COLD_START], cwd=ROOT, capture_output=True,
-                             text=True, check=True)
+                             text=True, check=True, env=env)
         cold.append(float(out.stdout.strip()))
     print(f"a 100,000-character message: {long_ms:.1f} ms")
     print(f"model file: {size / 1024:.0f} KiB; cold start (import, build, first answer):"
