@@ -198,6 +198,7 @@ class WeComCallbackAdapter(AiBotAdapter):
             return self._refuse(request, exc)
         if message is None:
             return web.Response(status=200)  # events, stream refreshes: acknowledged, no ticket
+        message = self.with_photo(message, body, self.settings.aes_key)
         response_url = body.get("response_url")
         return await self._deliver(message, response_url if isinstance(response_url, str) else None)
 

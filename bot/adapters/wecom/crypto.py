@@ -200,6 +200,26 @@ class WXBizMsgCrypt:
         return Cipher(algorithms.AES(self._key), modes.CBC(self._key[:16]))
 
 
+def decrypt_media(data: bytes, aeskey: str) -> bytes:
+    """A file the AI bot links to (an image's ``url``), as downloaded, made readable.
+
+    Same cipher as the callbacks: AES-256-CBC, IV = key[:16], PKCS#7 padding to 32 bytes;
+    the key is the message's own ``aeskey`` on the long connection, the EncodingAESKey in
+    callback mode (base64, '=' padding optional). No random prefix, length or receiveid:
+    the plaintext is the file itself.
+    """
+    try:
+        key = base64.b64decode(aeskey + "=" * (-len(aeskey) % 4), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise BadAESKey("the file's aeskey is not base64") from exc
+    if len(key) != 32:
+        raise BadAESKey("the file's aeskey does not decode to 32 bytes")
+    if not data or len(data) % 16:
+        raise DecryptFailed("the file is not a whole number of AES blocks")
+    decryptor = Cipher(algorithms.AES(key), modes.CBC(key[:16])).decryptor()
+    return _unpad(decryptor.update(data) + decryptor.finalize())
+
+
 def _pad(data: bytes) -> bytes:
     amount = BLOCK_SIZE - len(data) % BLOCK_SIZE
     return data + bytes([amount]) * amount

@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
-from bot.messaging.messages import IncomingMessage, MessageKind, OutgoingMessage, dm_user
+from bot.messaging.messages import (
+    IncomingMessage,
+    Media,
+    MessageKind,
+    OutgoingMessage,
+    dm_user,
+)
 from bot.runtime.clock import Clock
 
 log = logging.getLogger(__name__)
@@ -87,6 +93,9 @@ def parse_message(
                 msgid,
                 re.split(_SPACE, text, maxsplit=1)[0][:20],
             )
+    photo = image_ref(body)
+    if kind is MessageKind.TEXT and not text and photo is not None:
+        kind = MessageKind.IMAGE  # "@网格助手" and a photo: in a group, that is how one comes
     return IncomingMessage(
         platform=PLATFORM,
         message_id=msgid,
@@ -97,7 +106,32 @@ def parse_message(
         mentions_bot=chat_id is not None,
         quote_text=_quote(body.get("quote")),
         kind=kind,
+        media=Media(url=photo[0]) if kind is MessageKind.IMAGE and photo else None,
     )
+
+
+def image_ref(body: Mapping[str, Any]) -> tuple[str, str | None] | None:
+    """(url, aeskey) of the message's photo: an ``image`` message's, or a ``mixed`` one's
+    first; None without one. The aeskey comes on the long connection only."""
+    msgtype = body.get("msgtype")
+    part = body.get(msgtype) if isinstance(msgtype, str) else None
+    image: Any = None
+    if msgtype == "image":
+        image = part
+    elif msgtype == "mixed" and isinstance(part, Mapping):
+        items = part.get("msg_item") or []
+        image = next(
+            (
+                i.get("image")
+                for i in items
+                if isinstance(i, Mapping) and i.get("msgtype") == "image"
+            ),
+            None,
+        )
+    if not isinstance(image, Mapping) or not isinstance(image.get("url"), str):
+        return None
+    aeskey = image.get("aeskey")
+    return str(image["url"]), aeskey if isinstance(aeskey, str) and aeskey else None
 
 
 def _content(msgtype: str, body: Mapping[str, Any]) -> tuple[MessageKind | None, str]:

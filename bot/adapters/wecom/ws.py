@@ -449,6 +449,7 @@ class WeComWsAdapter(AiBotAdapter):
             return
         if message is None:
             return
+        message = self.with_photo(message, body)
         chat = message.reply_chat
         # Chats outside the config are delivered too: the core records their ids for
         # `gridbot seen` and ignores them (answers 0), which frees their slot at once.
