@@ -14,7 +14,9 @@ Figures:
   the bot's message about it (the dispatch, or the "already reported" answer), p50/p99;
 - handled/s: messages handled per second at the offered steady rate, and at saturation
   (as fast as the App takes them, 64 in flight per process);
-- double sends: messages the platform got twice (must be 0).
+- double sends: messages the platform got twice (must be 0);
+- bot CPU ms/msg and statements/msg (SQL statements the process sent, the sender's
+  included, per message handled): less sensitive to a busy machine than the rates.
 
 Two processes are two OS processes (multiprocessing), each with its own App, engine and
 platform account, on one PostgreSQL schema; each takes the messages of half the groups
@@ -42,7 +44,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, func, select, text  # noqa: E402
+from sqlalchemy import create_engine, event, func, select, text  # noqa: E402
 
 from bot.cli.wiring import build_app  # noqa: E402
 from bot.config import Config, load_config  # noqa: E402
@@ -199,6 +201,7 @@ class Result:
     handled: int = 0
     seconds: float = 0.0
     cpu: float = 0.0  # seconds of CPU this process used (all its threads) meanwhile
+    statements: int = 0  # SQL statements this process sent meanwhile
     reports: dict[str, float] = field(default_factory=dict)  # id -> handed to the App
     arrived: dict[str, float] = field(default_factory=dict)  # id -> its first answer sent
     sends: list[tuple[str, str, str | None]] = field(default_factory=list)
@@ -214,8 +217,15 @@ async def run_app(
     await app.start(background_send=True)
     traffic = Traffic([r for r in rooms(config) if r.chat in chats], platform, tag)
     handled = 0
+    statements = 0
+
+    def counted(*_: Any) -> None:
+        nonlocal statements
+        statements += 1
+
     if barrier is not None:
         await asyncio.to_thread(barrier.wait)
+    event.listen(app.db.engine.sync_engine, "before_cursor_execute", counted)
     began = time.perf_counter()
     cpu_began = time.process_time()
     try:
@@ -261,8 +271,14 @@ async def run_app(
         # Let the senders finish what is queued (they run in the background; with two
         # processes either may send a row, so the database says when all are out).
         deadline = time.perf_counter() + 60
-        while time.perf_counter() < deadline and await unsent(app.db):
+        while time.perf_counter() < deadline:
+            event.remove(app.db.engine.sync_engine, "before_cursor_execute", counted)
+            left = await unsent(app.db)  # not counted: the bench's own question
+            event.listen(app.db.engine.sync_engine, "before_cursor_execute", counted)
+            if not left:
+                break
             await asyncio.sleep(0.02)
+        event.remove(app.db.engine.sync_engine, "before_cursor_execute", counted)
     finally:
         await asyncio.sleep(0.2)
         await app.stop()
@@ -270,6 +286,7 @@ async def run_app(
         handled=handled,
         seconds=seconds,
         cpu=cpu,
+        statements=statements,
         reports=traffic.reports,
         arrived=platform.arrived,
         sends=[(m.chat, m.text, m.reply_to) for _, m in platform.sent],
@@ -384,14 +401,16 @@ def summary(label: str, results: list[Result]) -> dict[str, float]:
     unanswered = sum(1 for m in reports if m not in arrived)
     rate = handled / seconds if seconds else 0.0
     cpu_ms = sum(r.cpu for r in results) / handled * 1000 if handled else 0.0
+    per_msg = sum(r.statements for r in results) / handled if handled else 0.0
     print(
         f"  {label:<34} {handled:6d} msgs in {seconds:6.2f}s = {rate:7.1f}/s   "
         f"report→dispatch p50 {pct(latencies, 0.5):7.1f} ms  p99 {pct(latencies, 0.99):7.1f} ms"
-        f"   bot CPU {cpu_ms:5.1f} ms/msg   double sends {doubles}   unanswered {unanswered}",
+        f"   bot CPU {cpu_ms:5.1f} ms/msg   {per_msg:4.1f} statements/msg"
+        f"   double sends {doubles}   unanswered {unanswered}",
         flush=True,
     )
     return {"rate": rate, "p50": pct(latencies, 0.5), "p99": pct(latencies, 0.99),
-            "doubles": doubles, "cpu_ms": cpu_ms}
+            "doubles": doubles, "cpu_ms": cpu_ms, "statements": per_msg}
 
 
 def main() -> int:
