@@ -155,11 +155,13 @@ async def _note_file(
         try:
             async with sessions() as session, session.begin():
                 ticket = await Store(session).ticket(ticket_id, lock=True)
-                entries = list(ticket.attachments or []) if ticket is not None else []
+                if ticket is None:
+                    return False
+                entries = list(ticket.attachments or [])
                 if not 0 < number <= len(entries) or entries[number - 1].get("media") != media_id:
                     return False
                 entries[number - 1] = {**entries[number - 1], "file": name}
-                ticket.attachments = entries  # type: ignore[union-attr]  # a new list: saved
+                ticket.attachments = entries  # a new list: the JSON column is saved
             return True
         except OperationalError:
             if attempt == _RECORD_TRIES - 1:

@@ -44,7 +44,7 @@ from bot.messaging.messages import (
     dm_user,
 )
 from bot.runtime.clock import Clock
-from bot.runtime.media import DOWNLOAD_TIMEOUT, Downloads, http_get
+from bot.runtime.media import DOWNLOAD_TIMEOUT, Downloads, MediaRefused, http_get
 
 log = logging.getLogger(__name__)
 
@@ -417,7 +417,7 @@ class WechatAdapter:
         """A photo someone sent, from the gateway (inline, or from the link it gives)."""
         session = self._session
         if session is None:
-            raise SendFailed(f"wechaty: not connected ({self._state})")
+            raise MediaRefused(f"not connected to the gateway ({self._state})")
         box = filebox_image(await session.image(message_id, DOWNLOAD_TIMEOUT), limit)
         return box if isinstance(box, bytes) else await http_get(None, box, limit)
 
