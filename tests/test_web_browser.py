@@ -401,3 +401,59 @@ async def test_staff_disable_a_login_and_enable_it_again_in_chromium(
         await console.close()
     for name in ("logins", "login-disabled"):
         assert (screens / f"{name}.png").stat().st_size > 1000
+
+
+async def test_a_standing_shift_edited_in_chromium(
+    sample_config: Config, sqlite_url: str, chromium: Path, screens: Path
+) -> None:
+    """Staff add a weekly shift on 值班, then edit who works it: the week table follows."""
+    from playwright.async_api import async_playwright
+
+    console = await open_console(sample_config, sqlite_url, secure_cookie=True)
+    base = str(console.client.make_url("")).rstrip("/")
+    try:
+        async with async_playwright() as pw:
+            browser = await _browser(pw, chromium)
+            try:
+                context = await browser.new_context(
+                    viewport={"width": 1280, "height": 900}, locale="zh-CN"
+                )
+                page = await context.new_page()
+                await _sign_in(page, base, "chen")
+                await page.goto(f"{base}/duty")
+
+                async def daytime(column: int) -> str:
+                    row = page.locator("table.duty tbody tr", has_text="第一网格")
+                    cell = row.locator("td").nth(column).locator("div").first
+                    return str(await cell.inner_text())
+
+                # 第一网格 has no shifts: both its workers are on duty all day.
+                assert "王芳" in await daytime(2) and "赵强" in await daytime(2)
+                await page.click("#shift-add summary")
+                add = "#shift-add form"
+                await page.select_option(f"{add} select[name=grid]", "g1")
+                await page.check(f"{add} input[name=workers][value=wx-zhao]")
+                await page.click(f"{add} button[type=submit]")
+                await page.wait_for_url(f"{base}/duty?done=**")
+                assert "已新增班次" in await page.inner_text("main")
+                wednesday = await daytime(2)
+                assert "赵强" in wednesday and "王芳" not in wednesday
+
+                # Edit it: 王芳 works the shift instead of 赵强.
+                edit = page.locator("#standing details.shift", has_text="第一网格").first
+                await edit.locator("summary").click()
+                await edit.locator("input[name=workers][value=wx-zhao]").uncheck()
+                await edit.locator("input[name=workers][value=wx-wang]").check()
+                await edit.locator("input[name=label]").fill("白班")
+                await edit.locator("form[action='/duty/shifts'] button[type=submit]").click()
+                await page.wait_for_url(f"{base}/duty?done=**")
+                text = await page.inner_text("main")
+                assert "已修改班次" in text and "白班 工作日 08:30-17:30：王芳" in text
+                wednesday = await daytime(2)
+                assert "王芳" in wednesday and "赵强" not in wednesday
+                await page.screenshot(path=str(screens / "duty-standing.png"), full_page=True)
+            finally:
+                await browser.close()
+    finally:
+        await console.close()
+    assert (screens / "duty-standing.png").stat().st_size > 1000

@@ -10,12 +10,19 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
 from bot.cli.main import main
 from bot.cli.simulate import apply_step
 from bot.config import Config, load_config
-from storage.models import DutyLeaveRow, DutyOverrideRow, DutyShiftRow, TicketRow, WebAuditRow
+from storage.models import (
+    DirectoryStateRow,
+    DutyLeaveRow,
+    DutyOverrideRow,
+    DutyShiftRow,
+    TicketRow,
+    WebAuditRow,
+)
 from tests.support.app import running_app
 from tests.support.console import open_console
 
@@ -437,3 +444,24 @@ async def test_import_reapplies_the_configs_shifts_and_a_restart_keeps_an_edited
         assert stored is not None and [(str(s.window), s.workers) for s in stored] == [
             ("08:00-20:00", ("wx-zhao",))
         ]
+
+
+async def test_a_database_seeded_before_shifts_were_stored_takes_the_configs_once(
+    sample_config: Config, db_url: str, tmp_path: Path
+) -> None:
+    source = tmp_path / "config.toml"
+    source.write_text(
+        Path(sample_config.source).read_text(encoding="utf-8") + SHIFTED, encoding="utf-8"
+    )
+    first = load_config(source)
+    async with running_app(first, db_url) as app, app.db.transaction() as session:
+        # As a database seeded by a bot from before migration 0016 is: no stored shifts.
+        await session.execute(delete(DutyShiftRow))
+        await session.execute(update(DirectoryStateRow).values(shifts_seeded=False))
+    later = load_config(source)
+    async with running_app(later, db_url) as app:
+        stored = later.directory.shifts
+        assert stored is not None and [s.workers for s in stored] == [("wx-zhao",)]
+        async with app.db.transaction() as session:
+            state = await session.get(DirectoryStateRow, 1)
+            assert state is not None and state.shifts_seeded and state.version == 2
