@@ -220,7 +220,7 @@ class Roster:
         index = ((day - self.settings.duty.rotation_start).days // step) % len(officers)
         order = officers[index:] + officers[:index]
         what = DAY_KIND_LABELS[self.calendar.kind(day)]
-        rule = f"社区值班员（{day:%m-%d} {what}，{'周' if step == 7 else '日'}轮换）"
+        rule = f"社区值班员（{day.month}月{day.day}日{what}，{'周' if step == 7 else '日'}轮换）"
         return self._staff(order, day, rule, "officer", rotate=True)
 
     def duty_day(self, at: datetime) -> date:
@@ -285,7 +285,8 @@ class Roster:
             swap = self.replacement(person, day)
             if swap is not None:
                 why = "换班" if swap.source == "chat" else "调班"
-                text = f"{why}：{day:%m-%d} 顶替{self.config.name_of(person)}（原规则：{rule}）"
+                whom = self.config.name_of(person)
+                text = f"{why}：{day.month}月{day.day}日顶替{whom}（原规则：{rule}）"
                 out.append(OnDuty(swap.person, text, "override"))
             elif self.on_leave(person, day):
                 skipped.append(self.config.name_of(person))
@@ -298,8 +299,10 @@ class Roster:
         return out
 
     def _added(self, grid_id: str, day: date) -> list[OnDuty]:
+        grid = self.config.grid(grid_id)
+        joined = f"调班：{day.month}月{day.day}日加入{grid.name if grid else grid_id}值班"
         return [
-            OnDuty(o.person, f"调班：{day:%m-%d} 加入{grid_id}值班", "override")
+            OnDuty(o.person, joined, "override")
             for o in self.overrides
             if o.replaces is None and o.grid == grid_id and o.day == day
         ]
