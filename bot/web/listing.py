@@ -208,8 +208,9 @@ SEARCH_TEXT = (
 SEARCH_INDEX = "ix_tickets_search_trgm"
 # SQLite's FTS5 table of the summary and location (trigram tokenizer, migration 0017).
 SEARCH_TABLE = "tickets_search"
-# A search first reads this many of the newest tickets under the other filters (cheap, in
-# ticket-number order); only a word too rare to fill a page there goes to the index.
+# A search with an index first reads this many of the newest tickets under the other
+# filters (cheap, in ticket-number order); only a word too rare to fill a page there goes to
+# the index.
 SEARCH_WINDOW = 5000
 # Without an index (one or two characters on SQLite, one on PostgreSQL) a page reads at most
 # this many tickets under its filters; if they do not fill it, it says so and its "较早" link
@@ -295,17 +296,18 @@ async def _text_rows(
     query = select(TicketRow).where(*where).order_by(order)
     if search is None:
         return _Found(list(await session.scalars(query.limit(size + 1))))
-    windows = [SEARCH_WINDOW] if search.indexed is not None else [SEARCH_WINDOW, SEARCH_SCAN]
-    for limit in windows:
-        window = aliased(TicketRow, query.limit(limit).subquery())
-        in_window = window.id.asc() if newer else window.id.desc()
-        rows = list(
-            await session.scalars(
-                select(window).where(search.on(window)).order_by(in_window).limit(size + 1)
-            )
+    # Without an index, the newest SEARCH_SCAN at once: the scan stops at the page's last
+    # match all the same, so a common word costs no more than in the small window.
+    limit = SEARCH_WINDOW if search.indexed is not None else SEARCH_SCAN
+    window = aliased(TicketRow, query.limit(limit).subquery())
+    in_window = window.id.asc() if newer else window.id.desc()
+    rows = list(
+        await session.scalars(
+            select(window).where(search.on(window)).order_by(in_window).limit(size + 1)
         )
-        if len(rows) > size:
-            return _Found(rows)
+    )
+    if len(rows) > size:
+        return _Found(rows)
     if search.indexed is None:  # no index: stop at the SEARCH_SCAN-th ticket, if there is one
         last = await session.scalar(
             select(TicketRow.id).where(*where).order_by(order).offset(SEARCH_SCAN - 1).limit(1)
@@ -368,20 +370,18 @@ async def ticket_count(
     sqlite = session.bind.dialect.name == "sqlite"
     found = 0
     if search is not None and (search.indexed is None or sqlite):
-        for limit in (SEARCH_WINDOW, SEARCH_SCAN):
-            window = (
-                select(TicketRow.id, TicketRow.summary, TicketRow.location)
-                .where(*where)
-                .order_by(TicketRow.id.desc())
-                .limit(limit)
-                .subquery()
-            )
-            near = select(window.c.id).where(search.on(window.c)).limit(COUNT_CAP + 1)
-            found = int(await session.scalar(select(func.count()).select_from(near.subquery())))
-            if found > COUNT_CAP:
-                return Count(COUNT_CAP, True)
-            if search.indexed is not None:
-                break
+        limit = SEARCH_WINDOW if search.indexed is not None else SEARCH_SCAN
+        window = (
+            select(TicketRow.id, TicketRow.summary, TicketRow.location)
+            .where(*where)
+            .order_by(TicketRow.id.desc())
+            .limit(limit)
+            .subquery()
+        )
+        near = select(window.c.id).where(search.on(window.c)).limit(COUNT_CAP + 1)
+        found = int(await session.scalar(select(func.count()).select_from(near.subquery())))
+        if found > COUNT_CAP:
+            return Count(COUNT_CAP, True)
     if search is not None and search.indexed is None:
         found += await _named_apart(session, where, search)
         read = select(TicketRow.id).where(*where).limit(SEARCH_SCAN + 1).subquery()
