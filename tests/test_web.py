@@ -274,3 +274,42 @@ def test_user_add_from_the_command_line(
     row = asyncio.run(stored())
     assert row is not None and row.password_hash.startswith("$argon2id$")
     assert "a long password" not in row.password_hash
+
+
+async def test_photos_kept_on_a_ticket_are_shown_to_whoever_may_see_it(
+    sample_config: Config, db_url: str, tmp_path, monkeypatch  # type: ignore[no-untyped-def]
+) -> None:
+    media = tmp_path / "media"
+    media.mkdir()
+    monkeypatch.setenv("GRIDBOT_MEDIA_DIR", str(media))
+    jpeg = b"\xff\xd8\xff\xe0" + b"photo" * 10
+    (media / "1-1.jpg").write_bytes(jpeg)
+    (tmp_path / "secret.jpg").write_bytes(jpeg)
+    at = "2026-11-23T09:02:00+08:00"
+    console = await open_console(sample_config, db_url)
+    try:
+        async with console.db.transaction() as session:
+            ticket = await session.get(TicketRow, 1)
+            ticket.attachments = [
+                {"from": ticket.reporter_id, "at": at, "kind": "report", "file": "1-1.jpg"},
+                {"from": ticket.reporter_id, "at": at, "kind": "report", "media": "m2"},
+                {"from": "wx-wang", "at": at, "kind": "handling", "file": "../secret.jpg"},
+            ]
+            other = await session.get(TicketRow, 2)
+            other.attachments = [{"from": "x", "at": at, "kind": "report", "file": "1-1.jpg"}]
+        assert (await console.client.get("/tickets/1/photos/1", allow_redirects=False)).status in (
+            302, 303, 401, 403
+        )  # signed out: nothing
+        await console.login("liu")  # leader of g1: ticket 1, not ticket 2
+        page = await (await console.client.get("/tickets/1")).text()
+        assert '<img src="/tickets/1/photos/1"' in page and "问题照片" in page
+        assert "没有下载到服务器" in page and "处理照片" in page
+        photo = await console.client.get("/tickets/1/photos/1")
+        assert photo.status == 200 and photo.headers["Content-Type"] == "image/jpeg"
+        assert await photo.read() == jpeg
+        assert (await console.client.get("/tickets/1/photos/2")).status == 404  # not downloaded
+        assert (await console.client.get("/tickets/1/photos/3")).status == 404  # not a bot name
+        assert (await console.client.get("/tickets/1/photos/9")).status == 404
+        assert (await console.client.get("/tickets/2/photos/1")).status == 404  # another grid
+    finally:
+        await console.close()

@@ -33,12 +33,14 @@ from bot.domain.lifecycle import HAND_UP_LABELS, OPEN_STATUSES, STATUS_LABELS, S
 from bot.domain.roster import DAY_KIND_LABELS, DAY_SET_LABELS, WEEKDAY_LABELS, load_roster
 from bot.domain.taxonomy import CATEGORIES, category_label
 from bot.domain.tickets import Tickets
+from bot.messaging.phrases import ATTACHMENT_LABELS
 from bot.messaging.privacy import redact
 from bot.reporting.charts import WeeklyChartData, render_weekly_chart
 from bot.reporting.periods import WEEKDAYS, PeriodError, days_period, parse_period
 from bot.reporting.stats import Figures, Scope, Stats, limits_from_config
 from bot.runtime import actions, duty_changes
 from bot.runtime.clock import Clock
+from bot.runtime.media import media_folder
 from bot.runtime.outbox import queue
 from bot.vocabulary import HandUpLevel
 from bot.web import accounts, auth, security
@@ -129,6 +131,7 @@ async def create_console(
     app.router.add_post("/logout", logout)
     app.router.add_get("/tickets", tickets_page)
     app.router.add_get(r"/tickets/{id:\d{1,9}}", ticket_page_view)
+    app.router.add_get(r"/tickets/{id:\d{1,9}}/photos/{n:\d{1,3}}", ticket_photo)
     app.router.add_post(r"/tickets/{id:\d{1,9}}/note", add_note)
     app.router.add_post(r"/tickets/{id:\d{1,9}}/transfer", transfer)
     app.router.add_post(r"/tickets/{id:\d{1,9}}/cancel", cancel)
@@ -504,6 +507,17 @@ async def ticket_page_view(request: web.Request, message: str | None = None,
         }
         for m in inbound
     ]
+    photos = [
+        {
+            "n": n,
+            "kind": ATTACHMENT_LABELS.get(str(a.get("kind")), "照片"),
+            "who": names.get(str(a.get("from")), str(a.get("from") or "")),
+            "at": _fmt(_when(a.get("at")), tz, "%m-%d %H:%M"),
+            "file": bool(a.get("file")),
+        }
+        for n, a in enumerate(ticket.attachments or [], 1)
+        if isinstance(a, dict)
+    ]
     group = config.group(ticket.group_id)
     grid = config.grid(ticket.grid_id)
     targets = []
@@ -540,12 +554,44 @@ async def ticket_page_view(request: web.Request, message: str | None = None,
         t=view,
         timeline=timeline,
         messages=messages,
+        photos=photos,
         may_change=viewer.may_change(ticket),
         targets=targets,
         levels=list(HAND_UP_LABELS.items()),
         message=message,
         error=error,
     )
+
+
+def _when(value: object) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+PHOTO_TYPES = {".jpg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
+               ".webp": "image/webp", ".heic": "image/heic"}
+
+
+async def ticket_photo(request: web.Request) -> web.StreamResponse:
+    """A photo kept on a ticket, to whoever may see the ticket. The file's name comes from
+    the ticket's own record (``12-1.jpg``, made by the bot), never from the request."""
+    app = request.app
+    async with app[DB_KEY].transaction() as session:
+        ticket = await _visible_ticket(request, Store(session))
+    number = int(request.match_info["n"])
+    entries = ticket.attachments or []
+    entry = entries[number - 1] if 0 < number <= len(entries) else None
+    name = entry.get("file") if isinstance(entry, dict) else None
+    folder = media_folder(app[DB_KEY].engine.url, app[CONFIG_KEY].source)
+    if not isinstance(name, str) or folder is None or Path(name).name != name:
+        raise web.HTTPNotFound(text="这张照片没有保存下来。", content_type="text/plain")
+    path = folder / name
+    if not path.is_file():
+        raise web.HTTPNotFound(text="这张照片没有保存下来。", content_type="text/plain")
+    kind = PHOTO_TYPES.get(path.suffix, "application/octet-stream")
+    return web.FileResponse(path, headers={"Content-Type": kind, "Cache-Control": "private"})
 
 
 async def add_note(request: web.Request) -> web.Response:
