@@ -13,6 +13,7 @@ from bot.config import Config
 from bot.reporting.handed_up import HEADER, SHEET, export_handed_up
 from bot.reporting.periods import parse_period
 from bot.reporting.stats import Scope
+from storage.models import TicketRow
 from tests.support.console import PHONE
 
 STEPS = [
@@ -35,6 +36,15 @@ async def test_handed_up_sheet(sample_config: Config, db_url: str, tmp_path: Pat
         assert period is not None
         out = tmp_path / "handed_up.xlsx"
         async with sim.app.db.transaction() as session:
+            ticket = await session.get(TicketRow, 1)
+            assert ticket is not None
+            at = "2026-11-23T09:02:00+08:00"
+            ticket.attachments = [  # kept as a file; a platform link; neither
+                {"from": "res-zhang", "at": at, "kind": "report", "media": "m1", "file": "1-1.jpg"},
+                {"from": "res-zhang", "at": at, "kind": "report", "url": "https://wx.example/p"},
+                {"from": "wx-wang", "at": at, "kind": "handling", "media": "m3"},
+            ]
+        async with sim.app.db.transaction() as session:
             result = await export_handed_up(
                 session, sample_config, period, Scope(), out, base_url="https://grid.example/"
             )
@@ -53,3 +63,8 @@ async def test_handed_up_sheet(sample_config: Config, db_url: str, tmp_path: Pat
     assert "上报街道：市政道路归区城管（刘建国）" in row["办理记录"]
     assert "回流：区城管已修复路面（陈主任）" in row["办理记录"]
     assert row["网页"] == "https://grid.example/tickets/1"
+    assert row["照片/附件"].splitlines() == [
+        "https://grid.example/tickets/1/photos/1",
+        "https://wx.example/p",
+        "照片（王芳 2026-11-23 09:02，在群聊中）",
+    ]

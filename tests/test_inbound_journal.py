@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import select
 
 from bot.config import Config
+from bot.messaging.messages import Media, MessageKind
 from bot.runtime.app import App
 from bot.runtime.context import Context
 from bot.runtime.inbound import RetryPolicy
@@ -54,6 +56,8 @@ async def eventually(check, timeout: float = 5) -> None:  # type: ignore[no-unty
 def test_a_journalled_message_comes_back_whole() -> None:
     message = resident_says(7, REPORT)
     assert from_payload(to_payload(message)) == message
+    photo = replace(message, kind=MessageKind.IMAGE, text="", media=Media(url="https://x/1"))
+    assert from_payload(to_payload(photo)) == photo  # a replayed photo keeps its link
 
 
 async def test_a_message_whose_handling_was_cut_off_is_handled_at_the_next_start(

@@ -89,7 +89,8 @@ async def export_handed_up(
                 .order_by(InboundMessageRow.id)
             )
         )
-        people = {ticket.reporter_id, *(e.actor_id for e in events if e.actor_id)}
+        senders = (str(a.get("from")) for a in ticket.attachments or [] if a.get("from"))
+        people = {ticket.reporter_id, *(e.actor_id for e in events if e.actor_id), *senders}
         stored = await store.person_names(people)
         names = {p: config.name_of(p, stored.get(p)) for p in people}
         up = next((e for e in reversed(events) if e.kind == "hand_up"), None)
@@ -121,7 +122,7 @@ async def export_handed_up(
             ticket.summary,
             names.get(ticket.reporter_id, ticket.reporter_id),
             contact,
-            "\n".join(_attachments(ticket, names, tz)) or None,
+            "\n".join(_attachments(ticket, names, base_url)) or None,
             _local(ticket.created_at, tz),
             history,
             f"{base_url.rstrip('/')}/tickets/{ticket.id}" if base_url else None,
@@ -146,13 +147,22 @@ def _local(value: Any, tz: Any) -> str | None:
     return value.astimezone(tz).strftime("%Y-%m-%d %H:%M") if value else None
 
 
-def _attachments(ticket: TicketRow, names: dict[str, str], tz: Any) -> list[str]:
-    """One line per photo the ticket keeps: its link (what the platform gave) or, without
-    one, who sent it and when, so the receiving office can ask for it."""
+def _attachments(
+    ticket: TicketRow, names: dict[str, str], base_url: str | None = None
+) -> list[str]:
+    """One line per photo the ticket keeps: the console's link to the file the bot kept,
+    else the platform's link, else who sent it and when, so the receiving office can ask
+    for it (a platform message id means nothing to them)."""
     out = []
-    for item in getattr(ticket, "attachments", None) or []:
-        media = item.get("media")
+    for n, item in enumerate(getattr(ticket, "attachments", None) or [], 1):
         who = names.get(str(item.get("from")), str(item.get("from") or ""))
         when = str(item.get("at") or "")[:16].replace("T", " ")
-        out.append(str(media) if media else f"照片（{who} {when}，在群聊中）")
+        if item.get("file") and base_url:
+            out.append(f"{base_url.rstrip('/')}/tickets/{ticket.id}/photos/{n}")
+        elif item.get("url"):
+            out.append(str(item["url"]))
+        elif item.get("file"):
+            out.append(f"照片（{who} {when}，已存为 {item['file']}）")
+        else:
+            out.append(f"照片（{who} {when}，在群聊中）")
     return out

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.messaging.messages import IncomingMessage, MessageKind
+from bot.messaging.messages import IncomingMessage, Media, MessageKind
 from storage.db import Database
 from storage.repo import Store
 
@@ -37,6 +37,9 @@ def to_payload(message: IncomingMessage) -> dict[str, Any]:
         "quote_text": message.quote_text,
         "kind": message.kind.value,
         "chat_name": message.chat_name,
+        # A photo's link survives a replay; its download does not (the adapter that could
+        # fetch it is gone), so the ticket keeps the link.
+        "media_url": message.media.url if message.media else None,
     }
 
 
@@ -55,6 +58,7 @@ def from_payload(payload: dict[str, Any]) -> IncomingMessage:
         quote_text=payload.get("quote_text"),
         kind=MessageKind(payload.get("kind") or MessageKind.TEXT.value),
         chat_name=payload.get("chat_name"),
+        media=Media(url=payload["media_url"]) if payload.get("media_url") else None,
     )
 
 
