@@ -37,8 +37,12 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
     result = ctx.triage.triage(ctx.text, role=ctx.sender.role)
     if result.verdict is Verdict.WAIT:
         return []  # 我想反映个情况: kept (not wiped), silent; the next message is read with it
-    if not result.ticket and await _follows_preamble(ctx):
-        result = ctx.triage.after_preamble(ctx.text, role=ctx.sender.role)
+    if not result.ticket:
+        # Judged as the report a preamble announced only when it would be one: most
+        # messages are chatter, and asking the database about the last one costs more.
+        after = ctx.triage.after_preamble(ctx.text, role=ctx.sender.role)
+        if after.ticket and await _follows_preamble(ctx):
+            result = after
     if not result.ticket:
         if result.followup is not None and ctx.sender.is_resident:
             return await followup.answer(ctx, result.followup)
