@@ -387,7 +387,8 @@ async def _all_pages(
                 first = page
                 shown = await ticket_count(session, config, viewer, f, limits, NOW, page)
             pages.append([t.id for t in page.rows])
-            problems.append(page.problem)
+            assert page.problem is None  # a short word is no error, only a notice
+            problems.append(page.notice)
             if page.older is None:
                 return pages, problems, shown
             query = {"q": words, "before": str(page.older)}

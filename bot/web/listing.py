@@ -113,8 +113,9 @@ class Page:
     period: Period | None
     problem: str | None = None  # a filter that could not be read, in words
     # A search without an index stopped at this ticket before filling the page ("较早" goes
-    # on from there).
+    # on from there); ``notice`` says so, as a hint rather than an error.
     stopped: int | None = None
+    notice: str | None = None
 
 
 def _escape_like(text: str) -> str:
@@ -405,7 +406,7 @@ async def _named_apart(session: AsyncSession, where: list[Any], search: Search) 
     return int(named is not None and not search.in_text(named))
 
 
-def _stopped_problem(f: TicketFilter, stopped: int, link: str) -> str:
+def _stopped_notice(f: TicketFilter, stopped: int, link: str) -> str:
     return (
         f"“{f.q}”太短，用不上索引，这一页只查到第 {stopped} 单；"
         f"请点“{link}”接着查，或者多写几个字。"
@@ -430,9 +431,10 @@ async def ticket_page(
         rows = found.rows[:size][::-1]
         newer = rows[0].id if more_newer and rows else found.stopped
         older = rows[-1].id if rows else f.after + 1
+        notice = None
         if found.stopped is not None and not more_newer:
-            problem = problem or _stopped_problem(f, found.stopped, "较新")
-        return Page(rows, newer, older, period, problem, found.stopped)
+            notice = _stopped_notice(f, found.stopped, "较新")
+        return Page(rows, newer, older, period, problem, found.stopped, notice)
     if f.before is not None:
         where.append(TicketRow.id < f.before)
     found = await _rows(session, where, search, newer=False, size=size, first=f.before is None)
@@ -440,6 +442,7 @@ async def ticket_page(
     rows = found.rows[:size]
     older = rows[-1].id if more_older and rows else found.stopped
     newer = (rows[0].id if rows else f.before - 1) if f.before is not None else None
+    notice = None
     if found.stopped is not None and not more_older:
-        problem = problem or _stopped_problem(f, found.stopped, "较早")
-    return Page(rows, newer, older, period, problem, found.stopped)
+        notice = _stopped_notice(f, found.stopped, "较早")
+    return Page(rows, newer, older, period, problem, found.stopped, notice)
