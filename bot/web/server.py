@@ -1060,6 +1060,16 @@ async def duty_shift_remove(request: web.Request) -> web.Response:
     return await _standing_action(request, None, shift_id, act, "已删除班次。")
 
 
+def _duty_manager(request: web.Request) -> Viewer:
+    """The viewer, if they may change duty (a leader or staff); workers are refused."""
+    viewer = _viewer_of(request)
+    if not viewer.may_manage:
+        raise web.HTTPForbidden(
+            text="调整值班需要网格长或社区工作人员操作。", content_type="text/plain"
+        )
+    return viewer
+
+
 async def _standing_action(
     request: web.Request,
     grid_id: str | None,
@@ -1069,11 +1079,7 @@ async def _standing_action(
 ) -> web.Response:
     """A leader changes the shifts of their own grids only; staff, any grid's."""
     app = request.app
-    config, viewer = app[CONFIG_KEY], _viewer_of(request)
-    if not viewer.may_manage:
-        raise web.HTTPForbidden(
-            text="调整值班需要网格长或社区工作人员操作。", content_type="text/plain"
-        )
+    config, viewer = app[CONFIG_KEY], _duty_manager(request)
     now = app[CLOCK_KEY].now()
     error: tuple[str, int] | None = None
     async with app[DB_KEY].transaction() as session:
@@ -1111,11 +1117,7 @@ async def _duty_action(
     day: date,
 ) -> web.Response:
     app = request.app
-    config, viewer = app[CONFIG_KEY], _viewer_of(request)
-    if not viewer.may_manage:
-        raise web.HTTPForbidden(
-            text="调整值班需要网格长或社区工作人员操作。", content_type="text/plain"
-        )
+    config, viewer = app[CONFIG_KEY], _duty_manager(request)
     people = {pid for pid, _ in _duty_people(config, viewer)}
     named = {v for k, v in detail.items() if k in ("a", "b", "person", "replaces") and v}
     if not named <= people:
