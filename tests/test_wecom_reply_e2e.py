@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -52,6 +53,14 @@ LIFT_AT_NIGHT = (
     "<@res-a> 您反映的“2号楼电梯坏了”已登记，编号 #1（楼院设施）。"
     "现在是夜间，网格员明早07:00后处理。如遇紧急情况请直接拨打：火警 119，急救 120，报警 110。"
 )
+
+
+def _numbered(answer: str) -> str:
+    """An answer with its ticket number left out: reports handled at the same moment (on
+    PostgreSQL, in parallel) take their numbers in either order."""
+    return re.sub(r"#\d+", "#N", answer)
+
+
 UNLISTED = "wrk-not-in-config"
 
 
@@ -176,7 +185,8 @@ async def test_ws_at_night_the_urgent_answer_is_not_given_to_a_held_report(ws: W
     fire = ws.answer_to("fire")
     assert fire is not None and "【紧急】" in fire and "着火冒烟" in fire
     # The lift's reporter is answered at once, in their own thread (issue 13, point 4).
-    assert ws.answer_to("lift") == LIFT_AT_NIGHT
+    lift = ws.answer_to("lift")
+    assert lift is not None and _numbered(lift) == _numbered(LIFT_AT_NIGHT)
     assert set(ws.answers()) == {ws.req_ids["fire"], ws.req_ids["lift"], ws.req_ids["chat"]}
     assert sorted(p["chatid"] for p in ws.pushes()) == sorted([STAFF_GROUP, worker])
     assert not any(p["chatid"] == GROUP for p in ws.pushes())  # the group's dispatch is held
@@ -186,7 +196,7 @@ async def test_ws_at_night_the_urgent_answer_is_not_given_to_a_held_report(ws: W
     await ws.app.tick()
 
     def acks() -> list[dict[str, Any]]:
-        return [p for p in ws.pushes() if p["chatid"] == GROUP and "已登记，编号 #1" in str(p)]
+        return [p for p in ws.pushes() if p["chatid"] == GROUP and "已登记，编号 #" in str(p)]
 
     await ws.gateway.wait_until(lambda: len(acks()) >= 1)
     (ack,) = acks()
@@ -328,7 +338,10 @@ async def test_callback_at_night_the_urgent_answer_is_not_given_to_a_held_report
     assert "【紧急】" in alarm and "着火冒烟" in alarm and "2号楼" not in alarm
     # The group's dispatch of the lift waits for the morning; its reporter is answered at
     # once, in the lift's own response (issue 13, point 4).
-    assert cb.answer(await asyncio.wait_for(lift, 5)) == LIFT_AT_NIGHT
+    # The two reports are handled at once (PostgreSQL takes them in parallel), so which
+    # one is #1 is a race; the answer is the same otherwise.
+    answer = cb.answer(await asyncio.wait_for(lift, 5))
+    assert _numbered(answer) == _numbered(LIFT_AT_NIGHT)
 
 
 async def test_callback_message_from_a_chat_outside_the_config_is_released_at_once(
