@@ -327,20 +327,22 @@ async def test_callback_urgent_report_after_chatter_is_answered_in_its_own_respo
     assert ticket.urgent and ticket.reporter_id == "res-b"
 
 
-@pytest.mark.parametrize("callback", [(NIGHT, "1s")], indirect=True)
+# The response waits up to 8 s for the bot's answer (a loaded CI machine can take more
+# than a second to handle a report); both answers come as soon as they are ready.
+@pytest.mark.parametrize("callback", [(NIGHT, "8s")], indirect=True)
 async def test_callback_at_night_the_urgent_answer_is_not_given_to_a_held_report(
     callback: Callback,
 ) -> None:
     cb = callback
     lift = cb.post("lift", "res-a", "2号楼电梯坏了")
     fire = cb.post("fire", "res-b", "6号楼有人家里着火冒烟了")
-    alarm = cb.answer(await asyncio.wait_for(fire, 5))
+    alarm = cb.answer(await asyncio.wait_for(fire, 15))
     assert "【紧急】" in alarm and "着火冒烟" in alarm and "2号楼" not in alarm
     # The group's dispatch of the lift waits for the morning; its reporter is answered at
     # once, in the lift's own response (issue 13, point 4).
     # The two reports are handled at once (PostgreSQL takes them in parallel), so which
     # one is #1 is a race; the answer is the same otherwise.
-    answer = cb.answer(await asyncio.wait_for(lift, 5))
+    answer = cb.answer(await asyncio.wait_for(lift, 15))
     assert _numbered(answer) == _numbered(LIFT_AT_NIGHT)
 
 
