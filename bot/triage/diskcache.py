@@ -24,10 +24,11 @@ import tempfile
 INTERPRETER = f"{sys.implementation.cache_tag}:{sys.hexversion:x}:{marshal.version}"
 
 
-def cache_dir() -> str | None:
-    """The user's cache for triage (created on demand), or None if there is none."""
+def cache_dir(part: str = "triage") -> str | None:
+    """The user's cache for ``part`` of GridBot (created on demand; never the repository),
+    or None if there is none."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = os.path.join(base, "gridbot", "triage")
+    path = os.path.join(base, "gridbot", part)
     try:
         os.makedirs(path, exist_ok=True)
     except OSError:

@@ -14,7 +14,6 @@ import bisect
 import dataclasses
 import logging
 import operator
-import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from typing import TYPE_CHECKING
 from bot.messaging.privacy import MASKS
 from bot.messaging.quickimport import import_without_pkg_resources
 from bot.messaging.textnorm import normalise
-from bot.triage import regexes
+from bot.triage import diskcache, regexes
 from bot.triage.learned import LinearModel, pinyin_table, shipped_model, syllables_of
 from bot.triage.lexicon import (
     DEFAULT_FREQ,
@@ -132,17 +131,6 @@ class _Candidate:
         return tuple(dict.fromkeys(words))
 
 
-def user_cache_dir() -> str | None:
-    """Where jieba may keep its prefix-dictionary cache: the user's cache, never the repo."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = os.path.join(base, "gridbot", "jieba")
-    try:
-        os.makedirs(path, exist_ok=True)
-    except OSError:
-        return None  # jieba then falls back to the system temp dir
-    return path
-
-
 def _trie_pattern(words: Iterable[str]) -> str:
     """One regex for many literal words, factored by prefix so `re` does not try each."""
     trie: dict[str, dict] = {}
@@ -248,7 +236,7 @@ class TriageEngine:
         # `gridbot classify` output; its own records are all it stops.
         logging.getLogger("jieba").setLevel(logging.WARNING)
         tokenizer = jieba.Tokenizer(str(dict_path))
-        tokenizer.tmp_dir = user_cache_dir()
+        tokenizer.tmp_dir = diskcache.cache_dir("jieba")  # None: jieba uses the temp dir
         tokenizer.initialize()
         for word in words:
             if not tokenizer.FREQ.get(word):
