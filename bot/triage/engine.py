@@ -33,7 +33,7 @@ from bot.triage.lexicon import (
 )
 from bot.triage.locations import LocationFinder, Mention
 from bot.triage.model import PREAMBLE, Finding, Location, TriageResult
-from bot.triage.patterns import Patterns
+from bot.triage.patterns import REQUEST_CUES, Patterns
 from bot.triage.pinyin import PinyinReader, has_pinyin
 from bot.triage.segment import Segmenter
 from bot.triage.wordset import WordSet, pairs_of
@@ -52,7 +52,20 @@ CONTEXT = 120
 # Reasons the rules give for "no ticket" that the learned model may overrule: the rules
 # found no request but did not find a reason against one (negation, a fix, a notice...).
 # A preamble (我想反映个情况) is not among them: what it announces comes next.
-RESCUABLE = frozenset({"chatter", "thanks"})
+RESCUABLE = frozenset({"chatter", "thanks", "elsewhere", "staff"})
+# The model may veto a rules finding only in a message this long: a few characters
+# (救命！, 停电了) give it nothing to judge by.
+VETO_LENGTH = 8
+# A message longer than this (a story, a forwarded joke) is rescued only when the model
+# is this sure: its words are spread over many things, most of them not a request.
+LONG_MESSAGE = 40
+LONG_RESCUE = 0.95
+
+
+def rescue_line(rescue: float, norm: str) -> float:
+    return rescue if len(norm) <= LONG_MESSAGE else max(rescue, LONG_RESCUE)
+
+
 # Below the rescue line but above this, a request addressed to the bot is asked about.
 ASK_LINE = 0.5
 _SHIPPED = object()
@@ -60,8 +73,13 @@ _SHIPPED = object()
 _LATIN = re.compile(r"[A-Za-z]{2,}")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 _add = operator.add
+# What is left of a message once words are gone: punctuation, spaces, emoji.
+_NOT_WORDS = re.compile(r"[^\w]|_")
 # What the lean path answers; results are frozen, so one instance serves every call.
 _CHATTER = TriageResult((), "chatter")
+# A rules finding the model disbelieves: no ticket, but a question when asked directly.
+UNSURE = "unsure"
+_UNSURE = TriageResult((), UNSURE)
 
 # People who answer residents: "收到", "马上去" from them is a reply, not a report.
 TEAM_ROLES = frozenset({"worker", "leader", "staff", "admin"})
@@ -196,7 +214,7 @@ class TriageEngine:
         # The model's prescreen (sounds_like_domain): things, places and problems that
         # stand alone, matched exactly or by their sound.
         gate_words = [w for w, t in self._terms.items() if _is_gate(t)]
-        self._gate_exact = WordSet(gate_words)
+        self._gate_exact = WordSet((*gate_words, *REQUEST_CUES))
         table = pinyin_table()
         # Built on the first message in pinyin: most runs never see one.
         self._pinyin_reader: PinyinReader | None = None
@@ -212,10 +230,11 @@ class TriageEngine:
         self._longest_sound = max(map(len, self._sounds), default=0)
         # The lean path's word test: every word whose presence could make a message
         # anything but plain chatter (a trigger, a thing, a fix, a gate word).
-        self._lean_words = WordSet(
-            w for w, t in terms
-            if _is_trigger(t) or _is_gate(t) or t.kind in ("obj", "med", "fixed")
-        )
+        self._lean_words = WordSet([
+            *(w for w, t in terms
+              if _is_trigger(t) or _is_gate(t) or t.kind in ("obj", "med", "fixed")),
+            *REQUEST_CUES,
+        ])
         regexes.save()  # what had to be compiled, for the next process
 
     @classmethod
@@ -369,9 +388,15 @@ class TriageEngine:
         Only for a message that names a thing or a problem (the prescreen)."""
         model = self.model
         norm = self.prepare(text)
-        if model is None or not norm or self.triage(norm, role).reason != "chatter":
+        if model is None or not norm:
             return None
-        if not self.sounds_like_domain(norm):
+        reason = self.triage(norm, role).reason
+        if reason == UNSURE:
+            rules = self._triage_text(norm, role)
+            if rules.findings:
+                return dataclasses.replace(rules.findings[0], rule="doubt")
+            return None
+        if reason != "chatter" or not self.sounds_like_domain(norm):
             return None
         feats = model.features(norm)
         if model.ticket_p(feats) < model.thresholds.get("ask", ASK_LINE):
@@ -439,10 +464,17 @@ class TriageEngine:
         if result.ticket:
             first = result.findings[0]
             urgent = any(f.urgent for f in result.findings)
+            feats = model.features(norm)
+            if len(norm) >= VETO_LENGTH and model.ticket_p(feats) < th.get(
+                "veto_urgent" if urgent else "veto", 0.0
+            ):
+                # the rules' words, but nothing else in the message reads like a report
+                # (救命 over a lipstick, a story about another town): ask, never open.
+                # An urgent finding needs far less belief to stand.
+                return _UNSURE
             boost = not urgent and self.danger(norm)
             if not boost and th["recategorise"] > 1:
                 return result
-            feats = model.features(norm)
             if boost and model.urgent_p(feats) >= th["urgent_boost"]:
                 first = dataclasses.replace(
                     first, urgent=True, evidence=(*first.evidence, "model:urgent")
@@ -456,7 +488,7 @@ class TriageEngine:
         if result.reason not in RESCUABLE or not self.sounds_like_domain(norm):
             return result
         feats = model.features(norm)
-        if model.ticket_p(feats) < th["rescue"]:
+        if model.ticket_p(feats) < rescue_line(th["rescue"], norm):
             return result
         category, _ = model.category(feats)
         urgent = self.danger(norm) and model.urgent_p(feats) >= th["urgent"]
@@ -639,7 +671,7 @@ class TriageEngine:
                 continue
             if tok.word.startswith("倒") and self._poured(text, tok.start):
                 continue  # 把垃圾倒在门口: poured, nobody fell
-            if term.urgent and _figurative(text, tok.start):
+            if term.urgent and _figurative(text, tok.start, tok.end):
                 continue  # 辣到冒烟: a figure of speech
             negated = _negated(text, tokens, index)
             targets = _pair(text, tok, nearby)
@@ -708,10 +740,21 @@ class TriageEngine:
                 target = next((c for c in live if c.urgent), live[0])
                 target.urgent = True
                 target.extra_evidence.extend(t.word for t in cries)
-            elif not self._patterns.trivial.search(text):
+            elif not self._patterns.trivial.search(text) and self._cry_for_help(text, cries):
                 # 救命，这道物理题…: a figure of speech, not a cry for help
                 candidates.append(_Candidate("safety", True, cries[0], [], "cry"))
         return candidates
+
+    def _cry_for_help(self, text: str, cries: list[_Token]) -> bool:
+        """A cry that is all the message says (救命！) is taken at its word; in a longer
+        message it stands only beside a sign of danger (火, 困, 摔, 血…): 救命 over a
+        lipstick drawn on a child or a cartoon habit is an exclamation."""
+        rest = text
+        for cry in cries:
+            rest = rest.replace(cry.word, " ")
+        if len(_NOT_WORDS.sub("", rest)) <= 4:
+            return True
+        return bool(self._patterns.danger.search(rest))
 
     def _hazards(self, text: str, tokens: list[_Token]) -> list[_Candidate]:
         found: list[_Candidate] = []
@@ -1129,11 +1172,15 @@ def _negated_before(
 
 
 _PETS = re.compile(r"狗|猫|宠物|鹦鹉|鸟|兔")
+_SIMILE = re.compile(r"了?(?:一样|一般|似的)")
 _FIGURES = re.compile(r"(?:辣|热|渴|气|急|累|忙|饿)(?:得|到)|嗓子|喉咙")
 
 
-def _figurative(text: str, start: int) -> bool:
-    """辣到冒烟, 热得要冒烟, 嗓子都冒烟了: heat, thirst or anger, not smoke."""
+def _figurative(text: str, start: int, end: int | None = None) -> bool:
+    """辣到冒烟, 热得要冒烟, 嗓子都冒烟了: heat, thirst or anger, not smoke; 着火了一样的火爆:
+    a simile."""
+    if end is not None and _SIMILE.match(text, end):
+        return True
     return bool(_FIGURES.search(text, max(0, start - 5), start))
 
 
