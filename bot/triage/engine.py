@@ -292,8 +292,9 @@ class TriageEngine:
 
         True only when the full path would answer plain "chatter": no quote, no latin
         letters (pinyin), no dictionary word that could start a finding, a fix or the
-        model's prescreen (tested by its first character pair), no hazard phrase, wish
-        or thanks, and no neighbouring sounds that begin a gate word's sound. Anything
+        model's prescreen (tested by its first character pair) or a word that turns to
+        the community, no numbered building, no hazard phrase, wish or thanks, and no
+        neighbouring sounds that begin a gate word's sound. Anything
         else takes the full path, so this changes no answer, only how fast it comes.
         """
         p = self._patterns
@@ -303,6 +304,7 @@ class TriageEngine:
             return False
         if (
             self._hazard_scan.search(norm)
+            or p.numbered_place.search(norm)
             or p.wish.search(norm)
             or p.thanks.search(norm)
             or p.settled.search(norm)
@@ -312,7 +314,7 @@ class TriageEngine:
 
     def sounds_like_domain(self, text: str) -> bool:
         """The prescreen of the model: does the message name a thing or a problem, or
-        something that sounds like one?
+        something that sounds like one, or turn to the community, or name a building?
 
         Only such messages may be rescued, so most chatter never reaches the model. A
         thing (井盖, 老人, 药), a place or a problem that stands alone (停水, 漏水) counts;
@@ -322,7 +324,7 @@ class TriageEngine:
         ("dian ti" is 电梯). Set lookups; a loop only over the few places where the
         sound of a gate word may begin.
         """
-        if self._gate_exact.found_in(text):
+        if self._gate_exact.found_in(text) or self._patterns.numbered_place.search(text):
             return True
         if _LATIN.search(text):
             table = pinyin_table()

@@ -82,7 +82,7 @@ class Patterns:
     link: re.Pattern[str] = field(
         default_factory=lambda: _c(
             r"https?://|www\.|\w\.(?:com|cn|net)\b|\[链接\]|【链接】|\[文章\]|\[小程序\]|\[视频号\]|"
-            r"阅读原文|点击(?:链接|查看|下方)|转发给|^\s*[【\[](?:转发|转载|分享)[】\]]|速看|快转|扩散|长按识别|分享自|来自.{0,6}(?:公众号|头条|抖音)"
+            r"阅读原文|点击(?:链接|查看|下方)|转发给|^\s*[【\[](?:转发|转载|分享)[】\]]|^\s*(?:转发|转载|分享)[:：]|速看|快转|扩散|长按识别|分享自|来自.{0,6}(?:公众号|头条|抖音)"
         )
     )
     ad: re.Pattern[str] = field(
@@ -101,6 +101,7 @@ class Patterns:
     notice: re.Pattern[str] = field(
         default_factory=lambda: _c(
             r"^\s*[【\[](?:[^】\]]{0,8})(?:通知|公告|提示|提醒|告知|须知|通告|预警|倡议)[^】\]]{0,4}[】\]]|"
+            r"^\s*[^，,。！？!?:：]{0,8}(?:通知|公告|通告)[:：]|"
             r"^\s*(?:紧急|重要|停水|停电|停气|停暖)?(?:通知|公告|温馨提示|友情提示|重要提醒|特别提醒)"
             r"|^\s*各位(?:业主|居民|住户)[:：]|暂停使用|维保期间"
             r"|社区(?:有|提供|组织)(?:免费|义务|公益)|停(?:水|电|气|暖)(?:检修|维修|施工)|提前通知|谢谢配合|感谢(?:您的|大家的)?配合|请勿|请大家(?:不要|别|勿)|(?:停水|停电|停气|停暖)的?通知"
@@ -123,7 +124,7 @@ class Patterns:
             r"梦见|梦到|做梦|梦里|(?:剧|戏|片子|动画|节目|故事|游戏|视频|小说)(?:里|中)|"
             r"(?:那|这)(?:一?集|一幕)|镜头|拍得|演的|剧情|"
             r"某小区|某地|某市|外地(?:的|有|一)|(?<!说是在)(?<!说在)(?<!说是)老家|国外|别的小区|人家小区|"
-            r"其他小区|别人家小区|(?:他|她)们(?:小区|那|那边|楼)|不是(?:咱|我|俺)们?(?:小区|这|楼)|"
+            r"其他小区|别人家小区|(?:我们|俺们|我|他们|她们|孩子|儿子|女儿)(?:的)?(?:公司|单位|学校|办公室)|(?:隔壁|旁边|对面|附近)(?:的)?小区|(?:他|她)们(?:小区|那|那边|楼)|不是(?:咱|我|俺)们?(?:小区|这|楼)|"
             rf"(?:{_CITIES})(?:一|某|的|市|有个|那边|那)|在(?:{_CITIES})"
         )
     )
@@ -179,7 +180,9 @@ class Patterns:
         default_factory=lambda: _c(r"真(?:是)?(?:太)?[“\"「'‘][^”\"」'’]{1,6}[”\"」'’]|呵呵")
     )
     # 要是电梯再快点就好了，开玩笑的: said in jest, nothing asked.
-    joking: re.Pattern[str] = field(default_factory=lambda: _c(r"开玩笑|随口一说|随便说说|说着玩"))
+    joking: re.Pattern[str] = field(
+        default_factory=lambda: _c(r"开玩笑|随口一说|随便说说|说着玩|说说而已|也就说说")
+    )
     wish_tail: re.Pattern[str] = field(default_factory=lambda: _c(r"就好了|就好啦|就更好了"))
     followup_ref: re.Pattern[str] = field(
         default_factory=lambda: _c(
@@ -202,7 +205,7 @@ class Patterns:
     # gone before the problem, then either how it ended or nothing that says "still/again".
     long_ago: re.Pattern[str] = field(
         default_factory=lambda: _c(
-            r"上回|上次|那会儿?|那阵子?|那时候?|那年|当年|当时|以前|从前(?!天)|之前|早些年|前些年|"
+            r"上回|上次|那次|那回|那场|想起|我记得|那会儿?|那阵子?|那时候?|那年|当年|当时|以前|从前(?!天)|之前|早些年|前些年|"
             r"前几年|好久以前|很久以前|去年|前年|小时候|上个月|刚搬来|年前|年轻(?:的)?时候?"
         )
     )
@@ -298,8 +301,10 @@ class Patterns:
             r"(?:后来|然后|结果|换了|推上去|合上|重启|弄了一下|插上)[^。！？!?]{0,12}就好(?:了|啦)|"
             r"原来是[^。！？!?]{0,12}(?:在(?:煮|炖|熏|烧|烤|做|炒)|跳闸|自己|没事)|"
             r"(?:这次|这回)(?:挺|很|真|蛮|特别)?(?:快|及时)|满意|"
-            r"(?:已经|已)(?:被)?(?:接走|接回|找到|找着|回来|回家|送回|灭|送医|送医院|送到医院)了?|找到了|找着了|找回来了|"
+            r"(?:已经|已)(?:被)?(?:接走|接回|找到|找着|回来|回家|送回|灭|送医|送医院|送到医院)了?|"
+            r"(?:已经|已)(?:被)?(?:拆|清理|清走|修好|补好|换好)(?:掉)?了|找到了|找着了|找回来了|"
             r"(?:火(?:已经)?|已经|早就?)(?:被)?(?:扑)?灭了|"
+            r"终于(?:有人)?(?:修|补|换|弄|通|亮|来|装)(?:好|上|了)|"
             r"一会儿?就(?:来|好|恢复)了|没啥事|(?:我|俺)?自己(?:买了个|换了|换上|修好|弄好|修了|搞定)|"
             r"(?:亮堂|干净|安静|清静|暖和|好)多了(?![\u4e00-\u9fff])"
         )
@@ -314,13 +319,21 @@ class Patterns:
     # A person's own device whose battery ran out (门铃没电了) is nobody's power cut.
     device: re.Pattern[str] = field(
         default_factory=lambda: _c(
-            r"(?:门铃|手机|电池|遥控器|充电宝|手表|耳机|电脑|平板|电瓶|电动车|车|玩具|相机|鼠标|键盘)"
+            r"(?:门铃|手机|电池|遥控器|充电宝|手表|耳机|电脑|平板|电瓶|电动车|车|玩具|相机|鼠标|键盘|"
+            r"血压计|血糖仪|助听器|收音机|手电筒?|台灯|体温计|电子秤)"
             r"[^。！？!?]{0,12}$"
         )
     )
     # Children near an open hole or a fallen wire make it urgent.
     children: re.Pattern[str] = field(
         default_factory=lambda: _c(r"孩子|小孩|娃|学生|放学|小朋友|宝宝|差点掉|差点摔|险些")
+    )
+    # A building, unit or room by its number (20号楼, 18栋, 3单元): a message that names
+    # one is about something there, so the model may read it.
+    numbered_place: re.Pattern[str] = field(
+        default_factory=lambda: _c(
+            r"\d+\s*(?:号楼|号院|栋|幢|单元|座|室)|[一二三四五六七八九十两]+(?:号楼|栋|幢|单元)"
+        )
     )
     emoji_code: re.Pattern[str] = field(default_factory=lambda: _c(r"\[[^\[\]\n]{1,6}\]"))
     emoji_char: re.Pattern[str] = field(
