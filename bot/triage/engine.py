@@ -99,7 +99,7 @@ ADDITION = re.compile(r"也|还|另外|而且|并且|同时|又|再")
 # Connectors that put several things under one fault (井盖和路灯都坏了).
 LIST_JOINERS = frozenset({"和", "跟", "与", "、", "还有", "及", "以及", "也"})
 # Problems that put children at risk when a child is near: an open hole, a live wire.
-CHILD_RISK = re.compile(r"井|坑|洞|电线|电缆|高压线|电箱|配电|变压器|电杆")
+CHILD_RISK = re.compile(r"井|坑|洞|塌|陷|篦子|箅子|电线|电缆|高压线|电箱|配电|变压器|电杆")
 # Words that stand for a power cut only when no device of one's own ran flat (门铃没电了).
 POWER_WORDS = frozenset({"没电", "没电了"})
 # What neighbours notice of someone who has not been seen: signs, not faults.
@@ -555,7 +555,7 @@ class TriageEngine:
         text = p.emoji_char.sub(" ", p.emoji_code.sub(_unless_masked, norm))
         if pinyin:
             text = self._read_pinyin(text)
-        if not self._may_report(text):
+        if (pinyin or text != norm) and not self._may_report(text):
             if self._says_fixed(text):
                 return TriageResult((), "resolved")
             return TriageResult((), "thanks" if thanks else "chatter")
@@ -1117,6 +1117,8 @@ def _pair(text: str, pred: _Token, nearby: _Nearby) -> list[_Token]:
     after = [o for o in usable if o.start >= pred.end and o.start - pred.end <= PAIR_BEFORE]
     for real in (True, False):
         near_before = [o for o in before if _is_thing(o) == real]
+        if len(near_before) >= 2 and "被" in text[near_before[-2].end : near_before[-1].start]:
+            near_before = near_before[:-1]  # 井盖被车压翻了: the thing, not what did it
         if near_before:
             return _with_list(text, near_before)
         near_after = [o for o in after if _is_thing(o) == real]

@@ -65,7 +65,7 @@ URGENT_VETO_GRID = (0.01, 0.02, 0.03, 0.05, 0.08)
 VETO_RECALL_COST = 0.03
 RESCUE_GRID = tuple(round(0.5 + 0.01 * i, 2) for i in range(50))  # 0.50 .. 0.99
 # Weights smaller than this are dropped from the shipped file (size and load time).
-PRUNE = 0.15
+PRUNE = 0.3
 
 
 # ---------------------------------------------------------------------- pinyin table
