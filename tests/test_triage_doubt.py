@@ -45,3 +45,28 @@ def test_chatter_tickets_and_refusals_are_no_doubt(engine: TriageEngine, text: s
 def test_words_are_the_segmenters_words(engine: TriageEngine) -> None:
     assert "上班" in engine.words("请问社区几点上班")
     assert "上班" not in engine.words("我是上班族")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["今天老板又坑我，加班到十点", "这个群太吵了，我先屏蔽了", "我妈说电梯里的广告太吵了，哈哈"],
+)
+def test_a_rules_finding_the_model_disbelieves_is_vetoed_and_only_asked_about(
+    text: str,
+) -> None:
+    """The rules see 坑/吵 and a thing; nothing else in the message reads like a report.
+    No ticket; with an @ the person is asked, with the rules' own finding."""
+    assert TriageEngine(model=None).triage(text).ticket
+    engine = TriageEngine()
+    result = engine.triage(text)
+    assert not result.ticket and result.reason == "unsure"
+    doubt = engine.doubt(text)
+    assert doubt is not None and doubt.rule == "doubt"
+
+
+@pytest.mark.parametrize("text", ["救命！", "煤气味好大"])
+def test_a_short_or_urgent_message_is_never_vetoed(engine: TriageEngine, text: str) -> None:
+    """A few characters give the model nothing to judge by, and an emergency needs far
+    less belief to stand: both stay tickets whatever the model scores them."""
+    result = engine.triage(text)
+    assert result.ticket and result.findings[0].urgent

@@ -386,8 +386,9 @@ class TriageEngine:
 
     def doubt(self, text: str, role: str = "resident") -> Finding | None:
         """A request the rules call chatter and the model believes in, but below its rescue
-        line: what to ask the person about ("需要登记为工单吗？"), never a ticket by itself.
-        Only for a message that names a thing or a problem (the prescreen)."""
+        line, or a rules finding the model vetoed: what to ask the person about ("需要登记为
+        工单吗？"), never a ticket by itself. Only for a message that names a thing or a
+        problem (the prescreen)."""
         model = self.model
         norm = self.prepare(text)
         if model is None or not norm:
