@@ -120,6 +120,22 @@ def test_duplicate_window_fails_at_load_not_in_the_first_report() -> None:
     assert message.startswith("config.toml: triage.duplicate_window: 'two days' is not a duration")
 
 
+@pytest.mark.parametrize("value", ["0.3", "1.5", '"high"', "true"])
+def test_a_rescue_line_outside_its_range_is_one_line(value: str) -> None:
+    message = refused(EXAMPLE + f"\n[triage]\nrescue_line = {value}\n")
+    assert message.startswith("config.toml: triage.rescue_line must be a number from 0.5 to 1.0")
+    assert "\n" not in message
+
+
+def test_a_rescue_line_is_read_and_reaches_the_engine() -> None:
+    from bot.triage import TriageEngine
+
+    config = parse_config(tomllib.loads(EXAMPLE + "\n[triage]\nrescue_line = 0.97\n"))
+    assert config.triage.rescue_line == 0.97
+    assert TriageEngine.from_config(config)._rescue_line == 0.97
+    assert parse_config(tomllib.loads(EXAMPLE)).triage.rescue_line is None
+
+
 # --- every level, every type ----------------------------------------------------------------
 
 

@@ -13,21 +13,24 @@ def engine() -> TriageEngine:
     return TriageEngine(buildings=["1号楼"])
 
 
-@pytest.mark.parametrize("text", ["车棚那边的灯好像不太亮", "绿化带里有只死猫"])
-def test_a_likely_request_below_the_rescue_line_is_a_doubt(engine: TriageEngine, text: str) -> None:
+# Messages the model believes in, but not surely (its probability lies well inside
+# 0.5-0.99 whatever the training run): which side of the line they fall is the line's.
+BELIEVED = ["车棚那边的灯好像不太亮", "绿化带里有只死猫", "门口那个铁盖子松了，一踩就晃"]
+
+
+@pytest.mark.parametrize("text", BELIEVED)
+def test_a_likely_request_below_the_rescue_line_is_a_doubt(text: str) -> None:
+    engine = TriageEngine(buildings=["1号楼"], rescue_line=0.99)
     assert not engine.triage(text).ticket
     doubt = engine.doubt(text)
     assert doubt is not None and not doubt.urgent and doubt.rule == "doubt"
 
 
-@pytest.mark.parametrize(
-    "text", ["3号楼绿化带里有只死猫", "3号楼门口的灯好像有点暗", "门口那个铁盖子松了，一踩就晃"]
-)
-def test_a_likely_request_above_the_rescue_line_is_a_ticket(
-    engine: TriageEngine, text: str
-) -> None:
-    """No fault word the dictionary lists (死猫, 有点暗, 铁盖子): the model opens these
-    itself."""
+@pytest.mark.parametrize("text", BELIEVED)
+def test_a_likely_request_above_the_rescue_line_is_a_ticket(text: str) -> None:
+    """No fault word the dictionary lists (有点暗, 死猫, 铁盖子): the model opens these
+    itself when a community sets its line low ([triage] rescue_line)."""
+    engine = TriageEngine(buildings=["1号楼"], rescue_line=0.55)
     result = engine.triage(text)
     assert result.ticket and result.findings[0].rule == "model"
     assert engine.doubt(text) is None

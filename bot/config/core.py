@@ -42,6 +42,9 @@ class TriageSettings:
     words: tuple[str, ...] = ()
     synonyms: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     duplicate_window: timedelta = timedelta(hours=48)
+    # How sure the learned model must be to open a ticket the rules did not find (None:
+    # the line shipped with the model). Higher asks more and opens less.
+    rescue_line: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

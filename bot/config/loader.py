@@ -164,7 +164,9 @@ def _parse(data: Mapping[str, Any], source: str) -> Config:
     database = top.table("database", ("url",))
     db_url = database.optional_text("url", what="a database URL")
 
-    triage = _triage(top.table("triage", ("words", "synonyms", "duplicate_window")))
+    triage = _triage(
+        top.table("triage", ("words", "synonyms", "duplicate_window", "rescue_line"))
+    )
     reports = parse_reports(top.table("reports", REPORT_KEYS))
     wechaty = parse_wechaty(top.table("wechaty", None))
     wecom_table = top.table("wecom", None)
@@ -288,6 +290,7 @@ def _triage(t: Table) -> TriageSettings:
         words=t.texts("words", what="words"),
         synonyms=MappingProxyType({str(k): v.strip() for k, v in synonyms.items()}),
         duplicate_window=t.duration("duplicate_window", "48h"),
+        rescue_line=t.fraction("rescue_line", 0.5, 1.0),
     )
 
 

@@ -186,6 +186,17 @@ class Table:
             raise self.error(key, f"must be a whole number from {low} to {high}, not {show(value)}")
         return value
 
+    def fraction(self, key: str, low: float, high: float) -> float | None:
+        """A number between ``low`` and ``high`` (inclusive), or None when not set."""
+        if key not in self.raw:
+            return None
+        value = self.raw[key]
+        if isinstance(value, bool) or not isinstance(value, int | float) or not (
+            low <= value <= high
+        ):
+            raise self.error(key, f"must be a number from {low} to {high}, not {show(value)}")
+        return float(value)
+
     def choice(self, key: str, options: tuple[str, ...], default: str | None = None) -> str:
         value = self.raw.get(key, default)
         if not isinstance(value, str) or value not in options:

@@ -341,6 +341,16 @@ class Patterns:
             r"\d+\s*(?:号楼|号院|栋|幢|单元|座|室)|[一二三四五六七八九十两]+(?:号楼|栋|幢|单元)"
         )
     )
+    # What is left of a pointer (在2单元门口，麻烦快点来看看) once its place is gone: where,
+    # a plea to come, and particles. A message of only these points at a report; it is
+    # not one.
+    plea_words: re.Pattern[str] = field(
+        default_factory=lambda: _c(
+            r"麻烦|请|帮忙|帮帮忙|快点?|赶紧|尽快|马上|过来|来|去|看看|看一下|瞧瞧|处理一下|处理|"
+            r"一下|就|在|的|吧|啊|呀|了|哈|门口|后面|后边|旁边|前面|边上|楼下|楼上|这边|那边|附近|"
+            r"这里|那里|这儿|那儿|里|外|网格员|物业|社区|师傅|你们|大家|谁|有人|能不能|可以"
+        )
+    )
     emoji_code: re.Pattern[str] = field(default_factory=lambda: _c(r"\[[^\[\]\n]{1,6}\]"))
     emoji_char: re.Pattern[str] = field(
         default_factory=lambda: _c("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]")
