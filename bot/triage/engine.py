@@ -363,13 +363,13 @@ class TriageEngine:
                     return True
         return False
 
-    def _only_place_and_plea(self, norm: str) -> bool:
+    def _only_place_and_plea(self, norm: str, mentions: list[Mention]) -> bool:
         """在2单元门口，麻烦快点来看看: where and please-come, no thing and no problem. Such
         a message points at a report (usually the sender's own, just before); the model,
         which has seen many requests with 2单元门口 in them, must not make it one."""
         p = self._patterns
         rest = list(norm)
-        for mention in self._locations.find(norm):
+        for mention in mentions:
             rest[mention.start : mention.end] = [" "] * (mention.end - mention.start)
         rest_text = p.numbered_place.sub(" ", "".join(rest))
         rest_text = p.plea_words.sub(" ", rest_text)
@@ -507,7 +507,8 @@ class TriageEngine:
             return dataclasses.replace(result, findings=(first, *result.findings[1:]))
         if result.reason not in RESCUABLE or not self.sounds_like_domain(norm):
             return result
-        if self._only_place_and_plea(norm):
+        mentions = self._locations.find(norm)
+        if self._only_place_and_plea(norm, mentions):
             return result
         feats = model.features(norm)
         line = th["rescue"] if self._rescue_line is None else self._rescue_line
@@ -515,7 +516,6 @@ class TriageEngine:
             return result
         category, _ = model.category(feats)
         urgent = self.danger(norm) and model.urgent_p(feats) >= th["urgent"]
-        mentions = self._locations.find(norm)
         finding = Finding(
             category=category,
             urgent=urgent,

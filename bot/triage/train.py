@@ -57,7 +57,7 @@ SEED = 14
 MIN_DF = 3
 C_GRID = (3.0, 10.0)
 # The veto: a rules ticket the model scores below this is not opened (0 = never). Picked
-# on tune as the level that keeps the most requests, each false alarm costing this many.
+# on tune by _pick_veto.
 VETO_GRID = (0.0, 0.02, 0.04, 0.06, 0.08, 0.1, 0.12, 0.15, 0.2, 0.25, 0.3)
 # An urgent finding is vetoed only far below that: a missed emergency costs most.
 URGENT_VETO_GRID = (0.01, 0.02, 0.03, 0.05, 0.08)
@@ -290,6 +290,12 @@ class Figures:
     fp: int
     fn: int
 
+    @property
+    def worth(self) -> int:
+        """Requests found, less FALSE_ALARM_COST for each false alarm: what thresholds
+        are picked to make largest."""
+        return self.tp - FALSE_ALARM_COST * self.fp
+
     def line(self) -> str:
         return (
             f"P {self.precision:.3f}  R {self.recall:.3f}  category {self.category:.3f}"
@@ -377,20 +383,23 @@ def pick_thresholds(rows, rules, scores) -> tuple[dict[str, float], Figures]:  #
     """
     zipped = list(zip(rules, scores, rows, strict=True))
 
+    def decide(th: dict[str, float]) -> list[tuple[bool, str | None, bool]]:
+        return [combine(r, s, row, th) for r, s, row in zipped]
+
     def run(th: dict[str, float]) -> Figures:
-        return figures(rows, [combine(r, s, row, th) for r, s, row in zipped])
+        return figures(rows, decide(th))
 
     base = {"urgent": 1.01, "urgent_boost": 1.01, "recategorise": 1.01, "veto_urgent": 0.0}
     best: tuple | None = None  # type: ignore[type-arg]
     for rescue in RESCUE_GRID:
         f = run({**base, "rescue": rescue, "veto": 0.0})
-        key = (f.tp - FALSE_ALARM_COST * f.fp, rescue)
+        key = (f.worth, rescue)
         if best is None or key > best[0]:
             best = (key, {**base, "rescue": rescue, "veto": 0.0})
     assert best is not None
     th = best[1]
     for name, grid in (("veto", VETO_GRID), ("veto_urgent", URGENT_VETO_GRID)):
-        th = _pick_veto(rows, zipped, th, name, grid)
+        th = _pick_veto(rows, decide, th, name, grid)
     best = None
     levels = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01)
     for urgent in levels:
@@ -414,33 +423,34 @@ def pick_thresholds(rows, rules, scores) -> tuple[dict[str, float], Figures]:  #
     return th, run(th)
 
 
-def _pick_veto(rows, zipped, th, name, grid) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def _pick_veto(rows, decide, th, name, grid) -> dict[str, float]:  # type: ignore[no-untyped-def]
     """The strongest veto that pays overall and costs no source of the tune split more
     than VETO_RECALL_COST of its requests: a veto that only pays on messages written
-    like the training data would cost plain reports written otherwise."""
-    sources = sorted({row.source for row in rows})
+    like the training data would cost plain reports written otherwise. ``decide`` gives
+    the combination's decisions on the tune rows for a set of thresholds."""
+    requests = Counter(row.source for row in rows if row.ticket)
 
-    def tp_by_source(t: dict[str, float]) -> dict[str, int]:
-        counts = dict.fromkeys(sources, 0)
-        for r, s, row in zipped:
-            ticket, _, _ = combine(r, s, row, t)
-            counts[row.source] += ticket and row.ticket
-        return counts
+    def found_by_source(decisions: list[tuple[bool, str | None, bool]]) -> Counter[str]:
+        return Counter(
+            row.source for row, (ticket, _, _) in zip(rows, decisions, strict=True)
+            if ticket and row.ticket
+        )
 
-    requests = {src: sum(row.ticket for row in rows if row.source == src) for src in sources}
-    before = tp_by_source(th)
-    f0 = figures(rows, [combine(r, s, row, th) for r, s, row in zipped])
-    best = (f0.tp - FALSE_ALARM_COST * f0.fp, th)
+    decisions = decide(th)
+    before, f0 = found_by_source(decisions), figures(rows, decisions)
+    best = (f0.worth, th)
     for level in grid:
         t = {**th, name: level}
-        lost = {src: before[src] - n for src, n in tp_by_source(t).items()}
-        if any(lost[src] > max(1, VETO_RECALL_COST * requests[src]) for src in sources):
+        decisions = decide(t)
+        found = found_by_source(decisions)
+        if any(before[src] - found[src] > max(1, VETO_RECALL_COST * n)
+               for src, n in requests.items()):
             continue
-        f = figures(rows, [combine(r, s, row, t) for r, s, row in zipped])
+        f = figures(rows, decisions)
         if name == "veto_urgent" and f.urgent_recall < f0.urgent_recall:
             continue
-        if f.tp - FALSE_ALARM_COST * f.fp > best[0]:
-            best = (f.tp - FALSE_ALARM_COST * f.fp, t)
+        if f.worth > best[0]:
+            best = (f.worth, t)
     return best[1]
 
 
@@ -469,7 +479,7 @@ def build(verbose: bool = True) -> tuple[dict, str]:  # type: ignore[type-arg]
             " messages name a thing or a problem (or sound like one)")
         th, f = pick_thresholds(raw_tune, rules, scores)
         log(f"C={c:<5} thresholds {th}: {f.line()}")
-        key = (f.tp - FALSE_ALARM_COST * f.fp, f.urgent_recall, f.category, -c)
+        key = (f.worth, f.urgent_recall, f.category, -c)
         if best is None or key > best[0]:
             best = (key, data, th)
     assert best is not None
