@@ -61,11 +61,13 @@ import re, sys
 from bot.triage import TriageEngine, regexes
 from bot.triage.learned import shipped_model
 engine = TriageEngine(buildings=["3号楼", "幸福里"])
+traditional = engine.triage("3號樓電梯壞了").ticket
 store = regexes._store()
 same = all(regexes.compile(p, f) == re.compile(p, f) for p, f in store.used)
 model = shipped_model()
 feats = model.features("3号楼井盖坏了，差点摔一跤")
 print("RESULT", len(store.known), len(store.used), same, engine.triage("3号楼井盖坏了").ticket,
+      traditional,
       sorted(feats)[:3], round(model.ticket_p(feats), 9), model.category(feats)[0])
 """
 
@@ -81,13 +83,17 @@ def _cached_run(cache: Path) -> list[str]:
 
 
 def test_what_the_cache_keeps_is_what_a_fresh_build_makes(tmp_path: Path) -> None:
-    """Regexes, the model and the segmenter's prefix dictionary come from the user's
-    cache after the first run: the same pattern objects (compared with their compiled
+    """Regexes, the dictionary's word pattern, the model, the segmenter's prefix
+    dictionary and zhconv's traditional-only characters come from the user's cache after
+    the first run: the same pattern objects (compared with their compiled
     code), the same scores and answers; a damaged cache is rebuilt, never believed."""
     first = _cached_run(tmp_path)
-    assert first[3] == "True" and first[4] == "True"
+    assert first[3] == first[4] == first[5] == "True"
     files = sorted(p.name for p in (tmp_path / "gridbot" / "triage").iterdir())
-    assert files == ["model.marshal", "regexes.marshal", "segment.marshal"]
+    assert files == [
+        "model.marshal", "regexes.marshal", "segment.marshal", "tradonly.marshal",
+        "words.marshal",
+    ]
     second = _cached_run(tmp_path)
     assert int(second[1]) >= int(second[2]) > 40  # every pattern came from the cache
     assert second[3:] == first[3:]

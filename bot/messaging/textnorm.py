@@ -14,10 +14,12 @@ whitespace clean-up when there is nothing to clean.
 from __future__ import annotations
 
 import functools
+import os
 import re
 import unicodedata
 from types import MappingProxyType
 
+from bot.messaging import diskcache
 from bot.messaging.quickimport import import_without_pkg_resources
 
 zhconv = import_without_pkg_resources("zhconv")
@@ -39,15 +41,29 @@ _UNTIDY = re.compile(r"\s\s|[^\S ]|^\s|\s$")
 
 @functools.cache
 def _traditional_only() -> frozenset[str] | None:
-    """zhconv's set of traditional-only characters, or None if this zhconv lacks it."""
+    """zhconv's set of traditional-only characters, or None if this zhconv lacks it.
+
+    Reading it means parsing zhconv's whole half-megabyte table, a tenth of a short
+    `gridbot classify` run, though most messages never need the table itself; so the set
+    is kept in the user's cache, keyed by the table file it came from."""
     try:
         from zhconv import zhconv as impl
 
-        impl.getdict("zh-cn")
-        chars = impl.zhcdicts["TRADONLY"]
-    except (ImportError, AttributeError, KeyError, TypeError):
+        table = os.path.join(os.path.dirname(impl.__file__), impl.DICTIONARY)
+        stamp = os.stat(table)
+        key = (table, stamp.st_size, stamp.st_mtime_ns)
+    except (ImportError, AttributeError, TypeError, OSError):
         return None
-    return frozenset(chars)
+    cached = diskcache.load("tradonly.marshal", key)
+    if isinstance(cached, frozenset):
+        return cached
+    try:
+        impl.getdict("zh-cn")
+        chars = frozenset(impl.zhcdicts["TRADONLY"])
+    except (AttributeError, KeyError, TypeError):
+        return None
+    diskcache.store("tradonly.marshal", key, chars)
+    return chars
 
 
 def normalise(text: str) -> str:

@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.messaging import diskcache
 from bot.messaging.privacy import MASKS
 from bot.messaging.quickimport import import_without_pkg_resources
 from bot.messaging.textnorm import normalise
-from bot.triage import diskcache, regexes
+from bot.triage import regexes
 from bot.triage.learned import LinearModel, pinyin_table, shipped_model, syllables_of
 from bot.triage.lexicon import (
     DEFAULT_FREQ,
@@ -172,6 +173,17 @@ def _trie_pattern(words: Iterable[str]) -> str:
     return emit(trie)
 
 
+def _words_pattern(words: frozenset[str]) -> str:
+    """`_trie_pattern` of the dictionary and the buildings, kept in the user's cache: for
+    three thousand words building the trie costs more than compiling its regex does."""
+    cached = diskcache.load("words.marshal", words)
+    if isinstance(cached, str):
+        return cached
+    pattern = _trie_pattern(words)
+    diskcache.store("words.marshal", words, pattern)
+    return pattern
+
+
 class TriageEngine:
     """Decides whether a group message is a request, what kind, how urgent, and where.
 
@@ -213,7 +225,7 @@ class TriageEngine:
         self._things = WordSet(w for w, t in terms if t.kind in ("obj", "med"))
         self._faults = WordSet(w for w, t in terms if t.kind in ("pred", "need", "ask"))
         self._hazard_scan = regexes.compile("|".join(p.pattern for p, _ in self._patterns.hazards))
-        self._words = regexes.compile(_trie_pattern({*self._terms, *buildings}))
+        self._words = regexes.compile(_words_pattern(frozenset((*self._terms, *buildings))))
         self._fixed = WordSet(w for w, t in self._terms.items() if t.kind == "fixed")
         # The model's prescreen (sounds_like_domain): things, places and problems that
         # stand alone, matched exactly or by their sound.

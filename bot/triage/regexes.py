@@ -17,7 +17,7 @@ import functools
 import re
 import threading
 
-from bot.triage import diskcache
+from bot.messaging import diskcache
 
 try:  # CPython's own compiler, the one re.compile runs
     import _sre

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from bot.triage import diskcache
+from bot.messaging import diskcache
 
 # jieba's own block and skip patterns (jieba/__init__.py, re_han_default etc.).
 _HAN = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&\\._%\\-]+)")

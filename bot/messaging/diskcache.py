@@ -1,4 +1,4 @@
-"""What triage derives from its shipped files, kept between processes.
+"""What GridBot derives from shipped files (triage's, zhconv's), kept between processes.
 
 `gridbot classify` is often a whole process for a few hundred messages, and building the
 engine is most of its time: the `re` module compiles every pattern in pure Python (the
