@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
 
 from bot.config import Config, load_config
 from tests.support.fake_wecom_gateway import FakeWeComGateway
@@ -33,9 +34,31 @@ def _pg_available() -> str | None:
         return str(exc).splitlines()[0]
 
 
+def _shared_trigram_extension() -> None:
+    """Migration 0014 installs pg_trgm where the search path points, which for a test is
+    its own schema; dropping that schema at the test's end then cascades to the trigram
+    indexes of every other test running at that moment (deadlocks, "operator class was
+    concurrently dropped"). Installed once in public, it belongs to no test, and the
+    migration finds it there as it would on a server where an administrator installed it."""
+    engine = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        for _ in range(3):  # another xdist worker may be creating it at this instant
+            try:
+                with engine.begin() as conn:
+                    conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
+                return
+            except DBAPIError:
+                continue
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def pg_problem() -> str | None:
-    return _pg_available()
+    problem = _pg_available()
+    if problem is None:
+        _shared_trigram_extension()
+    return problem
 
 
 @pytest.fixture
