@@ -310,7 +310,8 @@ class TriageEngine:
         True only when the full path would answer plain "chatter": no quote, no latin
         letters (pinyin), no dictionary word that could start a finding, a fix or the
         model's prescreen (tested by its first character pair) or a word that turns to
-        the community, no numbered building, no hazard phrase, wish or thanks, and no
+        the community, no numbered building, no hazard phrase or word of danger, wish or
+        thanks, and no
         neighbouring sounds that begin a gate word's sound. Anything
         else takes the full path, so this changes no answer, only how fast it comes.
         """
@@ -322,6 +323,7 @@ class TriageEngine:
         if (
             self._hazard_scan.search(norm)
             or p.numbered_place.search(norm)
+            or p.danger.search(norm)
             or p.wish.search(norm)
             or p.thanks.search(norm)
             or p.settled.search(norm)
@@ -331,7 +333,8 @@ class TriageEngine:
 
     def sounds_like_domain(self, text: str) -> bool:
         """The prescreen of the model: does the message name a thing or a problem, or
-        something that sounds like one, or turn to the community, or name a building?
+        something that sounds like one, or turn to the community, name a building or
+        say what danger looks like (没人应, 一动不动, 窗台)?
 
         Only such messages may be rescued, so most chatter never reaches the model. A
         thing (井盖, 老人, 药), a place or a problem that stands alone (停水, 漏水) counts;
@@ -341,7 +344,10 @@ class TriageEngine:
         ("dian ti" is 电梯). Set lookups; a loop only over the few places where the
         sound of a gate word may begin.
         """
-        if self._gate_exact.found_in(text) or self._patterns.numbered_place.search(text):
+        p = self._patterns
+        if self._gate_exact.found_in(text) or p.numbered_place.search(text):
+            return True
+        if p.danger.search(text):
             return True
         if _LATIN.search(text):
             table = pinyin_table()
