@@ -302,10 +302,10 @@ def shipped_model() -> LinearModel | None:
         return None
 
 
-def vocabulary(texts: Iterable[str], min_df: int, table: PinyinTable) -> list[str]:
+def vocabulary(feature_sets: Iterable[set[str]], min_df: int) -> list[str]:
     """Features seen in at least `min_df` messages, sorted (training helper)."""
     counts: dict[str, int] = {}
-    for text in texts:
-        for f in features(text, table):
+    for feats in feature_sets:
+        for f in feats:
             counts[f] = counts.get(f, 0) + 1
     return sorted(f for f, c in counts.items() if c >= min_df)

@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bot.triage.engine import RESCUABLE, VETO_LENGTH, rescue_line
 from bot.triage.evaluate import LabelledMessage, read_labelled
@@ -201,31 +202,41 @@ def restyle(text: str, rng: random.Random) -> str:
 # ---------------------------------------------------------------------- fitting
 
 
-def _matrix(texts: Sequence[str], vocab: dict[str, int], table: PinyinTable):  # type: ignore[no-untyped-def]
-    import numpy as np
-    from scipy.sparse import csr_matrix
+@dataclass(frozen=True)
+class Design:
+    """The training messages as the model sees them: features counted once and the
+    sparse, L2-normalised matrix over the vocabulary, shared by every C tried."""
 
-    indptr, indices, values = [0], [], []
-    for text in texts:
-        cols = sorted(vocab[f] for f in features(text, table) if f in vocab)
-        norm = 1.0 / np.sqrt(len(cols)) if cols else 0.0
-        indices.extend(cols)
-        values.extend([norm] * len(cols))
-        indptr.append(len(indices))
-    return csr_matrix(
-        (np.array(values, dtype=np.float64), np.array(indices), np.array(indptr)),
-        shape=(len(texts), len(vocab)),
-    )
+    vocab: list[str]
+    x: Any
+
+    @classmethod
+    def of(cls, texts: Sequence[str], table: PinyinTable) -> Design:
+        import numpy as np
+        from scipy.sparse import csr_matrix
+
+        feature_sets = [features(text, table) for text in texts]
+        vocab = vocabulary(feature_sets, MIN_DF)
+        index = {f: i for i, f in enumerate(vocab)}
+        indptr, indices, values = [0], [], []
+        for feats in feature_sets:
+            cols = sorted(index[f] for f in feats if f in index)
+            norm = 1.0 / np.sqrt(len(cols)) if cols else 0.0
+            indices.extend(cols)
+            values.extend([norm] * len(cols))
+            indptr.append(len(indices))
+        x = csr_matrix(
+            (np.array(values, dtype=np.float64), np.array(indices), np.array(indptr)),
+            shape=(len(texts), len(vocab)),
+        )
+        return cls(vocab, x)
 
 
-def fit(train: list[Row], table: PinyinTable, c_ticket: float, c_urgent: float, c_cat: float):  # type: ignore[no-untyped-def]
+def fit(train: list[Row], design: Design, c_ticket: float, c_urgent: float, c_cat: float):  # type: ignore[no-untyped-def]
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
-    texts = [r.text for r in train]
-    vocab_list = vocabulary(texts, MIN_DF, table)
-    vocab = {f: i for i, f in enumerate(vocab_list)}
-    x = _matrix(texts, vocab, table)
+    vocab_list, x = design.vocab, design.x
     y_ticket = np.array([r.ticket for r in train], dtype=int)
     y_urgent = np.array([r.urgent for r in train], dtype=int)
     ticket = LogisticRegression(C=c_ticket, max_iter=5000).fit(x, y_ticket)
@@ -470,8 +481,9 @@ def build(verbose: bool = True) -> tuple[dict, str]:  # type: ignore[type-arg]
     alone = [combine(r, None, row, {}) for r, row in zip(rules, raw_tune, strict=True)]
     log("rules alone on tune:", figures(raw_tune, alone).line())
     best = None
+    design = Design.of([r.text for r in train], table)
     for c in C_GRID:
-        data = fit(train, table, c, c, c)
+        data = fit(train, design, c, c, c)
         model = LinearModel({**data, "thresholds": {}, "window": WINDOW}, table)
         scores = [None if row.quote else _scored(model, row.text) for row in raw_tune]
         passed = sum(r.domain for r in raw_tune if not r.ticket)
