@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.triage import TriageEngine
+from bot.triage.engine import LONG_MESSAGE, LONG_RESCUE, rescue_line
 
 
 @pytest.fixture(scope="module")
@@ -73,3 +74,13 @@ def test_a_short_or_urgent_message_is_never_vetoed(engine: TriageEngine, text: s
     less belief to stand: both stay tickets whatever the model scores them."""
     result = engine.triage(text)
     assert result.ticket and result.findings[0].urgent
+
+
+def test_a_long_message_needs_a_surer_model_unless_it_reads_as_an_emergency() -> None:
+    """A long message the rules call chatter is mostly a story or a forwarded joke, so the
+    model must be surer to open it; not when a word of danger and the model's urgent head
+    agree (a grandchild's long plea about a grandmother who cannot get up)."""
+    short, long = "奶" * LONG_MESSAGE, "奶" * (LONG_MESSAGE + 1)
+    assert rescue_line(0.9, short) == rescue_line(0.9, short, True) == 0.9
+    assert rescue_line(0.9, long) == LONG_RESCUE > 0.9
+    assert rescue_line(0.9, long, alarming=True) == 0.9

@@ -63,8 +63,13 @@ LONG_MESSAGE = 40
 LONG_RESCUE = 0.98
 
 
-def rescue_line(rescue: float, norm: str) -> float:
-    return rescue if len(norm) <= LONG_MESSAGE else max(rescue, LONG_RESCUE)
+def rescue_line(rescue: float, norm: str, alarming: bool = False) -> float:
+    """How sure the model must be to open a ticket the rules did not. A long message is
+    mostly a story, unless it reads as an emergency (a word of danger and the model's
+    urgent head agree): a grandchild's long plea about a confused grandmother is no joke."""
+    if len(norm) <= LONG_MESSAGE or alarming:
+        return rescue
+    return max(rescue, LONG_RESCUE)
 
 
 # Below the rescue line but above this, a request addressed to the bot is asked about.
@@ -530,10 +535,10 @@ class TriageEngine:
             return result
         feats = model.features(norm)
         line = th["rescue"] if self._rescue_line is None else self._rescue_line
-        if model.ticket_p(feats) < rescue_line(line, norm):
+        urgent = self.danger(norm) and model.urgent_p(feats) >= th["urgent"]
+        if model.ticket_p(feats) < rescue_line(line, norm, urgent):
             return result
         category, _ = model.category(feats)
-        urgent = self.danger(norm) and model.urgent_p(feats) >= th["urgent"]
         finding = Finding(
             category=category,
             urgent=urgent,

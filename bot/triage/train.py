@@ -347,14 +347,12 @@ def combine(  # type: ignore[no-untyped-def]
         ):
             category = scores.category
         return True, category, urgent
-    if (
-        scores is None
-        or not row.domain
-        or rules.reason not in RESCUABLE
-        or scores.ticket < rescue_line(th["rescue"], row.text)
-    ):
+    if scores is None or not row.domain or rules.reason not in RESCUABLE:
         return False, None, False
-    return True, scores.category, row.danger and scores.urgent >= th["urgent"]
+    urgent = row.danger and scores.urgent >= th["urgent"]
+    if scores.ticket < rescue_line(th["rescue"], row.text, urgent):
+        return False, None, False
+    return True, scores.category, urgent
 
 
 def figures(rows: list[Row], decisions: list[tuple[bool, str | None, bool]]) -> Figures:
