@@ -16,7 +16,7 @@ def engine() -> TriageEngine:
 
 # Messages the model believes in, but not surely (its probability lies well inside
 # 0.5-0.99 whatever the training run): which side of the line they fall is the line's.
-BELIEVED = ["车棚那边的灯好像不太亮", "绿化带里有只死猫", "门口那个铁盖子松了，一踩就晃"]
+BELIEVED = ["小花园的灯晚上黑着", "绿化带里有只死猫", "门口那个铁盖子松了，一踩就晃"]
 
 
 @pytest.mark.parametrize("text", BELIEVED)

@@ -63,6 +63,32 @@ LONG_MESSAGE = 40
 LONG_RESCUE = 0.98
 
 
+# Said just before a finding's words, the problem is back or still there (今天又坏了,
+# 暖气还是不热, 又停电了): whatever story surrounds it, it is now.
+_AGAIN_WORDS = ("又", "还是", "仍然", "依然", "依旧")
+# Findings that name a problem outright (停电, 电梯+坏了); a lone fault word may be a verb
+# (老板又坑我) and gets no such protection.
+_PERSISTING_RULES = frozenset({"problem", "object+fault"})
+_AGAIN = re.compile(rf"(?:{'|'.join(_AGAIN_WORDS)}|还)[^，,。！？!?\s]{{0,2}}$")
+
+
+def persists(norm: str, findings: Iterable[Finding]) -> bool:
+    """Whether a finding's problem is said to be back or still there, which the model
+    (trained on many past stories: 上周刚修好…) may not veto as a thing of the past."""
+    for finding in findings:
+        if finding.rule not in _PERSISTING_RULES:
+            continue
+        for word in finding.evidence:
+            if word.startswith(_AGAIN_WORDS):  # the dictionary's own 又坏了
+                return True
+            at = norm.find(word)
+            while at > 0:
+                if _AGAIN.search(norm, max(0, at - 4), at):
+                    return True
+                at = norm.find(word, at + 1)
+    return False
+
+
 def rescue_line(rescue: float, norm: str, alarming: bool = False) -> float:
     """How sure the model must be to open a ticket the rules did not. A long message is
     mostly a story, unless it reads as an emergency (a word of danger and the model's
@@ -508,8 +534,10 @@ class TriageEngine:
             first = result.findings[0]
             urgent = any(f.urgent for f in result.findings)
             feats = model.features(norm)
-            if len(norm) >= VETO_LENGTH and model.ticket_p(feats) < th.get(
-                "veto_urgent" if urgent else "veto", 0.0
+            if (
+                len(norm) >= VETO_LENGTH
+                and model.ticket_p(feats) < th.get("veto_urgent" if urgent else "veto", 0.0)
+                and not persists(norm, result.findings)
             ):
                 # the rules' words, but nothing else in the message reads like a report
                 # (救命 over a lipstick, a story about another town): ask, never open.
