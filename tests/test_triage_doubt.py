@@ -84,3 +84,17 @@ def test_a_long_message_needs_a_surer_model_unless_it_reads_as_an_emergency() ->
     assert rescue_line(0.9, short) == rescue_line(0.9, short, True) == 0.9
     assert rescue_line(0.9, long) == LONG_RESCUE > 0.9
     assert rescue_line(0.9, long, alarming=True) == 0.9
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "电梯上周刚修好，今天又坏了",
+        "谢谢大家关心，我家还是没电，其他家都来了",
+        "物业说修好了，结果暖气还是不热",
+    ],
+)
+def test_a_problem_back_or_still_there_is_never_vetoed(engine: TriageEngine, text: str) -> None:
+    """The model learns from many past stories (上周刚修好…) and may disbelieve these;
+    a problem said to be back or still there is now, whatever surrounds it."""
+    assert engine.triage(text).ticket
