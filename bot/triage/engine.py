@@ -341,7 +341,7 @@ class TriageEngine:
         True only when the full path would answer plain "chatter": no quote, no latin
         letters (pinyin), no dictionary word that could start a finding, a fix or the
         model's prescreen (tested by its first character pair) or a word that turns to
-        the community, no numbered building, no hazard phrase or word of danger, wish or
+        the community, no numbered building, no hazard phrase or seen danger, wish or
         thanks, and no
         neighbouring sounds that begin a gate word's sound. Anything
         else takes the full path, so this changes no answer, only how fast it comes.
@@ -354,7 +354,7 @@ class TriageEngine:
         if (
             self._hazard_scan.search(norm)
             or p.numbered_place.search(norm)
-            or p.danger.search(norm)
+            or p.seen_danger.search(norm)
             or p.wish.search(norm)
             or p.thanks.search(norm)
             or p.settled.search(norm)
@@ -378,7 +378,7 @@ class TriageEngine:
         p = self._patterns
         if self._gate_exact.found_in(text) or p.numbered_place.search(text):
             return True
-        if p.danger.search(text):
+        if p.seen_danger.search(text):
             return True
         if _LATIN.search(text):
             table = pinyin_table()

@@ -46,6 +46,14 @@ _WANDERED = (
 _DAYS = r"(?:好几|几|两|三|四|五|六|七|八|九|十|\d+)天"
 
 
+
+# Nobody answering, a body that does not move, a chest that hurts, a child outside a
+# window, things thrown or about to fall, bare wires and sparks, smoke that chokes.
+SEEN_DANGER = (
+    r"没人[接应理开]|没应|没反应|一动不动|叫不醒|喊不醒|胸口|胸闷|喘不上|中毒|窗外|窗台|"
+    r"防盗窗|楼顶|天台|没大人|迷路|往下扔|吊在|要掉|随时掉|飞下来|露在外|裸露|火花|噼里啪啦|呛"
+)
+
 # Words by which a message turns to the community or asks for help. They report nothing
 # themselves, but a message with one may be a request in words the dictionary lacks
 # (我哋呢栋楼又冇水啦，唔该社区问下), so it may go to the learned model, which decides.
@@ -248,15 +256,12 @@ class Patterns:
             r"火|(?<![抽吸香戒])烟(?![头酒草盒])|燃|煤[气汽器]|天然|液化|瓦斯|焦|困|关着|卡住|卡在|出不来|锁在|摔|倒|晕|昏|"
             r"血|抽搐|没动静|没气|电线|高压线|漏电|触电|电到|爆|塌|掉下|掉进|"
             r"坑|洞|井|走丢|走失|失联|联系不上|没回来|找不到|不见了|没下楼|没开门|没见|喷|淹|"
-            r"灌|危险|救命|快来|"
-            # what a bystander sees rather than names: nobody answering, a body that
-            # does not move, a chest that hurts, a child outside a window, things
-            # thrown or about to fall, bare wires and sparks, smoke that chokes
-            r"没人[接应理开]|没应|没反应|一动不动|叫不醒|喊不醒|胸口|胸闷|喘不上|想吐|中毒|"
-            r"窗外|窗台|防盗窗|楼顶|天台|没大人|迷路|糊涂|往下扔|砸|吊在|要掉|随时掉|"
-            r"飞下来|露在外|裸露|火花|噼里啪啦|呛"
+            r"灌|危险|救命|快来|想吐|糊涂|砸|" + SEEN_DANGER
         )
     )
+    # What a bystander sees of danger rather than names it; rare in small talk, so these
+    # alone also let a message the rules call chatter reach the model.
+    seen_danger: re.Pattern[str] = field(default_factory=lambda: _c(SEEN_DANGER))
     # 倒 that pours (把垃圾倒在…): what lies there is a thing, not a fallen person.
     poured: re.Pattern[str] = field(
         default_factory=lambda: _c(
