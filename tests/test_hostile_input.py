@@ -12,6 +12,8 @@ from datetime import date
 import pytest
 
 from bot.config import Config
+from bot.messaging.privacy import redact
+from bot.messaging.textnorm import READ_LIMIT, head, normalise
 from bot.runtime.app import App
 from bot.triage import TriageEngine
 from storage.repo import Store
@@ -22,6 +24,41 @@ LONG = ("3号楼電梯壞了，請儘快維修。" * 10_000)[:100_000]
 
 
 msg = resident_says
+
+# A resident's long report, as real ones run on: numbers written every way, runs of
+# spaces, line breaks, full-width digits.
+SENTENCES = [
+    "3号楼  电梯坏了，电话 138 1234 5678！",
+    "家里老人腿脚不好，联系（010）1234-5678。",
+    "身份证 110101199003071234 在物业登记过？",
+    "ＡＢＣ１２３ 楼道灯不亮了；",
+    "第二行\n  一三八一二三四五六七八 请回电。",
+]
+
+
+def _long_report(length: int) -> str:
+    text, i = "", 0
+    while len(text) < length:
+        text += SENTENCES[i % len(SENTENCES)]
+        i += 1
+    return text
+
+
+@pytest.mark.parametrize("length", [READ_LIMIT, READ_LIMIT + 1, 100_000])
+def test_the_bot_reads_a_long_messages_head_and_masks_it_as_in_the_whole(length: int) -> None:
+    """What the handlers read of a long message is its start, cut after a sentence: the
+    same text, numbers masked the same, as the start of the whole message cleaned."""
+    text = _long_report(length)
+    start = head(text)
+    assert text.startswith(start) and READ_LIMIT // 2 <= len(start) <= READ_LIMIT
+    assert redact(normalise(text)).startswith(redact(normalise(start)))
+
+
+def test_a_long_message_without_sentences_is_never_cut_beside_a_number() -> None:
+    text = ("请回电13812345678谢谢" * 8_000)[:100_000]
+    start = head(text)
+    assert text.startswith(start) and not start[-1].isdigit()
+    assert redact(text).startswith(redact(start))
 
 
 @pytest.fixture

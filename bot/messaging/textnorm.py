@@ -85,6 +85,57 @@ def normalise(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+# How much of a message the bot reads (see ``head``).
+READ_LIMIT = 10_000
+_SENTENCE_END = "。！？!?；;"
+# Characters that may be part of a phone or ID number as residents write it (digits,
+# Chinese numerals, separators): a last-resort cut never falls next to one.
+_NUMBERISH = frozenset("0123456789零〇一二三四五六七八九幺两xX+-.·()（） \u00a0\u3000")
+
+
+def head(text: str, limit: int = READ_LIMIT) -> str:
+    """The first ``limit`` characters or fewer of ``text``, cut where nothing is split.
+
+    A person reads the start of a 100,000-character message, and so does the bot: its
+    commands, quotes and reports are there. Reading all of it held the event loop, and
+    with it every other chat, for a tenth of a second per pass of a handler's pattern.
+    The cut falls right after a sentence's end (。！？…) before a visible character, so no
+    phone number, conversion phrase or run of spaces spans it and masking the head masks
+    the same numbers as masking the whole; a text with no sentence end near the limit is
+    cut where no neighbour could belong to a number.
+    """
+    if len(text) <= limit:
+        return text
+    low = limit // 2
+    cut = _sentence_cut(text, low, limit) or _plain_cut(text, low, limit) or low
+    return text[:cut]
+
+
+def _sentence_cut(text: str, low: int, high: int) -> int | None:
+    for at in range(high, low, -1):
+        if (
+            text[at - 1] in _SENTENCE_END
+            and not text[at].isspace()
+            and not unicodedata.combining(text[at])
+        ):
+            return at
+    return None
+
+
+def _plain_cut(text: str, low: int, high: int) -> int | None:
+    for at in range(high, low, -1):
+        before, after = text[at - 1], text[at]
+        if (
+            before not in _NUMBERISH
+            and after not in _NUMBERISH
+            and not before.isspace()
+            and not after.isspace()
+            and not unicodedata.combining(after)
+        ):
+            return at
+    return None
+
+
 # Control characters (C0 but tab and line breaks, DEL, C1) and lone surrogates: PostgreSQL
 # refuses NUL in text and no database stores a lone surrogate as UTF-8, and none of them
 # means anything in a chat message. Tabs become spaces; a carriage return a line break.

@@ -19,7 +19,7 @@ from bot.config import Config
 from bot.domain.tickets import Tickets
 from bot.messaging.messages import IncomingMessage, MemberJoined, Outcome, OutgoingMessage
 from bot.messaging.privacy import redact
-from bot.messaging.textnorm import normalise, scrub
+from bot.messaging.textnorm import head, normalise, scrub
 from bot.runtime.clock import Clock
 from bot.runtime.context import Context, Sender
 from bot.runtime.outbox import queue
@@ -95,7 +95,8 @@ class _Triaged:
 @dataclass(frozen=True, slots=True)
 class Prepared:
     """The CPU-bound part of handling a message, done before its transaction: the text
-    the handlers read (normalised, phone and ID numbers masked before anything splits it)
+    the handlers read (its head, normalised, phone and ID numbers masked before anything
+    splits it)
     and its triage. ``App`` computes it in a worker thread, so a huge message never holds
     up the event loop, and with it the other chats."""
 
@@ -130,7 +131,7 @@ class Dispatcher:
     def prepare(self, message: IncomingMessage) -> Prepared:
         """Pure computation, safe in a worker thread (the engine keeps no per-message
         state)."""
-        text = redact(normalise(message.text))
+        text = redact(normalise(head(message.text)))
         if message.chat_id is not None and self.config.group(message.chat_id) is None:
             return Prepared(text, self.triage)  # not served: nothing will triage it
         role = self.sender_of(message).role
