@@ -89,6 +89,21 @@ def persists(norm: str, findings: Iterable[Finding]) -> bool:
     return False
 
 
+def vetoed(
+    th: Mapping[str, float], ticket_p: float, norm: str, findings: tuple[Finding, ...]
+) -> bool:
+    """Whether the model disbelieves the rules' findings enough to withhold the ticket
+    (救命 over a lipstick, a story about another town). An urgent finding needs far less
+    belief to stand; a few characters or a problem back or still there are never vetoed.
+    The engine and the training replay (train.combine) both decide by this."""
+    urgent = any(f.urgent for f in findings)
+    return (
+        len(norm) >= VETO_LENGTH
+        and ticket_p < th.get("veto_urgent" if urgent else "veto", 0.0)
+        and not persists(norm, findings)
+    )
+
+
 def rescue_line(rescue: float, norm: str, alarming: bool = False) -> float:
     """How sure the model must be to open a ticket the rules did not. A long message is
     mostly a story, unless it reads as an emergency (a word of danger and the model's
@@ -534,15 +549,8 @@ class TriageEngine:
             first = result.findings[0]
             urgent = any(f.urgent for f in result.findings)
             feats = model.features(norm)
-            if (
-                len(norm) >= VETO_LENGTH
-                and model.ticket_p(feats) < th.get("veto_urgent" if urgent else "veto", 0.0)
-                and not persists(norm, result.findings)
-            ):
-                # the rules' words, but nothing else in the message reads like a report
-                # (救命 over a lipstick, a story about another town): ask, never open.
-                # An urgent finding needs far less belief to stand.
-                return _UNSURE
+            if vetoed(th, model.ticket_p(feats), norm, result.findings):
+                return _UNSURE  # the rules' words, nothing else reads like a report: ask
             boost = not urgent and self.danger(norm)
             if not boost and th["recategorise"] > 1:
                 return result
@@ -563,8 +571,11 @@ class TriageEngine:
             return result
         feats = model.features(norm)
         line = th["rescue"] if self._rescue_line is None else self._rescue_line
+        ticket_p = model.ticket_p(feats)
+        if ticket_p < line:  # below every line: no need to weigh its urgency
+            return result
         urgent = self.danger(norm) and model.urgent_p(feats) >= th["urgent"]
-        if model.ticket_p(feats) < rescue_line(line, norm, urgent):
+        if ticket_p < rescue_line(line, norm, urgent):
             return result
         category, _ = model.category(feats)
         finding = Finding(

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.triage.engine import RESCUABLE, VETO_LENGTH, persists, rescue_line
+from bot.triage.engine import RESCUABLE, rescue_line, vetoed
 from bot.triage.evaluate import LabelledMessage, read_labelled
 from bot.triage.learned import (
     MODEL_FILE,
@@ -334,11 +334,7 @@ def combine(  # type: ignore[no-untyped-def]
         category = rules.findings[0].category
         if scores is None:
             return True, category, urgent
-        if (
-            len(row.text) >= VETO_LENGTH
-            and scores.ticket < th.get("veto_urgent" if urgent else "veto", 0.0)
-            and not persists(row.text, rules.findings)
-        ):
+        if vetoed(th, scores.ticket, row.text, rules.findings):
             return False, None, False
         if not urgent and row.danger and scores.urgent >= th["urgent_boost"]:
             urgent = True
