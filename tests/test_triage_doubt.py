@@ -3,10 +3,13 @@ its words (FAQ keywords matched as words)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from bot.triage import TriageEngine
-from bot.triage.engine import LONG_MESSAGE, LONG_RESCUE, rescue_line
+from bot.triage.engine import LONG_MESSAGE, LONG_RESCUE, persists, rescue_line
+from bot.triage.model import Finding
 
 
 @pytest.fixture(scope="module")
@@ -98,3 +101,16 @@ def test_a_problem_back_or_still_there_is_never_vetoed(engine: TriageEngine, tex
     """The model learns from many past stories (上周刚修好…) and may disbelieve these;
     a problem said to be back or still there is now, whatever surrounds it."""
     assert engine.triage(text).ticket
+
+
+def test_again_counts_wherever_the_problem_is_said_the_first_time_too() -> None:
+    """停电 opens the message and is said again after 又: the second mention counts (the
+    search used to stop at a word found at the very start)."""
+    outage = Finding(
+        category="utility", urgent=False, location=None, evidence=("停电",), rule="problem",
+        text="",
+    )
+    assert persists("停电停了一上午，下午又停电了", (outage,))
+    assert not persists("停电停了一上午，下午来电了", (outage,))
+    verb = dataclasses.replace(outage, evidence=("坑",), rule="pred")
+    assert not persists("今天老板又坑我", (verb,))  # a lone fault word may be a verb

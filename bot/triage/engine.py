@@ -82,8 +82,8 @@ def persists(norm: str, findings: Iterable[Finding]) -> bool:
             if word.startswith(_AGAIN_WORDS):  # the dictionary's own 又坏了
                 return True
             at = norm.find(word)
-            while at > 0:
-                if _AGAIN.search(norm, max(0, at - 4), at):
+            while at >= 0:  # every place the word is said, the first one too
+                if at and _AGAIN.search(norm, max(0, at - 4), at):
                     return True
                 at = norm.find(word, at + 1)
     return False
