@@ -51,6 +51,7 @@ from bot.config import Config, load_config  # noqa: E402
 from bot.messaging.adapter import Inbound  # noqa: E402
 from bot.messaging.messages import IncomingMessage, OutgoingMessage, SentMessage  # noqa: E402
 from bot.runtime.clock import FakeClock  # noqa: E402
+from bot.runtime.interpreter import tune_for_serving  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.models import OutboxRow  # noqa: E402
 
@@ -215,6 +216,7 @@ async def run_app(
     platform = Platform(tag)
     app = build_app(config, Database(url), FakeClock(START), [platform])  # type: ignore[list-item]
     await app.start(background_send=True)
+    tune_for_serving()  # as `gridbot run` does once started
     traffic = Traffic([r for r in rooms(config) if r.chat in chats], platform, tag)
     handled = 0
     statements = 0

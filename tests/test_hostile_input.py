@@ -5,6 +5,8 @@ what a reply echoes back is capped."""
 from __future__ import annotations
 
 import asyncio
+import gc
+import sys
 import threading
 from collections.abc import AsyncIterator
 from datetime import date
@@ -15,6 +17,7 @@ from bot.config import Config
 from bot.messaging.privacy import redact
 from bot.messaging.textnorm import READ_LIMIT, head, normalise
 from bot.runtime.app import App
+from bot.runtime.interpreter import SWITCH_INTERVAL, tune_for_serving
 from bot.triage import TriageEngine
 from storage.repo import Store
 from tests.support.app import resident_says, running_app
@@ -133,6 +136,19 @@ async def test_a_100000_character_message_does_not_delay_the_next_report(app: Ap
     # what matters is that the loop was never held, so the other group's report went on.
     assert sorted(t.group_id for t in rows) == ["room-xfl-1", "room-xfl-3"]
     assert max(stalls) < 0.5  # loosely: today's code holds the loop for the whole message
+
+
+def test_a_serving_process_hides_its_start_up_heap_from_the_collector() -> None:
+    """`gridbot run` freezes what start-up built (a full collection walked it all and held
+    every chat for about 100 ms) and has a busy worker thread hand the GIL back to the
+    loop every millisecond (bench/long_message.py shows both)."""
+    interval = sys.getswitchinterval()
+    try:
+        assert tune_for_serving() > 10_000
+        assert sys.getswitchinterval() == SWITCH_INTERVAL < interval
+    finally:
+        gc.unfreeze()
+        sys.setswitchinterval(interval)
 
 
 # -- 2. control characters --------------------------------------------------------------

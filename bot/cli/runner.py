@@ -21,6 +21,7 @@ from bot.config import Config, ConfigError
 from bot.messaging.adapter import Adapter
 from bot.runtime.app import App
 from bot.runtime.clock import Clock, SystemClock
+from bot.runtime.interpreter import tune_for_serving
 from bot.runtime.waker import SWEEP_SECONDS, Waker
 from storage.db import Database
 
@@ -65,6 +66,7 @@ async def run_forever(config: Config, db_url: str, *, clock: Clock | None = None
         await app.stop()
         raise ConfigError(f"cannot start: {exc.strerror or exc}{_port_hint(exc)}") from None
     console = await _start_console(config, app) if config.web.enabled else None
+    log.debug("interpreter: %d start-up objects frozen", tune_for_serving())
     scheduler.add_job(waker.tick, "interval", seconds=SWEEP_SECONDS, id="gridbot-sweep")
     scheduler.start()
     await waker.tick()
