@@ -8,7 +8,7 @@ import dataclasses
 import pytest
 
 from bot.triage import TriageEngine
-from bot.triage.engine import LONG_MESSAGE, LONG_RESCUE, persists, rescue_line
+from bot.triage.engine import LONG_MESSAGE, LONG_RESCUE, persists, rescue_line, vetoed
 from bot.triage.model import Finding
 
 
@@ -114,3 +114,38 @@ def test_again_counts_wherever_the_problem_is_said_the_first_time_too() -> None:
     assert not persists("停电停了一上午，下午来电了", (outage,))
     verb = dataclasses.replace(outage, evidence=("坑",), rule="pred")
     assert not persists("今天老板又坑我", (verb,))  # a lone fault word may be a verb
+
+
+def test_a_complaint_lodged_in_so_many_words_is_never_vetoed() -> None:
+    """我要投诉 is a request to the community by what it says; however little the rest
+    reads like a report to the model, the veto does not apply."""
+    finding = Finding(
+        category="other", urgent=False, location=None, evidence=("态度太差",), rule="pred",
+        text="",
+    )
+    thresholds = {"veto": 0.5}
+    assert vetoed(thresholds, 0.1, "物业的保安态度太差了，天天这样", (finding,))
+    assert not vetoed(thresholds, 0.1, "我要投诉，物业的保安态度太差了", (finding,))
+    assert not vetoed(thresholds, 0.1, "保安态度太差了，我想举报他", (finding,))
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("咋个又停气了嘛，饭都煮不成，社区晓得好久恢复不", None),  # asked, south-western
+        ("暖气不热，啥时候能修好啊", None),  # asked when
+        ("暖气师傅来修过了，热了两天又凉了，麻烦再派人看看", None),  # back after the fix
+        ("3号楼电梯坏了两天，今天修好了", "resolved"),
+        ("暖气修好了，还是要谢谢社区", "resolved"),
+    ],
+)
+def test_a_repair_word_asked_about_or_taken_back_reports_no_fix(
+    text: str, reason: str | None
+) -> None:
+    """A word of repair reports a fix only when it is said as one: not asked about
+    (恢复不, 啥时候修好) nor taken back in the same breath (修过了…又凉了)."""
+    result = TriageEngine(model=None).triage(text)
+    if reason is None:
+        assert result.ticket, result
+    else:
+        assert not result.ticket and result.reason == reason

@@ -89,18 +89,25 @@ def persists(norm: str, findings: Iterable[Finding]) -> bool:
     return False
 
 
+# 我要投诉 / 我要举报: someone lodges a complaint with the community in so many words; the
+# model, which has read many grumbles in passing, may not talk them out of it.
+_COMPLAINS = re.compile(r"我(?:要|想|得)(?:投诉|举报)")
+
+
 def vetoed(
     th: Mapping[str, float], ticket_p: float, norm: str, findings: tuple[Finding, ...]
 ) -> bool:
     """Whether the model disbelieves the rules' findings enough to withhold the ticket
     (救命 over a lipstick, a story about another town). An urgent finding needs far less
-    belief to stand; a few characters or a problem back or still there are never vetoed.
+    belief to stand; a few characters, a problem back or still there, or a complaint
+    lodged in so many words (我要投诉) are never vetoed.
     The engine and the training replay (train.combine) both decide by this."""
     urgent = any(f.urgent for f in findings)
     return (
         len(norm) >= VETO_LENGTH
         and ticket_p < th.get("veto_urgent" if urgent else "veto", 0.0)
         and not persists(norm, findings)
+        and not _COMPLAINS.search(norm)
     )
 
 
@@ -874,8 +881,7 @@ class TriageEngine:
         fixes = [
             t for i, t in enumerate(tokens)
             if t.term and t.term.kind == "fixed" and not _negated(text, tokens, i)
-            and not _is_question_after(text, t.end)
-            and not _is_contradicted_after(text, t.end)
+            and _fix_stands(text, t)
         ]
         sentences = _sentence_spans(text, p.sentence_split)
         last_fix = max((f.start for f in fixes), default=-1)
@@ -1020,8 +1026,7 @@ class TriageEngine:
         return any(
             t.term is not None and t.term.kind == "fixed"
             and not _negated(text, tokens, i)
-            and not _is_question_after(text, t.end)
-            and not _is_contradicted_after(text, t.end)
+            and _fix_stands(text, t)
             for i, t in enumerate(tokens)
         ) or bool(self._patterns.settled.search(text))
 
@@ -1271,16 +1276,44 @@ def _figurative(text: str, start: int, end: int | None = None) -> bool:
     return bool(_FIGURES.search(text, max(0, start - 5), start))
 
 
+def _fix_stands(text: str, fix: _Token) -> bool:
+    """Whether a word of repair (修好了, 恢复) reports a fix: not asked about, before or
+    after, and not taken back."""
+    return not (
+        _is_question_after(text, fix.end)
+        or _is_asked_before(text, fix.start)
+        or _is_contradicted_after(text, fix.end)
+    )
+
+
 def _is_question_after(text: str, end: int) -> bool:
-    """修好了吗 asks; it does not report the fix."""
+    """修好了吗 asks; it does not report the fix, and neither does 恢复不 (asked the
+    south-western way), 恢复不了 or 修好不到两天."""
     tail = text[end : end + 3]
-    return tail[:1] in ("吗", "没", "吧", "?", "？") or tail.startswith(("了吗", "没有"))
+    return tail[:1] in ("吗", "没", "吧", "不", "?", "？") or tail.startswith(("了吗", "没有"))
+
+
+# 啥时候修好 / 能不能恢复: asks when or whether, does not report a fix.
+_ASKED_BEFORE = re.compile(
+    r"(?:什么时候|啥时候|什么时间|啥时间|几时|何时|多久|多长时间|哪天|几点|能不能|能否|"
+    r"可不可以|是否|会不会)[^，,。！？!?\s]{0,4}$"
+)
+# 修好没两天又坏了 / 来看过还是不行: the problem is back after the fix, in the same breath.
+_BACK_AFTER = re.compile(
+    r"^[^。！？!?]{0,10}?(?:又|还是|仍然|依然|照样|照旧)(?:开始|有点|有些)?"
+    r"[不没坏漏堵停凉冷响臭黑断滴冒渗]"
+)
+
+
+def _is_asked_before(text: str, start: int) -> bool:
+    return bool(_ASKED_BEFORE.search(text, max(0, start - 10), start))
 
 
 def _is_contradicted_after(text: str, end: int) -> bool:
-    """现在没事但是那里有电: a "but" right after the all-clear takes it back."""
+    """现在没事但是那里有电: a "but" right after the all-clear takes it back, and so does
+    the problem back in the same sentence (修完热了两天又凉了)."""
     tail = text[end : end + 4].lstrip(" ,，")
-    return tail.startswith(("但", "可是", "不过"))
+    return tail.startswith(("但", "可是", "不过")) or bool(_BACK_AFTER.match(text[end : end + 16]))
 
 
 def _unless_masked(code: re.Match[str]) -> str:
