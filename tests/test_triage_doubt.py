@@ -8,7 +8,15 @@ import dataclasses
 import pytest
 
 from bot.triage import TriageEngine
-from bot.triage.engine import LONG_MESSAGE, LONG_RESCUE, persists, rescue_line, vetoed
+from bot.triage.engine import (
+    ALARM_RESCUE,
+    LONG_MESSAGE,
+    LONG_RESCUE,
+    made_urgent,
+    persists,
+    rescue_line,
+    vetoed,
+)
 from bot.triage.model import Finding
 
 
@@ -84,9 +92,12 @@ def test_a_long_message_needs_a_surer_model_unless_it_reads_as_an_emergency() ->
     model must be surer to open it; not when a word of danger and the model's urgent head
     agree (a grandchild's long plea about a grandmother who cannot get up)."""
     short, long = "奶" * LONG_MESSAGE, "奶" * (LONG_MESSAGE + 1)
-    assert rescue_line(0.9, short) == rescue_line(0.9, short, True) == 0.9
+    assert rescue_line(0.9, short) == rescue_line(0.9, short, urgent=True) == 0.9
     assert rescue_line(0.9, long) == LONG_RESCUE > 0.9
-    assert rescue_line(0.9, long, alarming=True) == 0.9
+    assert rescue_line(0.9, long, urgent=True) == 0.9
+    # one that reads as an emergency opens from the alarm line, long or short
+    assert rescue_line(0.97, long, urgent=True, alarming=True) == ALARM_RESCUE < 0.97
+    assert rescue_line(0.8, short, urgent=True, alarming=True) == 0.8
 
 
 @pytest.mark.parametrize(
@@ -149,3 +160,27 @@ def test_a_repair_word_asked_about_or_taken_back_reports_no_fix(
         assert result.ticket, result
     else:
         assert not result.ticket and result.reason == reason
+
+
+def test_an_emergency_told_by_its_signs_is_urgent_without_a_word_of_danger() -> None:
+    """Milk left at the door for days and a phone switched off name no danger, yet the
+    model's urgent head is all but certain; it makes a ticket urgent then, and only then
+    without a word of danger."""
+    thresholds = {"urgent_boost": 0.8}
+    assert made_urgent(thresholds, 0.85, danger=True)
+    assert not made_urgent(thresholds, 0.95, danger=False)
+    assert made_urgent(thresholds, 0.99, danger=False)
+    result = TriageEngine().triage("6号楼独居的刘爷爷门口的牛奶放了三天没拿，电话也关机了")
+    assert result.ticket and result.findings[0].urgent
+
+
+def test_small_talk_with_words_of_danger_stays_chatter() -> None:
+    """The alarm line opens emergencies the model is less sure are reports; a figure of
+    speech or a worry is still no report at all."""
+    engine = TriageEngine()
+    for text in (
+        "热死了今天，空调都不管用",
+        "吓死我了，刚才做梦着火了",
+        "万一着火了怎么办，想想都怕",
+    ):
+        assert not engine.triage(text).ticket, text

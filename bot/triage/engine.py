@@ -111,13 +111,34 @@ def vetoed(
     )
 
 
-def rescue_line(rescue: float, norm: str, alarming: bool = False) -> float:
+# A message that reads as an emergency, a word of danger and the model's urgent head as
+# sure as it must be to make a rules ticket urgent, is opened from this line even where
+# the rescue line is higher: a missed emergency costs more than a false alarm.
+ALARM_RESCUE = 0.85
+# The urgent head this sure makes a rules ticket urgent with no word of danger in it: an
+# emergency told by its signs (牛奶放了三天没拿, 躺着不动, 梅气味) rather than named.
+URGENT_SURE = 0.98
+
+
+def rescue_line(
+    rescue: float, norm: str, urgent: bool = False, alarming: bool = False
+) -> float:
     """How sure the model must be to open a ticket the rules did not. A long message is
-    mostly a story, unless it reads as an emergency (a word of danger and the model's
-    urgent head agree): a grandchild's long plea about a confused grandmother is no joke."""
-    if len(norm) <= LONG_MESSAGE or alarming:
+    mostly a story, unless it reads as urgent (a word of danger and the model's urgent
+    head agree): a grandchild's long plea about a confused grandmother is no joke. One
+    that reads as an emergency (``alarming``: the urgent head surer still) needs less."""
+    if alarming:
+        return min(rescue, ALARM_RESCUE)
+    if len(norm) <= LONG_MESSAGE or urgent:
         return rescue
     return max(rescue, LONG_RESCUE)
+
+
+def made_urgent(th: Mapping[str, float], urgent_p: float, danger: bool) -> bool:
+    """Whether the model makes a rules ticket urgent: with a word of danger when it is
+    fairly sure, without one only when it is all but certain. The engine and the
+    training replay (train.combine) both decide by this."""
+    return urgent_p >= (th["urgent_boost"] if danger else URGENT_SURE)
 
 
 # Below the rescue line but above this, a request addressed to the bot is asked about.
@@ -558,10 +579,7 @@ class TriageEngine:
             feats = model.features(norm)
             if vetoed(th, model.ticket_p(feats), norm, result.findings):
                 return _UNSURE  # the rules' words, nothing else reads like a report: ask
-            boost = not urgent and self.danger(norm)
-            if not boost and th["recategorise"] > 1:
-                return result
-            if boost and model.urgent_p(feats) >= th["urgent_boost"]:
+            if not urgent and made_urgent(th, model.urgent_p(feats), self.danger(norm)):
                 first = dataclasses.replace(
                     first, urgent=True, evidence=(*first.evidence, "model:urgent")
                 )
@@ -579,10 +597,11 @@ class TriageEngine:
         feats = model.features(norm)
         line = th["rescue"] if self._rescue_line is None else self._rescue_line
         ticket_p = model.ticket_p(feats)
-        if ticket_p < line:  # below every line: no need to weigh its urgency
+        if ticket_p < min(line, ALARM_RESCUE):  # below every line: no need to weigh urgency
             return result
-        urgent = self.danger(norm) and model.urgent_p(feats) >= th["urgent"]
-        if ticket_p < rescue_line(line, norm, urgent):
+        danger, urgent_p = self.danger(norm), model.urgent_p(feats)
+        urgent = (danger and urgent_p >= th["urgent"]) or urgent_p >= URGENT_SURE
+        if ticket_p < rescue_line(line, norm, urgent, danger and urgent_p >= th["urgent_boost"]):
             return result
         category, _ = model.category(feats)
         finding = Finding(

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.triage.engine import RESCUABLE, rescue_line, vetoed
+from bot.triage.engine import RESCUABLE, URGENT_SURE, made_urgent, rescue_line, vetoed
 from bot.triage.evaluate import LabelledMessage, read_labelled
 from bot.triage.learned import (
     MODEL_FILE,
@@ -336,7 +336,7 @@ def combine(  # type: ignore[no-untyped-def]
             return True, category, urgent
         if vetoed(th, scores.ticket, row.text, rules.findings):
             return False, None, False
-        if not urgent and row.danger and scores.urgent >= th["urgent_boost"]:
+        if not urgent and made_urgent(th, scores.urgent, row.danger):
             urgent = True
         if (
             rules.findings[0].rule != "hazard"
@@ -347,8 +347,9 @@ def combine(  # type: ignore[no-untyped-def]
         return True, category, urgent
     if scores is None or not row.domain or rules.reason not in RESCUABLE:
         return False, None, False
-    urgent = row.danger and scores.urgent >= th["urgent"]
-    if scores.ticket < rescue_line(th["rescue"], row.text, urgent):
+    urgent = (row.danger and scores.urgent >= th["urgent"]) or scores.urgent >= URGENT_SURE
+    alarming = row.danger and scores.urgent >= th["urgent_boost"]
+    if scores.ticket < rescue_line(th["rescue"], row.text, urgent, alarming):
         return False, None, False
     return True, scores.category, urgent
 
@@ -412,7 +413,10 @@ def pick_thresholds(rows, rules, scores) -> tuple[dict[str, float], Figures]:  #
     for urgent in levels:
         for boost in levels[2:]:  # a rules ticket is made urgent only when the model is sure
             f = run({**th, "urgent": urgent, "urgent_boost": boost})
-            key = (f.urgent_recall * 1000 - f.urgent_false, urgent, boost)
+            # the boost also sets which emergencies open at the alarm line: count their
+            # false alarms too
+            worth = f.urgent_recall * 1000 - f.urgent_false - FALSE_ALARM_COST * f.fp
+            key = (worth, urgent, boost)
             if best is None or key > best[0]:
                 best = (key, {**th, "urgent": urgent, "urgent_boost": boost})
     assert best is not None
