@@ -467,6 +467,13 @@ class TriageEngine:
         rest_text = p.plea_words.sub(" ", rest_text)
         return len(_CJK.findall(rest_text)) <= 1
 
+    def _made_urgent(self, norm: str, urgent_p: float) -> bool:
+        """``made_urgent``, looking for a word of danger only where it decides."""
+        th = self.model.thresholds  # type: ignore[union-attr]
+        if urgent_p < th["urgent_boost"] or urgent_p >= URGENT_SURE:
+            return urgent_p >= URGENT_SURE
+        return made_urgent(th, urgent_p, self.danger(norm))
+
     def danger(self, text: str) -> bool:
         """A hazard signal (fire, gas, someone trapped, fallen, lost...), typos included:
         without one the model may not make a message urgent."""
@@ -579,7 +586,7 @@ class TriageEngine:
             feats = model.features(norm)
             if vetoed(th, model.ticket_p(feats), norm, result.findings):
                 return _UNSURE  # the rules' words, nothing else reads like a report: ask
-            if not urgent and made_urgent(th, model.urgent_p(feats), self.danger(norm)):
+            if not urgent and self._made_urgent(norm, model.urgent_p(feats)):
                 first = dataclasses.replace(
                     first, urgent=True, evidence=(*first.evidence, "model:urgent")
                 )
@@ -599,7 +606,9 @@ class TriageEngine:
         ticket_p = model.ticket_p(feats)
         if ticket_p < min(line, ALARM_RESCUE):  # below every line: no need to weigh urgency
             return result
-        danger, urgent_p = self.danger(norm), model.urgent_p(feats)
+        urgent_p = model.urgent_p(feats)
+        # a word of danger counts only above one of the lines (most candidates are not)
+        danger = urgent_p >= min(th["urgent"], th["urgent_boost"]) and self.danger(norm)
         urgent = (danger and urgent_p >= th["urgent"]) or urgent_p >= URGENT_SURE
         if ticket_p < rescue_line(line, norm, urgent, danger and urgent_p >= th["urgent_boost"]):
             return result

@@ -63,7 +63,7 @@ VETO_GRID = (0.0, 0.02, 0.04, 0.06, 0.08, 0.1, 0.12, 0.15, 0.2, 0.25, 0.3)
 # An urgent finding is vetoed only far below that: a missed emergency costs most.
 URGENT_VETO_GRID = (0.01, 0.02, 0.03, 0.05, 0.08)
 # How much of a tune source's requests a veto may cost (see _pick_veto).
-VETO_RECALL_COST = 0.03
+VETO_RECALL_COST = 0.025
 RESCUE_GRID = tuple(round(0.5 + 0.01 * i, 2) for i in range(50))  # 0.50 .. 0.99
 # Weights smaller than this are dropped from the shipped file (size and load time).
 PRUNE = 0.3
