@@ -184,3 +184,22 @@ def test_small_talk_with_words_of_danger_stays_chatter() -> None:
         "万一着火了怎么办，想想都怕",
     ):
         assert not engine.triage(text).ticket, text
+
+
+def test_long_messages_have_their_own_line_and_a_communitys_line_holds_for_them() -> None:
+    """The line for a message over LONG_MESSAGE characters is picked on tune like the
+    plain one (the shipped model's may be lower: a long report the dictionary's pairs
+    missed says more to the model than a short one); a community that sets its own
+    stricter line gets it for long messages too."""
+    long = "奶" * (LONG_MESSAGE + 1)
+    assert rescue_line(0.97, long, long_line=0.85) == 0.85
+    assert rescue_line(0.97, long, urgent=True, long_line=0.99) == 0.97
+    shipped = TriageEngine().model
+    assert shipped is not None and 0.8 <= shipped.thresholds["rescue_long"] <= 0.99
+    text = (
+        "五号楼西边那个晾衣服的铁架子，底下焊的地方锈开了，一碰就晃，好几家的被子都晾在上面，"
+        "我怕哪天连被子带架子一起倒了，谁能给反映反映"
+    )
+    assert len(text) > LONG_MESSAGE and not TriageEngine(model=None).triage(text).ticket
+    assert TriageEngine().triage(text).ticket  # the model's rescue
+    assert not TriageEngine(rescue_line=0.999).triage(text).ticket

@@ -56,9 +56,10 @@ def test_model_file_shape() -> None:
     data = json.loads((DATA / MODEL_FILE).read_text(encoding="utf-8"))
     assert data["format"] == 3
     assert set(data["thresholds"]) == {
-        "rescue", "urgent", "urgent_boost", "recategorise", "veto", "veto_urgent"
+        "rescue", "rescue_long", "urgent", "urgent_boost", "recategorise", "veto", "veto_urgent"
     }
     assert data["thresholds"]["rescue"] >= 0.8  # picked for precision, not recall
+    assert data["thresholds"]["rescue_long"] >= 0.8
     assert data["thresholds"]["veto_urgent"] <= 0.1  # an emergency needs little belief
     rows = data["heads"]["category"]  # feature → weight in each category head
     assert rows and all(len(row) == len(data["categories"]) for row in rows.values())

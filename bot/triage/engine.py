@@ -57,8 +57,8 @@ RESCUABLE = frozenset({"chatter", "thanks", "elsewhere", "staff"})
 # The model may veto a rules finding only in a message this long: a few characters
 # (救命！, 停电了) give it nothing to judge by.
 VETO_LENGTH = 8
-# A message longer than this (a story, a forwarded joke) is rescued only when the model
-# is this sure: its words are spread over many things, most of them not a request.
+# A message longer than this has its own rescue line (``rescue_long``, picked on tune;
+# this one for a model file that has none).
 LONG_MESSAGE = 40
 LONG_RESCUE = 0.98
 
@@ -121,17 +121,23 @@ URGENT_SURE = 0.98
 
 
 def rescue_line(
-    rescue: float, norm: str, urgent: bool = False, alarming: bool = False
+    rescue: float,
+    norm: str,
+    urgent: bool = False,
+    alarming: bool = False,
+    long_line: float = LONG_RESCUE,
 ) -> float:
-    """How sure the model must be to open a ticket the rules did not. A long message is
-    mostly a story, unless it reads as urgent (a word of danger and the model's urgent
-    head agree): a grandchild's long plea about a confused grandmother is no joke. One
-    that reads as an emergency (``alarming``: the urgent head surer still) needs less."""
+    """How sure the model must be to open a ticket the rules did not. A message over
+    LONG_MESSAGE characters has its own line, picked on tune like the plain one (its
+    words are spread over many things: a story, a forwarded joke, or a long report the
+    dictionary's pairs missed), never above the plain line when it reads as urgent (a word
+    of danger and the model's urgent head agree). One that reads as an emergency
+    (``alarming``: the urgent head surer still) needs less."""
     if alarming:
         return min(rescue, ALARM_RESCUE)
-    if len(norm) <= LONG_MESSAGE or urgent:
+    if len(norm) <= LONG_MESSAGE:
         return rescue
-    return max(rescue, LONG_RESCUE)
+    return min(rescue, long_line) if urgent else long_line
 
 
 def made_urgent(th: Mapping[str, float], urgent_p: float, danger: bool) -> bool:
@@ -603,14 +609,18 @@ class TriageEngine:
             return result
         feats = model.features(norm)
         line = th["rescue"] if self._rescue_line is None else self._rescue_line
+        long_line = th.get("rescue_long", LONG_RESCUE)
+        if self._rescue_line is not None:  # a community's line holds for long ones too
+            long_line = max(long_line, self._rescue_line)
         ticket_p = model.ticket_p(feats)
-        if ticket_p < min(line, ALARM_RESCUE):  # below every line: no need to weigh urgency
+        if ticket_p < min(line, long_line, ALARM_RESCUE):  # below every line
             return result
         urgent_p = model.urgent_p(feats)
         # a word of danger counts only above one of the lines (most candidates are not)
         danger = urgent_p >= min(th["urgent"], th["urgent_boost"]) and self.danger(norm)
         urgent = (danger and urgent_p >= th["urgent"]) or urgent_p >= URGENT_SURE
-        if ticket_p < rescue_line(line, norm, urgent, danger and urgent_p >= th["urgent_boost"]):
+        alarming = danger and urgent_p >= th["urgent_boost"]
+        if ticket_p < rescue_line(line, norm, urgent, alarming, long_line):
             return result
         category, _ = model.category(feats)
         finding = Finding(

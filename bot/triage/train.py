@@ -25,7 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.triage.engine import RESCUABLE, URGENT_SURE, made_urgent, rescue_line, vetoed
+from bot.triage.engine import (
+    LONG_RESCUE,
+    RESCUABLE,
+    URGENT_SURE,
+    made_urgent,
+    rescue_line,
+    vetoed,
+)
 from bot.triage.evaluate import LabelledMessage, read_labelled
 from bot.triage.learned import (
     MODEL_FILE,
@@ -65,6 +72,8 @@ URGENT_VETO_GRID = (0.01, 0.02, 0.03, 0.05, 0.08)
 # How much of a tune source's requests a veto may cost (see _pick_veto).
 VETO_RECALL_COST = 0.025
 RESCUE_GRID = tuple(round(0.5 + 0.01 * i, 2) for i in range(50))  # 0.50 .. 0.99
+# The line for messages over LONG_MESSAGE characters, picked after the plain one.
+RESCUE_LONG_GRID = (0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99)
 # Weights smaller than this are dropped from the shipped file (size and load time).
 PRUNE = 0.3
 
@@ -349,7 +358,7 @@ def combine(  # type: ignore[no-untyped-def]
         return False, None, False
     urgent = (row.danger and scores.urgent >= th["urgent"]) or scores.urgent >= URGENT_SURE
     alarming = row.danger and scores.urgent >= th["urgent_boost"]
-    if scores.ticket < rescue_line(th["rescue"], row.text, urgent, alarming):
+    if scores.ticket < rescue_line(th["rescue"], row.text, urgent, alarming, th["rescue_long"]):
         return False, None, False
     return True, scores.category, urgent
 
@@ -400,10 +409,18 @@ def pick_thresholds(rows, rules, scores) -> tuple[dict[str, float], Figures]:  #
     base = {"urgent": 1.01, "urgent_boost": 1.01, "recategorise": 1.01, "veto_urgent": 0.0}
     best: tuple | None = None  # type: ignore[type-arg]
     for rescue in RESCUE_GRID:
-        f = run({**base, "rescue": rescue, "veto": 0.0})
+        f = run({**base, "rescue": rescue, "rescue_long": LONG_RESCUE, "veto": 0.0})
         key = (f.worth, rescue)
         if best is None or key > best[0]:
-            best = (key, {**base, "rescue": rescue, "veto": 0.0})
+            best = (key, {**base, "rescue": rescue, "rescue_long": LONG_RESCUE, "veto": 0.0})
+    assert best is not None
+    th = best[1]
+    best = None
+    for long_line in RESCUE_LONG_GRID:  # then long messages' own line, the same way
+        f = run({**th, "rescue_long": long_line})
+        key = (f.worth, long_line)
+        if best is None or key > best[0]:
+            best = (key, {**th, "rescue_long": long_line})
     assert best is not None
     th = best[1]
     for name, grid in (("veto", VETO_GRID), ("veto_urgent", URGENT_VETO_GRID)):
