@@ -13,6 +13,7 @@ from bot.triage.engine import (
     LONG_MESSAGE,
     LONG_RESCUE,
     made_urgent,
+    overrules,
     persists,
     rescue_line,
     vetoed,
@@ -203,3 +204,22 @@ def test_long_messages_have_their_own_line_and_a_communitys_line_holds_for_them(
     assert len(text) > LONG_MESSAGE and not TriageEngine(model=None).triage(text).ticket
     assert TriageEngine().triage(text).ticket  # the model's rescue
     assert not TriageEngine(rescue_line=0.999).triage(text).ticket
+
+
+def test_an_emergency_in_plain_sight_outweighs_a_reason_the_rules_give() -> None:
+    """A neighbour's worried 会不会煤气中毒了 over a door nobody opens is no hypothetical;
+    the model, all but certain of an emergency, opens it urgent. A real hypothetical (万一
+    着火) stays one, and so does anything the model is less sure of."""
+    text = (
+        "喂网格员我跟你说隔壁那个一个人住的老孙头烧煤炉子今天一上午都没开门"
+        "窗户上全是水汽喊他也不答应会不会煤气中毒了"
+    )
+    assert TriageEngine(model=None).triage(text).reason == "negated"
+    result = TriageEngine().triage(text)
+    assert result.ticket and result.findings[0].urgent
+    assert result.findings[0].evidence[0] == "model:emergency"
+    worry = TriageEngine().triage("万一楼上着火了我们家老人腿脚不好怎么跑啊，想想都害怕")
+    assert not worry.ticket and worry.reason == "hypothetical"
+    assert overrules("hypothetical", 0.95, 0.99)
+    assert not overrules("hypothetical", 0.95, 0.9)  # not sure it is urgent
+    assert not overrules("notice", 0.99, 0.99)  # a notice is never overruled

@@ -140,6 +140,27 @@ def rescue_line(
     return min(rescue, long_line) if urgent else long_line
 
 
+# Reasons the rules give against a report that an emergency in plain sight outweighs: a
+# worried 会不会煤气中毒了 over a neighbour who does not answer, 门也锁着 read as a negation, 我
+# 已经关了总阀 read as a fix. Not a notice, a reply or a follow-up of a ticket.
+OVERRULED_BY_EMERGENCY = frozenset({"hypothetical", "negated", "resolved", "past"})
+# How sure the model must be that such a message is a report (and URGENT_SURE that it is
+# urgent) to open it against the rules' reason.
+EMERGENCY_TICKET = 0.9
+
+
+def overrules(reason: str, ticket_p: float, urgent_p: float) -> bool:
+    """Whether the model, all but certain of an emergency, opens a message the rules gave
+    a reason against. On every labelled split no message this sure of was anything but
+    an urgent report. The engine and the training replay (train.combine) both decide by
+    this."""
+    return (
+        reason in OVERRULED_BY_EMERGENCY
+        and urgent_p >= URGENT_SURE
+        and ticket_p >= EMERGENCY_TICKET
+    )
+
+
 def made_urgent(th: Mapping[str, float], urgent_p: float, danger: bool) -> bool:
     """Whether the model makes a rules ticket urgent: with a word of danger when it is
     fairly sure, without one only when it is all but certain. The engine and the
@@ -473,6 +494,26 @@ class TriageEngine:
         rest_text = p.plea_words.sub(" ", rest_text)
         return len(_CJK.findall(rest_text)) <= 1
 
+    def _emergency(self, norm: str, result: TriageResult) -> TriageResult:
+        """An urgent report against the rules' reason, when the model is all but certain
+        (``overrules``); else the rules' answer."""
+        model = self.model
+        assert model is not None
+        feats = model.features(norm)
+        if not overrules(result.reason, model.ticket_p(feats), model.urgent_p(feats)):
+            return result
+        category, _ = model.category(feats)
+        mentions = self._locations.find(norm)
+        finding = Finding(
+            category=category,
+            urgent=True,
+            location=mentions[0].location if mentions else None,
+            evidence=("model:emergency", *model.explain(feats)),
+            rule="model",
+            text=norm[:200],
+        )
+        return TriageResult((finding,), "request")
+
     def _made_urgent(self, norm: str, urgent_p: float) -> bool:
         """``made_urgent``, looking for a word of danger only where it decides."""
         th = self.model.thresholds  # type: ignore[union-attr]
@@ -602,6 +643,8 @@ class TriageEngine:
                 if category != first.category and p >= th["recategorise"]:
                     first = dataclasses.replace(first, category=category)
             return dataclasses.replace(result, findings=(first, *result.findings[1:]))
+        if result.reason in OVERRULED_BY_EMERGENCY and self.sounds_like_domain(norm):
+            return self._emergency(norm, result)
         if result.reason not in RESCUABLE or not self.sounds_like_domain(norm):
             return result
         mentions = self._locations.find(norm)

@@ -30,6 +30,7 @@ from bot.triage.engine import (
     RESCUABLE,
     URGENT_SURE,
     made_urgent,
+    overrules,
     rescue_line,
     vetoed,
 )
@@ -354,6 +355,8 @@ def combine(  # type: ignore[no-untyped-def]
         ):
             category = scores.category
         return True, category, urgent
+    if scores is not None and row.domain and overrules(rules.reason, scores.ticket, scores.urgent):
+        return True, scores.category, True
     if scores is None or not row.domain or rules.reason not in RESCUABLE:
         return False, None, False
     urgent = (row.danger and scores.urgent >= th["urgent"]) or scores.urgent >= URGENT_SURE
