@@ -502,13 +502,27 @@ class TriageEngine:
         feats = model.features(norm)
         if not overrules(result.reason, model.ticket_p(feats), model.urgent_p(feats)):
             return result
+        return self._model_report(norm, feats, True, "model:emergency")
+
+    def _model_report(
+        self,
+        norm: str,
+        feats: frozenset[str],
+        urgent: bool,
+        tag: str,
+        mentions: list[Mention] | None = None,
+    ) -> TriageResult:
+        """A report the model opens: its likeliest category, the first place named."""
+        model = self.model
+        assert model is not None
         category, _ = model.category(feats)
-        mentions = self._locations.find(norm)
+        if mentions is None:
+            mentions = self._locations.find(norm)
         finding = Finding(
             category=category,
-            urgent=True,
+            urgent=urgent,
             location=mentions[0].location if mentions else None,
-            evidence=("model:emergency", *model.explain(feats)),
+            evidence=(tag, *model.explain(feats)),
             rule="model",
             text=norm[:200],
         )
@@ -665,16 +679,7 @@ class TriageEngine:
         alarming = danger and urgent_p >= th["urgent_boost"]
         if ticket_p < rescue_line(line, norm, urgent, alarming, long_line):
             return result
-        category, _ = model.category(feats)
-        finding = Finding(
-            category=category,
-            urgent=urgent,
-            location=mentions[0].location if mentions else None,
-            evidence=("model", *model.explain(feats)),
-            rule="model",
-            text=norm[:200],
-        )
-        return TriageResult((finding,), "request")
+        return self._model_report(norm, feats, urgent, "model", mentions)
 
     # ------------------------------------------------------------------ message level
 
