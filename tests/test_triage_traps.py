@@ -193,3 +193,31 @@ def test_a_preamble_with_its_problem_is_one_ticket_about_the_problem(
     result = engine.triage("我想反映个情况，3号楼楼道灯不亮")
     assert result.verdict is Verdict.REQUEST
     assert [f.category for f in result.findings] == ["building"]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("请问谁家有打气筒，借用一下，电动车轮胎没气了", "neighbourly"),
+        ("有没有人家里有多余的电动车充电器借我一下，我的坏了", "neighbourly"),
+        ("我家猫跑丢了，橘色的，脖子上有铃铛，谁看见了告诉我一声", "neighbourly"),
+        ("【转】燃气泄漏怎么办？第一不要开灯，第二开窗通风", "link"),
+        ("转发一下，邻村有个老人走丢了，穿灰色棉袄，看见的打电话", "link"),
+    ],
+)
+def test_neighbours_asks_and_forwards_are_not_reports(
+    engine: TriageEngine, text: str, reason: str
+) -> None:
+    """Borrowing from neighbours, a lost pet, a forwarded warning: the group's business,
+    not the community's, whatever problem words they carry."""
+    result = engine.triage(text)
+    assert not result.ticket and result.reason in (reason, "chatter"), result
+
+
+@pytest.mark.parametrize(
+    "text", ["我家老人走丢了，穿蓝色衣服，谁看见了告诉我", "能不能借一下社区的轮椅，我妈腿摔了"]
+)
+def test_a_lost_person_or_a_loan_from_the_community_stays_a_report(
+    engine: TriageEngine, text: str
+) -> None:
+    assert engine.triage(text).ticket

@@ -1132,13 +1132,15 @@ class TriageEngine:
         )
 
     def _shape(self, norm: str) -> str | None:
-        """Links, ads, group-buying lists and notices are never a new request."""
+        """Links, ads, group-buying lists, notices and neighbours' asks are never a new
+        request."""
         p = self._patterns
         for reason, pattern in (
             ("link", p.link),
             ("ad", p.ad),
             ("jielong", p.jielong),
             ("notice", p.notice),
+            ("neighbourly", p.neighbourly),
         ):
             if pattern.search(norm):
                 return reason
