@@ -161,6 +161,15 @@ def overrules(reason: str, ticket_p: float, urgent_p: float) -> bool:
     )
 
 
+def rescue_urgency(th: Mapping[str, float], urgent_p: float, danger: bool) -> tuple[bool, bool]:
+    """Of a message the model would rescue: whether it is urgent (a word of danger and the
+    urgent head agree, or the head is all but certain) and whether it reads as an
+    emergency (``rescue_line``'s ``alarming``). The engine and the training replay
+    (train.combine) both decide by this."""
+    urgent = (danger and urgent_p >= th["urgent"]) or urgent_p >= URGENT_SURE
+    return urgent, danger and urgent_p >= th["urgent_boost"]
+
+
 def made_urgent(th: Mapping[str, float], urgent_p: float, danger: bool) -> bool:
     """Whether the model makes a rules ticket urgent: with a word of danger when it is
     fairly sure, without one only when it is all but certain. The engine and the
@@ -675,8 +684,7 @@ class TriageEngine:
         urgent_p = model.urgent_p(feats)
         # a word of danger counts only above one of the lines (most candidates are not)
         danger = urgent_p >= min(th["urgent"], th["urgent_boost"]) and self.danger(norm)
-        urgent = (danger and urgent_p >= th["urgent"]) or urgent_p >= URGENT_SURE
-        alarming = danger and urgent_p >= th["urgent_boost"]
+        urgent, alarming = rescue_urgency(th, urgent_p, danger)
         if ticket_p < rescue_line(line, norm, urgent, alarming, long_line):
             return result
         return self._model_report(norm, feats, urgent, "model", mentions)

@@ -28,10 +28,10 @@ from typing import Any
 from bot.triage.engine import (
     LONG_RESCUE,
     RESCUABLE,
-    URGENT_SURE,
     made_urgent,
     overrules,
     rescue_line,
+    rescue_urgency,
     vetoed,
 )
 from bot.triage.evaluate import LabelledMessage, read_labelled
@@ -359,8 +359,7 @@ def combine(  # type: ignore[no-untyped-def]
         return True, scores.category, True
     if scores is None or not row.domain or rules.reason not in RESCUABLE:
         return False, None, False
-    urgent = (row.danger and scores.urgent >= th["urgent"]) or scores.urgent >= URGENT_SURE
-    alarming = row.danger and scores.urgent >= th["urgent_boost"]
+    urgent, alarming = rescue_urgency(th, scores.urgent, row.danger)
     if scores.ticket < rescue_line(th["rescue"], row.text, urgent, alarming, th["rescue_long"]):
         return False, None, False
     return True, scores.category, urgent
