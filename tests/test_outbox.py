@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -203,3 +204,37 @@ async def test_rows_behind_many_failing_sends_still_go_out(sample_config, db_url
     assert [m.text for _, m in platform.accepted] == ["本群的"]
     assert platform.refused == 25  # each tried once, then waits out its backoff
     await app.stop()
+
+
+class SlowAckPlatform(FlakyPlatform):
+    """Takes a message at once but answers only after a moment, as a busy gateway does."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.taking = asyncio.Event()
+
+    async def send(self, message: OutgoingMessage) -> SentMessage:
+        sent = await super().send(message)
+        self.taking.set()
+        await asyncio.sleep(0.2)
+        return sent
+
+
+async def test_stopping_lets_a_send_in_flight_finish_so_it_never_goes_out_twice(
+    sample_config, db_url: str
+) -> None:
+    platform = SlowAckPlatform()
+    clock = FakeClock(START)
+    platform.clock = clock
+    app = build_app(sample_config, Database(db_url), clock, [platform])
+    await app.start(background_send=True)
+    await app.handle(message(1, "3号楼门口井盖坏了"))
+    await asyncio.wait_for(platform.taking.wait(), timeout=10)
+    await app.stop()  # while the gateway has the message and has not answered yet
+    assert [m.text for _, m in platform.accepted] == [REGISTERED]
+
+    again = build_app(sample_config, Database(db_url), clock, [platform])
+    await again.start()
+    await again.advance(timedelta(minutes=10))
+    assert [m.text for _, m in platform.accepted] == [REGISTERED]  # recorded as sent
+    await again.stop()

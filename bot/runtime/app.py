@@ -41,6 +41,9 @@ RETRY_POLL_SECONDS = 5.0
 # chat (or its platform's account): the status line and `gridbot failed` count it.
 UNCLAIMED_AFTER = timedelta(minutes=10)
 STATUS_REFRESH = timedelta(minutes=1)  # how often the background sender recounts those
+# How long ``stop`` lets the background sender finish the round it is in before cutting
+# it off: a round cut mid-transaction leaves its connection for the garbage collector.
+SENDER_GRACE_SECONDS = 5.0
 # A message found the directory changed under it this many times in a row (the console
 # busy at that very moment) is handled with the one loaded last.
 DIRECTORY_RETRIES = 3
@@ -98,6 +101,7 @@ class App:
         self._send_lock = asyncio.Lock()
         self._wake_sender = asyncio.Event()
         self._sender_task: asyncio.Task[None] | None = None
+        self._stopping = False
         # Called after each handled message, e.g. to re-arm the scheduler's next wake-up.
         self.after_message: list[Callable[[], Awaitable[None]]] = []
         self.inbound = RetryQueue(
@@ -146,11 +150,24 @@ class App:
             await adapter.stop()
         await self.inbound.close(kept=lambda m: self._journalled(m))
         if self._sender_task is not None:
-            self._sender_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._sender_task
+            await self._stop_sender(self._sender_task)
             self._sender_task = None
         await self.db.close()
+
+    async def _stop_sender(self, task: asyncio.Task[None]) -> None:
+        """Let the sender end the round it is in and leave, so its session commits or
+        rolls back and hands its connection back; cancel it only if the round hangs."""
+        self._stopping = True
+        self._wake_sender.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(task), timeout=SENDER_GRACE_SECONDS)
+        except TimeoutError:
+            log.warning("the outbox sender did not finish its round; stopping it")
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        finally:
+            self._stopping = False
 
     async def handle_event(self, event: InboundEvent) -> Outcome | None:
         """What adapters call. For a message: its Outcome, or None when the core failed on
@@ -332,12 +349,14 @@ class App:
         return fired
 
     async def _send_loop(self) -> None:
-        while True:
+        while not self._stopping:
             wait = self.sender.next_wake
             timeout = RETRY_POLL_SECONDS if wait is None else min(wait, RETRY_POLL_SECONDS)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake_sender.wait(), timeout=max(timeout, 0.05))
             self._wake_sender.clear()
+            if self._stopping:  # the adapters are stopped: what is pending waits for the next run
+                return
             try:
                 async with self._send_lock:
                     await self.sender.flush()
