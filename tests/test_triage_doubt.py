@@ -12,7 +12,10 @@ from bot.triage.engine import (
     ALARM_RESCUE,
     LONG_MESSAGE,
     LONG_RESCUE,
+    OUTWEIGH_LENGTH,
+    OUTWEIGHED,
     made_urgent,
+    outweighs,
     overrules,
     persists,
     rescue_line,
@@ -223,3 +226,34 @@ def test_an_emergency_in_plain_sight_outweighs_a_reason_the_rules_give() -> None
     assert overrules("hypothetical", 0.95, 0.99)
     assert not overrules("hypothetical", 0.95, 0.9)  # not sure it is urgent
     assert not overrules("notice", 0.99, 0.99)  # a notice is never overruled
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # 能不能 read as a negation
+        "单元门口的台阶结了厚厚一层冰，早上好几个老人差点摔了，物业能不能来铲一下",
+        # 出租 read as an advert
+        "楼上卫生间漏水漏到我家厨房顶上了，楼上是出租的，房东一直联系不上，社区能帮忙联系吗",
+        # 归谁管 read as a hypothetical
+        "2号楼门口的消防栓被车撞歪了，一直在滴水，这个归谁管啊",
+    ],
+)
+def test_a_report_the_model_is_all_but_certain_of_outweighs_a_rules_reason(text: str) -> None:
+    rules = TriageEngine(model=None).triage(text)
+    assert not rules.ticket and rules.reason in OUTWEIGHED
+    result = TriageEngine().triage(text)
+    assert result.ticket and result.findings[0].evidence[0] == "model:overruled"
+
+
+def test_a_short_message_keeps_the_rules_reason_however_sure_the_model_is() -> None:
+    text = "我们这栋没有停电，灯都亮着"
+    assert len(text) < OUTWEIGH_LENGTH
+    result = TriageEngine().triage(text)
+    assert not result.ticket and result.reason == "negated"
+    th = {"overrule": 0.98}
+    assert outweighs(th, "negated", 0.99, "x" * OUTWEIGH_LENGTH)
+    assert not outweighs(th, "negated", 0.99, "x" * (OUTWEIGH_LENGTH - 1))
+    assert not outweighs(th, "negated", 0.97, "x" * OUTWEIGH_LENGTH)  # not sure enough
+    assert not outweighs(th, "staff", 0.999, "x" * 40)  # whose words they are stays the rules'
+    assert not outweighs({}, "negated", 0.999, "x" * 40)  # a model without the line: never

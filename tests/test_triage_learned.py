@@ -56,7 +56,8 @@ def test_model_file_shape() -> None:
     data = json.loads((DATA / MODEL_FILE).read_text(encoding="utf-8"))
     assert data["format"] == 3
     assert set(data["thresholds"]) == {
-        "rescue", "rescue_long", "urgent", "urgent_boost", "recategorise", "veto", "veto_urgent"
+        "rescue", "rescue_long", "urgent", "urgent_boost", "recategorise", "veto", "veto_urgent",
+        "overrule",
     }
     assert data["thresholds"]["rescue"] >= 0.8  # picked for precision, not recall
     assert data["thresholds"]["rescue_long"] >= 0.8

@@ -221,3 +221,31 @@ def test_a_lost_person_or_a_loan_from_the_community_stays_a_report(
     engine: TriageEngine, text: str
 ) -> None:
     assert engine.triage(text).ticket
+
+
+@pytest.mark.parametrize(
+    "text", ["家里的鱼缸漏水了，地板全湿了😭", "自行车轮胎又没气了，气死", "冰箱底下漏水咋整啊"]
+)
+def test_ones_own_things_leaking_are_nobodys_ticket(engine: TriageEngine, text: str) -> None:
+    """A fish tank, a fridge, a tyre: a leak or lost air of one's own things is not the
+    community's to fix."""
+    assert not engine.triage(text).ticket
+
+
+@pytest.mark.parametrize("text", ["5号楼楼道的水管漏水了，地上都是水", "3单元的暖气片漏水了"])
+def test_a_leak_in_the_building_stays_a_report(engine: TriageEngine, text: str) -> None:
+    assert engine.triage(text).ticket
+
+
+def test_the_other_side_making_it_good_settles_it(engine: TriageEngine) -> None:
+    """噪音那家道歉了: the neighbour apologised or paid, the matter is closed; unless the
+    trouble goes on all the same."""
+    for text in ("漏水那家赔了", "淹了我家的楼上邻居赔了", "装修吵人的那家道歉了"):
+        assert not engine.triage(text).ticket, text
+    assert engine.triage("楼上那家道歉了，可是今晚还是在砸墙").ticket
+
+
+@pytest.mark.parametrize("text", ["明早八点开始停水", "明晚停电，大家知道一下", "明儿个停气"])
+def test_an_outage_announced_for_tomorrow_is_a_notice(engine: TriageEngine, text: str) -> None:
+    result = engine.triage(text)
+    assert not result.ticket and result.reason == "notice"

@@ -161,6 +161,28 @@ def overrules(reason: str, ticket_p: float, urgent_p: float) -> bool:
     )
 
 
+# Reasons the rules give against a report that the model may outweigh when it is all but
+# certain (``outweighs``): 能不能铲一下 read as a negation, 万一 inside a plea to act now,
+# 出租 in a complaint about a landlord read as an advert. Not a reply, a follow-up of a
+# ticket, thanks or a story from elsewhere: those are about whose words they are.
+OUTWEIGHED = frozenset({"hypothetical", "negated", "resolved", "past", "notice", "ad"})
+OVERRULABLE = OVERRULED_BY_EMERGENCY | OUTWEIGHED
+# Shorter than this, the rules' reason stands however sure the model is: in 我们单元没有停水
+# the negation is the whole message, and a few characters give the model little to go on.
+OUTWEIGH_LENGTH = 20
+
+
+def outweighs(th: Mapping[str, float], reason: str, ticket_p: float, norm: str) -> bool:
+    """Whether the model is sure enough of a report to open it against the rules' reason
+    (the ``overrule`` line, picked on tune; absent, never). The engine and the training
+    replay (train.combine) both decide by this."""
+    return (
+        reason in OUTWEIGHED
+        and len(norm) >= OUTWEIGH_LENGTH
+        and ticket_p >= th.get("overrule", 1.01)
+    )
+
+
 def rescue_urgency(th: Mapping[str, float], urgent_p: float, danger: bool) -> tuple[bool, bool]:
     """Of a message the model would rescue: whether it is urgent (a word of danger and the
     urgent head agree, or the head is all but certain) and whether it reads as an
@@ -214,6 +236,8 @@ LIST_JOINERS = frozenset({"和", "跟", "与", "、", "还有", "及", "以及",
 CHILD_RISK = re.compile(r"井|坑|洞|塌|陷|篦子|箅子|电线|电缆|高压线|电箱|配电|变压器|电杆")
 # Words that stand for a power cut only when no device of one's own ran flat (门铃没电了).
 POWER_WORDS = frozenset({"没电", "没电了"})
+# Words that are nobody's problem when one's own thing leaks or goes flat (鱼缸漏水了).
+LEAK_WORDS = frozenset({"漏水", "漏气", "没气", "没气了", "跑气", "漏了"})
 # What neighbours notice of someone who has not been seen: signs, not faults.
 SIGNS = frozenset({"灯", "门", "窗", "窗帘", "电话", "手机", "报纸", "牛奶", "信箱"})
 
@@ -503,15 +527,22 @@ class TriageEngine:
         rest_text = p.plea_words.sub(" ", rest_text)
         return len(_CJK.findall(rest_text)) <= 1
 
-    def _emergency(self, norm: str, result: TriageResult) -> TriageResult:
-        """An urgent report against the rules' reason, when the model is all but certain
-        (``overrules``); else the rules' answer."""
+    def _overruled(self, norm: str, result: TriageResult) -> TriageResult:
+        """A report against the rules' reason: an urgent one when the model is all but
+        certain of an emergency (``overrules``), else one when it is all but certain of a
+        report (``outweighs``); otherwise the rules' answer."""
         model = self.model
         assert model is not None
         feats = model.features(norm)
-        if not overrules(result.reason, model.ticket_p(feats), model.urgent_p(feats)):
+        ticket_p, urgent_p = model.ticket_p(feats), model.urgent_p(feats)
+        if overrules(result.reason, ticket_p, urgent_p):
+            return self._model_report(norm, feats, True, "model:emergency")
+        th = model.thresholds
+        if not outweighs(th, result.reason, ticket_p, norm):
             return result
-        return self._model_report(norm, feats, True, "model:emergency")
+        danger = urgent_p >= min(th["urgent"], th["urgent_boost"]) and self.danger(norm)
+        urgent, _ = rescue_urgency(th, urgent_p, danger)
+        return self._model_report(norm, feats, urgent, "model:overruled")
 
     def _model_report(
         self,
@@ -638,8 +669,9 @@ class TriageEngine:
         """The rules decide what they recognise; the model rescues what they miss.
 
         Precision first. Rules are right about negation, hypotheticals, fixes, notices,
-        past events and whose reply it is, so the model never overrules a reason; it
-        speaks only where the rules found nothing (a word outside the dictionary, a
+        past events and whose reply it is, so the model overrules such a reason only when
+        it is all but certain, in a message long enough to judge (``outweighs``, or
+        ``overrules`` for an emergency); else it speaks only where the rules found nothing (a word outside the dictionary, a
         typo, pinyin), only when the message names a thing or a problem or sounds like
         it (the prescreen), and only above a threshold picked for precision at the rate
         of chatter real groups have. It makes a message urgent only with a hazard signal
@@ -666,8 +698,8 @@ class TriageEngine:
                 if category != first.category and p >= th["recategorise"]:
                     first = dataclasses.replace(first, category=category)
             return dataclasses.replace(result, findings=(first, *result.findings[1:]))
-        if result.reason in OVERRULED_BY_EMERGENCY and self.sounds_like_domain(norm):
-            return self._emergency(norm, result)
+        if result.reason in OVERRULABLE and self.sounds_like_domain(norm):
+            return self._overruled(norm, result)
         if result.reason not in RESCUABLE or not self.sounds_like_domain(norm):
             return result
         mentions = self._locations.find(norm)
@@ -848,6 +880,8 @@ class TriageEngine:
                 if not laughing:
                     cries.append(tok)
                 continue
+            if tok.word in LEAK_WORDS and self._patterns.belonging.search(text, 0, tok.start):
+                continue  # 轮胎没气了, 鱼缸漏水了: one's own thing
             if term.kind == "prob":
                 if tok.word in POWER_WORDS and self._patterns.device.search(text, 0, tok.start):
                     continue  # 门铃没电了: a battery, not a power cut

@@ -131,7 +131,7 @@ class Patterns:
     )
     planned: re.Pattern[str] = field(
         default_factory=lambda: _c(
-            r"(?:明天|明日|后天|下周|下个月|周[一二三四五六日末]|将于|将|计划|预计|定于|听说|据说|"
+            r"(?:明天|明日|明早|明晚|明儿|后天|下周|下个月|周[一二三四五六日末]|将于|将|计划|预计|定于|听说|据说|"
             r"\d{1,2}[月日]|\d{1,2}号(?![楼院])|几点开始|什么时候开始|哪天停|几号停|\d{1,2}[:点]\d{0,2}\s*[至到-]\s*\d)"
         )
     )
@@ -330,7 +330,10 @@ class Patterns:
             r"(?:火(?:已经)?|已经|早就?)(?:被)?(?:扑)?灭了|"
             r"终于(?:有人)?(?:修|补|换|弄|通|亮|来|装)(?:好|上|了)|"
             r"一会儿?就(?:来|好|恢复)了|没啥事|(?:我|俺)?自己(?:买了个|换了|换上|修好|弄好|修了|搞定)|"
-            r"(?:亮堂|干净|安静|清静|暖和|好)多了(?![\u4e00-\u9fff])"
+            r"(?:亮堂|干净|安静|清静|暖和|好)多了(?![\u4e00-\u9fff])|"
+            # the other side made it good: 噪音那家道歉了, 漏水那家赔了 (unless it goes on)
+            r"(?:那家|他家|她家|对方|人家|楼上|楼下|邻居)[^。！？!?，,]{0,4}(?:道歉|赔钱|赔偿|赔|认错)了"
+            r"(?![^。！？!?]{0,10}(?:还|又|但|可是|就是|照样|依旧))"
         )
     )
     # Side remarks that say why a problem matters, not a second problem.
@@ -346,6 +349,14 @@ class Patterns:
             r"(?:门铃|手机|电池|遥控器|充电宝|手表|耳机|电脑|平板|电瓶|电动车|车|玩具|相机|鼠标|键盘|"
             r"血压计|血糖仪|助听器|收音机|手电筒?|台灯|体温计|电子秤)"
             r"[^。！？!?]{0,12}$"
+        )
+    )
+    # One's own things whose leak or lost air is nobody's to fix (鱼缸漏水了, 轮胎没气了): the
+    # thing stands just before the word, in the same clause.
+    belonging: re.Pattern[str] = field(
+        default_factory=lambda: _c(
+            r"(?:鱼缸|冰箱|洗衣机|轮胎|车胎|气球|水杯|杯子|保温杯|热水袋|暖水袋|水壶|游泳圈|皮球|"
+            r"篮球|足球|饮水机|加湿器|充气床|气垫|水枪)[^。！？!?，,\s]{0,3}$"
         )
     )
     # Children near an open hole or a fallen wire make it urgent.

@@ -29,6 +29,7 @@ from bot.triage.engine import (
     LONG_RESCUE,
     RESCUABLE,
     made_urgent,
+    outweighs,
     overrules,
     rescue_line,
     rescue_urgency,
@@ -75,6 +76,9 @@ VETO_RECALL_COST = 0.025
 RESCUE_GRID = tuple(round(0.5 + 0.01 * i, 2) for i in range(50))  # 0.50 .. 0.99
 # The line for messages over LONG_MESSAGE characters, picked after the plain one.
 RESCUE_LONG_GRID = (0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99)
+# The line above which the model opens a report against the rules' reason (engine.outweighs);
+# 1.01 is never. Picked after the rescue lines, the same way.
+OVERRULE_GRID = (0.97, 0.98, 0.99, 0.995, 0.998, 1.01)
 # Weights smaller than this are dropped from the shipped file (size and load time).
 PRUNE = 0.3
 
@@ -355,8 +359,11 @@ def combine(  # type: ignore[no-untyped-def]
         ):
             category = scores.category
         return True, category, urgent
-    if scores is not None and row.domain and overrules(rules.reason, scores.ticket, scores.urgent):
-        return True, scores.category, True
+    if scores is not None and row.domain:
+        if overrules(rules.reason, scores.ticket, scores.urgent):
+            return True, scores.category, True
+        if outweighs(th, rules.reason, scores.ticket, row.text):
+            return True, scores.category, rescue_urgency(th, scores.urgent, row.danger)[0]
     if scores is None or not row.domain or rules.reason not in RESCUABLE:
         return False, None, False
     urgent, alarming = rescue_urgency(th, scores.urgent, row.danger)
@@ -396,7 +403,8 @@ def pick_thresholds(rows, rules, scores) -> tuple[dict[str, float], Figures]:  #
     """Precision first, on the tune split.
 
     rescue: the line that keeps the most requests when every false alarm costs
-    FALSE_ALARM_COST of them (ties go to the stricter line). Then the vetoes, of plain and
+    FALSE_ALARM_COST of them (ties go to the stricter line); then the long messages' line
+    and the line where the model outweighs a rules reason, the same way. Then the vetoes, of plain and
     of urgent findings (see _pick_veto). Then urgency (found minus false, for messages
     with a hazard signal), then recategorising (category accuracy).
     """
@@ -408,7 +416,10 @@ def pick_thresholds(rows, rules, scores) -> tuple[dict[str, float], Figures]:  #
     def run(th: dict[str, float]) -> Figures:
         return figures(rows, decide(th))
 
-    base = {"urgent": 1.01, "urgent_boost": 1.01, "recategorise": 1.01, "veto_urgent": 0.0}
+    base = {
+        "urgent": 1.01, "urgent_boost": 1.01, "recategorise": 1.01, "veto_urgent": 0.0,
+        "overrule": 1.01,
+    }
     best: tuple | None = None  # type: ignore[type-arg]
     for rescue in RESCUE_GRID:
         f = run({**base, "rescue": rescue, "rescue_long": LONG_RESCUE, "veto": 0.0})
@@ -423,6 +434,14 @@ def pick_thresholds(rows, rules, scores) -> tuple[dict[str, float], Figures]:  #
         key = (f.worth, long_line)
         if best is None or key > best[0]:
             best = (key, {**th, "rescue_long": long_line})
+    assert best is not None
+    th = best[1]
+    best = None
+    for level in OVERRULE_GRID:  # then the model against the rules' reasons
+        f = run({**th, "overrule": level})
+        key = (f.worth, level)
+        if best is None or key > best[0]:
+            best = (key, {**th, "overrule": level})
     assert best is not None
     th = best[1]
     for name, grid in (("veto", VETO_GRID), ("veto_urgent", URGENT_VETO_GRID)):
