@@ -144,6 +144,23 @@ def test_a_complaint_lodged_in_so_many_words_is_never_vetoed() -> None:
     assert not vetoed(thresholds, 0.1, "保安态度太差了，我想举报他", (finding,))
 
 
+def test_a_finding_in_a_long_message_may_need_more_belief() -> None:
+    """Stories and forwarded pieces name fires and falls in passing: a finding in a message
+    over LONG_MESSAGE characters stands only at the long veto line (picked on tune), an
+    urgent one still at its own far lower line."""
+    plain = Finding(
+        category="building", urgent=False, location=None, evidence=("电梯", "坏了"),
+        rule="object+fault", text="",
+    )
+    urgent = dataclasses.replace(plain, urgent=True)
+    th = {"veto": 0.3, "veto_long": 0.6, "veto_urgent": 0.03}
+    short, long = "电梯坏了" * 3, "电梯坏了" * (LONG_MESSAGE // 4 + 1)
+    assert not vetoed(th, 0.5, short, (plain,))
+    assert vetoed(th, 0.5, long, (plain,))
+    assert not vetoed(th, 0.5, long, (urgent,))
+    assert not vetoed({"veto": 0.3}, 0.5, long, (plain,))  # no long line: the plain one
+
+
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
@@ -220,7 +237,8 @@ def test_an_emergency_in_plain_sight_outweighs_a_reason_the_rules_give() -> None
     assert TriageEngine(model=None).triage(text).reason == "negated"
     result = TriageEngine().triage(text)
     assert result.ticket and result.findings[0].urgent
-    assert result.findings[0].evidence[0] == "model:emergency"
+    # all but certain of an emergency, or of a report with a word of danger in it
+    assert result.findings[0].evidence[0] in ("model:emergency", "model:overruled")
     worry = TriageEngine().triage("万一楼上着火了我们家老人腿脚不好怎么跑啊，想想都害怕")
     assert not worry.ticket and worry.reason == "hypothetical"
     assert overrules("hypothetical", 0.95, 0.99)

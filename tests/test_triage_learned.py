@@ -57,7 +57,7 @@ def test_model_file_shape() -> None:
     assert data["format"] == 3
     assert set(data["thresholds"]) == {
         "rescue", "rescue_long", "urgent", "urgent_boost", "recategorise", "veto", "veto_urgent",
-        "overrule",
+        "overrule", "veto_long",
     }
     assert data["thresholds"]["rescue"] >= 0.8  # picked for precision, not recall
     assert data["thresholds"]["rescue_long"] >= 0.8

@@ -81,6 +81,11 @@ def test_rubbish_poured_is_not_a_fall(engine: TriageEngine) -> None:
         ("隔壁独居的刘奶奶三天没开门了，敲门也没人应", "care"),
         ("陈伯平时每天都出来晒太阳，这三天都没看见，家里灯也不亮", "care"),
         ("我家厨房水管子崩开了水一直滋滋往外冒关不住快来人啊", "utility"),
+        # dialect and emoji: 咯 for 了, 🆘 for 救命, a room without 在, 应门 for 开门
+        ("隔壁老汉儿在院坝里摔咯", "care"),
+        ("6号楼电梯🆘里头有人", "building"),
+        ("娃锁屋里出不来，大人在上班", "safety"),
+        ("对门的周奶奶两天没应门了", "care"),
     ],
 )
 def test_urgent_in_any_phrasing(engine: TriageEngine, text: str, category: str) -> None:
@@ -249,3 +254,39 @@ def test_the_other_side_making_it_good_settles_it(engine: TriageEngine) -> None:
 def test_an_outage_announced_for_tomorrow_is_a_notice(engine: TriageEngine, text: str) -> None:
     result = engine.triage(text)
     assert not result.ticket and result.reason == "notice"
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("5号楼门口的景盖松了，一踩就响", "municipal"),
+        ("我们单元的点梯又坏了", "building"),
+        ("家里暖器冰凉冰凉的", "utility"),
+        ("楼到灯不亮好几天了", "building"),
+    ],
+)
+def test_a_homophone_typo_of_a_thing_reads_as_the_thing(text: str, category: str) -> None:
+    """Point 2: 景盖 is 井盖, 点梯 is 电梯, typed by sound with one character wrong. The
+    rules read them, with no model to rescue them."""
+    result = TriageEngine(model=None).triage(text)
+    assert result.ticket and result.findings[0].category == category, result
+
+
+@pytest.mark.parametrize("text", ["这篇作文点题了，老师表扬了", "今天的白菜挺水灵的"])
+def test_words_that_merely_sound_alike_stay_words(engine: TriageEngine, text: str) -> None:
+    """点题 has no character of 电梯; 挺水 is not read as 停水 (problems are never respelled)."""
+    assert not engine.triage(text).ticket
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "说个好笑的，昨天我闻到楼道里一股煤气味，吓得赶紧打电话，结果是邻居在熬中药",
+        "突然想起小时候住的筒子楼，冬天水管冻住了，大家拎着开水壶去浇，楼道里全是白气",
+    ],
+)
+def test_a_tale_is_not_a_report(engine: TriageEngine, text: str) -> None:
+    """A message that opens as a tale (说个笑话, 想起小时候) names fires and frozen pipes in
+    passing; 说个事 opens a request as often as not, and stays one."""
+    assert not engine.triage(text).ticket
+    assert engine.triage("我跟大家说个事，3号楼电梯又坏了，有老人下不了楼").ticket

@@ -99,13 +99,20 @@ def vetoed(
 ) -> bool:
     """Whether the model disbelieves the rules' findings enough to withhold the ticket
     (救命 over a lipstick, a story about another town). An urgent finding needs far less
-    belief to stand; a few characters, a problem back or still there, or a complaint
-    lodged in so many words (我要投诉) are never vetoed.
+    belief to stand, one in a long message (``veto_long``) may need more; a few
+    characters, a problem back or still there, or a complaint lodged in so many words
+    (我要投诉) are never vetoed.
     The engine and the training replay (train.combine) both decide by this."""
     urgent = any(f.urgent for f in findings)
+    if urgent:
+        line = th.get("veto_urgent", 0.0)
+    elif len(norm) > LONG_MESSAGE:  # a story or a forwarded piece names problems in passing
+        line = th.get("veto_long", th.get("veto", 0.0))
+    else:
+        line = th.get("veto", 0.0)
     return (
         len(norm) >= VETO_LENGTH
-        and ticket_p < th.get("veto_urgent" if urgent else "veto", 0.0)
+        and ticket_p < line
         and not persists(norm, findings)
         and not _COMPLAINS.search(norm)
     )
@@ -207,6 +214,8 @@ _LATIN = re.compile(r"[A-Za-z]{2,}")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 _add = operator.add
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# 咯, 喽, 啰 for 了 where a clause ends (摔咯, 停水喽), never inside a word (咯吱, 啰嗦).
+_DIALECT_LE = re.compile(r"(?<=[\u4e00-\u9fff])[咯喽啰](?![\u4e00-\u9fff])")
 # What is left of a message once words are gone: punctuation, spaces, emoji.
 _NOT_WORDS = re.compile(r"[^\w]|_")
 # What the lean path answers; results are frozen, so one instance serves every call.
@@ -374,6 +383,14 @@ class TriageEngine:
         self._to_sound = str.maketrans({ch: codes[syl] for ch, syl in table.fuzzy_of.items()})
         self._sounds = _sound_keys((w for w in gate_words if len(w) >= 2), codes)
         self._gate_sound = WordSet(self._sounds)
+        # Typos of the dictionary's things read as the things (点梯 is 电梯, 暖器 is 暖气):
+        # their sounds, and the sound pairs that can begin one (see ``_respell``).
+        self._thing_sounds = _sound_keys(
+            (w for w, t in self._terms.items() if t.kind in ("obj", "med") and len(w) >= 2),
+            codes,
+        )
+        self._thing_starts = frozenset(k[:2] for k in self._thing_sounds)
+        self._longest_thing = max(map(len, self._thing_sounds), default=0)
         # Every sound key is at least two syllables long: a message none of whose
         # neighbouring sounds begins a key cannot sound like a gate word.
         self._sound_starts = self._gate_sound.pairs
@@ -463,7 +480,7 @@ class TriageEngine:
             or p.settled.search(norm)
         ):
             return False
-        return self.model is None or not self._sounds_alike(norm)
+        return not self._sounds_alike(norm)
 
     def sounds_like_domain(self, text: str) -> bool:
         """The prescreen of the model: does the message name a thing or a problem, or
@@ -589,8 +606,12 @@ class TriageEngine:
         return reader.read(text)
 
     def prepare(self, text: str) -> str:
-        """The window of the message that is judged, normalised (the model's input too)."""
-        return normalise((text or "")[: self.window])
+        """The window of the message that is judged, normalised (the model's input too):
+        🆘 read as 救命, and a dialect's 咯/喽/啰 ending a clause as 了 (老汉儿摔咯)."""
+        norm = normalise((text or "")[: self.window])
+        if "🆘" in norm:
+            norm = norm.replace("🆘", "救命")
+        return _DIALECT_LE.sub("了", norm)
 
     def words(self, text: str) -> list[str]:
         """The text cut into words by the engine's segmenter (its dictionary included), so
@@ -669,14 +690,14 @@ class TriageEngine:
         """The rules decide what they recognise; the model rescues what they miss.
 
         Precision first. Rules are right about negation, hypotheticals, fixes, notices,
-        past events and whose reply it is, so the model overrules such a reason only when
-        it is all but certain, in a message long enough to judge (``outweighs``, or
-        ``overrules`` for an emergency); else it speaks only where the rules found nothing (a word outside the dictionary, a
-        typo, pinyin), only when the message names a thing or a problem or sounds like
-        it (the prescreen), and only above a threshold picked for precision at the rate
-        of chatter real groups have. It makes a message urgent only with a hazard signal
-        in the words (fire, gas, trapped, fallen...), and may correct the category of a
-        rules ticket when confident.
+        past events and whose reply it is, so the model overrules such a reason only
+        when it is all but certain, in a message long enough to judge (``outweighs``, or
+        ``overrules`` for an emergency); else it speaks only where the rules found
+        nothing (a word outside the dictionary, a typo, pinyin), only when the message
+        names a thing or a problem or sounds like it (the prescreen), and only above a
+        threshold picked for precision at the rate of chatter real groups have. It makes
+        a message urgent only with a hazard signal in the words (fire, gas, trapped,
+        fallen...), and may correct the category of a rules ticket when confident.
         """
         model = self.model
         if model is None:
@@ -756,8 +777,51 @@ class TriageEngine:
                 )
         return own
 
+    def _respell(self, text: str) -> str:
+        """Homophone typos of the dictionary's things written as the things: a run of two
+        to four characters that sounds like one (fuzzy pinyin, so 景盖 is 井盖 and 楼到 is
+        楼道) and differs from it in one character. The length never changes, so every
+        position still points at what was typed.
+
+        Only things are respelled, never a problem that stands alone (挺水灵 is no 停水),
+        and a thing still needs a fault beside it to be a report. The wrong character is
+        never a word the dictionary knows written right (屋顶漏雨 keeps its 漏雨, not 顶楼)
+        nor a little word a typo does not make (归谁管 is no 水管)."""
+        sound = text.translate(self._to_sound)
+        pairs = list(map(_add, sound, sound[1:]))
+        starts = self._thing_starts
+        if starts.isdisjoint(pairs):
+            return text
+        known = bytearray(len(text))  # 1 where a dictionary word stands, written right
+        for match in self._words.finditer(text):
+            known[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
+        keys = self._thing_sounds
+        out = list(text)
+        i = 0
+        while i < len(pairs):
+            if pairs[i] not in starts:
+                i += 1
+                continue
+            step = 1
+            for length in range(min(self._longest_thing, len(text) - i), 1, -1):
+                words = keys.get(sound[i : i + length])
+                if words is None:
+                    continue
+                typed = text[i : i + length]
+                if typed in words:
+                    step = length  # written right
+                    break
+                word = next((w for w in words if _one_typo(typed, w, known, i)), None)
+                if word is not None:
+                    out[i : i + length] = word
+                    step = length
+                    break
+            i += step
+        return "".join(out)
+
     def _triage_text(self, norm: str, role: str) -> TriageResult:
         p = self._patterns
+        norm = self._respell(norm)
         pinyin = has_pinyin(norm)
         if not pinyin and not self._may_report(norm):
             # Most chatter: no word that could start a finding, even with emoji in place
@@ -1174,8 +1238,8 @@ class TriageEngine:
         )
 
     def _shape(self, norm: str) -> str | None:
-        """Links, ads, group-buying lists, notices and neighbours' asks are never a new
-        request."""
+        """Links, ads, group-buying lists, notices, neighbours' asks and tales are never a
+        new request (a tale is a story from elsewhere: the model may still read it)."""
         p = self._patterns
         for reason, pattern in (
             ("link", p.link),
@@ -1183,6 +1247,7 @@ class TriageEngine:
             ("jielong", p.jielong),
             ("notice", p.notice),
             ("neighbourly", p.neighbourly),
+            ("elsewhere", p.story),
         ):
             if pattern.search(norm):
                 return reason
@@ -1240,6 +1305,23 @@ def _sound_keys(words: Iterable[str], codes: Mapping[str, str]) -> dict[str, lis
         if 2 <= len(syls) <= 4 and all(syls) and len(syls) == len(word):
             keys.setdefault("".join(codes[s] for s in syls), []).append(word)
     return keys
+
+
+# Little words typed right even in a hurry: a homophone of a thing that needs one of these
+# changed (谁管 for 水管, 的 for 地) is no typo of the thing.
+_LITTLE_WORDS = frozenset(
+    "谁的地得了是在我你他她它这那哪啥么吗呢吧啊呀哦嘛都也就还又不没有给把被让和跟与或但"
+)
+
+
+def _one_typo(typed: str, word: str, known: bytearray, at: int) -> bool:
+    """Whether ``typed`` (at ``at`` in the text) is ``word`` with one character wrong, that
+    character neither inside a dictionary word written right nor a little word."""
+    wrong = [k for k, (a, b) in enumerate(zip(typed, word, strict=True)) if a != b]
+    if len(wrong) != 1:
+        return False
+    k = wrong[0]
+    return not known[at + k] and typed[k] not in _LITTLE_WORDS
 
 
 def _is_gate(term: Term) -> bool:

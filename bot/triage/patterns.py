@@ -111,6 +111,15 @@ class Patterns:
             r"见到的|看到的|谁见了|谁看见)"
         )
     )
+    # A message that opens as a tale (讲个笑话, 说个真事, 想起小时候): whatever it names in
+    # passing is a story's; 说个事 opens a request as often as not, so it is no tale.
+    story: re.Pattern[str] = field(
+        default_factory=lambda: _c(
+            r"^[^，。！？!?,]{0,8}?(?:给大家|跟大家|和大家|跟你们|给你们|我)?(?:讲|说)"
+            r"(?:一?个|一?件|一段|段)[^，。！？!?,]{0,6}?(?:故事|笑话|真事|趣事|奇事|好笑的)|"
+            r"^[^，。！？!?,]{0,4}?(?:突然)?想起(?:我们|咱们|俺们)?(?:小时候|以前|那时候|当年|年轻)"
+        )
+    )
     jielong: re.Pattern[str] = field(
         default_factory=lambda: _c(
             r"#?接龙|团购|拼团|开团|跟团|(?:^|\n)\s*\d{1,3}[.、．]\s*\S+.*\n\s*\d{1,3}[.、．]"
@@ -266,7 +275,9 @@ class Patterns:
             r"火|(?<![抽吸香戒])烟(?![头酒草盒])|燃|煤[气汽器]|天然|液化|瓦斯|焦|困|关着|卡住|卡在|出不来|锁在|摔|倒|晕|昏|"
             r"血|抽搐|没动静|没气|电线|高压线|漏电|触电|电到|爆|塌|掉下|掉进|"
             r"坑|洞|井|走丢|走失|失联|联系不上|没回来|找不到|不见了|没下楼|没开门|没见|喷|淹|"
-            r"灌|危险|救命|快来|想吐|糊涂|砸|" + SEEN_DANGER
+            r"灌|危险|救命|快来|想吐|糊涂|砸|栽|窟窿|关人|关了人|在里头|在里面|嘶嘶|呲呲|滋滋|"
+            r"不开门|不应门|没应门|不对劲|往下(?:掉|扔|砸|落)|掉了?[一二两三几\d]*[块个片根]?下来|"
+            + SEEN_DANGER
         )
     )
     # What a bystander sees of danger rather than names it; rare in small talk, so these
@@ -435,7 +446,7 @@ class Patterns:
                     # someone with dementia who has walked off (老年痴呆…往大马路上走)
                     rf"{_CONFUSED}[^。！？!?]{{0,30}}{_WANDERED}|{_WANDERED}[^。！？!?]{{0,30}}{_CONFUSED}|"
                     rf"{_ELDER}[^。！？!?]{{0,16}}(?:糊涂|迷糊|神志不清|转悠半天|转了一下午|转了半天)|"
-                    rf"{_ELDER}[^。！？!?]{{0,30}}{_DAYS}(?:都|了|也)?没(?:见|看见|看到|出门|下楼|开门|露面|动静|人应|人接|接电话|出来)"
+                    rf"{_ELDER}[^。！？!?]{{0,30}}{_DAYS}(?:都|了|也)?没(?:见|看见|看到|出门|下楼|开门|应门|露面|动静|人应|人接|接电话|出来)"
                 ),
                 "care",
             ),
@@ -464,7 +475,7 @@ class Patterns:
                     # someone shut in a room, a toilet, a balcony and unable to get out
                     rf"{_PERSON}[^，。！？!?]{{0,3}}(?:被)?(?:困|关|锁|反锁)在[^，。！？!?]{{0,8}}"
                     r"(?:屋|房|厕所|卫生间|阳台|车里|车库|地下室|楼顶|天台|门里)|"
-                    r"(?:困|关|锁)在[^，。！？!?]{0,8}(?:屋|房|厕所|卫生间|阳台|车里|地下室|天台)"
+                    r"(?:困|关|锁)在?[^，。！？!?]{0,8}(?:屋|房|厕所|卫生间|阳台|车里|地下室|天台)"
                     r"[^，。！？!?]{0,4}出不来"
                 ),
                 "safety",

@@ -71,6 +71,9 @@ C_GRID = (3.0, 10.0)
 VETO_GRID = (0.0, 0.02, 0.04, 0.06, 0.08, 0.1, 0.12, 0.15, 0.2, 0.25, 0.3)
 # An urgent finding is vetoed only far below that: a missed emergency costs most.
 URGENT_VETO_GRID = (0.01, 0.02, 0.03, 0.05, 0.08)
+# A finding in a message over LONG_MESSAGE characters (stories and forwarded pieces name
+# problems in passing): picked after the plain veto, never below it.
+LONG_VETO_GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 # How much of a tune source's requests a veto may cost (see _pick_veto).
 VETO_RECALL_COST = 0.025
 RESCUE_GRID = tuple(round(0.5 + 0.01 * i, 2) for i in range(50))  # 0.50 .. 0.99
@@ -404,9 +407,10 @@ def pick_thresholds(rows, rules, scores) -> tuple[dict[str, float], Figures]:  #
 
     rescue: the line that keeps the most requests when every false alarm costs
     FALSE_ALARM_COST of them (ties go to the stricter line); then the long messages' line
-    and the line where the model outweighs a rules reason, the same way. Then the vetoes, of plain and
-    of urgent findings (see _pick_veto). Then urgency (found minus false, for messages
-    with a hazard signal), then recategorising (category accuracy).
+    and the line where the model outweighs a rules reason, the same way. Then the vetoes,
+    of plain, urgent and long messages' findings (see _pick_veto). Then urgency (found
+    minus false, for messages with a hazard signal), then recategorising (category
+    accuracy).
     """
     zipped = list(zip(rules, scores, rows, strict=True))
 
@@ -446,6 +450,10 @@ def pick_thresholds(rows, rules, scores) -> tuple[dict[str, float], Figures]:  #
     th = best[1]
     for name, grid in (("veto", VETO_GRID), ("veto_urgent", URGENT_VETO_GRID)):
         th = _pick_veto(rows, decide, th, name, grid)
+    th = _pick_veto(
+        rows, decide, {**th, "veto_long": th["veto"]}, "veto_long",
+        [v for v in LONG_VETO_GRID if v > th["veto"]],
+    )
     best = None
     levels = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01)
     for urgent in levels:
