@@ -788,36 +788,41 @@ class TriageEngine:
         never a word the dictionary knows written right (屋顶漏雨 keeps its 漏雨, not 顶楼)
         nor a little word a typo does not make (归谁管 is no 水管)."""
         sound = text.translate(self._to_sound)
-        pairs = list(map(_add, sound, sound[1:]))
         starts = self._thing_starts
-        if starts.isdisjoint(pairs):
+        hits = [i for i, pair in enumerate(map(_add, sound, sound[1:])) if pair in starts]
+        if not hits:
             return text
-        known = bytearray(len(text))  # 1 where a dictionary word stands, written right
-        for match in self._words.finditer(text):
-            known[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
         keys = self._thing_sounds
-        out = list(text)
-        i = 0
-        while i < len(pairs):
-            if pairs[i] not in starts:
-                i += 1
+        known: bytearray | None = None  # where dictionary words stand, found when needed
+        out: list[str] | None = None
+        free = 0  # the first position not inside a word already read
+        for i in hits:
+            if i < free:
                 continue
-            step = 1
             for length in range(min(self._longest_thing, len(text) - i), 1, -1):
                 words = keys.get(sound[i : i + length])
                 if words is None:
                     continue
                 typed = text[i : i + length]
                 if typed in words:
-                    step = length  # written right
+                    free = i + length  # written right
                     break
+                if known is None:
+                    known = self._dictionary_words(text)
                 word = next((w for w in words if _one_typo(typed, w, known, i)), None)
                 if word is not None:
+                    out = out or list(text)
                     out[i : i + length] = word
-                    step = length
+                    free = i + length
                     break
-            i += step
-        return "".join(out)
+        return text if out is None else "".join(out)
+
+    def _dictionary_words(self, text: str) -> bytearray:
+        """1 at each position of ``text`` inside a dictionary word (written right)."""
+        known = bytearray(len(text))
+        for match in self._words.finditer(text):
+            known[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
+        return known
 
     def _triage_text(self, norm: str, role: str) -> TriageResult:
         p = self._patterns
