@@ -424,30 +424,10 @@ def pick_thresholds(rows, rules, scores) -> tuple[dict[str, float], Figures]:  #
         "urgent": 1.01, "urgent_boost": 1.01, "recategorise": 1.01, "veto_urgent": 0.0,
         "overrule": 1.01,
     }
-    best: tuple | None = None  # type: ignore[type-arg]
-    for rescue in RESCUE_GRID:
-        f = run({**base, "rescue": rescue, "rescue_long": LONG_RESCUE, "veto": 0.0})
-        key = (f.worth, rescue)
-        if best is None or key > best[0]:
-            best = (key, {**base, "rescue": rescue, "rescue_long": LONG_RESCUE, "veto": 0.0})
-    assert best is not None
-    th = best[1]
-    best = None
-    for long_line in RESCUE_LONG_GRID:  # then long messages' own line, the same way
-        f = run({**th, "rescue_long": long_line})
-        key = (f.worth, long_line)
-        if best is None or key > best[0]:
-            best = (key, {**th, "rescue_long": long_line})
-    assert best is not None
-    th = best[1]
-    best = None
-    for level in OVERRULE_GRID:  # then the model against the rules' reasons
-        f = run({**th, "overrule": level})
-        key = (f.worth, level)
-        if best is None or key > best[0]:
-            best = (key, {**th, "overrule": level})
-    assert best is not None
-    th = best[1]
+    th = {**base, "rescue_long": LONG_RESCUE, "veto": 0.0}
+    th = _best_line(run, th, "rescue", RESCUE_GRID)
+    th = _best_line(run, th, "rescue_long", RESCUE_LONG_GRID)  # long messages' own line
+    th = _best_line(run, th, "overrule", OVERRULE_GRID)  # the model against rules reasons
     for name, grid in (("veto", VETO_GRID), ("veto_urgent", URGENT_VETO_GRID)):
         th = _pick_veto(rows, decide, th, name, grid)
     th = _pick_veto(
@@ -478,6 +458,14 @@ def pick_thresholds(rows, rules, scores) -> tuple[dict[str, float], Figures]:  #
     assert best is not None
     th = best[1]
     return th, run(th)
+
+
+def _best_line(run, th: dict[str, float], name: str, grid) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """``th`` with ``name`` set to the level of ``grid`` that finds the most requests when
+    a false alarm costs FALSE_ALARM_COST of them (``Figures.worth``); ties go to the
+    stricter line."""
+    best = max(grid, key=lambda level: (run({**th, name: level}).worth, level))
+    return {**th, name: best}
 
 
 def _pick_veto(rows, decide, th, name, grid) -> dict[str, float]:  # type: ignore[no-untyped-def]
