@@ -18,7 +18,7 @@ from storage.repo import Store
 from tests.support.app import resident_says, running_app
 
 # On its own this passes for chatter (no dictionary pair, below the model's line).
-REPORT = "东门外的石墩子碎了"
+REPORT = "东门外那个石墩子裂开了"
 
 
 @pytest.fixture
