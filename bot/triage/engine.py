@@ -557,8 +557,7 @@ class TriageEngine:
         th = model.thresholds
         if not outweighs(th, result.reason, ticket_p, norm):
             return result
-        danger = urgent_p >= min(th["urgent"], th["urgent_boost"]) and self.danger(norm)
-        urgent, _ = rescue_urgency(th, urgent_p, danger)
+        urgent, _ = self._rescue_urgency(norm, urgent_p)
         return self._model_report(norm, feats, urgent, "model:overruled")
 
     def _model_report(
@@ -584,6 +583,13 @@ class TriageEngine:
             text=norm[:200],
         )
         return TriageResult((finding,), "request")
+
+    def _rescue_urgency(self, norm: str, urgent_p: float) -> tuple[bool, bool]:
+        """``rescue_urgency`` of a message the model opens, looking for a word of danger
+        only where it counts: above one of the urgent lines (most candidates are not)."""
+        th = self.model.thresholds  # type: ignore[union-attr]
+        danger = urgent_p >= min(th["urgent"], th["urgent_boost"]) and self.danger(norm)
+        return rescue_urgency(th, urgent_p, danger)
 
     def _made_urgent(self, norm: str, urgent_p: float) -> bool:
         """``made_urgent``, looking for a word of danger only where it decides."""
@@ -735,9 +741,7 @@ class TriageEngine:
         if ticket_p < min(line, long_line, ALARM_RESCUE):  # below every line
             return result
         urgent_p = model.urgent_p(feats)
-        # a word of danger counts only above one of the lines (most candidates are not)
-        danger = urgent_p >= min(th["urgent"], th["urgent_boost"]) and self.danger(norm)
-        urgent, alarming = rescue_urgency(th, urgent_p, danger)
+        urgent, alarming = self._rescue_urgency(norm, urgent_p)
         if ticket_p < rescue_line(line, norm, urgent, alarming, long_line):
             return result
         return self._model_report(norm, feats, urgent, "model", mentions)
