@@ -7,7 +7,7 @@ TEST_STAMP := $(VENV)/.installed-test
 # Test worker processes (pytest-xdist): every test has its own database, schema and ports.
 WORKERS ?= 4
 
-.PHONY: demo demo-fresh test night lint bench clean
+.PHONY: demo demo-fresh test night model-check lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ night: $(TEST_STAMP)
 		echo "== night pass: $$at UTC"; \
 		TZ=UTC faketime -f "@$$at" $(BIN)/python -m pytest -q -p no:cacheprovider -n $(WORKERS) -m "not postgres" $(HOURLESS) || exit 1; \
 	done
+
+# Retrains the triage model from the committed data and compares it with the shipped files
+# byte for byte (minutes of CPU: the suite only checks the data's digest the model records).
+model-check: $(TEST_STAMP)
+	$(BIN)/python -m bot.triage.train --check
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
