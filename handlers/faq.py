@@ -1,11 +1,13 @@
 """Answers from the community's ``[[faq]]``: office hours, the office's phone, the address.
 
-Only to a person talking to the bot (privately, or with an @ of it): neighbours asking each
-other "几点上班" in the group are not asking the bot. Keywords match as words of the
-normalised text (上班 is no word of 上班族); the entry with most keywords found answers.
-A question that is also a request (a fault, an urgent matter) is left to intake: it needs
-a ticket, not a leaflet. In a group, an answer holding a phone number goes privately, as
-the bot never posts a phone number in a group.
+To a person talking to the bot (privately, or with an @ of it). Neighbours asking each
+other "几点上班，有人知道吗" in the group are not asking the bot, unless triage reads the
+question as one for the community (社区几点上班: a consult ticket otherwise): then the
+answer, at once, is better for the asker and spares a worker a ticket. Keywords match as
+words of the normalised text (上班 is no word of 上班族); the entry with most keywords
+found answers. A question that is also a request (a fault, an urgent matter) is left to
+intake: it needs a ticket, not a leaflet. In a group, an answer holding a phone number
+goes privately, as the bot never posts a phone number in a group.
 """
 
 from __future__ import annotations
@@ -51,9 +53,11 @@ def best(entries: Sequence[Faq], words: Sequence[str]) -> Faq | None:
 
 async def handle(ctx: Context) -> list[OutgoingMessage] | None:
     msg = ctx.message
-    if not ctx.config.faq or not (msg.is_direct or msg.mentions_bot):
+    if not ctx.config.faq:
         return None
-    result = ctx.triage.triage(ctx.text, role=ctx.sender.role)
+    result = ctx.triaged()
+    if not (msg.is_direct or msg.mentions_bot or result.ticket):
+        return None  # neighbours talking among themselves
     if any(f.urgent or f.category != Category.CONSULT for f in result.findings):
         return None  # a request: intake's
     text = without_mention(ctx.text).lower()

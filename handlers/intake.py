@@ -34,7 +34,7 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
     group = ctx.config.group(msg.chat_id)
     if group is not None and group.grid is None:
         return None  # a staff group: reports there are discussion, not intake
-    result = ctx.triage.triage(ctx.text, role=ctx.sender.role)
+    result = ctx.triaged()
     if result.verdict is Verdict.WAIT:
         return []  # 我想反映个情况: kept (not wiped), silent; the next message is read with it
     if not result.ticket:

@@ -92,20 +92,24 @@ def test_demo_with_piped_input(tmp_path: Path) -> None:
 
 def test_demo_answers_whoever_mentions_the_bot(tmp_path: Path) -> None:
     """Typed "@网格助手 …" reaches the bot as from WeChat: the sample FAQ answers it, and a
-    phone number goes privately."""
+    phone number goes privately; a question for the community gets the answer even
+    without an @, instead of a ticket."""
     result = gridbot(
         "demo",
-        stdin="@网格助手 社区几点上班\n社区几点上班\n@网格助手 社区电话多少\n",
+        stdin="@网格助手 社区几点上班\n请问社区几点上班\n@网格助手 社区电话多少\n",
         cwd=tmp_path,
         now="2026-11-23T10:00:00+08:00",
     )
     assert result.returncode == 0, result.stderr
     replies = [line for line in result.stdout.splitlines() if "网格助手 →" in line]
     assert "幸福里1-2号楼居民群: @张阿姨 社区服务站周一至周五 8:30—17:30 办公" in replies[0]
-    # The same question among neighbours (no @) gets nothing; a phone number goes privately.
-    assert "私信给张阿姨: 社区服务站电话：0571-8888 6666" in replies[1]
-    assert "幸福里1-2号楼居民群: @张阿姨" in replies[2] and "0571" not in replies[2]
-    assert len(replies) == 3
+    # The same question without an @, as one for the community (请问…, a ticket otherwise):
+    # the answer, not a ticket. A phone number goes privately.
+    assert "幸福里1-2号楼居民群: @张阿姨 社区服务站周一至周五 8:30—17:30 办公" in replies[1]
+    assert "私信给张阿姨: 社区服务站电话：0571-8888 6666" in replies[2]
+    assert "幸福里1-2号楼居民群: @张阿姨" in replies[3] and "0571" not in replies[3]
+    assert len(replies) == 4
+    assert "已登记" not in result.stdout
 
 
 def test_demo_at_night_says_the_group_hears_in_the_morning(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from storage.repo import Store
 
 if TYPE_CHECKING:
     from bot.triage import TriageEngine
+    from bot.triage.model import TriageResult
 
 __all__ = ["STAFF_ROLES", "Context", "Role", "Sender"]
 
@@ -49,6 +50,14 @@ class Context:
     text: str  # normalised text (full-width folded, simplified, spaces collapsed)
     now: datetime
     log: list[str] = field(default_factory=list)
+    _triaged: TriageResult | None = field(default=None, init=False, repr=False)
+
+    def triaged(self) -> TriageResult:
+        """Triage of this message by its sender's role, judged once: the FAQ and intake
+        both need it, and it is the costliest step of most messages."""
+        if self._triaged is None:
+            self._triaged = self.triage.triage(self.text, role=self.sender.role)
+        return self._triaged
 
     def reply(
         self, text: str | Text, *, mentions: tuple[str, ...] | None = None, **kw: object
