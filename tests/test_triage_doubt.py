@@ -31,7 +31,7 @@ def engine() -> TriageEngine:
 
 # Messages the model believes in, but not surely (its probability lies well inside
 # 0.5-0.99 whatever the training run): which side of the line they fall is the line's.
-BELIEVED = ["小花园的灯晚上黑着", "绿化带里有只死猫", "门口那个铁盖子松了，一踩就晃"]
+BELIEVED = ["小花园的灯晚上黑着", "绿化带里有只死猫", "花坛边的石板翘起来一块"]
 
 
 @pytest.mark.parametrize("text", BELIEVED)
@@ -44,7 +44,8 @@ def test_a_likely_request_below_the_rescue_line_is_a_doubt(text: str) -> None:
 
 @pytest.mark.parametrize("text", BELIEVED)
 def test_a_likely_request_above_the_rescue_line_is_a_ticket(text: str) -> None:
-    """No fault word the dictionary lists (有点暗, 死猫, 铁盖子): the model opens these
+    """The rules find no report in these (黑着 is no fault they list, 死猫 a thing with no
+    fault, 翘起来 a fault of no thing they know): the model opens these
     itself when a community sets its line low ([triage] rescue_line)."""
     engine = TriageEngine(buildings=["1号楼"], rescue_line=0.55)
     result = engine.triage(text)
@@ -101,7 +102,7 @@ def test_a_long_message_needs_a_surer_model_unless_it_reads_as_an_emergency() ->
     assert rescue_line(0.9, long, urgent=True) == 0.9
     # one that reads as an emergency opens from the alarm line, long or short
     assert rescue_line(0.97, long, urgent=True, alarming=True) == ALARM_RESCUE < 0.97
-    assert rescue_line(0.8, short, urgent=True, alarming=True) == 0.8
+    assert rescue_line(ALARM_RESCUE - 0.1, short, urgent=True, alarming=True) == ALARM_RESCUE - 0.1
 
 
 @pytest.mark.parametrize(
