@@ -55,9 +55,13 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
     msg = ctx.message
     if not ctx.config.faq:
         return None
+    if not (msg.is_direct or msg.mentions_bot):
+        group = ctx.config.group(msg.chat_id)
+        if group is not None and group.grid is None:
+            return None  # a staff group: colleagues talking, and no intake to spare
+        if not ctx.triaged().ticket:
+            return None  # neighbours talking among themselves
     result = ctx.triaged()
-    if not (msg.is_direct or msg.mentions_bot or result.ticket):
-        return None  # neighbours talking among themselves
     if any(f.urgent or f.category != Category.CONSULT for f in result.findings):
         return None  # a request: intake's
     text = without_mention(ctx.text).lower()
