@@ -42,9 +42,8 @@ def test_runtime_reads_the_model_without_scikit_learn_numpy_or_pypinyin() -> Non
 
 
 def test_shipped_model_was_trained_on_the_committed_data() -> None:
-    """A labelled file or the dictionary changed without a retrain shows here. That the
-    training is deterministic (a retrain gives the same bytes) is `python -m
-    bot.triage.train --check`, which CI runs on its own: it takes minutes."""
+    """A labelled file, the dictionary or the code of triage changed without a retrain
+    shows here. That a retrain gives the same bytes is `make model-check` (minutes)."""
     from bot.triage.train import inputs_digest
 
     data = json.loads((DATA / MODEL_FILE).read_text(encoding="utf-8"))

@@ -8,10 +8,11 @@ is fitted on the train split only; the tune split picks the regularisation and t
 thresholds (recall at a fixed precision of the rules and model together). The locked
 split is never read here.
 
-Deterministic: the same data gives byte-identical files; ``--check`` proves it and CI
-runs it on its own. The model records a digest of what it was trained from
-(``inputs_digest``), so the suite notices in milliseconds a data file changed without a
-retrain, instead of retraining (minutes) in a test worker.
+Deterministic: the same data and code give byte-identical files, which ``--check``
+proves (minutes of CPU). The model records a digest of what it was built from
+(``inputs_digest``: the labelled files, the dictionary and the code that reads them), so
+the suite notices in milliseconds a change made without a retrain, instead of retraining
+in a test worker.
 """
 
 from __future__ import annotations
@@ -67,6 +68,19 @@ TUNE = (
     TESTS / "triage" / "tune.tsv",
     TESTS / "triage_test.tsv",
     TESTS / "triage" / "blind_tune.tsv",
+)
+# The code whose answers the training replays (rules, prescreen, features) or that writes
+# the files: a change to any of it may change the model, so it is part of the digest.
+TRAINING_CODE = (
+    *(
+        ROOT / "bot" / "triage" / f"{name}.py"
+        for name in (
+            "engine", "evaluate", "learned", "lexicon", "locations", "model", "patterns",
+            "pinyin", "regexes", "segment", "train", "wordset",
+        )
+    ),
+    ROOT / "bot" / "messaging" / "textnorm.py",
+    ROOT / "bot" / "messaging" / "privacy.py",
 )
 # What a false alarm costs, in requests found, when thresholds are picked: a wrong ticket
 # sends a worker out for nothing and teaches the group to ignore the bot.
@@ -508,10 +522,10 @@ def _pick_veto(rows, decide, th, name, grid) -> dict[str, float]:  # type: ignor
 
 
 def inputs_digest() -> str:
-    """What the model is a function of, besides the code: the labelled files it is fitted
-    and tuned on and the dictionary the rules read."""
+    """What the model is a function of: the labelled files it is fitted and tuned on, the
+    dictionary the rules read and the code (TRAINING_CODE)."""
     digest = hashlib.sha256()
-    for path in (*TRAIN, *TUNE, domain_dict_path()):
+    for path in (*TRAIN, *TUNE, domain_dict_path(), *TRAINING_CODE):
         if path.exists():
             digest.update(f"{path.name}\0".encode())
             digest.update(path.read_bytes())
