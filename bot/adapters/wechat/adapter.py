@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.adapters.tasks import TASK_GRACE, settle
 from bot.adapters.wechat.loader import WechatyLib, load_wechaty
 from bot.adapters.wechat.mapping import PLATFORM, RawMessage, filebox_image, to_incoming
 from bot.adapters.wechat.session import SessionEnded, Target, WechatySession
@@ -152,9 +153,10 @@ class WechatAdapter:
         self._stopping.set()
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(BaseException):
-                await task
+        # the supervisor closes its session on the way out: the event in hand (up to
+        # send_timeout), the session's tasks (TASK_GRACE) and the gateway's Stop (3 s)
+        grace = self._settings.send_timeout + 2 * TASK_GRACE
+        await settle(self._tasks, grace, "wechaty adapter")
         self._tasks = []
         await self.downloads.close()
         session, self._session = self._session, None

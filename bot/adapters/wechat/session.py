@@ -26,6 +26,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from bot.adapters.tasks import TASK_GRACE, settle
 from bot.adapters.wechat.loader import WechatyLib
 from bot.adapters.wechat.mapping import RawMessage
 from bot.adapters.wechat.settings import PuppetEndpoint, WechatySettings, duration_text
@@ -144,9 +145,7 @@ class WechatySession:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._idle.wait(), self._settings.send_timeout)
             consumer.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(BaseException):
-                await task
+        await settle(self._tasks, TASK_GRACE, "wechaty session")
         self.unfinished.extend(self._carry_over)
         while not self._queue.empty():
             kind, payload = self._queue.get_nowait()
@@ -375,10 +374,13 @@ class WechatySession:
     async def _watch(self) -> None:
         """Ding the gateway every ping_interval; no answer within ping_timeout = stalled."""
         settings = self._settings
-        while True:
+        # not `while True`: a cancellation lost by Python 3.11 (see bot.adapters.tasks)
+        # must not keep it pinging after close
+        while not self._closing:
             await asyncio.sleep(settings.ping_interval)
             try:
-                await asyncio.wait_for(self._puppet.ding("gridbot"), settings.ping_timeout)
+                async with asyncio.timeout(settings.ping_timeout):
+                    await self._puppet.ding("gridbot")
             except TimeoutError:
                 raise SessionEnded(
                     f"the puppet service stopped answering (no reply to a ping within "
