@@ -54,7 +54,7 @@ from bot.triage.learned import (
 )
 from bot.triage.lexicon import domain_dict_path, read_terms
 from bot.triage.model import CATEGORIES
-from bot.triage.wordset import WordSet
+from bot.triage.wordset import WordSet, pairs_of
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).resolve().parent / "data"
@@ -582,7 +582,7 @@ def gate(data: dict, train: list[Row]) -> list[str]:  # type: ignore[type-arg]
     holding: Counter[str] = Counter()
     reports: Counter[str] = Counter()
     for row in train:
-        for pair in candidates.intersection(map(str.__add__, row.text, row.text[1:])):
+        for pair in candidates.intersection(pairs_of(row.text)):
             holding[pair] += 1
             reports[pair] += row.ticket
     return sorted(
