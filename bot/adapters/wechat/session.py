@@ -379,8 +379,7 @@ class WechatySession:
         while not self._closing:
             await asyncio.sleep(settings.ping_interval)
             try:
-                async with asyncio.timeout(settings.ping_timeout):
-                    await self._puppet.ding("gridbot")
+                await asyncio.wait_for(self._puppet.ding("gridbot"), settings.ping_timeout)
             except TimeoutError:
                 raise SessionEnded(
                     f"the puppet service stopped answering (no reply to a ping within "
