@@ -68,6 +68,38 @@ def test_model_file_shape() -> None:
     assert (DATA / MODEL_FILE).stat().st_size < 2 * 1024 * 1024
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["3号楼井盖坏了，差点摔一跤", "煤汽味好大", "今天天气真好", "dianti huaile", "", "!!!"],
+)
+def test_one_reading_gives_each_heads_own_score(text: str) -> None:
+    """The model keeps its heads as one row per feature, read in one pass: each score is
+    still the file's own head, summed over the features the model knows."""
+    import math
+
+    from bot.triage.learned import features
+
+    data = json.loads((DATA / MODEL_FILE).read_text(encoding="utf-8"))
+    heads, bias = data["heads"], data["bias"]
+    known = set(features(text)) & {*heads["ticket"], *heads["urgent"], *heads["category"]}
+    norm = 1 / math.sqrt(len(known)) if known else 0.0
+
+    def p(head: dict[str, float], b: float) -> float:
+        return 1 / (1 + math.exp(-(b + norm * sum(head.get(f, 0.0) for f in known))))
+
+    logits = [
+        b + norm * sum(heads["category"].get(f, [0.0] * len(bias["category"]))[i] for f in known)
+        for i, b in enumerate(bias["category"])
+    ]
+    best = max(range(len(logits)), key=logits.__getitem__)
+    reading = shipped_model().read(text)
+    assert reading.ticket_p == pytest.approx(p(heads["ticket"], bias["ticket"]), abs=1e-12)
+    assert reading.urgent_p == pytest.approx(p(heads["urgent"], bias["urgent"]), abs=1e-12)
+    assert reading.category == data["categories"][best]
+    total = sum(math.exp(x - logits[best]) for x in logits)
+    assert reading.category_p == pytest.approx(1 / total, abs=1e-12)
+
+
 def test_pinyin_runs_split_into_syllables() -> None:
     table = pinyin_table()
     assert table.split("diantihuaile") == ["dian", "ti", "huai", "le"]

@@ -65,10 +65,11 @@ traditional = engine.triage("3號樓電梯壞了").ticket
 store = regexes._store()
 same = all(regexes.compile(p, f) == re.compile(p, f) for p, f in store.used)
 model = shipped_model()
-feats = model.features("3号楼井盖坏了，差点摔一跤")
+reading = model.read("3号楼井盖坏了，差点摔一跤")
 print("RESULT", len(store.known), len(store.used), same, engine.triage("3号楼井盖坏了").ticket,
       traditional,
-      sorted(feats)[:3], round(model.ticket_p(feats), 9), model.category(feats)[0])
+      sorted(model.features("3号楼井盖坏了，差点摔一跤"))[:3], round(reading.ticket_p, 9),
+      round(reading.urgent_p, 9), reading.category, round(reading.category_p, 9))
 """
 
 

@@ -25,7 +25,13 @@ from bot.messaging.privacy import MASKS
 from bot.messaging.quickimport import import_without_pkg_resources
 from bot.messaging.textnorm import normalise
 from bot.triage import regexes
-from bot.triage.learned import LinearModel, pinyin_table, shipped_model, syllables_of
+from bot.triage.learned import (
+    LinearModel,
+    Reading,
+    pinyin_table,
+    shipped_model,
+    syllables_of,
+)
 from bot.triage.lexicon import (
     DEFAULT_FREQ,
     Term,
@@ -559,20 +565,20 @@ class TriageEngine:
         report (``outweighs``); otherwise the rules' answer."""
         model = self.model
         assert model is not None
-        feats = model.features(norm)
-        ticket_p, urgent_p = model.ticket_p(feats), model.urgent_p(feats)
+        reading = model.read(norm)
+        ticket_p, urgent_p = reading.ticket_p, reading.urgent_p
         if overrules(result.reason, ticket_p, urgent_p):
-            return self._model_report(norm, feats, True, "model:emergency")
+            return self._model_report(norm, reading, True, "model:emergency")
         th = model.thresholds
         if not outweighs(th, result.reason, ticket_p, norm):
             return result
         urgent, _ = self._rescue_urgency(norm, urgent_p)
-        return self._model_report(norm, feats, urgent, "model:overruled")
+        return self._model_report(norm, reading, urgent, "model:overruled")
 
     def _model_report(
         self,
         norm: str,
-        feats: frozenset[str],
+        reading: Reading,
         urgent: bool,
         tag: str,
         mentions: list[Mention] | None = None,
@@ -580,14 +586,13 @@ class TriageEngine:
         """A report the model opens: its likeliest category, the first place named."""
         model = self.model
         assert model is not None
-        category, _ = model.category(feats)
         if mentions is None:
             mentions = self._locations.find(norm)
         finding = Finding(
-            category=category,
+            category=reading.category,
             urgent=urgent,
             location=mentions[0].location if mentions else None,
-            evidence=(tag, *model.explain(feats)),
+            evidence=(tag, *model.explain(reading)),
             rule="model",
             text=norm[:200],
         )
@@ -654,16 +659,15 @@ class TriageEngine:
             return None
         if reason != "chatter" or not self.sounds_like_domain(norm):
             return None
-        feats = model.features(norm)
-        if model.ticket_p(feats) < model.thresholds.get("ask", ASK_LINE):
+        reading = model.read(norm)
+        if reading.ticket_p < model.thresholds.get("ask", ASK_LINE):
             return None
-        category, _ = model.category(feats)
         mentions = self._locations.find(norm)
         return Finding(
-            category=category,
+            category=reading.category,
             urgent=False,
             location=mentions[0].location if mentions else None,
-            evidence=("model:doubt", *model.explain(feats)),
+            evidence=("model:doubt", *model.explain(reading)),
             rule="doubt",
             text=norm[:200],
         )
@@ -684,12 +688,11 @@ class TriageEngine:
         evidence: tuple[str, ...] = ("preamble",)
         model = self.model
         if model is not None:
-            feats = model.features(norm)
-            guess, p = model.category(feats)
-            if p >= 0.5:
-                category = guess
-            urgent = self.danger(norm) and model.urgent_p(feats) >= model.thresholds["urgent"]
-            evidence = ("preamble", *model.explain(feats))
+            reading = model.read(norm)
+            if reading.category_p >= 0.5:
+                category = reading.category
+            urgent = self.danger(norm) and reading.urgent_p >= model.thresholds["urgent"]
+            evidence = ("preamble", *model.explain(reading))
         mentions = self._locations.find(norm)
         finding = Finding(
             category=category,
@@ -721,18 +724,21 @@ class TriageEngine:
         if result.ticket:
             first = result.findings[0]
             urgent = any(f.urgent for f in result.findings)
-            feats = model.features(norm)
-            if vetoed(th, model.ticket_p(feats), norm, result.findings):
+            reading = model.read(norm)
+            if vetoed(th, reading.ticket_p, norm, result.findings):
                 return _UNSURE  # the rules' words, nothing else reads like a report: ask
-            if not urgent and self._made_urgent(norm, model.urgent_p(feats)):
+            if not urgent and self._made_urgent(norm, reading.urgent_p):
                 first = dataclasses.replace(
                     first, urgent=True, evidence=(*first.evidence, "model:urgent")
                 )
-            if th["recategorise"] <= 1 and first.rule != "hazard":
-                # a hazard names its own category (燃气泄漏 is safety, whatever else)
-                category, p = model.category(feats)
-                if category != first.category and p >= th["recategorise"]:
-                    first = dataclasses.replace(first, category=category)
+            # a hazard names its own category (燃气泄漏 is safety, whatever else)
+            if (
+                th["recategorise"] <= 1
+                and first.rule != "hazard"
+                and reading.category != first.category
+                and reading.category_p >= th["recategorise"]
+            ):
+                first = dataclasses.replace(first, category=reading.category)
             return dataclasses.replace(result, findings=(first, *result.findings[1:]))
         if result.reason in OVERRULABLE and self.sounds_like_domain(norm):
             return self._overruled(norm, result)
@@ -741,19 +747,19 @@ class TriageEngine:
         mentions = self._locations.find(norm)
         if self._only_place_and_plea(norm, mentions):
             return result
-        feats = model.features(norm)
+        reading = model.read(norm)
         line = th["rescue"] if self._rescue_line is None else self._rescue_line
         long_line = th.get("rescue_long", LONG_RESCUE)
         if self._rescue_line is not None:  # a community's line holds for long ones too
             long_line = max(long_line, self._rescue_line)
-        ticket_p = model.ticket_p(feats)
+        ticket_p = reading.ticket_p
         if ticket_p < min(line, long_line, ALARM_RESCUE):  # below every line
             return result
-        urgent_p = model.urgent_p(feats)
+        urgent_p = reading.urgent_p
         urgent, alarming = self._rescue_urgency(norm, urgent_p)
         if ticket_p < rescue_line(line, norm, urgent, alarming, long_line):
             return result
-        return self._model_report(norm, feats, urgent, "model", mentions)
+        return self._model_report(norm, reading, urgent, "model", mentions)
 
     # ------------------------------------------------------------------ message level
 

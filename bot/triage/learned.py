@@ -34,7 +34,7 @@ from bot.messaging import diskcache
 
 MODEL_FILE = "model.json"
 # The shape of what `_prepared` returns, part of the cache key: change it with the shape.
-_PREPARED_FORMAT = 2
+_PREPARED_FORMAT = 3
 PINYIN_FILE = "pinyin.txt"
 
 _DIGITS = re.compile(r"\d+")
@@ -230,35 +230,70 @@ def _sigmoid(x: float) -> float:
     return z / (1.0 + z)
 
 
+class Reading:
+    """What the model makes of one message. The engine needs the request score of every
+    message it asks about, and the urgent and category heads of fewer: each head is
+    summed when first asked for, over the feature rows looked up once (the lookups,
+    not the sums, are the cost: the model's dictionary is large and a lookup that misses
+    the processor's cache costs more than a head's sum)."""
+
+    def __init__(self, model: LinearModel, rows: list[tuple[float, ...]], feats: set[str]) -> None:
+        self._model = model
+        self._rows = rows
+        self._norm = 1.0 / math.sqrt(len(rows)) if rows else 0.0
+        self.features = feats  # all of the message's, known or not (for `explain`)
+        # the probability that the message is a request
+        self.ticket_p = self._p(0)
+
+    def _p(self, head: int) -> float:
+        total = sum(map(operator.itemgetter(head), self._rows))
+        return _sigmoid(self._model.biases[head] + self._norm * total)
+
+    @functools.cached_property
+    def urgent_p(self) -> float:
+        """The probability that it reports an immediate danger."""
+        return self._p(1)
+
+    @functools.cached_property
+    def _category(self) -> tuple[str, float]:
+        model, rows = self._model, self._rows
+        sums = list(map(sum, zip(*rows, strict=True)))[2:] if rows else itertools.repeat(0.0)
+        logits = [b + self._norm * s for b, s in zip(model.biases[2:], sums, strict=False)]
+        top = max(logits)
+        total = sum(math.exp(x - top) for x in logits)
+        return model.categories[logits.index(top)], 1.0 / total
+
+    @property
+    def category(self) -> str:
+        """The likeliest category, were it a request."""
+        return self._category[0]
+
+    @property
+    def category_p(self) -> float:
+        return self._category[1]
+
+
 class LinearModel:
     """The shipped model: three linear heads over the same features.
 
     ``ticket`` (is it a request), ``urgent`` (is it an immediate danger) and one head
-    per category, each a dict feature → weight with the negligible weights pruned at
-    training time; the input vector is L2-normalised over the features the model knows.
-    Each score is one C-level pass of dictionary lookups over the message's features,
-    and the engine asks only for the heads it needs.
+    per category, with the negligible weights pruned at training time; the input vector
+    is L2-normalised over the features the model knows. The heads are kept as one row
+    per feature (its weight in every head, 0 where pruned), so reading a message is one
+    dictionary lookup per feature and one C-level sum per head: the dictionary is large,
+    and each lookup that misses the processor's cache costs more than all the sums.
     """
 
     def __init__(self, data: dict, table: PinyinTable | None = None) -> None:  # type: ignore[type-arg]
         self._setup(_prepared(data), table)
 
     def _setup(self, parts: tuple, table: PinyinTable | None) -> None:  # type: ignore[type-arg]
-        categories, thresholds, window, bias, ticket, urgent, rows, gate = parts
+        categories, thresholds, window, biases, rows, gate = parts
         self.categories: tuple[str, ...] = tuple(categories)
         self.thresholds: dict[str, float] = dict(thresholds)
         self.window: int = int(window)
-        self._b_ticket: float = bias["ticket"]
-        self._b_urgent: float = bias["urgent"]
-        self._ticket: dict[str, float] = ticket
-        self._urgent: dict[str, float] = urgent
-        # One row per feature: its weight in every category head (0 where pruned), so a
-        # message's category logits are one lookup per feature.
-        self._rows: dict[str, list[float]] = rows
-        self._cats: list[tuple[str, float]] = [
-            (c, bias["category"][i]) for i, c in enumerate(self.categories)
-        ]
-        self._known = frozenset(self._ticket).union(self._urgent, self._rows)
+        self.biases: tuple[float, ...] = tuple(biases)  # ticket, urgent, then categories
+        self._rows: dict[str, tuple[float, ...]] = rows
         # pairs that let a message reach the model (see GATE_WEIGHT)
         self.gate_pairs: frozenset[str] = frozenset(gate)
         self._table = table or pinyin_table()
@@ -270,64 +305,56 @@ class LinearModel:
         raw = (resources.files("bot.triage") / "data" / MODEL_FILE).read_bytes()
         key = (_PREPARED_FORMAT, hashlib.blake2b(raw, digest_size=16).digest())
         parts = diskcache.load("model.marshal", key)
-        if not (isinstance(parts, tuple) and len(parts) == 8):
+        if not (isinstance(parts, tuple) and len(parts) == 6):
             parts = _prepared(json.loads(raw.decode("utf-8")))
             diskcache.store("model.marshal", key, parts)
         model = cls.__new__(cls)
         model._setup(parts, None)
         return model
 
+    def read(self, text: str) -> Reading:
+        """The model's reading of one message (already normalised and windowed)."""
+        feats = features(text, self._table)
+        return Reading(self, list(filter(None, map(self._rows.get, feats))), feats)
+
     def features(self, text: str) -> frozenset[str]:
         """The message's features that the model knows."""
-        return self._known.intersection(features(text, self._table))
+        return frozenset(filter(self._rows.__contains__, features(text, self._table)))
 
-    @staticmethod
-    def _norm(feats: frozenset[str]) -> float:
-        return 1.0 / math.sqrt(len(feats)) if feats else 0.0
-
-    def ticket_p(self, feats: frozenset[str]) -> float:
-        """The probability that the message is a request."""
-        return _sigmoid(self._b_ticket + self._norm(feats) * _dot(self._ticket, feats))
-
-    def urgent_p(self, feats: frozenset[str]) -> float:
-        """The probability that it reports an immediate danger."""
-        return _sigmoid(self._b_urgent + self._norm(feats) * _dot(self._urgent, feats))
-
-    def category(self, feats: frozenset[str]) -> tuple[str, float]:
-        """The likeliest category, were it a request, and its probability."""
-        norm = self._norm(feats)
-        # Each column sums a head's weights in the order of `feats`.
-        vectors = list(filter(None, map(self._rows.get, feats)))  # drops None only
-        sums = list(map(sum, zip(*vectors, strict=True))) if vectors else [0] * len(self._cats)
-        logits = [(b + norm * dot, c) for (c, b), dot in zip(self._cats, sums, strict=True)]
-        top, name = max(logits)
-        total = sum(math.exp(x - top) for x, _ in logits)
-        return name, 1.0 / total
-
-    def explain(self, feats: frozenset[str], n: int = 3) -> tuple[str, ...]:
+    def explain(self, reading: Reading, n: int = 3) -> tuple[str, ...]:
         """The features that pushed hardest towards "request" (for the evidence field)."""
+        rows = self._rows
         ranked = sorted(
-            ((w, f) for f in feats if (w := self._ticket.get(f, 0.0)) > 0 and len(f.strip()) >= 2),
+            (
+                (row[0], f)
+                for f in reading.features
+                if (row := rows.get(f)) and row[0] > 0 and len(f.strip()) >= 2
+            ),
             reverse=True,
         )
         return tuple(f.strip() for _, f in ranked[:n])
 
 
-def _dot(head: dict[str, float], feats: frozenset[str]) -> float:
-    return sum(filter(None, map(head.get, feats)))
-
-
 def _prepared(data: dict) -> tuple:  # type: ignore[type-arg]
-    """What a model is built from, out of the file's JSON (and what the cache keeps)."""
+    """What a model is built from, out of the file's JSON (and what the cache keeps):
+    the heads joined into one row per feature, weights in the order ticket, urgent,
+    then the categories'."""
     heads = data["heads"]
+    categories = list(data["categories"])
+    ticket, urgent, by_category = heads["ticket"], heads["urgent"], heads["category"]
+    zero = 0.0  # one object for every pruned weight, which the cache then shares too
+    width = len(categories)
+    rows = {
+        f: (ticket.get(f, zero), urgent.get(f, zero), *(by_category.get(f) or (zero,) * width))
+        for f in sorted(set(ticket).union(urgent, by_category))
+    }
+    bias = data["bias"]
     return (
-        list(data["categories"]),
+        categories,
         dict(data["thresholds"]),
         int(data["window"]),
-        data["bias"],
-        heads["ticket"],
-        heads["urgent"],
-        heads["category"],
+        [bias["ticket"], bias["urgent"], *bias["category"]],
+        rows,
         list(data.get("gate", ())),  # absent before the training script chose any
     )
 

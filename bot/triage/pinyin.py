@@ -99,11 +99,10 @@ class PinyinReader:
         self._table = table
         index: dict[tuple[str, ...], str] = {}
         for word in (*COMMON_WORDS, *(w for _, w in PINYIN_WORDS), *words):
-            sounds = [table.of_char.get(ch) for ch in word]
-            if not sounds or None in sounds or len(sounds) > 6:
+            key = tuple(map(table.fuzzy_of.get, word))  # the fuzzy key of each sound
+            if not key or None in key or len(key) > 6:
                 continue
-            key = tuple(fuzzy(s) for s in sounds)  # type: ignore[arg-type]
-            index.setdefault(key, word)
+            index.setdefault(key, word)  # type: ignore[arg-type]
         self._index = index
         self._longest = max((len(k) for k in index), default=1)
 

@@ -603,9 +603,8 @@ def _gated(rows: list[Row], pairs: frozenset[str]) -> list[Row]:
 
 
 def _scored(model: LinearModel, text: str) -> Scored:
-    feats = model.features(text)
-    category, p = model.category(feats)
-    return Scored(model.ticket_p(feats), model.urgent_p(feats), category, p)
+    r = model.read(text)
+    return Scored(r.ticket_p, r.urgent_p, r.category, r.category_p)
 
 
 def dump(data: dict) -> str:  # type: ignore[type-arg]
