@@ -34,7 +34,7 @@ from bot.messaging import diskcache
 
 MODEL_FILE = "model.json"
 # The shape of what `_prepared` returns, part of the cache key: change it with the shape.
-_PREPARED_FORMAT = 3
+_PREPARED_FORMAT = 4
 PINYIN_FILE = "pinyin.txt"
 
 _DIGITS = re.compile(r"\d+")
@@ -230,6 +230,12 @@ def _sigmoid(x: float) -> float:
     return z / (1.0 + z)
 
 
+# A feature's weights: in the request head, the urgent head, and each category head's
+# (None when every category head pruned it, as for most features).
+Row = tuple[float, float, tuple[float, ...] | None]
+_CATEGORIES = operator.itemgetter(2)
+
+
 class Reading:
     """What the model makes of one message. The engine needs the request score of every
     message it asks about, and the urgent and category heads of fewer: each head is
@@ -237,7 +243,7 @@ class Reading:
     not the sums, are the cost: the model's dictionary is large and a lookup that misses
     the processor's cache costs more than a head's sum)."""
 
-    def __init__(self, model: LinearModel, rows: list[tuple[float, ...]], feats: set[str]) -> None:
+    def __init__(self, model: LinearModel, rows: list[Row], feats: set[str]) -> None:
         self._model = model
         self._rows = rows
         self._norm = 1.0 / math.sqrt(len(rows)) if rows else 0.0
@@ -256,8 +262,9 @@ class Reading:
 
     @functools.cached_property
     def _category(self) -> tuple[str, float]:
-        model, rows = self._model, self._rows
-        sums = list(map(sum, zip(*rows, strict=True)))[2:] if rows else itertools.repeat(0.0)
+        model = self._model
+        rows = list(filter(None, map(_CATEGORIES, self._rows)))  # features with a row
+        sums = map(sum, zip(*rows, strict=True)) if rows else itertools.repeat(0.0)
         logits = [b + self._norm * s for b, s in zip(model.biases[2:], sums, strict=False)]
         top = max(logits)
         total = sum(math.exp(x - top) for x in logits)
@@ -293,7 +300,7 @@ class LinearModel:
         self.thresholds: dict[str, float] = dict(thresholds)
         self.window: int = int(window)
         self.biases: tuple[float, ...] = tuple(biases)  # ticket, urgent, then categories
-        self._rows: dict[str, tuple[float, ...]] = rows
+        self._rows: dict[str, Row] = rows
         # pairs that let a message reach the model (see GATE_WEIGHT)
         self.gate_pairs: frozenset[str] = frozenset(gate)
         self._table = table or pinyin_table()
@@ -337,15 +344,17 @@ class LinearModel:
 
 def _prepared(data: dict) -> tuple:  # type: ignore[type-arg]
     """What a model is built from, out of the file's JSON (and what the cache keeps):
-    the heads joined into one row per feature, weights in the order ticket, urgent,
-    then the categories'."""
+    the heads joined into one `Row` per feature."""
     heads = data["heads"]
     categories = list(data["categories"])
     ticket, urgent, by_category = heads["ticket"], heads["urgent"], heads["category"]
     zero = 0.0  # one object for every pruned weight, which the cache then shares too
-    width = len(categories)
     rows = {
-        f: (ticket.get(f, zero), urgent.get(f, zero), *(by_category.get(f) or (zero,) * width))
+        f: (
+            ticket.get(f, zero),
+            urgent.get(f, zero),
+            tuple(by_category[f]) if f in by_category else None,
+        )
         for f in sorted(set(ticket).union(urgent, by_category))
     }
     bias = data["bias"]

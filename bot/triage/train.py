@@ -75,8 +75,8 @@ TRAINING_CODE = (
     *(
         ROOT / "bot" / "triage" / f"{name}.py"
         for name in (
-            "engine", "evaluate", "learned", "lexicon", "locations", "model", "patterns",
-            "pinyin", "regexes", "segment", "train", "wordset",
+            "dialect", "engine", "evaluate", "learned", "lexicon", "locations", "model",
+            "patterns", "pinyin", "regexes", "segment", "train", "wordset",
         )
     ),
     ROOT / "bot" / "messaging" / "textnorm.py",

@@ -1,0 +1,72 @@
+"""Regional speech and emergencies in words nobody listed (issue 14, points 2 and 4)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.triage import TriageEngine
+from bot.triage.dialect import common_form, has_regional
+
+
+@pytest.fixture(scope="module")
+def engine() -> TriageEngine:
+    return TriageEngine()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("我哋呢栋楼又冇水啦", "我们呢栋楼又没水啦"),
+        ("阿爷晕低咗", "阿爷晕倒了"),
+        ("佢哋讲3栋火烛", "他们讲3栋着火"),
+        ("有人困𨋢", "有人困电梯"),
+        ("俺娘摔了", "我娘摔了"),
+        ("唔好意思，唔该社区睇下", "不好意思，唔该社区看下"),  # 唔该 (please) stays
+        ("阿拉伯语好难学", "阿拉伯语好难学"),
+    ],
+)
+def test_regional_words_read_as_the_common_ones(text: str, expected: str) -> None:
+    assert common_form(text) == expected
+
+
+def test_a_message_without_regional_words_is_left_as_it_is() -> None:
+    text = "3号楼井盖坏了，火挺大，啥时候修" * 1000
+    assert common_form(text) is text
+    assert not has_regional(text)
+    assert has_regional(text + "冇")
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("我哋呢栋楼又冇水啦，唔该社区问下", "utility"),
+        ("部𨋢坏咗成日", "building"),
+    ],
+)
+def test_a_southern_report_opens_a_ticket(engine: TriageEngine, text: str, category: str) -> None:
+    result = engine.triage(text)
+    assert result.ticket and result.findings[0].category == category
+
+
+@pytest.mark.parametrize("text", ["3栋火烛啊！！", "阿爷晕低咗！"])
+def test_a_southern_emergency_is_urgent(engine: TriageEngine, text: str) -> None:
+    result = engine.triage(text)
+    assert result.ticket and result.findings[0].urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["这几天天天吃火锅 上火了", "刚才做梦梦见楼塌了，吓一身汗", "这个新闻太火了", "倒是挺便宜的"],
+)
+def test_words_of_danger_in_small_talk_open_nothing(engine: TriageEngine, text: str) -> None:
+    assert not engine.triage(text).ticket
+
+
+def test_an_emergency_typed_in_pinyin_with_a_plea_is_not_taken_for_a_bare_plea(
+    engine: TriageEngine,
+) -> None:
+    """快来人 beside an address is a plea with nothing in it, unless the rest of the
+    message, typed in pinyin, says what is wrong."""
+    result = engine.triage("qi wei hen da, xin hua lu 5 hao yi lou can guan, kuai lai ren")
+    assert result.ticket and result.findings[0].urgent
+    assert not engine.triage("在2单元门口，麻烦快点来看看").ticket
