@@ -2,8 +2,9 @@
 
 To a person talking to the bot (privately, or with an @ of it). Neighbours asking each
 other "几点上班，有人知道吗" in the group are not asking the bot, unless triage reads the
-question as one for the community (社区几点上班: a consult ticket otherwise): then the
-answer, at once, is better for the asker and spares a worker a ticket. Keywords match as
+question as one for the community (社区几点上班: a consult ticket otherwise, or one the
+model believes in below the community's line): then the answer, at once, is better for
+the asker and spares a worker a ticket. Keywords match as
 words of the normalised text (上班 is no word of 上班族); the entry with most keywords
 found answers. A question that is also a request (a fault, an urgent matter) is left to
 intake: it needs a ticket, not a leaflet. In a group, an answer holding a phone number
@@ -41,6 +42,18 @@ def matches(keyword: str, words: Sequence[str]) -> bool:
     return False
 
 
+def _believed_question(ctx: Context) -> bool:
+    """A question for the community that the model believes in below the line where it
+    would open a ticket (a community may set that line high): answering it costs nobody
+    a ticket. Judged only when some keyword is in the text at all, since judging means
+    reading the message again."""
+    text = normalise(ctx.text).lower()
+    if not any(normalise(k).lower() in text for entry in ctx.config.faq for k in entry.keywords):
+        return False
+    finding = ctx.triage.doubt(ctx.text, ctx.sender.role)
+    return finding is not None and finding.category == Category.CONSULT and not finding.urgent
+
+
 def best(entries: Sequence[Faq], words: Sequence[str]) -> Faq | None:
     """The entry with the most keywords among ``words`` (the first on a tie), or None."""
     scored = [
@@ -59,7 +72,7 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
         group = ctx.config.group(msg.chat_id)
         if group is not None and group.grid is None:
             return None  # a staff group: colleagues talking, and no intake to spare
-        if not ctx.triaged().ticket:
+        if not (ctx.triaged().ticket or _believed_question(ctx)):
             return None  # neighbours talking among themselves
     result = ctx.triaged()
     if any(f.urgent or f.category != Category.CONSULT for f in result.findings):

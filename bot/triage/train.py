@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.triage.engine import (
+    ALARM_RESCUE,
     LONG_RESCUE,
     RESCUABLE,
     made_urgent,
@@ -85,6 +86,11 @@ TRAINING_CODE = (
 # What a false alarm costs, in requests found, when thresholds are picked: a wrong ticket
 # sends a worker out for nothing and teaches the group to ignore the bot.
 FALSE_ALARM_COST = 3
+# What a missed emergency costs, in requests wrongly marked urgent, when the urgent lines
+# are picked: a wrong mark calls a worker at once (perhaps at night) to a real request; a
+# miss leaves someone trapped or fallen to wait for the next round. Until 2026-12-02 an
+# emergency found counted 1000 / (the tune split's emergencies), under 1 mark.
+URGENT_MISS_COST = 3
 SEED = 14
 MIN_DF = 3
 C_GRID = (3.0, 10.0)
@@ -336,6 +342,7 @@ class Figures:
     category: float
     urgent_recall: float
     urgent_false: int
+    urgent_found: int
     tp: int
     fp: int
     fn: int
@@ -389,9 +396,12 @@ def combine(  # type: ignore[no-untyped-def]
             return True, scores.category, True
         if outweighs(th, rules.reason, scores.ticket, row.text):
             return True, scores.category, rescue_urgency(th, scores.urgent, row.danger)[0]
-    if scores is None or not row.domain or rules.reason not in RESCUABLE:
+    if scores is None or rules.reason not in RESCUABLE:
         return False, None, False
     urgent, alarming = rescue_urgency(th, scores.urgent, row.danger)
+    if not row.domain:  # TriageEngine._alarm: outside the prescreen, an emergency only
+        opened = urgent and alarming and scores.ticket >= ALARM_RESCUE
+        return (True, scores.category, True) if opened else (False, None, False)
     if scores.ticket < rescue_line(th["rescue"], row.text, urgent, alarming, th["rescue_long"]):
         return False, None, False
     return True, scores.category, urgent
@@ -418,6 +428,7 @@ def figures(rows: list[Row], decisions: list[tuple[bool, str | None, bool]]) -> 
         cat / tp if tp else 1.0,
         u_found / u_total if u_total else 1.0,
         u_false,
+        u_found,
         tp,
         fp,
         fn,
@@ -463,7 +474,7 @@ def pick_thresholds(rows, rules, scores) -> tuple[dict[str, float], Figures]:  #
             f = run({**th, "urgent": urgent, "urgent_boost": boost})
             # the boost also sets which emergencies open at the alarm line: count their
             # false alarms too
-            worth = f.urgent_recall * 1000 - f.urgent_false - FALSE_ALARM_COST * f.fp
+            worth = URGENT_MISS_COST * f.urgent_found - f.urgent_false - FALSE_ALARM_COST * f.fp
             key = (worth, urgent, boost)
             if best is None or key > best[0]:
                 best = (key, {**th, "urgent": urgent, "urgent_boost": boost})
