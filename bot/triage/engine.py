@@ -766,12 +766,13 @@ class TriageEngine:
         return self._model_report(norm, reading, urgent, "model", mentions)
 
     def _alarm(self, norm: str, result: TriageResult) -> TriageResult:
-        """An emergency in words the prescreen does not know: 火烧厝啊, 阿爷晕低咗, a fire
-        running through the fields. A word of danger (fire, fell, trapped...) lets such a
-        message reach the model, which opens it only as an emergency: the urgent head
-        sure (``rescue_urgency``'s alarming) and the request head at ALARM_RESCUE. Words
-        of danger are common in small talk (上火, 倒是), so nothing less opens it.
-        Measured on tune: 134 such messages, 3 emergencies opened, no false alarm."""
+        """An emergency in words the prescreen does not know: 火烧厝啊 (a house on fire, in
+        Min), a fire running through the fields. A word of danger (fire, fell,
+        trapped...) lets such a message reach the model, which opens it only as an
+        emergency: the urgent head sure (``rescue_urgency``'s alarming) and the request
+        head at ALARM_RESCUE. Words of danger are common in small talk (上火, 倒是), so
+        nothing less opens it. On the blind tune half, 134 messages came this way; two
+        models opened 2 and 3 emergencies of them, and no false alarm."""
         if not self.danger(norm):
             return result
         model = self.model

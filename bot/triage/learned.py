@@ -230,8 +230,8 @@ def _sigmoid(x: float) -> float:
     return z / (1.0 + z)
 
 
-# A feature's weights: in the request head, the urgent head, and each category head's
-# (None when every category head pruned it, as for most features).
+# A feature's weights: in the request head and the urgent head (0.0 where pruned), and in
+# each category head (None when every category head pruned it, as for most features).
 Row = tuple[float, float, tuple[float, ...] | None]
 _CATEGORIES = operator.itemgetter(2)
 
@@ -277,6 +277,7 @@ class Reading:
 
     @property
     def category_p(self) -> float:
+        """How likely that category is, among the categories."""
         return self._category[1]
 
 
@@ -285,10 +286,10 @@ class LinearModel:
 
     ``ticket`` (is it a request), ``urgent`` (is it an immediate danger) and one head
     per category, with the negligible weights pruned at training time; the input vector
-    is L2-normalised over the features the model knows. The heads are kept as one row
-    per feature (its weight in every head, 0 where pruned), so reading a message is one
-    dictionary lookup per feature and one C-level sum per head: the dictionary is large,
-    and each lookup that misses the processor's cache costs more than all the sums.
+    is L2-normalised over the features the model knows. The heads are kept as one `Row`
+    per feature, so reading a message is one dictionary lookup per feature and one
+    C-level sum per head: the dictionary is large, and each lookup that misses the
+    processor's cache costs more than all the sums.
     """
 
     def __init__(self, data: dict, table: PinyinTable | None = None) -> None:  # type: ignore[type-arg]

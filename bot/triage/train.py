@@ -88,7 +88,7 @@ TRAINING_CODE = (
 FALSE_ALARM_COST = 3
 # What a missed emergency costs, in requests wrongly marked urgent, when the urgent lines
 # are picked: a wrong mark calls a worker at once (perhaps at night) to a real request; a
-# miss leaves someone trapped or fallen to wait for the next round. Until 2026-12-02 an
+# miss leaves someone trapped or fallen to wait for the next round. Until 2026-12-01 an
 # emergency found counted 1000 / (the tune split's emergencies), under 1 mark.
 URGENT_MISS_COST = 3
 SEED = 14
