@@ -748,16 +748,16 @@ class TriageEngine:
             return result
         if not self.sounds_like_domain(norm):
             return self._alarm(norm, result)
-        mentions = self._locations.find(norm)
-        if self._only_place_and_plea(norm, mentions):
-            return result
         reading = model.read(norm)
         line = th["rescue"] if self._rescue_line is None else self._rescue_line
         long_line = th.get("rescue_long", LONG_RESCUE)
         if self._rescue_line is not None:  # a community's line holds for long ones too
             long_line = max(long_line, self._rescue_line)
         ticket_p = reading.ticket_p
-        if ticket_p < min(line, long_line, ALARM_RESCUE):  # below every line
+        if ticket_p < min(line, long_line, ALARM_RESCUE):  # below every line (most are)
+            return result
+        mentions = self._locations.find(norm)
+        if self._only_place_and_plea(norm, mentions):
             return result
         urgent_p = reading.urgent_p
         urgent, alarming = self._rescue_urgency(norm, urgent_p)
