@@ -29,7 +29,11 @@ def community(tmp_path: Path, **extra: str) -> Config:
             "reconnect_min": "0.05s",
             "reconnect_max": "0.2s",
             "connect_timeout": "1s",
-            "send_timeout": "2s",
+            # a send is a few gRPC round trips to the fake, milliseconds when the machine
+            # is idle; CI's four workers on two cores once kept one past 2 s, and the
+            # outbox's retry waits on the test's frozen clock. No test waits for a send
+            # to time out here (a gateway that is down fails a send at once).
+            "send_timeout": "5s",
             "ping_interval": "0.2s",
             "ping_timeout": "0.3s",
             "status_interval": "0s",
