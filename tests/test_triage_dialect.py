@@ -70,3 +70,16 @@ def test_an_emergency_typed_in_pinyin_with_a_plea_is_not_taken_for_a_bare_plea(
     result = engine.triage("qi wei hen da, xin hua lu 5 hao yi lou can guan, kuai lai ren")
     assert result.ticket and result.findings[0].urgent
     assert not engine.triage("在2单元门口，麻烦快点来看看").ticket
+
+
+@pytest.mark.parametrize(
+    "text", ["火烧厝啊！", "南地有人烧麦秸，火顺着风往林子那边跑了，快打电话"]
+)
+def test_an_emergency_in_words_the_prescreen_lacks_opens_urgent(
+    engine: TriageEngine, text: str
+) -> None:
+    """No dictionary word, no learned pair: the word of danger (火) lets the model judge
+    it, and it opens only as an emergency."""
+    result = engine.triage(text)
+    assert result.ticket and result.findings[0].urgent
+    assert result.findings[0].evidence[0] == "model:alarm"
