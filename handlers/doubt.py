@@ -23,7 +23,7 @@ async def handle(ctx: Context) -> list[OutgoingMessage] | None:
     group = ctx.config.group(ctx.message.chat_id)
     if group is not None and group.grid is None:
         return None  # the staff group opens no tickets
-    if ctx.triage.doubt(ctx.text, ctx.sender.role) is None:
+    if ctx.triage.doubt(ctx.text, ctx.sender.role, ctx.triaged()) is None:
         return None
     if ctx.message.is_direct:
         return [ctx.reply(phrases.ASK_TO_REGISTER, news=News.CONFIRMATION)]

@@ -50,7 +50,7 @@ def _believed_question(ctx: Context) -> bool:
     text = normalise(ctx.text).lower()
     if not any(normalise(k).lower() in text for entry in ctx.config.faq for k in entry.keywords):
         return False
-    finding = ctx.triage.doubt(ctx.text, ctx.sender.role)
+    finding = ctx.triage.doubt(ctx.text, ctx.sender.role, ctx.triaged())
     return finding is not None and finding.category == Category.CONSULT and not finding.urgent
 
 

@@ -22,6 +22,7 @@ async def settle(tasks: Iterable[asyncio.Task[object]], grace: float, what: str)
     """Wait up to ``grace`` seconds for already-cancelled ``tasks`` to end, collect what
     they raised (so nothing is logged as never retrieved) and leave the stubborn ones
     behind with a warning rather than hang the caller."""
+    tasks = list(tasks)  # read twice below
     pending = [task for task in tasks if not task.done()]
     if pending:
         _, stuck = await asyncio.wait(pending, timeout=grace)

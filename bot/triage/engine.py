@@ -644,16 +644,19 @@ class TriageEngine:
             self._tokenizer = tokenizer
         return tokenizer.lcut(text)
 
-    def doubt(self, text: str, role: str = "resident") -> Finding | None:
+    def doubt(
+        self, text: str, role: str = "resident", triaged: TriageResult | None = None
+    ) -> Finding | None:
         """A request the rules call chatter and the model believes in, but below its rescue
         line, or a rules finding the model vetoed: what to ask the person about ("需要登记为
         工单吗？"), never a ticket by itself. Only for a message that names a thing or a
-        problem (the prescreen)."""
+        problem (the prescreen). ``triaged``: the message's triage, when the caller has
+        it already."""
         model = self.model
         norm = self.prepare(text)
         if model is None or not norm:
             return None
-        reason = self.triage(norm, role).reason
+        reason = (triaged or self.triage(norm, role)).reason
         if reason == UNSURE:
             rules = self._triage_text(norm, role)
             if rules.findings:
@@ -780,7 +783,8 @@ class TriageEngine:
         reading = model.read(norm)
         if reading.ticket_p < ALARM_RESCUE:
             return result
-        urgent, alarming = self._rescue_urgency(norm, reading.urgent_p)
+        # the word of danger is already found: no second search for it
+        urgent, alarming = rescue_urgency(model.thresholds, reading.urgent_p, True)
         if not (urgent and alarming):
             return result
         return self._model_report(norm, reading, True, "model:alarm")
