@@ -248,6 +248,25 @@ def post_photo(r: Running, data: bytes) -> str:
     return image_id
 
 
+async def test_report_caught_mid_fetch_by_a_hanging_gateway_is_handled_after_it_recovers(
+    running: Running,
+) -> None:
+    r = running
+    r.fake.stall()  # the event still arrives; fetching the message then hangs
+    r.fake.post(from_id=RESIDENT, room_id=ROOM, text=REPORT)
+    # The ping notices the hang; the session does not sit out the fetch's timeout first.
+    await eventually(lambda: not r.adapter.health().connected)
+    assert await tickets(r.app) == []
+
+    r.fake.unstall()
+    await r.adapter.wait_connected(5)
+    (dispatch,) = await r.fake.wait_sent(1)  # the next session fetched it: one ticket, once
+    assert "#1" in dispatch.text
+    await all_sent(r.app, 1)
+    assert [t.id for t in await tickets(r.app)] == [1]
+    assert len(r.fake.sent) == 1
+
+
 async def test_photo_after_a_report_is_kept_as_a_file_under_media(
     tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -88,7 +88,11 @@ class WechatySession:
         self._puppet: Any = None
         self._tasks: list[asyncio.Task[Any]] = []
         self._send_lock = asyncio.Lock()
-        self._idle = asyncio.Event()
+        # Clear only while the core handles something: close() lets that finish, but
+        # cancels a fetch from a gateway that is gone instead of waiting out its timeout.
+        self._core_free = asyncio.Event()
+        self._core_free.set()
+        self._fetching: str | None = None
         self._closing = False
         self._accepted: list[str | None] = []
         self._self_alias: dict[str, str] = {}
@@ -131,9 +135,9 @@ class WechatySession:
     async def close(self) -> None:
         """Tear everything down; never raises and never hangs for long.
 
-        The consumer is allowed to finish the event it is on, so the core is never
-        cancelled halfway through handling a message; events still queued are handed
-        back as ``unfinished`` for the next session to fetch.
+        The consumer is allowed to finish what the core is doing, so the core is never
+        cancelled halfway through handling a message; a message still being fetched, and
+        events still queued, are handed back as ``unfinished`` for the next session.
         """
         self.logged_in = False
         self._closing = True
@@ -143,7 +147,7 @@ class WechatySession:
                 task.cancel()
         if consumer is not None and not consumer.done():
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._idle.wait(), self._settings.send_timeout)
+                await asyncio.wait_for(self._core_free.wait(), self._settings.send_timeout)
             consumer.cancel()
         await settle(self._tasks, TASK_GRACE, "wechaty session")
         self.unfinished.extend(self._carry_over)
@@ -229,18 +233,19 @@ class WechatySession:
 
     async def _consume(self) -> None:
         while True:
-            self._idle.set()
             kind, payload = await self._queue.get()
             if self._closing:
                 if kind == "message":
                     self.unfinished.append(payload.message_id)
                 continue
-            self._idle.clear()
+            self._fetching = payload.message_id if kind == "message" else None
             try:
                 await self._handle(kind, payload)
+            except asyncio.CancelledError:
+                self._carry_fetching()
+                raise
             except (OSError, TimeoutError, self._lib.StreamTerminatedError) as exc:
-                if kind == "message":
-                    self.unfinished.append(payload.message_id)
+                self._carry_fetching()
                 raise SessionEnded(self.describe_error(exc)) from exc
             except SessionEnded:
                 raise
@@ -248,19 +253,34 @@ class WechatySession:
                 ident = getattr(payload, "message_id", "") or getattr(payload, "room_id", "")
                 log.warning("wechaty: could not handle %s %s: %s", kind, ident, exc)
 
+    def _carry_fetching(self) -> None:
+        """The message the core never got goes to the next session."""
+        if self._fetching is not None:
+            self.unfinished.append(self._fetching)
+            self._fetching = None
+
+    async def _in_core(self, step: Awaitable[None]) -> None:
+        self._core_free.clear()
+        try:
+            await step
+        finally:
+            self._core_free.set()
+
     async def _handle(self, kind: str, payload: Any) -> None:
         if kind == "login":
             await self._on_login(payload.contact_id)
         elif kind == "logout":
             self.logged_in = False
-            await self._sink.logged_out(self, str(getattr(payload, "data", "") or "logged out"))
+            reason = str(getattr(payload, "data", "") or "logged out")
+            await self._in_core(self._sink.logged_out(self, reason))
         elif kind == "message":
             if not self.logged_in:
                 self._carry_over.append(payload.message_id)  # held until LOGIN
                 return
             raw = await self._fetch_message(payload.message_id)
+            self._fetching = None
             if raw is not None:
-                await self._sink.message(self, raw)
+                await self._in_core(self._sink.message(self, raw))
         elif kind == "room-join":
             await self._on_join(payload)
         elif kind == "scan":
@@ -280,7 +300,7 @@ class WechatySession:
         self.self_name = me.name or None
         self.logged_in = True
         self.ever_logged_in = True
-        await self._sink.logged_in(self)
+        await self._in_core(self._sink.logged_in(self))
         pending, self._carry_over = self._carry_over, []
         for message_id in pending:
             self._queue.put_nowait(("message", _Carried(message_id)))
@@ -360,7 +380,7 @@ class WechatySession:
                 await asyncio.wait_for(contact.ready(), self._settings.send_timeout)
                 name = await self._room_alias(room_id, contact) or contact.name
             names.append(name)
-        await self._sink.joined(self, room_id, ids, tuple(names))
+        await self._in_core(self._sink.joined(self, room_id, ids, tuple(names)))
 
     async def room_topic(self, room_id: str) -> str:
         with contextlib.suppress(Exception):
