@@ -19,6 +19,7 @@ the message length.
 
 from __future__ import annotations
 
+import array
 import functools
 import hashlib
 import itertools
@@ -26,6 +27,8 @@ import json
 import math
 import operator
 import re
+import struct
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
@@ -34,7 +37,7 @@ from bot.messaging import diskcache
 
 MODEL_FILE = "model.json"
 # The shape of what `_prepared` returns, part of the cache key: change it with the shape.
-_PREPARED_FORMAT = 4
+_PREPARED_FORMAT = 5
 PINYIN_FILE = "pinyin.txt"
 
 _DIGITS = re.compile(r"\d+")
@@ -230,40 +233,36 @@ def _sigmoid(x: float) -> float:
     return z / (1.0 + z)
 
 
-# A feature's weights: in the request head and the urgent head (0.0 where pruned), and in
-# each category head (None when every category head pruned it, as for most features).
-Row = tuple[float, float, tuple[float, ...] | None]
-_CATEGORIES = operator.itemgetter(2)
-
-
 class Reading:
     """What the model makes of one message. The engine needs the request score of every
     message it asks about, and the urgent and category heads of fewer: each head is
-    summed when first asked for, over the feature rows looked up once (the lookups,
+    summed when first asked for, over the feature indices looked up once (the lookups,
     not the sums, are the cost: the model's dictionary is large and a lookup that misses
     the processor's cache costs more than a head's sum)."""
 
-    def __init__(self, model: LinearModel, rows: list[Row], feats: set[str]) -> None:
+    def __init__(self, model: LinearModel, known: list[int], feats: set[str]) -> None:
         self._model = model
-        self._rows = rows
-        self._norm = 1.0 / math.sqrt(len(rows)) if rows else 0.0
+        self._known = known  # where the message's known features sit in the model
+        self._norm = 1.0 / math.sqrt(len(known)) if known else 0.0
         self.features = feats  # all of the message's, known or not (for `explain`)
         # the probability that the message is a request
-        self.ticket_p = self._p(0)
+        self.ticket_p = self._p(0, model.ticket)
 
-    def _p(self, head: int) -> float:
-        total = sum(map(operator.itemgetter(head), self._rows))
+    def _p(self, head: int, weights: array.array[float]) -> float:
+        total = sum(map(weights.__getitem__, self._known))
         return _sigmoid(self._model.biases[head] + self._norm * total)
 
     @functools.cached_property
     def urgent_p(self) -> float:
         """The probability that it reports an immediate danger."""
-        return self._p(1)
+        return self._p(1, self._model.urgent)
 
     @functools.cached_property
     def _category(self) -> tuple[str, float]:
         model = self._model
-        rows = list(filter(None, map(_CATEGORIES, self._rows)))  # features with a row
+        # the category rows of the features that have one (the lowest indices)
+        at = filter(model.category_rows.__ge__, self._known)
+        rows = list(map(model.category_row.__getitem__, at))
         sums = map(sum, zip(*rows, strict=True)) if rows else itertools.repeat(0.0)
         logits = [b + self._norm * s for b, s in zip(model.biases[2:], sums, strict=False)]
         top = max(logits)
@@ -286,22 +285,30 @@ class LinearModel:
 
     ``ticket`` (is it a request), ``urgent`` (is it an immediate danger) and one head
     per category, with the negligible weights pruned at training time; the input vector
-    is L2-normalised over the features the model knows. The heads are kept as one `Row`
-    per feature, so reading a message is one dictionary lookup per feature and one
-    C-level sum per head: the dictionary is large, and each lookup that misses the
-    processor's cache costs more than all the sums.
+    is L2-normalised over the features the model knows. Each known feature has an index
+    into flat arrays of weights, so reading a message is one dictionary lookup per
+    feature and one C-level sum per head, and loading the model makes one object per
+    feature (its name) instead of one per weight: start-up is most of a short
+    `gridbot classify` run.
     """
 
     def __init__(self, data: dict, table: PinyinTable | None = None) -> None:  # type: ignore[type-arg]
         self._setup(_prepared(data), table)
 
     def _setup(self, parts: tuple, table: PinyinTable | None) -> None:  # type: ignore[type-arg]
-        categories, thresholds, window, biases, rows, gate = parts
+        categories, thresholds, window, biases, names, ticket, urgent, rows, gate = parts
         self.categories: tuple[str, ...] = tuple(categories)
         self.thresholds: dict[str, float] = dict(thresholds)
         self.window: int = int(window)
         self.biases: tuple[float, ...] = tuple(biases)  # ticket, urgent, then categories
-        self._rows: dict[str, Row] = rows
+        # feature → index into the weights; 1-based, so 0 (falsy) can mean "unknown"
+        self._index: dict[str, int] = dict(zip(names, itertools.count(1)))
+        self.ticket = _doubles(ticket)
+        self.urgent = _doubles(urgent)
+        row = struct.Struct(f"={len(categories)}d")
+        # features 1..category_rows have a row of category weights (most features none)
+        self.category_rows = len(rows) // row.size
+        self.category_row = _Rows(row, rows)
         # pairs that let a message reach the model (see GATE_WEIGHT)
         self.gate_pairs: frozenset[str] = frozenset(gate)
         self._table = table or pinyin_table()
@@ -311,9 +318,9 @@ class LinearModel:
         """The shipped model; its parsed form is kept in the user's cache (keyed by the
         file's contents), since parsing a megabyte of JSON is most of its load time."""
         raw = (resources.files("bot.triage") / "data" / MODEL_FILE).read_bytes()
-        key = (_PREPARED_FORMAT, hashlib.blake2b(raw, digest_size=16).digest())
+        key = (_PREPARED_FORMAT, sys.byteorder, hashlib.blake2b(raw, digest_size=16).digest())
         parts = diskcache.load("model.marshal", key)
-        if not (isinstance(parts, tuple) and len(parts) == 6):
+        if not (isinstance(parts, tuple) and len(parts) == 9):
             parts = _prepared(json.loads(raw.decode("utf-8")))
             diskcache.store("model.marshal", key, parts)
         model = cls.__new__(cls)
@@ -323,47 +330,67 @@ class LinearModel:
     def read(self, text: str) -> Reading:
         """The model's reading of one message (already normalised and windowed)."""
         feats = features(text, self._table)
-        return Reading(self, list(filter(None, map(self._rows.get, feats))), feats)
+        return Reading(self, list(filter(None, map(self._index.get, feats))), feats)
 
     def features(self, text: str) -> frozenset[str]:
         """The message's features that the model knows."""
-        return frozenset(filter(self._rows.__contains__, features(text, self._table)))
+        return frozenset(filter(self._index.__contains__, features(text, self._table)))
 
     def explain(self, reading: Reading, n: int = 3) -> tuple[str, ...]:
         """The features that pushed hardest towards "request" (for the evidence field)."""
-        rows = self._rows
+        index, ticket = self._index, self.ticket
         ranked = sorted(
             (
-                (row[0], f)
+                (weight, f)
                 for f in reading.features
-                if (row := rows.get(f)) and row[0] > 0 and len(f.strip()) >= 2
+                if (i := index.get(f)) and (weight := ticket[i]) > 0 and len(f.strip()) >= 2
             ),
             reverse=True,
         )
         return tuple(f.strip() for _, f in ranked[:n])
 
 
+class _Rows(dict[int, tuple[float, ...]]):
+    """The category rows by feature index, each unpacked when first needed: most
+    messages never ask for a category."""
+
+    def __init__(self, row: struct.Struct, packed: bytes) -> None:
+        super().__init__()
+        self._row = row
+        self._packed = packed
+
+    def __missing__(self, index: int) -> tuple[float, ...]:
+        value = self[index] = self._row.unpack_from(self._packed, (index - 1) * self._row.size)
+        return value
+
+
+def _doubles(raw: bytes) -> array.array[float]:
+    weights = array.array("d")
+    weights.frombytes(raw)
+    return weights
+
+
 def _prepared(data: dict) -> tuple:  # type: ignore[type-arg]
     """What a model is built from, out of the file's JSON (and what the cache keeps):
-    the heads joined into one `Row` per feature."""
+    the features' names, and their weights packed as machine doubles (index 0 is no
+    feature), so that loading it from the cache creates no object per weight. The
+    features with category weights come first, so a feature's index says whether it has
+    a row of them, and where."""
     heads = data["heads"]
     categories = list(data["categories"])
     ticket, urgent, by_category = heads["ticket"], heads["urgent"], heads["category"]
-    zero = 0.0  # one object for every pruned weight, which the cache then shares too
-    rows = {
-        f: (
-            ticket.get(f, zero),
-            urgent.get(f, zero),
-            tuple(by_category[f]) if f in by_category else None,
-        )
-        for f in sorted(set(ticket).union(urgent, by_category))
-    }
+    names = sorted(by_category) + sorted(set(ticket).union(urgent) - set(by_category))
+    row = struct.Struct(f"={len(categories)}d")
+    rows = b"".join(row.pack(*by_category[f]) for f in sorted(by_category))
     bias = data["bias"]
     return (
         categories,
         dict(data["thresholds"]),
         int(data["window"]),
         [bias["ticket"], bias["urgent"], *bias["category"]],
+        names,
+        array.array("d", [0.0, *(ticket.get(f, 0.0) for f in names)]).tobytes(),
+        array.array("d", [0.0, *(urgent.get(f, 0.0) for f in names)]).tobytes(),
         rows,
         list(data.get("gate", ())),  # absent before the training script chose any
     )
