@@ -85,11 +85,37 @@ def test_a_rules_finding_the_model_disbelieves_is_vetoed_and_only_asked_about(
 
 
 @pytest.mark.parametrize("text", ["救命！", "煤气味好大"])
-def test_a_short_or_urgent_message_is_never_vetoed(engine: TriageEngine, text: str) -> None:
-    """A few characters give the model nothing to judge by, and an emergency needs far
-    less belief to stand: both stay tickets whatever the model scores them."""
+def test_an_urgent_message_is_not_vetoed(engine: TriageEngine, text: str) -> None:
+    """An emergency needs far less belief to stand, and one in a few characters none."""
     result = engine.triage(text)
     assert result.ticket and result.findings[0].urgent
+
+
+@pytest.mark.parametrize("text", ["停电了", "楼道灯坏了", "井盖没了"])
+def test_a_short_report_stands(engine: TriageEngine, text: str) -> None:
+    assert engine.triage(text).ticket
+
+
+@pytest.mark.parametrize("text", ["麻将三缺一", "防水补漏找老王"])
+def test_a_few_characters_are_vetoed_only_when_the_model_is_all_but_sure(text: str) -> None:
+    """The rules read 麻将 (a noise complaint's thing) and 缺 (a shortage): a few characters
+    give the model little to judge by, but it has read enough card games to be sure."""
+    assert TriageEngine(model=None).triage(text).ticket
+    assert TriageEngine().triage(text).reason == "unsure"
+
+
+def test_the_short_line_holds_for_a_few_characters_only() -> None:
+    finding = Finding(
+        category="utility", urgent=False, location=None, evidence=("停电",), rule="problem",
+        text="",
+    )
+    urgent = dataclasses.replace(finding, urgent=True)
+    th = {"veto": 0.3, "veto_short": 0.05, "veto_urgent": 0.1}
+    assert vetoed(th, 0.04, "停电", (finding,))
+    assert not vetoed(th, 0.06, "停电", (finding,))  # short: 0.06 is belief enough
+    assert vetoed(th, 0.06, "今天下午三点停电", (finding,))  # eight characters: the plain line
+    assert not vetoed(th, 0.0, "停电", (urgent,))  # a short emergency: never
+    assert not vetoed({"veto": 0.3}, 0.0, "停电", (finding,))  # no short line: never
 
 
 def test_a_long_message_needs_a_surer_model_unless_it_reads_as_an_emergency() -> None:

@@ -55,11 +55,12 @@ def test_model_file_shape() -> None:
     assert data["format"] == 3
     assert set(data["thresholds"]) == {
         "rescue", "rescue_long", "urgent", "urgent_boost", "recategorise", "veto", "veto_urgent",
-        "overrule", "veto_long",
+        "overrule", "veto_long", "veto_short",
     }
     assert data["thresholds"]["rescue"] >= 0.8  # picked for precision, not recall
     assert data["thresholds"]["rescue_long"] >= 0.8
     assert data["thresholds"]["veto_urgent"] <= 0.1  # an emergency needs little belief
+    assert data["thresholds"]["veto_short"] <= 0.05  # nor do a few characters
     rows = data["heads"]["category"]  # feature → weight in each category head
     assert rows and all(len(row) == len(data["categories"]) for row in rows.values())
     assert len(data["bias"]["category"]) == len(data["categories"])

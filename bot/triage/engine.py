@@ -61,8 +61,8 @@ CONTEXT = 120
 # found no request but did not find a reason against one (negation, a fix, a notice...).
 # A preamble (我想反映个情况) is not among them: what it announces comes next.
 RESCUABLE = frozenset({"chatter", "thanks", "elsewhere", "staff"})
-# The model may veto a rules finding only in a message this long: a few characters
-# (救命！, 停电了) give it nothing to judge by.
+# A message shorter than this (救命！, 停电了) gives the model little to judge by: it may
+# veto a rules finding in one only when all but sure (``veto_short``).
 VETO_LENGTH = 8
 # A message longer than this has its own rescue line (``rescue_long``, picked on tune;
 # this one for a model file that has none).
@@ -106,23 +106,24 @@ def vetoed(
 ) -> bool:
     """Whether the model disbelieves the rules' findings enough to withhold the ticket
     (救命 over a lipstick, a story about another town). An urgent finding needs far less
-    belief to stand, one in a long message (``veto_long``) may need more; a few
-    characters, a problem back or still there, or a complaint lodged in so many words
-    (我要投诉) are never vetoed.
+    belief to stand, one in a long message (``veto_long``) may need more, one in a few
+    characters far less (``veto_short``: 麻将三缺一 is no shortage, but 停电了 gives the
+    model little to judge by). An urgent finding in a few characters, a problem back or
+    still there, or a complaint lodged in so many words (我要投诉) is never vetoed.
     The engine and the training replay (train.combine) both decide by this."""
     urgent = any(f.urgent for f in findings)
+    short = len(norm) < VETO_LENGTH
     if urgent:
+        if short:
+            return False
         line = th.get("veto_urgent", 0.0)
+    elif short:
+        line = th.get("veto_short", 0.0)
     elif len(norm) > LONG_MESSAGE:  # a story or a forwarded piece names problems in passing
         line = th.get("veto_long", th.get("veto", 0.0))
     else:
         line = th.get("veto", 0.0)
-    return (
-        len(norm) >= VETO_LENGTH
-        and ticket_p < line
-        and not persists(norm, findings)
-        and not _COMPLAINS.search(norm)
-    )
+    return ticket_p < line and not persists(norm, findings) and not _COMPLAINS.search(norm)
 
 
 # A message that reads as an emergency, a word of danger and the model's urgent head as
