@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -52,7 +53,7 @@ def test_shipped_model_was_trained_on_the_committed_data() -> None:
 
 def test_model_file_shape() -> None:
     data = json.loads((DATA / MODEL_FILE).read_text(encoding="utf-8"))
-    assert data["format"] == 3
+    assert data["format"] == 4
     assert set(data["thresholds"]) == {
         "rescue", "rescue_long", "urgent", "urgent_boost", "recategorise", "veto", "veto_urgent",
         "overrule", "veto_long", "veto_short",
@@ -61,8 +62,8 @@ def test_model_file_shape() -> None:
     assert data["thresholds"]["rescue_long"] >= 0.8
     assert data["thresholds"]["veto_urgent"] <= 0.1  # an emergency needs little belief
     assert data["thresholds"]["veto_short"] <= 0.05  # nor do a few characters
-    rows = data["heads"]["category"]  # feature → weight in each category head
-    assert rows and all(len(row) == len(data["categories"]) for row in rows.values())
+    by_category = data["heads"]["category"]  # category → feature → weight
+    assert set(by_category) == set(data["categories"]) and any(by_category.values())
     assert len(data["bias"]["category"]) == len(data["categories"])
     weights = [*data["heads"]["ticket"].values(), *data["heads"]["urgent"].values()]
     assert min(abs(w) for w in weights) >= 0.05  # pruned
@@ -82,15 +83,16 @@ def test_one_reading_gives_each_heads_own_score(text: str) -> None:
 
     data = json.loads((DATA / MODEL_FILE).read_text(encoding="utf-8"))
     heads, bias = data["heads"], data["bias"]
-    known = set(features(text)) & {*heads["ticket"], *heads["urgent"], *heads["category"]}
+    with_category = itertools.chain(*heads["category"].values())
+    known = set(features(text)) & {*heads["ticket"], *heads["urgent"], *with_category}
     norm = 1 / math.sqrt(len(known)) if known else 0.0
 
     def p(head: dict[str, float], b: float) -> float:
         return 1 / (1 + math.exp(-(b + norm * sum(head.get(f, 0.0) for f in known))))
 
     logits = [
-        b + norm * sum(heads["category"].get(f, [0.0] * len(bias["category"]))[i] for f in known)
-        for i, b in enumerate(bias["category"])
+        b + norm * sum(heads["category"][name].get(f, 0.0) for f in known)
+        for name, b in zip(data["categories"], bias["category"], strict=True)
     ]
     best = max(range(len(logits)), key=logits.__getitem__)
     reading = shipped_model().read(text)
@@ -130,11 +132,10 @@ def _toy_model(gate: list[str]) -> LinearModel:
     """A model that knows one pair, 头晕, and is sure it means a request for care."""
     shipped = json.loads((DATA / MODEL_FILE).read_text(encoding="utf-8"))
     categories = shipped["categories"]
-    care = [3.0 if c == "care" else 0.0 for c in categories]
     return LinearModel({
         **shipped,
         "bias": {"ticket": 0.0, "urgent": -6.0, "category": [0.0] * len(categories)},
-        "heads": {"ticket": {"头晕": 6.0}, "urgent": {}, "category": {"头晕": care}},
+        "heads": {"ticket": {"头晕": 6.0}, "urgent": {}, "category": {"care": {"头晕": 3.0}}},
         "gate": gate,
     })
 

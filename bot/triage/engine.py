@@ -217,11 +217,11 @@ def made_urgent(th: Mapping[str, float], urgent_p: float, danger: bool) -> bool:
 
 
 # Below the rescue line but above this, a request addressed to the bot is asked about.
-# On the tune split (2026-12-01 night), of the messages the model doubts, those it scores
-# 0.5-0.6 were requests 41% of the time, 0.6-0.7 49%, 0.7-0.9 67%: below 0.6 the
-# question is more often wrong than right, and the person still gets the line of what
-# the bot can do.
-ASK_LINE = 0.6
+# On the tune split (2026-12-02, the model then trained), of the messages the model
+# doubts, those it scores 0.55-0.6 were requests 44% of the time, 0.6-0.65 49%, 0.65-0.7
+# 50%, 0.7-0.8 60%: below 0.65 the question is more often wrong than right, and the
+# person still gets the line of what the bot can do.
+ASK_LINE = 0.65
 _SHIPPED = object()
 
 _LATIN = re.compile(r"[A-Za-z]{2,}")

@@ -378,10 +378,12 @@ def _prepared(data: dict) -> tuple:  # type: ignore[type-arg]
     a row of them, and where."""
     heads = data["heads"]
     categories = list(data["categories"])
-    ticket, urgent, by_category = heads["ticket"], heads["urgent"], heads["category"]
-    names = sorted(by_category) + sorted(set(ticket).union(urgent) - set(by_category))
+    ticket, urgent = heads["ticket"], heads["urgent"]
+    by_category = [heads["category"].get(c, {}) for c in categories]  # each feature → weight
+    with_row = sorted(set().union(*by_category))
+    names = with_row + sorted(set(ticket).union(urgent).difference(with_row))
     row = struct.Struct(f"={len(categories)}d")
-    rows = b"".join(row.pack(*by_category[f]) for f in sorted(by_category))
+    rows = b"".join(row.pack(*(head.get(f, 0.0) for head in by_category)) for f in with_row)
     bias = data["bias"]
     return (
         categories,

@@ -304,7 +304,8 @@ def fit(train: list[Row], design: Design, c_ticket: float, c_urgent: float, c_ca
     heads: dict[str, object] = {
         "ticket": _prune(vocab_list, ticket.coef_[0]),
         "urgent": _prune(vocab_list, urgent.coef_[0]),
-        "category": _rows(vocab_list, cat_w),
+        # one head per category, each as sparse as the others (most features weigh in one)
+        "category": {name: _prune(vocab_list, cat_w[k]) for k, name in enumerate(CATEGORIES)},
     }
     bias = {
         "ticket": round(float(ticket.intercept_[0]), 4),
@@ -312,24 +313,13 @@ def fit(train: list[Row], design: Design, c_ticket: float, c_urgent: float, c_ca
         "category": [round(float(b), 4) for b in cat_b],
     }
     return {
-        "format": 3,
+        "format": 4,
         "categories": list(CATEGORIES),
         "window": 0,  # filled in by build()
         "thresholds": {},
         "bias": bias,
         "heads": heads,
     }
-
-
-def _rows(vocab: Sequence[str], weights) -> dict[str, list[float]]:  # type: ignore[no-untyped-def]
-    """Feature → its weight in every category head (0 where pruned): the runtime reads
-    the rows as they are, one lookup per feature and no table to build at load."""
-    rows: dict[str, list[float]] = {}
-    for j, feature in enumerate(vocab):
-        row = [round(float(w), 2) if abs(w) >= PRUNE else 0 for w in weights[:, j]]
-        if any(row):
-            rows[feature] = row
-    return rows
 
 
 def _prune(vocab: Sequence[str], weights) -> dict[str, float]:  # type: ignore[no-untyped-def]
