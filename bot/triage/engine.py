@@ -132,8 +132,10 @@ def vetoed(
 # tune split (17,074 messages, 2026-12-01 night) lines from 0.85 down to 0.55 opened 5
 # more emergencies (燃气表那里嘶嘶响 能闻到味, at 0.80) and not one false alarm.
 ALARM_RESCUE = 0.6
-# The urgent head this sure makes a rules ticket urgent with no word of danger in it: an
-# emergency told by its signs (牛奶放了三天没拿, 躺着不动, 梅气味) rather than named.
+# The urgent head this sure makes a ticket urgent with no word of danger in it: an
+# emergency told by its signs (牛奶放了三天没拿, 躺着不动, 梅气味) rather than named. The
+# training script picks the line (``urgent_sure``) on tune; this is the line where a model
+# file has none, and the one at which the model opens an emergency against a rules reason.
 URGENT_SURE = 0.98
 
 
@@ -205,15 +207,20 @@ def rescue_urgency(th: Mapping[str, float], urgent_p: float, danger: bool) -> tu
     urgent head agree, or the head is all but certain) and whether it reads as an
     emergency (``rescue_line``'s ``alarming``). The engine and the training replay
     (train.combine) both decide by this."""
-    urgent = (danger and urgent_p >= th["urgent"]) or urgent_p >= URGENT_SURE
+    urgent = (danger and urgent_p >= th["urgent"]) or urgent_p >= sure_line(th)
     return urgent, danger and urgent_p >= th["urgent_boost"]
 
 
 def made_urgent(th: Mapping[str, float], urgent_p: float, danger: bool) -> bool:
     """Whether the model makes a rules ticket urgent: with a word of danger when it is
-    fairly sure, without one only when it is all but certain. The engine and the
-    training replay (train.combine) both decide by this."""
-    return urgent_p >= (th["urgent_boost"] if danger else URGENT_SURE)
+    fairly sure, without one only when it is surer still. The engine and the training
+    replay (train.combine) both decide by this."""
+    return urgent_p >= sure_line(th) or (danger and urgent_p >= th["urgent_boost"])
+
+
+def sure_line(th: Mapping[str, float]) -> float:
+    """How sure the urgent head must be to make a ticket urgent without a word of danger."""
+    return th.get("urgent_sure", URGENT_SURE)
 
 
 # Below the rescue line but above this, a request addressed to the bot is asked about.
@@ -611,8 +618,9 @@ class TriageEngine:
     def _made_urgent(self, norm: str, urgent_p: float) -> bool:
         """``made_urgent``, looking for a word of danger only where it decides."""
         th = self.model.thresholds  # type: ignore[union-attr]
-        if urgent_p < th["urgent_boost"] or urgent_p >= URGENT_SURE:
-            return urgent_p >= URGENT_SURE
+        sure = sure_line(th)
+        if urgent_p >= sure or urgent_p < th["urgent_boost"]:
+            return urgent_p >= sure
         return made_urgent(th, urgent_p, self.danger(norm))
 
     def danger(self, text: str) -> bool:

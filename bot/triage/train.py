@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import hashlib
+import itertools
 import json
 import random
 import re
@@ -114,6 +115,11 @@ RESCUE_LONG_GRID = (0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99)
 # The line above which the model opens a report against the rules' reason (engine.outweighs);
 # 1.01 is never. Picked after the rescue lines, the same way.
 OVERRULE_GRID = (0.97, 0.98, 0.99, 0.995, 0.998, 1.01)
+# How sure the urgent head must be to make a ticket urgent with no word of danger in it
+# (engine.sure_line). Until 2026-12-02 fixed at 0.98; on the tune split lines down to 0.8
+# found 29 more emergencies (1,439 -> 1,468) for 38 more false marks, and on two blind
+# sets it had not seen (1,970 messages) 4 more for 2.
+URGENT_SURE_GRID = (0.8, 0.85, 0.9, 0.95, 0.98)
 # Weights smaller than this are dropped from the shipped file (size and load time).
 PRUNE = 0.3
 
@@ -465,15 +471,17 @@ def pick_thresholds(rows, rules, scores) -> tuple[dict[str, float], Figures]:  #
     )
     best = None
     levels = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01)
-    for urgent in levels:
-        for boost in levels[2:]:  # a rules ticket is made urgent only when the model is sure
-            f = run({**th, "urgent": urgent, "urgent_boost": boost})
-            # the boost also sets which emergencies open at the alarm line: count their
-            # false alarms too
-            worth = URGENT_MISS_COST * f.urgent_found - f.urgent_false - FALSE_ALARM_COST * f.fp
-            key = (worth, urgent, boost)
-            if best is None or key > best[0]:
-                best = (key, {**th, "urgent": urgent, "urgent_boost": boost})
+    for urgent, boost, sure in itertools.product(levels, levels[2:], URGENT_SURE_GRID):
+        # a rules ticket is made urgent only when the model is sure (boost), or surer
+        # still without a word of danger (sure)
+        t = {**th, "urgent": urgent, "urgent_boost": boost, "urgent_sure": sure}
+        f = run(t)
+        # the boost also sets which emergencies open at the alarm line: count their
+        # false alarms too
+        worth = URGENT_MISS_COST * f.urgent_found - f.urgent_false - FALSE_ALARM_COST * f.fp
+        key = (worth, urgent, boost, sure)
+        if best is None or key > best[0]:
+            best = (key, t)
     assert best is not None
     th = best[1]
     best = None
