@@ -30,13 +30,13 @@ def engine() -> TriageEngine:
 
 
 # Messages the model believes in, but not surely (its probability lies well inside
-# 0.5-0.99 whatever the training run): which side of the line they fall is the line's.
+# 0.5-1 whatever the training run): which side of the line they fall is the line's.
 BELIEVED = ["小花园的灯晚上黑着", "绿化带里有只死猫", "花坛边的石板翘起来一块"]
 
 
 @pytest.mark.parametrize("text", BELIEVED)
 def test_a_likely_request_below_the_rescue_line_is_a_doubt(text: str) -> None:
-    engine = TriageEngine(buildings=["1号楼"], rescue_line=0.99)
+    engine = TriageEngine(buildings=["1号楼"], rescue_line=1.0)  # the model never opens one
     assert not engine.triage(text).ticket
     doubt = engine.doubt(text)
     assert doubt is not None and not doubt.urgent and doubt.rule == "doubt"
@@ -250,7 +250,7 @@ def test_long_messages_have_their_own_line_and_a_communitys_line_holds_for_them(
     )
     assert len(text) > LONG_MESSAGE and not TriageEngine(model=None).triage(text).ticket
     assert TriageEngine().triage(text).ticket  # the model's rescue
-    assert not TriageEngine(rescue_line=0.999).triage(text).ticket
+    assert not TriageEngine(rescue_line=1.0).triage(text).ticket
 
 
 def test_an_emergency_in_plain_sight_outweighs_a_reason_the_rules_give() -> None:
