@@ -10,10 +10,12 @@ import pytest
 from bot.triage import TriageEngine
 from bot.triage.engine import (
     ALARM_RESCUE,
+    CRY_FLOOR,
     LONG_MESSAGE,
     LONG_RESCUE,
     OUTWEIGH_LENGTH,
     OUTWEIGHED,
+    cries_out,
     made_urgent,
     outweighs,
     overrules,
@@ -102,6 +104,22 @@ def test_a_few_characters_are_vetoed_only_when_the_model_is_all_but_sure(text: s
     give the model little to judge by, but it has read enough card games to be sure."""
     assert TriageEngine(model=None).triage(text).ticket
     assert TriageEngine().triage(text).reason == "unsure"
+
+
+def test_the_urgent_head_alone_opens_an_emergency_only_when_sure_and_about_something_here(
+) -> None:
+    """502阿婆两日冇接电话: the rules see nothing, the report head is unsure, the urgent head
+    sure. It opens, urgent; not below the picked line, nor when the report head all but
+    rules out a report (a film, a saying), nor with no line picked."""
+    th = {"rescue_urgent": 0.95}
+    assert cries_out(th, 0.5, 0.96)
+    assert not cries_out(th, 0.5, 0.94)
+    assert not cries_out(th, CRY_FLOOR - 0.01, 0.99)
+    assert not cries_out({}, 0.99, 0.99)
+    result = TriageEngine().triage("502阿婆两日冇接电话")
+    assert TriageEngine(model=None).triage("502阿婆两日冇接电话").reason == "chatter"
+    assert result.ticket and result.findings[0].urgent
+    assert result.findings[0].evidence[0] == "model:urgent"
 
 
 def test_the_short_line_holds_for_a_few_characters_only() -> None:

@@ -56,7 +56,7 @@ def test_model_file_shape() -> None:
     assert data["format"] == 4
     assert set(data["thresholds"]) == {
         "rescue", "rescue_long", "urgent", "urgent_boost", "recategorise", "veto", "veto_urgent",
-        "overrule", "veto_long", "veto_short", "urgent_sure",
+        "overrule", "veto_long", "veto_short", "urgent_sure", "rescue_urgent",
     }
     assert data["thresholds"]["rescue"] >= 0.8  # picked for precision, not recall
     assert data["thresholds"]["rescue_long"] >= 0.8

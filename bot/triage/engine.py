@@ -218,6 +218,19 @@ def made_urgent(th: Mapping[str, float], urgent_p: float, danger: bool) -> bool:
     return urgent_p >= sure_line(th) or (danger and urgent_p >= th["urgent_boost"])
 
 
+# How much the report head must believe a message that the urgent head alone opens
+# (``cries_out``): enough that it is about something here, not a film or a saying.
+CRY_FLOOR = 0.2
+
+
+def cries_out(th: Mapping[str, float], ticket_p: float, urgent_p: float) -> bool:
+    """An emergency the urgent head is sure of though the report head doubts it (老头子跌跤了,
+    楼下打起来了！有刀: the urgent head learnt falls and fights from every emergency, the
+    report head weighs them against many stories). ``rescue_urgent`` is picked on tune;
+    the engine and the training replay (train.combine) both decide by this."""
+    return urgent_p >= th.get("rescue_urgent", 1.01) and ticket_p >= CRY_FLOOR
+
+
 def sure_line(th: Mapping[str, float]) -> float:
     """How sure the urgent head must be to make a ticket urgent without a word of danger."""
     return th.get("urgent_sure", URGENT_SURE)
@@ -762,6 +775,8 @@ class TriageEngine:
         if not self.sounds_like_domain(norm):
             return self._alarm(norm, result)
         reading = model.read(norm)
+        if cries_out(th, reading.ticket_p, reading.urgent_p):
+            return self._model_report(norm, reading, True, "model:urgent")
         line = th["rescue"] if self._rescue_line is None else self._rescue_line
         long_line = th.get("rescue_long", LONG_RESCUE)
         if self._rescue_line is not None:  # a community's line holds for long ones too

@@ -35,6 +35,7 @@ from bot.triage.engine import (
     ALARM_RESCUE,
     LONG_RESCUE,
     RESCUABLE,
+    cries_out,
     made_urgent,
     outweighs,
     overrules,
@@ -125,6 +126,11 @@ OVERRULE_GRID = (0.97, 0.98, 0.99, 0.995, 0.998, 1.01)
 # found 29 more emergencies (1,439 -> 1,468) for 38 more false marks, and on two blind
 # sets it had not seen (1,970 messages) 4 more for 2.
 URGENT_SURE_GRID = (0.8, 0.85, 0.9, 0.95, 0.98)
+# The line from which the urgent head alone opens an emergency the rules missed and the
+# report head doubts (engine.cries_out); 1.01 is never. On 2026-12-02 lines of 0.95-0.99
+# opened 3-6 more of the tune split's emergencies for 2 false alarms, and 1 more of the
+# pending blind sets' for none.
+CRY_GRID = (0.9, 0.93, 0.95, 0.97, 0.99, 1.01)
 # Weights smaller than this are dropped from the shipped file (size and load time). The
 # weights grow with C: at C=30, 0.5 keeps the file at 1.6 MB (2.7 MB at 0.3) and scored
 # the same on the blind sets as 0.4 and 0.6.
@@ -409,6 +415,8 @@ def combine(  # type: ignore[no-untyped-def]
     if not row.domain:  # TriageEngine._alarm: outside the prescreen, an emergency only
         opened = urgent and alarming and scores.ticket >= ALARM_RESCUE
         return (True, scores.category, True) if opened else (False, None, False)
+    if cries_out(th, scores.ticket, scores.urgent):
+        return True, scores.category, True
     if scores.ticket < rescue_line(th["rescue"], row.text, urgent, alarming, th["rescue_long"]):
         return False, None, False
     return True, scores.category, urgent
@@ -485,12 +493,15 @@ def pick_thresholds(rows, rules, scores) -> tuple[dict[str, float], Figures]:  #
         f = run(t)
         # the boost also sets which emergencies open at the alarm line: count their
         # false alarms too
-        worth = URGENT_MISS_COST * f.urgent_found - f.urgent_false - FALSE_ALARM_COST * f.fp
-        key = (worth, urgent, boost, sure)
+        key = (_urgent_worth(f), urgent, boost, sure)
         if best is None or key > best[0]:
             best = (key, t)
     assert best is not None
     th = best[1]
+    th = max(  # then the emergencies the urgent head alone opens (engine.cries_out)
+        ({**th, "rescue_urgent": level} for level in CRY_GRID),
+        key=lambda t: (_urgent_worth(run(t)), t["rescue_urgent"]),
+    )
     best = None
     # the rules' category stands unless the model is fairly sure (3号楼井盖坏了 stays
     # municipal whatever the building number suggests)
@@ -502,6 +513,12 @@ def pick_thresholds(rows, rules, scores) -> tuple[dict[str, float], Figures]:  #
     assert best is not None
     th = best[1]
     return th, run(th)
+
+
+def _urgent_worth(f: Figures) -> int:
+    """What the urgent lines are picked to make largest: emergencies found, less the
+    requests wrongly marked urgent and the false alarms, a miss costing URGENT_MISS_COST."""
+    return URGENT_MISS_COST * f.urgent_found - f.urgent_false - FALSE_ALARM_COST * f.fp
 
 
 def _best_line(run, th: dict[str, float], name: str, grid) -> dict[str, float]:  # type: ignore[no-untyped-def]
