@@ -224,10 +224,12 @@ CRY_FLOOR = 0.2
 
 
 def cries_out(th: Mapping[str, float], ticket_p: float, urgent_p: float) -> bool:
-    """An emergency the urgent head is sure of though the report head doubts it (老头子跌跤了,
-    楼下打起来了！有刀: the urgent head learnt falls and fights from every emergency, the
-    report head weighs them against many stories). ``rescue_urgent`` is picked on tune;
-    the engine and the training replay (train.combine) both decide by this."""
+    """An emergency the urgent head is sure of though the report head doubts it (502阿婆两日
+    冇接电话: the urgent head learnt a silent neighbour from every emergency, the report
+    head weighs the words against many stories and greetings). Opened whatever a
+    community's rescue line, like the alarm path: an emergency is not held back for
+    precision. ``rescue_urgent`` is picked on tune; the engine and the training replay
+    (train.combine) both decide by this."""
     return urgent_p >= th.get("rescue_urgent", 1.01) and ticket_p >= CRY_FLOOR
 
 
