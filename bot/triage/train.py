@@ -366,6 +366,13 @@ class Figures:
         are picked to make largest."""
         return self.tp - FALSE_ALARM_COST * self.fp
 
+    @property
+    def urgent_worth(self) -> int:
+        """Emergencies found, less the requests wrongly marked urgent and the false
+        alarms, a miss costing URGENT_MISS_COST: what the urgent lines are picked to make
+        largest."""
+        return URGENT_MISS_COST * self.urgent_found - self.urgent_false - FALSE_ALARM_COST * self.fp
+
     def line(self) -> str:
         return (
             f"P {self.precision:.3f}  R {self.recall:.3f}  category {self.category:.3f}"
@@ -456,9 +463,10 @@ def pick_thresholds(rows, rules, scores) -> tuple[dict[str, float], Figures]:  #
     rescue: the line that keeps the most requests when every false alarm costs
     FALSE_ALARM_COST of them (ties go to the stricter line); then the long messages' line
     and the line where the model outweighs a rules reason, the same way. Then the vetoes,
-    of plain, urgent, short and long messages' findings (see _pick_veto). Then urgency (found
-    minus false, for messages with a hazard signal), then recategorising (category
-    accuracy).
+    of plain, urgent, short and long messages' findings (see _pick_veto). Then the urgent
+    lines (``Figures.urgent_worth``): with a word of danger, the boost, and without one
+    (``urgent_sure``), then the line at which the urgent head alone opens an emergency
+    (``rescue_urgent``); then recategorising (category accuracy).
     """
     zipped = list(zip(rules, scores, rows, strict=True))
 
@@ -493,14 +501,14 @@ def pick_thresholds(rows, rules, scores) -> tuple[dict[str, float], Figures]:  #
         f = run(t)
         # the boost also sets which emergencies open at the alarm line: count their
         # false alarms too
-        key = (_urgent_worth(f), urgent, boost, sure)
+        key = (f.urgent_worth, urgent, boost, sure)
         if best is None or key > best[0]:
             best = (key, t)
     assert best is not None
     th = best[1]
     th = max(  # then the emergencies the urgent head alone opens (engine.cries_out)
         ({**th, "rescue_urgent": level} for level in CRY_GRID),
-        key=lambda t: (_urgent_worth(run(t)), t["rescue_urgent"]),
+        key=lambda t: (run(t).urgent_worth, t["rescue_urgent"]),
     )
     best = None
     # the rules' category stands unless the model is fairly sure (3号楼井盖坏了 stays
@@ -513,12 +521,6 @@ def pick_thresholds(rows, rules, scores) -> tuple[dict[str, float], Figures]:  #
     assert best is not None
     th = best[1]
     return th, run(th)
-
-
-def _urgent_worth(f: Figures) -> int:
-    """What the urgent lines are picked to make largest: emergencies found, less the
-    requests wrongly marked urgent and the false alarms, a miss costing URGENT_MISS_COST."""
-    return URGENT_MISS_COST * f.urgent_found - f.urgent_false - FALSE_ALARM_COST * f.fp
 
 
 def _best_line(run, th: dict[str, float], name: str, grid) -> dict[str, float]:  # type: ignore[no-untyped-def]
