@@ -23,6 +23,12 @@ def engine() -> TriageEngine:
         ("俺娘摔了", "我娘摔了"),
         ("唔好意思，唔该社区睇下", "不好意思，唔该社区看下"),  # 唔该 (please) stays
         ("阿拉伯语好难学", "阿拉伯语好难学"),
+        ("楼上日日跳舞好嘈", "楼上日日跳舞好吵"),
+        ("曱甴多到爆", "蟑螂多到爆"),
+        ("锁匙锁咗喺屋企", "钥匙锁了在家"),
+        ("垃圾呒人收，门禁卡刷勿灵", "垃圾没人收，门禁卡刷不灵"),
+        ("请勿在楼道堆放杂物", "请勿在楼道堆放杂物"),  # a notice's 请勿 stays
+        ("细路仔爬出天台边", "小孩爬出天台边"),
     ],
 )
 def test_regional_words_read_as_the_common_ones(text: str, expected: str) -> None:
@@ -41,6 +47,8 @@ def test_a_message_without_regional_words_is_left_as_it_is() -> None:
     [
         ("我哋呢栋楼又冇水啦，唔该社区问下", "utility"),
         ("部𨋢坏咗成日", "building"),
+        ("门禁卡刷勿灵", "building"),
+        ("垃圾呒人收", "sanitation"),
     ],
 )
 def test_a_southern_report_opens_a_ticket(engine: TriageEngine, text: str, category: str) -> None:
@@ -48,7 +56,9 @@ def test_a_southern_report_opens_a_ticket(engine: TriageEngine, text: str, categ
     assert result.ticket and result.findings[0].category == category
 
 
-@pytest.mark.parametrize("text", ["3栋火烛啊！！", "阿爷晕低咗！"])
+@pytest.mark.parametrize(
+    "text", ["3栋火烛啊！！", "阿爷晕低咗！", "细路仔爬出天台边", "阿拉娘寻勿着了"]
+)
 def test_a_southern_emergency_is_urgent(engine: TriageEngine, text: str) -> None:
     result = engine.triage(text)
     assert result.ticket and result.findings[0].urgent

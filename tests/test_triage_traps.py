@@ -86,6 +86,13 @@ def test_rubbish_poured_is_not_a_fall(engine: TriageEngine) -> None:
         ("6号楼电梯🆘里头有人", "building"),
         ("娃锁屋里出不来，大人在上班", "safety"),
         ("对门的周奶奶两天没应门了", "care"),
+        # a gas leak said further on, smoke by its size, an old person gone or lying still
+        ("燃气灶那个管子掉了 呲呲的在漏 我关不上阀门", "safety"),
+        ("二号楼那边好大一股黑烟，从窗户往外冒", "safety"),
+        ("我奶奶找不着了，一早出去的", "care"),
+        ("我爸不见了", "care"),
+        ("17号楼一个老人躺在楼梯拐角，身上冰凉，叫了没反应", "care"),
+        ("对门老奶奶这几天一直没见着，晾的衣服也没收", "care"),
     ],
 )
 def test_urgent_in_any_phrasing(engine: TriageEngine, text: str, category: str) -> None:
@@ -104,6 +111,8 @@ def test_urgent_in_any_phrasing(engine: TriageEngine, text: str, category: str) 
         "刚才那个着火的视频是哪里的，好吓人",
         "刚才那个走丢的老人家属已经接走了，大家放心",
         "我家狗走丢了，谁看见了说一声",
+        "奶奶家的猫不见了",
+        "我妈的手机找不到了",
     ],
 )
 def test_not_urgent_when_nothing_is_happening(engine: TriageEngine, text: str) -> None:

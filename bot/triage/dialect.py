@@ -34,17 +34,29 @@ COMMON_FORM = {
     "火烛": "着火",
     "跌低": "摔倒",
     "晕低": "晕倒",
-    # Wu (阿拉 for "we" is left: 阿拉伯)
+    "嘈": "吵",  # 好嘈, 嘈死人 (嘈杂 stays noise)
+    "曱甴": "蟑螂",
+    "边度": "哪里",
+    "锁匙": "钥匙",
+    "屋企": "家",
+    "细路仔": "小孩",
+    "细路": "小孩",
+    # Wu (阿拉 for "we" is left: 阿拉伯; 伊 and 勒 are names and words too)
     "侬": "你",
+    "呒没": "没有",
+    "呒": "没",
     # northern and south-western
     "俺": "我",
     "啥子": "什么",
+    "埋汰": "脏",
 }
-# 唔 is "not" except in 唔该 (please, thanks), which stays.
+# 唔 is "not" except in 唔该 (please, thanks), which stays; so is Wu's 勿 (电梯勿灵), except
+# in a notice's 请勿 and 切勿, which the rules read as a notice.
 _PATTERN = re.compile(  # the longer of two forms that start alike wins (佢哋, not 佢)
-    "|".join(sorted(map(re.escape, COMMON_FORM), key=len, reverse=True)) + "|唔(?!该)"
+    "|".join(sorted(map(re.escape, COMMON_FORM), key=len, reverse=True))
+    + "|唔(?!该)|(?<![请切])勿"
 )
-_FIRST_CHARS = frozenset(word[0] for word in COMMON_FORM) | {"唔"}
+_FIRST_CHARS = frozenset(word[0] for word in COMMON_FORM) | {"唔", "勿"}
 
 
 def common_form(text: str) -> str:

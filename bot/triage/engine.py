@@ -1265,6 +1265,15 @@ class TriageEngine:
             if twin is None and _alone(cand) and cand.urgent:
                 # 水管爆了！水漫出来了: the flood is what the burst pipe is doing
                 twin = next((m for m in merged if m.urgent), None)
+            if (
+                twin is None and merged and not cand.urgent
+                and merged[-1].urgent and merged[-1].rule == "hazard"
+                and cand.anchor.sentence - merged[-1].anchor.sentence <= 1
+                and not ADDITION.search(text, merged[-1].end, cand.end)
+            ):
+                # 好大一股黑烟，从窗户往外冒: what the emergency looks like, said after
+                # it, not a second problem (unless marked as one: …，电梯也坏了)
+                twin = merged[-1]
             if twin is None and merged and not cand.urgent and self._side_remark(cand):
                 # 堆满了杂物，有消防隐患 / 家里有老人行动不便 / 车主也联系不上: why the
                 # problem matters, said after it; not a second problem
