@@ -229,6 +229,25 @@ def test_neighbours_asks_and_forwards_are_not_reports(
 
 
 @pytest.mark.parametrize(
+    "text", ["社区还有流感疫苗吗 我妈想打", "残疾证年审要本人去吗", "医保咋报"]
+)
+def test_a_policy_question_in_unlisted_words_is_a_question_to_the_office(
+    engine: TriageEngine, text: str
+) -> None:
+    result = engine.triage(text)
+    assert result.ticket and result.findings[0].category == "consult", result
+
+
+@pytest.mark.parametrize(
+    "text", ["你们的老年卡都年审了吗", "老头子天天问我高龄补贴咋还没到😂", "今天去打疫苗了吗"]
+)
+def test_a_policy_question_among_neighbours_or_in_jest_is_talk(
+    engine: TriageEngine, text: str
+) -> None:
+    assert not engine.triage(text).ticket
+
+
+@pytest.mark.parametrize(
     "text", ["我家老人走丢了，穿蓝色衣服，谁看见了告诉我", "能不能借一下社区的轮椅，我妈腿摔了"]
 )
 def test_a_lost_person_or_a_loan_from_the_community_stays_a_report(

@@ -261,6 +261,9 @@ _CHATTER = TriageResult((), "chatter")
 UNSURE = "unsure"
 _UNSURE = TriageResult((), UNSURE)
 
+# A question asked in words the dictionary does not list (see ``_with_questions``).
+_QUESTION = Term("？", "ask")
+
 # People who answer residents: "收到", "马上去" from them is a reply, not a report.
 TEAM_ROLES = frozenset({"worker", "leader", "staff", "admin"})
 # How far (in characters) a fault may sit from the thing it describes.
@@ -404,6 +407,7 @@ class TriageEngine:
         self._trigger = WordSet(w for w, t in terms if _is_trigger(t))
         self._things = WordSet(w for w, t in terms if t.kind in ("obj", "med"))
         self._faults = WordSet(w for w, t in terms if t.kind in ("pred", "need", "ask"))
+        self._policy = WordSet(w for w, t in terms if t.kind == "obj" and t.category == "consult")
         self._hazard_scan = regexes.compile("|".join(p.pattern for p, _ in self._patterns.hazards))
         self._words = regexes.compile(_words_pattern(frozenset((*self._terms, *buildings))))
         self._fixed = WordSet(w for w, t in self._terms.items() if t.kind == "fixed")
@@ -936,7 +940,7 @@ class TriageEngine:
         if (role in TEAM_ROLES and p.staff_reply.search(text)) or p.worker_voice.search(text):
             return TriageResult((), "staff")
 
-        tokens = self._tokens(text)
+        tokens = self._tokens(text, asking=not laughing)
         candidates = self._candidates(text, tokens, laughing)
 
         if p.followup_ref.search(text) and p.followup_ask.search(text):
@@ -979,12 +983,13 @@ class TriageEngine:
 
     # ------------------------------------------------------------------ token level
 
-    def _tokens(self, text: str) -> list[_Token]:
+    def _tokens(self, text: str, asking: bool = True) -> list[_Token]:
         """The dictionary words of the text, in order, with their sentence numbers.
 
         A longest-match scan finds them; jieba segments the text only when two words
         cross (也没水: 也没 or 没水?), because that choice is what segmentation is for.
-        Characters outside the dictionary carry no meaning here and get no token.
+        Characters outside the dictionary carry no meaning here and get no token, except
+        a question beside a policy word (``_with_questions``) when ``asking``.
         """
         matches = list(self._words.finditer(text))
         spans: Iterable[tuple[str, int, int]]
@@ -1002,7 +1007,30 @@ class TriageEngine:
             while sentence < len(bounds) and start >= bounds[sentence]:
                 sentence += 1
             tokens.append(_Token(word, start, end, term, sentence))
+        if asking and any(t.term.kind == "obj" and t.term.category == "consult" for t in tokens):  # type: ignore[union-attr]
+            tokens = self._with_questions(text, tokens, bounds)
         return tokens
+
+    def _with_questions(
+        self, text: str, tokens: list[_Token], bounds: list[int]
+    ) -> list[_Token]:
+        """The tokens plus the question marks and words the dictionary has no phrase for
+        (还有吗, 去哪儿, 要…吗), as questions: only a policy word pairs with one, so a
+        question about anything else stays what it was. Not a question put to the other
+        residents (你们的都年审过没有): that is talk, and so is one asked laughing
+        (``asking`` false)."""
+        p = self._patterns
+        if p.among_neighbours.search(text) and not p.office.search(text):
+            return tokens
+        taken = bytearray(len(text))
+        for t in tokens:
+            taken[t.start : t.end] = b"\x01" * (t.end - t.start)
+        asked = [
+            _Token(m.group(), m.start(), m.end(), _QUESTION, bisect.bisect_right(bounds, m.start()))
+            for m in p.question.finditer(text)
+            if not any(taken[m.start() : m.end()])
+        ]
+        return sorted([*tokens, *asked], key=operator.attrgetter("start")) if asked else tokens
 
     def _crossing(self, text: str, matches: list[re.Match[str]]) -> bool:
         for m in matches:
@@ -1325,6 +1353,8 @@ class TriageEngine:
                     or self._patterns.followup_ref.search(text)
                 )
             )
+            # 流感疫苗还有吗: a policy word asked about in unlisted words (_with_questions)
+            or (self._policy.found_in(text, pairs) and self._patterns.question.search(text))
             or self._hazard_scan.search(text)
             or self._patterns.wish.search(text)
         )

@@ -370,6 +370,22 @@ class Patterns:
             r"篮球|足球|饮水机|加湿器|充气床|气垫|水枪)[^。！？!?，,\s]{0,3}$"
         )
     )
+    # How a question is asked when no listed phrase says it (流感疫苗还有吗, 老年证办好了去
+    # 哪儿领, 出租房要登记吗): beside a policy word it reads as 怎么申请 does.
+    question: re.Pattern[str] = field(
+        default_factory=lambda: _c(
+            r"(?:吗|么|嘛)(?=[\s？?。!！，,~]|$)|[？?]+|哪儿|哪里|去哪|在哪|咋|怎么|怎样|如何|"
+            r"几号|多少|什么时候|啥时候|要不要|用不用|需不需要|是不是|能不能|可不可以|有没有"
+        )
+    )
+    # A question put to the other residents (你们的都年审过没有, 有人知道…吗) rather than to
+    # the office, unless the office is named too.
+    among_neighbours: re.Pattern[str] = field(
+        default_factory=lambda: _c(r"你们的|你们家|大家|各位|有人|有谁|谁知道|群里")
+    )
+    office: re.Pattern[str] = field(
+        default_factory=lambda: _c(r"社区|网格|居委|街道|工作人员|办事处")
+    )
     # Children near an open hole or a fallen wire make it urgent.
     children: re.Pattern[str] = field(
         default_factory=lambda: _c(
