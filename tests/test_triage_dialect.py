@@ -29,6 +29,8 @@ def engine() -> TriageEngine:
         ("垃圾呒人收，门禁卡刷勿灵", "垃圾没人收，门禁卡刷不灵"),
         ("请勿在楼道堆放杂物", "请勿在楼道堆放杂物"),  # a notice's 请勿 stays
         ("细路仔爬出天台边", "小孩爬出天台边"),
+        ("水龙头出水贼小，耗子贼多", "水龙头出水很小，老鼠很多"),
+        ("昨晚来贼了", "昨晚来贼了"),  # a thief is a thief
     ],
 )
 def test_regional_words_read_as_the_common_ones(text: str, expected: str) -> None:
@@ -49,6 +51,7 @@ def test_a_message_without_regional_words_is_left_as_it_is() -> None:
         ("部𨋢坏咗成日", "building"),
         ("门禁卡刷勿灵", "building"),
         ("垃圾呒人收", "sanitation"),
+        ("水龙头出水贼小", "utility"),
     ],
 )
 def test_a_southern_report_opens_a_ticket(engine: TriageEngine, text: str, category: str) -> None:

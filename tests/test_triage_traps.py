@@ -93,6 +93,8 @@ def test_rubbish_poured_is_not_a_fall(engine: TriageEngine) -> None:
         ("我爸不见了", "care"),
         ("17号楼一个老人躺在楼梯拐角，身上冰凉，叫了没反应", "care"),
         ("对门老奶奶这几天一直没见着，晾的衣服也没收", "care"),
+        ("一股味道 敲了半天没人开门", "care"),
+        ("路边高压线断了耷拉着", "safety"),
     ],
 )
 def test_urgent_in_any_phrasing(engine: TriageEngine, text: str, category: str) -> None:

@@ -1119,8 +1119,9 @@ class TriageEngine:
                     standalone.append(hazard)
                 continue
             host.urgent = True
-            if hazard.category == "safety":
-                host.category = "safety"
+            if hazard.category in ("safety", "care"):
+                # 对门没人应，有股臭味: a person in danger, whatever the door or the smell
+                host.category = hazard.category
             host.extra_evidence.append(hazard.anchor.word)
         candidates = sorted([*paired.values(), *standalone], key=lambda c: c.start)
         if self._patterns.children.search(text):
