@@ -241,6 +241,22 @@ def test_a_policy_question_in_unlisted_words_is_a_question_to_the_office(
 
 
 @pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("开无犯罪证明是不是要先开社区证明啊", "consult"),  # 无 of a certificate's name
+        ("残疾证年审要不要本人去", "consult"),  # 要不要 asks, it does not negate
+        ("我腿不好出不了门，谁能帮我取个药", "care"),  # 腿不好 is bad legs, no negation
+        ("无障碍坡道被占了，轮椅上不去", "building"),
+    ],
+)
+def test_a_not_a_questions_and_names_with_a_negator_in_them_negate_nothing(
+    engine: TriageEngine, text: str, category: str
+) -> None:
+    result = engine.triage(text)
+    assert result.ticket and result.findings[0].category == category, result
+
+
+@pytest.mark.parametrize(
     "text", ["你们的老年卡都年审了吗", "老头子天天问我高龄补贴咋还没到😂", "今天去打疫苗了吗"]
 )
 def test_a_policy_question_among_neighbours_or_in_jest_is_talk(

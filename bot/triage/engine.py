@@ -1024,13 +1024,22 @@ class TriageEngine:
             return tokens
         taken = bytearray(len(text))
         for t in tokens:
-            taken[t.start : t.end] = b"\x01" * (t.end - t.start)
+            if t.term is not None and t.term.kind != "word":
+                taken[t.start : t.end] = b"\x01" * (t.end - t.start)
         asked = [
             _Token(m.group(), m.start(), m.end(), _QUESTION, bisect.bisect_right(bounds, m.start()))
             for m in p.question.finditer(text)
             if not any(taken[m.start() : m.end()])
         ]
-        return sorted([*tokens, *asked], key=operator.attrgetter("start")) if asked else tokens
+        if not asked:
+            return tokens
+        # a plain word inside a question gives way to it (要不要 holds 不要), so tokens
+        # still never overlap
+        asking = bytearray(len(text))
+        for q in asked:
+            asking[q.start : q.end] = b"\x01" * (q.end - q.start)
+        kept = [t for t in tokens if not any(asking[t.start : t.end])]
+        return sorted([*kept, *asked], key=operator.attrgetter("start"))
 
     def _crossing(self, text: str, matches: list[re.Match[str]]) -> bool:
         for m in matches:
@@ -1589,9 +1598,17 @@ def _negated_before(
         ):
             return False
         if tok.term and tok.term.kind == "neg":
-            # 带不带电, 漏不漏气 ask a question (A-not-A); they negate nothing.
+            # 带不带电, 漏不漏气, 是不是, 要不要, 有没有 ask a question (A-not-A); they
+            # negate nothing.
             before = text[tok.start - 1 : tok.start]
-            return not (tok.word == "不" and before and target.word.startswith(before))
+            return not (
+                before
+                and (
+                    (tok.word == "不" and target.word.startswith(before))
+                    or (len(tok.word) == 2 and tok.word[1] == before)
+                    or (tok.word in ("不", "没") and text[tok.end : tok.end + 1] == before)
+                )
+            )
         if tok.term and tok.term.kind in ("pred", "need", "prob", "fixed"):
             return False
         i -= 1
