@@ -256,6 +256,23 @@ def test_a_not_a_questions_and_names_with_a_negator_in_them_negate_nothing(
     assert result.ticket and result.findings[0].category == category, result
 
 
+def test_where_the_sender_works_is_not_where_the_problem_is() -> None:
+    """我在上海上班 says where the sender is; the lamp is in our building (the rules alone
+    read it, no model needed)."""
+    rules = TriageEngine(model=None)
+    result = rules.triage("我在上海上班，我妈住3号楼，楼道灯坏了好几天了")
+    assert result.ticket and result.findings[0].category == "building", result
+    assert rules.triage("我在北京看到新闻说电梯坏了").reason == "elsewhere"
+
+
+@pytest.mark.parametrize(
+    ("text", "category"), [("电梯又罢工了", "building"), ("水好小洗不了澡", "utility")]
+)
+def test_slang_for_broken_and_weak(engine: TriageEngine, text: str, category: str) -> None:
+    result = engine.triage(text)
+    assert result.ticket and result.findings[0].category == category, result
+
+
 @pytest.mark.parametrize(
     "text", ["你们的老年卡都年审了吗", "老头子天天问我高龄补贴咋还没到😂", "今天去打疫苗了吗"]
 )
