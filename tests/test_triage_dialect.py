@@ -31,6 +31,7 @@ def engine() -> TriageEngine:
         ("细路仔爬出天台边", "小孩爬出天台边"),
         ("水龙头出水贼小，耗子贼多", "水龙头出水很小，老鼠很多"),
         ("昨晚来贼了", "昨晚来贼了"),  # a thief is a thief
+        ("倷好，俚搭楼道灯勿曾亮过", "你好，这里楼道灯没亮过"),
     ],
 )
 def test_regional_words_read_as_the_common_ones(text: str, expected: str) -> None:

@@ -95,6 +95,7 @@ def test_rubbish_poured_is_not_a_fall(engine: TriageEngine) -> None:
         ("对门老奶奶这几天一直没见着，晾的衣服也没收", "care"),
         ("一股味道 敲了半天没人开门", "care"),
         ("路边高压线断了耷拉着", "safety"),
+        ("楼顶那块广告牌松动了，还在晃，随时会掉下来", "safety"),
     ],
 )
 def test_urgent_in_any_phrasing(engine: TriageEngine, text: str, category: str) -> None:
@@ -115,6 +116,7 @@ def test_urgent_in_any_phrasing(engine: TriageEngine, text: str, category: str) 
         "我家狗走丢了，谁看见了说一声",
         "奶奶家的猫不见了",
         "我妈的手机找不到了",
+        "我牙齿松了在晃",
     ],
 )
 def test_not_urgent_when_nothing_is_happening(engine: TriageEngine, text: str) -> None:

@@ -387,10 +387,11 @@ class Patterns:
     office: re.Pattern[str] = field(
         default_factory=lambda: _c(r"社区|网格|居委|街道|工作人员|办事处")
     )
-    # Children near an open hole or a fallen wire make it urgent.
+    # Children near an open hole or a fallen wire make it urgent, and so does the dark, in
+    # which nobody sees the hole (黑洞洞的，天暗了根本看不见).
     children: re.Pattern[str] = field(
         default_factory=lambda: _c(
-            r"孩子|小孩|娃|学生|放学|小朋友|宝宝|差点掉|差点摔|险些|"
+            r"孩子|小孩|娃|学生|放学|小朋友|宝宝|差点掉|差点摔|险些|黑洞洞|看不见|黑灯瞎火|"
             r"(?:旁边|边上|附近|对面)(?:就是|是)?(?:幼儿园|托儿所|小学|学校)"
         )
     )
@@ -525,6 +526,9 @@ class Patterns:
                     # things still falling or thrown where people are (还在扔, 现在就有人在下边走);
                     # a near miss that is over (差点砸到人) is not urgent by itself
                     r"(?:还在|一直在|又在|正在|在)往下(?:扔|掉|砸)|(?:还在|一直在|又在)(?:扔|掉|砸)|摇摇欲坠|"
+                    # more of it loose up there (上面还有几块松的在晃)
+                    r"(?:上面|上头|楼上|高处|还有)[^。！？!?，,]{0,6}(?:松|松动|活动)了?的?[^。！？!?，,]{0,3}"
+                    r"(?:在|还在|一直)晃|随时(?:会|要|可能)?(?:掉|塌|砸)下来|"
                     # a child on a window ledge, someone on a roof edge
                     r"(?:爬|站|坐)(?:到|在)了?(?:窗台|窗户|阳台|楼顶|天台)(?:外面?|边上?|沿)|"
                     r"爬出了?(?:窗台|窗户|窗外|阳台|楼顶|天台)|"
