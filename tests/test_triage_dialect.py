@@ -32,6 +32,7 @@ def engine() -> TriageEngine:
         ("水龙头出水贼小，耗子贼多", "水龙头出水很小，老鼠很多"),
         ("昨晚来贼了", "昨晚来贼了"),  # a thief is a thief
         ("倷好，俚搭楼道灯勿曾亮过", "你好，这里楼道灯没亮过"),
+        ("边个得闲？系咪嗰度返工", "谁有空？是不是那度上班"),
     ],
 )
 def test_regional_words_read_as_the_common_ones(text: str, expected: str) -> None:
@@ -61,7 +62,16 @@ def test_a_southern_report_opens_a_ticket(engine: TriageEngine, text: str, categ
 
 
 @pytest.mark.parametrize(
-    "text", ["3栋火烛啊！！", "阿爷晕低咗！", "细路仔爬出天台边", "阿拉娘寻勿着了"]
+    "text",
+    [
+        "3栋火烛啊！！",
+        "阿爷晕低咗！",
+        "细路仔爬出天台边",
+        "阿拉娘寻勿着了",
+        "阿公食饭哽亲，点算！！",
+        "六楼窗口喷火出嚟",
+        "16栋陈婆婆两日冇见人，好担心",
+    ],
 )
 def test_a_southern_emergency_is_urgent(engine: TriageEngine, text: str) -> None:
     result = engine.triage(text)

@@ -108,7 +108,7 @@ def test_a_few_characters_are_vetoed_only_when_the_model_is_all_but_sure(text: s
 
 def test_the_urgent_head_alone_opens_an_emergency_only_when_sure_and_about_something_here(
 ) -> None:
-    """502阿婆两日冇接电话: the rules see nothing, the report head is unsure, the urgent head
+    """502俩天没动静: the rules see nothing, the report head is unsure, the urgent head
     sure. It opens, urgent; not below the picked line, nor when the report head all but
     rules out a report (a film, a saying), nor with no line picked."""
     th = {"rescue_urgent": 0.95}
@@ -116,8 +116,8 @@ def test_the_urgent_head_alone_opens_an_emergency_only_when_sure_and_about_somet
     assert not cries_out(th, 0.5, 0.94)
     assert not cries_out(th, CRY_FLOOR - 0.01, 0.99)
     assert not cries_out({}, 0.99, 0.99)
-    result = TriageEngine().triage("502阿婆两日冇接电话")
-    assert TriageEngine(model=None).triage("502阿婆两日冇接电话").reason == "chatter"
+    result = TriageEngine().triage("502俩天没动静")
+    assert TriageEngine(model=None).triage("502俩天没动静").reason == "chatter"
     assert result.ticket and result.findings[0].urgent
     assert result.findings[0].evidence[0] == "model:urgent"
 

@@ -96,6 +96,10 @@ def test_rubbish_poured_is_not_a_fall(engine: TriageEngine) -> None:
         ("一股味道 敲了半天没人开门", "care"),
         ("路边高压线断了耷拉着", "safety"),
         ("楼顶那块广告牌松动了，还在晃，随时会掉下来", "safety"),
+        ("厨房燃气报警器一直在响，闻着没味", "safety"),
+        ("我爸吃饭噎着了，喘不上气", "care"),
+        ("池塘边有个老人一直在转，好像不太清醒", "care"),
+        ("停电一个多小时了，我妈靠制氧机，电池快没电了", "utility"),
     ],
 )
 def test_urgent_in_any_phrasing(engine: TriageEngine, text: str, category: str) -> None:
@@ -117,6 +121,8 @@ def test_urgent_in_any_phrasing(engine: TriageEngine, text: str, category: str) 
         "奶奶家的猫不见了",
         "我妈的手机找不到了",
         "我牙齿松了在晃",
+        "冻得脸都青了",
+        "这话把我噎住了哈哈",
     ],
 )
 def test_not_urgent_when_nothing_is_happening(engine: TriageEngine, text: str) -> None:

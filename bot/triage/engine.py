@@ -224,9 +224,9 @@ CRY_FLOOR = 0.2
 
 
 def cries_out(th: Mapping[str, float], ticket_p: float, urgent_p: float) -> bool:
-    """An emergency the urgent head is sure of though the report head doubts it (502阿婆两日
-    冇接电话: the urgent head learnt a silent neighbour from every emergency, the report
-    head weighs the words against many stories and greetings). Opened whatever a
+    """An emergency the urgent head is sure of though the report head doubts it (502俩天没
+    动静: the urgent head learnt a silent neighbour from every emergency, the report head
+    weighs the words against many stories and greetings). Opened whatever a
     community's rescue line, like the alarm path: an emergency is not held back for
     precision. ``rescue_urgent`` is picked on tune; the engine and the training replay
     (train.combine) both decide by this."""
@@ -1035,10 +1035,10 @@ class TriageEngine:
             return tokens
         # a plain word inside a question gives way to it (要不要 holds 不要), so tokens
         # still never overlap
-        asking = bytearray(len(text))
+        asked_at = bytearray(len(text))
         for q in asked:
-            asking[q.start : q.end] = b"\x01" * (q.end - q.start)
-        kept = [t for t in tokens if not any(asking[t.start : t.end])]
+            asked_at[q.start : q.end] = b"\x01" * (q.end - q.start)
+        kept = [t for t in tokens if not any(asked_at[t.start : t.end])]
         return sorted([*kept, *asked], key=operator.attrgetter("start"))
 
     def _crossing(self, text: str, matches: list[re.Match[str]]) -> bool:
