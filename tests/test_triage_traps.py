@@ -100,6 +100,7 @@ def test_rubbish_poured_is_not_a_fall(engine: TriageEngine) -> None:
         ("我爸吃饭噎着了，喘不上气", "care"),
         ("池塘边有个老人一直在转，好像不太清醒", "care"),
         ("停电一个多小时了，我妈靠制氧机，电池快没电了", "utility"),
+        ("整栋楼都黑了 我爸在家用制氧机 咋办", "utility"),
     ],
 )
 def test_urgent_in_any_phrasing(engine: TriageEngine, text: str, category: str) -> None:
