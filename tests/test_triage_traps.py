@@ -101,6 +101,10 @@ def test_rubbish_poured_is_not_a_fall(engine: TriageEngine) -> None:
         ("池塘边有个老人一直在转，好像不太清醒", "care"),
         ("停电一个多小时了，我妈靠制氧机，电池快没电了", "utility"),
         ("整栋楼都黑了 我爸在家用制氧机 咋办", "utility"),
+        ("车库有辆车自燃了", "safety"),
+        ("隔壁老阿婆透勿过气", "care"),
+        ("电梯停了里头有人", "building"),
+        ("大风把树刮歪了要倒", "safety"),
     ],
 )
 def test_urgent_in_any_phrasing(engine: TriageEngine, text: str, category: str) -> None:
@@ -123,6 +127,8 @@ def test_urgent_in_any_phrasing(engine: TriageEngine, text: str, category: str) 
         "我妈的手机找不到了",
         "我牙齿松了在晃",
         "冻得脸都青了",
+        "这事把我气得喘不上气",
+        "楼上那家老往下扔烟头，上周差点砸到人",
         "这话把我噎住了哈哈",
     ],
 )
