@@ -63,13 +63,22 @@ COMMON_FORM = {
     "埋汰": "脏",
     "耗子": "老鼠",
 }
-# Words regional only where they stand: 唔 is "not" except in 唔该 (please, thanks), which
-# stays; so is Wu's 勿 (电梯勿灵), except in a notice's 请勿 and 切勿, which the rules read as
-# a notice; the north-east's 贼 is "very" before a word of degree (水贼小), else a thief.
-IN_CONTEXT = {"唔": "不", "勿": "不", "贼": "很"}
+# Words regional only where they stand, each with where: 唔 is "not" except in 唔该
+# (please, thanks), which stays; so is Wu's 勿 (电梯勿灵), except in a notice's 请勿 and 切勿,
+# which the rules read as a notice; the north-east's 贼 is "very" before a word of degree
+# (水贼小), else a thief.
+IN_CONTEXT = {
+    "唔": ("唔(?!该)", "不"),
+    "勿": ("(?<![请切])勿", "不"),
+    "贼": ("贼(?=[多大小冷热臭吵脏响慢快差亮黑滑难烦贵远高低凉闷破旧乱])", "很"),
+}
 _PATTERN = re.compile(  # the longer of two forms that start alike wins (佢哋, not 佢)
-    "|".join(sorted(map(re.escape, COMMON_FORM), key=len, reverse=True))
-    + "|唔(?!该)|(?<![请切])勿|贼(?=[多大小冷热臭吵脏响慢快差亮黑滑难烦贵远高低凉闷破旧乱])"
+    "|".join(
+        [
+            *sorted(map(re.escape, COMMON_FORM), key=len, reverse=True),
+            *(where for where, _ in IN_CONTEXT.values()),
+        ]
+    )
 )
 _FIRST_CHARS = frozenset(word[0] for word in COMMON_FORM) | frozenset(IN_CONTEXT)
 
@@ -84,7 +93,7 @@ def common_form(text: str) -> str:
 
 def _replacement(match: re.Match[str]) -> str:
     word = match.group()
-    return COMMON_FORM.get(word) or IN_CONTEXT[word]
+    return COMMON_FORM.get(word) or IN_CONTEXT[word][1]
 
 
 def has_regional(text: str) -> bool:

@@ -407,7 +407,7 @@ class TriageEngine:
         self._trigger = WordSet(w for w, t in terms if _is_trigger(t))
         self._things = WordSet(w for w, t in terms if t.kind in ("obj", "med"))
         self._faults = WordSet(w for w, t in terms if t.kind in ("pred", "need", "ask"))
-        self._policy = WordSet(w for w, t in terms if t.kind == "obj" and t.category == "consult")
+        self._policy = WordSet(w for w, t in terms if _is_policy(t))
         self._hazard_scan = regexes.compile("|".join(p.pattern for p, _ in self._patterns.hazards))
         self._words = regexes.compile(_words_pattern(frozenset((*self._terms, *buildings))))
         self._fixed = WordSet(w for w, t in self._terms.items() if t.kind == "fixed")
@@ -897,10 +897,7 @@ class TriageEngine:
 
     def _dictionary_words(self, text: str) -> bytearray:
         """1 at each position of ``text`` inside a dictionary word (written right)."""
-        known = bytearray(len(text))
-        for match in self._words.finditer(text):
-            known[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
-        return known
+        return _coverage(len(text), (m.span() for m in self._words.finditer(text)))
 
     def _triage_text(self, norm: str, role: str) -> TriageResult:
         """The rules' answer. They read regional words as the common ones (冇人应 as 没人
@@ -1007,7 +1004,7 @@ class TriageEngine:
             while sentence < len(bounds) and start >= bounds[sentence]:
                 sentence += 1
             tokens.append(_Token(word, start, end, term, sentence))
-        if asking and any(t.term.kind == "obj" and t.term.category == "consult" for t in tokens):  # type: ignore[union-attr]
+        if asking and any(t.term is not None and _is_policy(t.term) for t in tokens):
             tokens = self._with_questions(text, tokens, bounds)
         return tokens
 
@@ -1022,10 +1019,9 @@ class TriageEngine:
         p = self._patterns
         if p.among_neighbours.search(text) and not p.office.search(text):
             return tokens
-        taken = bytearray(len(text))
-        for t in tokens:
-            if t.term is not None and t.term.kind != "word":
-                taken[t.start : t.end] = b"\x01" * (t.end - t.start)
+        taken = _coverage(
+            len(text), ((t.start, t.end) for t in tokens if t.term and t.term.kind != "word")
+        )
         asked = [
             _Token(m.group(), m.start(), m.end(), _QUESTION, bisect.bisect_right(bounds, m.start()))
             for m in p.question.finditer(text)
@@ -1035,9 +1031,7 @@ class TriageEngine:
             return tokens
         # a plain word inside a question gives way to it (要不要 holds 不要), so tokens
         # still never overlap
-        asked_at = bytearray(len(text))
-        for q in asked:
-            asked_at[q.start : q.end] = b"\x01" * (q.end - q.start)
+        asked_at = _coverage(len(text), ((q.start, q.end) for q in asked))
         kept = [t for t in tokens if not any(asked_at[t.start : t.end])]
         return sorted([*kept, *asked], key=operator.attrgetter("start"))
 
@@ -1466,6 +1460,19 @@ def _is_gate(term: Term) -> bool:
 def _alone(cand: _Candidate) -> bool:
     """A problem word standing on its own rather than a fault paired with a thing."""
     return cand.rule in ("problem", "hazard", "need", "pred", "cry")
+
+
+def _is_policy(term: Term) -> bool:
+    """A word of policy or service asked about (低保, 疫苗, 证明): what a question pairs with."""
+    return term.kind == "obj" and term.category == "consult"
+
+
+def _coverage(length: int, spans: Iterable[tuple[int, int]]) -> bytearray:
+    """1 at each position of a text of ``length`` inside one of ``spans``."""
+    covered = bytearray(length)
+    for start, end in spans:
+        covered[start:end] = b"\x01" * (end - start)
+    return covered
 
 
 def _is_trigger(term: Term) -> bool:
