@@ -62,8 +62,10 @@ from bot.triage import TriageEngine, regexes
 from bot.triage.learned import shipped_model
 engine = TriageEngine(buildings=["3号楼", "幸福里"])
 traditional = engine.triage("3號樓電梯壞了").ticket
-store = regexes._store()
+store = regexes._memos().parts
 same = all(regexes.compile(p, f) == re.compile(p, f) for p, f in store.used)
+plans = regexes._memos().plans
+same = same and all(plans.used[key] == regexes._dispatch_plan(*key) for key in plans.used)
 model = shipped_model()
 reading = model.read("3号楼井盖坏了，差点摔一跤")
 print("RESULT", len(store.known), len(store.used), same, engine.triage("3号楼井盖坏了").ticket,
@@ -84,16 +86,17 @@ def _cached_run(cache: Path) -> list[str]:
 
 
 def test_what_the_cache_keeps_is_what_a_fresh_build_makes(tmp_path: Path) -> None:
-    """Regexes, the dictionary's word pattern, the model, the segmenter's prefix
-    dictionary and zhconv's traditional-only characters come from the user's cache after
-    the first run: the same pattern objects (compared with their compiled
-    code), the same scores and answers; a damaged cache is rebuilt, never believed."""
+    """Regexes, where a `Scan`'s alternatives begin, the dictionary's word pattern, the
+    model, the segmenter's prefix dictionary and zhconv's traditional-only characters
+    come from the user's cache after the first run: the same pattern objects (compared
+    with their compiled code), the same scores and answers; a damaged cache is rebuilt,
+    never believed."""
     first = _cached_run(tmp_path)
     assert first[3] == first[4] == first[5] == "True"
     files = sorted(p.name for p in (tmp_path / "gridbot" / "triage").iterdir())
     assert files == [
-        "model.marshal", "regexes.marshal", "segment.marshal", "tradonly.marshal",
-        "words.marshal",
+        "model.marshal", "regexes.marshal", "scans.marshal", "segment.marshal",
+        "tradonly.marshal", "words.marshal",
     ]
     second = _cached_run(tmp_path)
     assert int(second[1]) >= int(second[2]) > 40  # every pattern came from the cache
@@ -121,3 +124,49 @@ def test_the_segmenter_cuts_as_jieba_does() -> None:
     texts += [engine.prepare(t) for t in texts]
     for text in texts:
         assert list(ours.tokenize(text)) == list(jieba_cut.tokenize(text, HMM=False)), text
+
+
+def test_a_scan_finds_what_its_pattern_finds() -> None:
+    """A `Scan` tries each alternative only where it can begin: on every labelled message
+    and on edge cases, each of the engine's scans finds exactly the matches its pattern
+    finds, from any start and up to any end, and most of them do dispatch."""
+    from bot.triage import TriageEngine, regexes
+    from bot.triage.evaluate import read_labelled
+
+    engine = TriageEngine()
+    scans = [engine._hazard_scan, *(scan for scan, _ in engine._patterns.hazards)]
+    scans += [
+        value for value in (getattr(engine._patterns, name) for name in dir(engine._patterns))
+        if isinstance(value, regexes.Scan)
+    ]
+    assert sum(scan._starts is not None for scan in scans) >= 15
+    data = ROOT / "tests" / "data" / "triage"
+    texts = [
+        engine.prepare(row.text)
+        for name in ("train.tsv", "tune.tsv") for row in read_labelled(data / name, [])
+    ]
+    texts += ["", "煤", "闻到煤气味", "辣到冒烟了，楼下冒烟了", "着火" * 500, "\n\u3000煤气泄漏"]
+    for scan in scans:
+        plain = scan.regex
+        for text in texts:
+            assert [m.span() for m in scan.finditer(text)] == [
+                m.span() for m in plain.finditer(text)
+            ], (scan.pattern[:40], text)
+            for pos, end in ((1, len(text)), (0, max(0, len(text) - 2)), (3, 5)):
+                ours, theirs = scan.search(text, pos, end), plain.search(text, pos, end)
+                assert (ours and ours.span()) == (theirs and theirs.span()), text
+
+
+def test_a_scan_falls_back_where_first_characters_cannot_be_listed() -> None:
+    from bot.triage import regexes
+
+    assert regexes._top_level_alternatives(r"a[|\]]b|(c|d)|\|e") == [r"a[|\]]b", "(c|d)", r"\|e"]
+    assert regexes._top_level_alternatives("a(b") is None
+    for pattern in (".a|b", "(?i:a)b|c", "(a)|b", "a?|b", r"\d|x", "[^a]b|c", "ab"):
+        scan = regexes.Scan(pattern)
+        assert scan._starts is None, pattern
+        ours, theirs = scan.search("xxab"), scan.regex.search("xxab")
+        assert (ours and ours.span()) == (theirs and theirs.span())
+    scan = regexes.Scan(r"(?<!辣到)冒烟|[煤媒]气味")
+    assert scan._starts is not None
+    assert scan.search("辣到冒烟，媒气味").span() == (5, 8)

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from bot.triage import regexes
+
 COMMON_FORM = {
     # Cantonese
     "冇": "没",
@@ -72,7 +74,7 @@ IN_CONTEXT = {
     "勿": ("(?<![请切])勿", "不"),
     "贼": ("贼(?=[多大小冷热臭吵脏响慢快差亮黑滑难烦贵远高低凉闷破旧乱])", "很"),
 }
-_PATTERN = re.compile(  # the longer of two forms that start alike wins (佢哋, not 佢)
+_PATTERN = regexes.compile(  # the longer of two forms that start alike wins (佢哋, not 佢)
     "|".join(
         [
             *sorted(map(re.escape, COMMON_FORM), key=len, reverse=True),

@@ -76,7 +76,7 @@ _AGAIN_WORDS = ("又", "还是", "仍然", "依然", "依旧")
 # Findings that name a problem outright (停电, 电梯+坏了); a lone fault word may be a verb
 # (老板又坑我) and gets no such protection.
 _PERSISTING_RULES = frozenset({"problem", "object+fault"})
-_AGAIN = re.compile(rf"(?:{'|'.join(_AGAIN_WORDS)}|还)[^，,。！？!?\s]{{0,2}}$")
+_AGAIN = regexes.compile(rf"(?:{'|'.join(_AGAIN_WORDS)}|还)[^，,。！？!?\s]{{0,2}}$")
 
 
 def persists(norm: str, findings: Iterable[Finding]) -> bool:
@@ -98,7 +98,7 @@ def persists(norm: str, findings: Iterable[Finding]) -> bool:
 
 # 我要投诉 / 我要举报: someone lodges a complaint with the community in so many words; the
 # model, which has read many grumbles in passing, may not talk them out of it.
-_COMPLAINS = re.compile(r"我(?:要|想|得)(?:投诉|举报)")
+_COMPLAINS = regexes.compile(r"我(?:要|想|得)(?:投诉|举报)")
 
 
 def vetoed(
@@ -247,14 +247,14 @@ def sure_line(th: Mapping[str, float]) -> float:
 ASK_LINE = 0.7
 _SHIPPED = object()
 
-_LATIN = re.compile(r"[A-Za-z]{2,}")
-_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_LATIN = regexes.compile(r"[A-Za-z]{2,}")
+_ASCII_LETTER = regexes.compile(r"[A-Za-z]")
 _add = operator.add
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK = regexes.compile(r"[\u4e00-\u9fff]")
 # 咯, 喽, 啰 for 了 where a clause ends (摔咯, 停水喽), never inside a word (咯吱, 啰嗦).
-_DIALECT_LE = re.compile(r"(?<=[\u4e00-\u9fff])[咯喽啰](?![\u4e00-\u9fff])")
+_DIALECT_LE = regexes.compile(r"(?<=[\u4e00-\u9fff])[咯喽啰](?![\u4e00-\u9fff])")
 # What is left of a message once words are gone: punctuation, spaces, emoji.
-_NOT_WORDS = re.compile(r"[^\w]|_")
+_NOT_WORDS = regexes.compile(r"[^\w]|_")
 # What the lean path answers; results are frozen, so one instance serves every call.
 _CHATTER = TriageResult((), "chatter")
 # A rules finding the model disbelieves: no ticket, but a question when asked directly.
@@ -278,11 +278,11 @@ CONSEQUENCES = frozenset({"污水", "臭水", "脏水", "粪水", "积水", "臭
 # Requests for a service that a thank-you before them marks as already given.
 SERVICES = frozenset({"care", "consult", "order", "wish"})
 # Words by which a resident says "and another problem".
-ADDITION = re.compile(r"也|还|另外|而且|并且|同时|又|再")
+ADDITION = regexes.compile(r"也|还|另外|而且|并且|同时|又|再")
 # Connectors that put several things under one fault (井盖和路灯都坏了).
 LIST_JOINERS = frozenset({"和", "跟", "与", "、", "还有", "及", "以及", "也"})
 # Problems that put children at risk when a child is near: an open hole, a live wire.
-CHILD_RISK = re.compile(r"井|坑|洞|塌|陷|篦子|箅子|电线|电缆|高压线|电箱|配电|变压器|电杆")
+CHILD_RISK = regexes.compile(r"井|坑|洞|塌|陷|篦子|箅子|电线|电缆|高压线|电箱|配电|变压器|电杆")
 # Words that stand for a power cut only when no device of one's own ran flat (门铃没电了).
 POWER_WORDS = frozenset({"没电", "没电了"})
 # Words that are nobody's problem when one's own thing leaks or goes flat (鱼缸漏水了).
@@ -334,8 +334,14 @@ class _Candidate:
         return tuple(dict.fromkeys(words))
 
 
+# The shape `_trie_pattern` writes, part of the cache key: change it with the shape.
+_TRIE_FORMAT = 2
+
+
 def _trie_pattern(words: Iterable[str]) -> str:
-    """One regex for many literal words, factored by prefix so `re` does not try each."""
+    """One regex for many literal words, factored by prefix so `re` does not try each.
+    At the top, one alternative per first character (no group around them), so a `Scan`
+    tries only the words that begin with the character at hand."""
     trie: dict[str, dict] = {}
     for word in words:
         node = trie
@@ -353,17 +359,18 @@ def _trie_pattern(words: Iterable[str]) -> str:
             body = "(?:" + body + ")?"
         return body
 
-    return emit(trie)
+    return "|".join(re.escape(ch) + emit(child) for ch, child in sorted(trie.items()) if ch)
 
 
 def _words_pattern(words: frozenset[str]) -> str:
     """`_trie_pattern` of the dictionary and the buildings, kept in the user's cache: for
     three thousand words building the trie costs more than compiling its regex does."""
-    cached = diskcache.load("words.marshal", words)
+    key = (_TRIE_FORMAT, words)
+    cached = diskcache.load("words.marshal", key)
     if isinstance(cached, str):
         return cached
     pattern = _trie_pattern(words)
-    diskcache.store("words.marshal", words, pattern)
+    diskcache.store("words.marshal", key, pattern)
     return pattern
 
 
@@ -408,8 +415,8 @@ class TriageEngine:
         self._things = WordSet(w for w, t in terms if t.kind in ("obj", "med"))
         self._faults = WordSet(w for w, t in terms if t.kind in ("pred", "need", "ask"))
         self._policy = WordSet(w for w, t in terms if _is_policy(t))
-        self._hazard_scan = regexes.compile("|".join(p.pattern for p, _ in self._patterns.hazards))
-        self._words = regexes.compile(_words_pattern(frozenset((*self._terms, *buildings))))
+        self._hazard_scan = regexes.Scan("|".join(p.pattern for p, _ in self._patterns.hazards))
+        self._words = regexes.Scan(_words_pattern(frozenset((*self._terms, *buildings))))
         self._fixed = WordSet(w for w, t in self._terms.items() if t.kind == "fixed")
         # The model's prescreen (sounds_like_domain): things, places and problems that
         # stand alone, matched exactly or by their sound.
@@ -1157,10 +1164,13 @@ class TriageEngine:
 
     def _hazards(self, text: str, tokens: list[_Token]) -> list[_Candidate]:
         found: list[_Candidate] = []
+        first = self._hazard_scan.search(text)
+        if first is None:  # most messages: no hazard begins anywhere
+            return found
         starts = [t.start for t in tokens]
         ends = [t.end for t in tokens]  # tokens do not overlap, so both are sorted
         for pattern, category in self._patterns.hazards:
-            for m in pattern.finditer(text):
+            for m in pattern.finditer(text, first.start()):
                 i = bisect.bisect_left(starts, m.start()) - 1  # the last token before
                 if i >= 0 and m.end() <= tokens[i].end:
                     continue  # inside a longer word: 打不着火 is a stove, not a fire
@@ -1425,11 +1435,17 @@ class TriageEngine:
 def _sound_keys(words: Iterable[str], codes: Mapping[str, str]) -> dict[str, list[str]]:
     """Words by their sound, one code character per fuzzy syllable."""
     table = pinyin_table()
+    of_char = table.fuzzy_of
     keys: dict[str, list[str]] = {}
     for word in sorted(words):
-        syls = syllables_of(word, table)
-        if 2 <= len(syls) <= 4 and all(syls) and len(syls) == len(word):
-            keys.setdefault("".join(codes[s] for s in syls), []).append(word)
+        if not 2 <= len(word) <= 4:
+            continue
+        if _ASCII_LETTER.search(word):  # latin letters may be pinyin: read them as such
+            syls: list[str | None] = list(syllables_of(word, table))
+        else:  # a sound per character (a character without one ends the word's chances)
+            syls = list(map(of_char.get, word.lower()))
+        if len(syls) == len(word) and all(syls):
+            keys.setdefault("".join(codes[s] for s in syls), []).append(word)  # type: ignore[index]
     return keys
 
 
@@ -1622,9 +1638,9 @@ def _negated_before(
     return False
 
 
-_PETS = re.compile(r"狗|猫|宠物|鹦鹉|鸟|兔")
-_SIMILE = re.compile(r"了?(?:一样|一般|似的)")
-_FIGURES = re.compile(r"(?:辣|热|渴|气|急|累|忙|饿)(?:得|到)|嗓子|喉咙")
+_PETS = regexes.compile(r"狗|猫|宠物|鹦鹉|鸟|兔")
+_SIMILE = regexes.compile(r"了?(?:一样|一般|似的)")
+_FIGURES = regexes.compile(r"(?:辣|热|渴|气|急|累|忙|饿)(?:得|到)|嗓子|喉咙")
 
 
 def _figurative(text: str, start: int, end: int | None = None) -> bool:
@@ -1653,12 +1669,12 @@ def _is_question_after(text: str, end: int) -> bool:
 
 
 # 啥时候修好 / 能不能恢复: asks when or whether, does not report a fix.
-_ASKED_BEFORE = re.compile(
+_ASKED_BEFORE = regexes.compile(
     r"(?:什么时候|啥时候|什么时间|啥时间|几时|何时|多久|多长时间|哪天|几点|能不能|能否|"
     r"可不可以|是否|会不会)[^，,。！？!?\s]{0,4}$"
 )
 # 修好没两天又坏了 / 来看过还是不行: the problem is back after the fix, in the same breath.
-_BACK_AFTER = re.compile(
+_BACK_AFTER = regexes.compile(
     r"^[^。！？!?]{0,10}?(?:又|还是|仍然|依然|照样|照旧)(?:开始|有点|有些)?"
     r"[不没坏漏堵停凉冷响臭黑断滴冒渗]"
 )

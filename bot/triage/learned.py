@@ -22,6 +22,7 @@ from __future__ import annotations
 import array
 import functools
 import hashlib
+import heapq
 import itertools
 import json
 import math
@@ -34,25 +35,26 @@ from dataclasses import dataclass
 from importlib import resources
 
 from bot.messaging import diskcache
+from bot.triage import regexes
 
 MODEL_FILE = "model.json"
 # The shape of what `_prepared` returns, part of the cache key: change it with the shape.
 _PREPARED_FORMAT = 5
 PINYIN_FILE = "pinyin.txt"
 
-_DIGITS = re.compile(r"\d+")
-_NON_WORD = re.compile(r"[^\w]+")
-_LATIN = re.compile(r"[a-z]+")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_DIGITS = regexes.compile(r"\d+")
+_NON_WORD = regexes.compile(r"[^\w]+")
+_LATIN = regexes.compile(r"[a-z]+")
+_CJK = regexes.compile(r"[\u4e00-\u9fff]")
 # A greeting that opens a message says nothing of what follows, but most messages written
 # with one are introductions and notices (大家好，我是新来的网格员), so a model that saw it
 # learnt to doubt 大家好，3号楼门口井盖坏了 itself: it reads the message without it.
-_GREETING = re.compile(
+_GREETING = regexes.compile(
     r"^\s*(?:大家好|大家晚上好|大家早上好|各位(?:邻居|街坊|乡亲|业主)?们?好?|邻居们好?"
     r"|(?:hi|hello|哈喽|哈啰|嗨)(?:大家)?)[\s,.!~:，。！～、：]*",
     re.IGNORECASE,
 )
-_CJK_PAIR = re.compile(r"[\u3400-\u9fff\U00020000-\U0003ffff]{2}")
+_CJK_PAIR = regexes.compile(r"[\u3400-\u9fff\U00020000-\U0003ffff]{2}")
 _add = operator.add
 _BREAKS = itertools.repeat("")
 # A pair of characters the model weighs at least this much towards a report or an
@@ -339,15 +341,15 @@ class LinearModel:
     def explain(self, reading: Reading, n: int = 3) -> tuple[str, ...]:
         """The features that pushed hardest towards "request" (for the evidence field)."""
         index, ticket = self._index, self.ticket
-        ranked = sorted(
+        ranked = heapq.nlargest(
+            n,
             (
                 (weight, f)
                 for f in reading.features
                 if (i := index.get(f)) and (weight := ticket[i]) > 0 and len(f.strip()) >= 2
             ),
-            reverse=True,
         )
-        return tuple(f.strip() for _, f in ranked[:n])
+        return tuple(f.strip() for _, f in ranked)
 
 
 class _Rows(dict[int, tuple[float, ...]]):

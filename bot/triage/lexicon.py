@@ -98,14 +98,15 @@ def parse_class(word: str, cls: str, where: str = "") -> Term:
 
 
 def read_terms(path: Path) -> Iterator[Term]:
+    where = str(path)
     with path.open(encoding="utf-8") as handle:
         for lineno, line in enumerate(handle, 1):
             parts = line.split()
             if not parts:
                 continue
             if len(parts) != 3:
-                raise LexiconError(f"{path}:{lineno}: expected 'word freq class', got {line!r}")
-            yield parse_class(parts[0], parts[2], f"{path}:{lineno}")
+                raise LexiconError(f"{where}:{lineno}: expected 'word freq class', got {line!r}")
+            yield parse_class(parts[0], parts[2], f"{where}:{lineno}")
 
 
 def build_terms(

@@ -18,17 +18,17 @@ _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四":
 _CN_UNITS = {"十": 10, "百": 100}
 _NUM = r"(?:\d{1,4}|[零〇一二两三四五六七八九十百]{1,5})"
 
-_ROOM_TRIPLE = re.compile(r"(?<!\d)(\d{1,3})-(\d{1,2})-(\d{3,4})(?!\d)")
-_BUILDING = re.compile(
+_ROOM_TRIPLE = regexes.compile(r"(?<!\d)(\d{1,3})-(\d{1,2})-(\d{3,4})(?!\d)")
+_BUILDING = regexes.compile(
     rf"(?P<n>{_NUM}|[A-Za-z])\s*(?:号楼|号院|栋楼|栋|幢|座|#楼|#|号(?=\s*{_NUM}\s*单元))"
 )
-_UNIT = re.compile(rf"(?P<n>{_NUM})\s*单元")
-_ROOM = re.compile(
+_UNIT = regexes.compile(rf"(?P<n>{_NUM})\s*单元")
+_ROOM = regexes.compile(
     r"(?P<n>\d{3,4}|[一二三四五六七八九][零〇一二三四五六七八九]{2,3})\s*(?:室|房间|号房|户)?"
 )
-_GATE = re.compile(r"(?:小区)?(?P<g>[东南西北]{1,2}门|正门|后门|侧门|大门|北大门|南大门)")
-_ROAD = re.compile(r"(?P<r>路|街|大道|大街|胡同|巷)")
-_COMPOUND = re.compile(r"(?P<c>小区|花园|家园|新村|公寓|苑)(?![面边头])")
+_GATE = regexes.compile(r"(?:小区)?(?P<g>[东南西北]{1,2}门|正门|后门|侧门|大门|北大门|南大门)")
+_ROAD = regexes.compile(r"(?P<r>路|街|大道|大街|胡同|巷)")
+_COMPOUND = regexes.compile(r"(?P<c>小区|花园|家园|新村|公寓|苑)(?![面边头])")
 _NAMED_PLACES = (
     "地下车库", "地下室", "停车场", "健身广场", "中心广场", "中心花园", "小花园", "健身区",
     "垃圾站", "自行车棚", "车棚", "篮球场", "活动室", "幼儿园", "菜市场", "广场",

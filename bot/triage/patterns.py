@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.triage import regexes
+from bot.triage.regexes import Scan
 
 _CITIES = (
     "北京|上海|广州|深圳|天津|重庆|杭州|南京|武汉|成都|西安|郑州|长沙|济南|青岛|沈阳|哈尔滨|"
@@ -70,6 +71,12 @@ def _c(pattern: str, flags: int = 0) -> re.Pattern[str]:
     return regexes.compile(pattern, flags)  # the same as re.compile, cached across runs
 
 
+def _s(pattern: str, flags: int = 0) -> Scan:
+    """A pattern of many alternatives, most of them beginning with a class or a
+    lookbehind, that is searched far more often than it matches (see `Scan`)."""
+    return Scan(pattern, flags)
+
+
 @dataclass(frozen=True, slots=True)
 class Patterns:
     """All message-level regexes of one engine."""
@@ -103,8 +110,8 @@ class Patterns:
     )
     # Neighbours asking one another (谁家有打气筒借用一下) or looking for a lost pet (我家狗走丢
     #了…见到的联系我): the group helps, the community has nothing to do.
-    neighbourly: re.Pattern[str] = field(
-        default_factory=lambda: _c(
+    neighbourly: Scan = field(
+        default_factory=lambda: _s(
             r"(?:谁家|哪家|有没有人|哪位(?:邻居)?|谁)(?:家里|家)?有[^。！？!?\n]{0,14}?借|"
             r"(?:狗|猫|狗狗|猫咪|鹦鹉|宠物|比熊|泰迪|柯基|金毛|橘猫)[^，,。！？!?\n]{0,4}"
             r"(?:走丢|丢了|跑丢|跑了|不见了)[^\n]{0,60}?(?:联系我|重谢|说一声|告诉我|跟我说|私聊我|"
@@ -144,8 +151,8 @@ class Patterns:
             r"\d{1,2}[月日]|\d{1,2}号(?![楼院])|几点开始|什么时候开始|哪天停|几号停|\d{1,2}[:点]\d{0,2}\s*[至到-]\s*\d)"
         )
     )
-    elsewhere: re.Pattern[str] = field(
-        default_factory=lambda: _c(
+    elsewhere: Scan = field(
+        default_factory=lambda: _s(
             r"新闻|报道|据悉|记者|网传|热搜|央视|视频里|抖音上|快手上|微博上|头条上|朋友圈看到|"
             r"网上看到|看到网上|电影|电视剧|情节|小说里|不关(?:咱们?|我们|俺们)?的?事|(?:的|个|段)视频|视频(?:是|在)|"
             r"梦见|梦到|做梦|梦里|(?:剧|戏|片子|动画|节目|故事|游戏|视频|小说)(?:里|中)|"
@@ -187,8 +194,8 @@ class Patterns:
     polite_if: re.Pattern[str] = field(
         default_factory=lambda: _c(r"(?:如果|要是)?(?:可以|方便|有空|有时间|不麻烦)的话")
     )
-    wish: re.Pattern[str] = field(
-        default_factory=lambda: _c(
+    wish: Scan = field(
+        default_factory=lambda: _s(
             r"微心愿|小心愿|心愿是|我的心愿|许个愿|希望(?:社区|小区|物业|居委会|街道|咱们?|我们|能|可以|有)|"
             r"建议(?:社区|小区|物业|在|把|多|给|增加|加装|安装)|盼着|盼望|"
             r"(?:能不能|能否|可不可以|可否|是否可以|有没有可能)(?:在|给|帮)?(?:咱们?|我们|俺们)?(?:小区|社区|楼下|院里|院子|楼道|门口|广场|这)"
@@ -271,8 +278,8 @@ class Patterns:
     )
     # Words of danger, broader than the hazards and not urgent on their own: the model
     # may flag urgency only in a message that has one (homophones of gas included).
-    danger: re.Pattern[str] = field(
-        default_factory=lambda: _c(
+    danger: Scan = field(
+        default_factory=lambda: _s(
             r"火|(?<![抽吸香戒])烟(?![头酒草盒])|燃|煤[气汽器]|天然|液化|瓦斯|焦|困|关着|卡住|卡在|出不来|锁在|摔|倒|晕|昏|"
             r"血|抽搐|没动静|没气|电线|高压线|漏电|触电|电到|爆|塌|掉下|掉进|"
             r"坑|洞|井|走丢|走失|失联|联系不上|没回来|找不到|不见了|没下楼|没开门|没见|喷|淹|"
@@ -285,8 +292,8 @@ class Patterns:
     # alone also let a message the rules call chatter reach the model.
     seen_danger: re.Pattern[str] = field(default_factory=lambda: _c(SEEN_DANGER))
     # 倒 that pours (把垃圾倒在…): what lies there is a thing, not a fallen person.
-    poured: re.Pattern[str] = field(
-        default_factory=lambda: _c(
+    poured: Scan = field(
+        default_factory=lambda: _s(
             r"(?:把|将)[^，,。！？!?\s]{0,8}$|"
             r"(?:垃圾|废物|剩饭|剩菜|饭菜|脏水|污水|废水|东西|杂物|油|汤|水|土|渣|皮|袋子)$"
         )
@@ -332,8 +339,8 @@ class Patterns:
         )
     )
     # 后来换了一个就好了, 原来是邻居在煮中药: the trouble ended or was never one.
-    settled: re.Pattern[str] = field(
-        default_factory=lambda: _c(
+    settled: Scan = field(
+        default_factory=lambda: _s(
             r"(?:后来|然后|结果|换了|推上去|合上|重启|弄了一下|插上)[^。！？!?]{0,12}就好(?:了|啦)|"
             r"原来是[^。！？!?]{0,12}(?:在(?:煮|炖|熏|烧|烤|做|炒)|跳闸|自己|没事)|"
             r"(?:这次|这回)(?:挺|很|真|蛮|特别)?(?:快|及时)|满意|"
@@ -373,8 +380,8 @@ class Patterns:
     )
     # How a question is asked when no listed phrase says it (流感疫苗还有吗, 老年证办好了去
     # 哪儿领, 出租房要登记吗): beside a policy word it reads as 怎么申请 does.
-    question: re.Pattern[str] = field(
-        default_factory=lambda: _c(
+    question: Scan = field(
+        default_factory=lambda: _s(
             r"(?:吗|么|嘛)(?=[\s？?。!！，,~]|$)|[？?]+|哪儿|哪里|去哪|在哪|咋|怎么|怎样|如何|"
             r"几号|多少|什么时候|啥时候|要不要|用不用|需不需要|是不是|能不能|可不可以|有没有"
         )
@@ -389,8 +396,8 @@ class Patterns:
     )
     # Children near an open hole or a fallen wire make it urgent, and so does the dark, in
     # which nobody sees the hole (黑洞洞的，天暗了根本看不见).
-    children: re.Pattern[str] = field(
-        default_factory=lambda: _c(
+    children: Scan = field(
+        default_factory=lambda: _s(
             r"孩子|小孩|娃|学生|放学|小朋友|宝宝|差点掉|差点摔|险些|黑洞洞|看不见|黑灯瞎火|"
             r"(?:旁边|边上|附近|对面)(?:就是|是)?(?:幼儿园|托儿所|小学|学校)"
         )
@@ -418,10 +425,10 @@ class Patterns:
     )
     # Dangers described in more words than a dictionary can list; each is (pattern,
     # category). They are urgent by definition.
-    hazards: tuple[tuple[re.Pattern[str], str], ...] = field(
+    hazards: tuple[tuple[Scan, str], ...] = field(
         default_factory=lambda: (
             (
-                _c(
+                _s(
                     r"(?:[煤媒][气汽器起弃]|燃[气汽器起弃]|天然[气汽器起弃]|液化[气汽器]|瓦斯)的?(?:味|气味|臭味)|"
                     r"闻到.{0,6}(?:[煤媒][气汽器起]|燃[气汽器起]|天然[气汽器起]|液化[气汽器])|臭鸡蛋味|"
                     r"(?:煤气|燃气|天然气|液化气)(?:管|罐|表|阀)?.{0,2}(?:漏|泄)|"
@@ -431,7 +438,7 @@ class Patterns:
                 "safety",
             ),
             (
-                _c(
+                _s(
                     r"焦糊味|烧焦|糊味|自燃|着起来|(?:着|起|失)火(?!了?(?:一样|似的|一般))|(?<!辣到)(?<!辣得)(?<!热得)(?<!气得)(?<!渴得)(?<!急得)(?<!嗓子)冒(?:黑|白|浓)?烟|烧(?:起来|着)|"
                     r"烧(?:塑料|橡胶|电线|东西)的?味|(?<!油)烟(?:挺|很|好|太|特别)大|"
                     # fire from a window, a gas alarm sounding
@@ -443,14 +450,14 @@ class Patterns:
                 "safety",
             ),
             (
-                _c(
+                _s(
                     r"(?:电线|高压线|电缆).{0,4}(?:断|掉|垂|耷拉|裸露|露出|冒火|打火|短路)|被电(?:了|到)|"
                     r"电(?:了|到)(?:一下|人)|漏电"
                 ),
                 "safety",
             ),
             (
-                _c(
+                _s(
                     r"(?:躺|倒|摔|趴)(?:在)?地上|晕(?:过去|倒)|昏(?:过去|迷|倒)|说不出话|半边身子|中风|"
                     r"口吐白沫|抽搐|没(?:了)?呼吸|没意识|叫不醒|(?:突然)?说话(?:都)?不利索了|"
                     r"突然说话不利索|口齿不清了|嘴歪了|噎(?:住|到|着)了?|哽(?:住|亲|到)|"
@@ -464,7 +471,7 @@ class Patterns:
                 "care",
             ),
             (
-                _c(
+                _s(
                     # a lost or confused old person, one who has not come home, one
                     # nobody has seen or heard for days
                     r"(?:走丢|走失|迷路)了?|找不到家|找不着家|不认得(?:回家的)?路|"
@@ -488,7 +495,7 @@ class Patterns:
                 "care",
             ),
             (
-                _c(
+                _s(
                     # someone trapped in a lift, in any word order: 困/关/卡/锁 with a
                     # person, or 出不来, near the lift
                     r"电梯困人|困(?:在)?电梯|(?:电梯|轿厢)[^，。！？!?]{0,8}(?:困|关|卡|锁)(?:了|着|住)?"
@@ -506,7 +513,7 @@ class Patterns:
                 "building",
             ),
             (
-                _c(
+                _s(
                     # someone shut inside something (车里面关着个娃)
                     rf"里面?(?:关|锁|困)着[^，。！？!?]{{0,10}}{_PERSON}|"
                     # someone shut in a room, a toilet, a balcony and unable to get out
@@ -518,7 +525,7 @@ class Patterns:
                 "safety",
             ),
             (
-                _c(
+                _s(
                     # a body caught in railings, a door, a gap: 头卡在栏杆里, 手被夹住了
                     rf"(?:{_PERSON}|{_KIN})的?(?:头|手|脚|腿|胳膊|手指|脑袋|身子)(?:被)?[^，。！？!?]{{0,5}}"
                     r"(?:卡|夹)(?:住|在|着)|"
@@ -528,7 +535,7 @@ class Patterns:
                 "safety",
             ),
             (
-                _c(
+                _s(
                     # things still falling or thrown where people are (还在扔, 现在就有人在下边走);
                     # a near miss that is over (差点砸到人) is not urgent by itself
                     r"(?:还在|一直在|又在|正在|在)往下(?:扔|掉|砸)|(?:还在|一直在|又在)(?:扔|掉|砸)|摇摇欲坠|"
@@ -550,7 +557,7 @@ class Patterns:
                 "safety",
             ),
             (
-                _c(
+                _s(
                     # water that is rising or bursting out now, not a slow drip
                     r"(?<![污臭脏积雨粪])水[^，。！？!?]{0,4}(?:没过|淹到|淹过|漫到|漫过|漫进|灌进)|"
                     r"(?<![污臭脏积雨粪])水[^，。！？!?]{0,8}还在(?:涨|往上涨|往外冒|往外喷|往外涌|往下流|流)|"
@@ -570,7 +577,7 @@ class Patterns:
             r"^.{0,3}(?:咋跑|怎么跑|往哪跑|跑不出|都跑不|怎么办|咋办|可咋整)"
         )
     )
-    sentence_split: re.Pattern[str] = field(
-        default_factory=lambda: _c(r"[。！？!?；;\n]+|\.{2,}|…+")
+    sentence_split: Scan = field(
+        default_factory=lambda: _s(r"[。！？!?；;\n]+|\.{2,}|…+")
     )
     clause_split: re.Pattern[str] = field(default_factory=lambda: _c(r"[，,、\s]+"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from bot.triage import regexes
 from bot.triage.learned import PinyinTable, fuzzy
 
 # Longest first matters: "tingdian" must win over "ting".
@@ -37,9 +38,9 @@ PINYIN_WORDS: tuple[tuple[str, str], ...] = tuple(
         reverse=True,
     )
 )
-_LATIN_RUN = re.compile(r"[A-Za-z](?:[A-Za-z ]*[A-Za-z])?")
+_LATIN_RUN = regexes.compile(r"[A-Za-z](?:[A-Za-z ]*[A-Za-z])?")
 _MAPPING = dict(PINYIN_WORDS)
-_SYLLABLES = re.compile("|".join(re.escape(p) for p, _ in PINYIN_WORDS))
+_SYLLABLES = regexes.compile("|".join(re.escape(p) for p, _ in PINYIN_WORDS))
 
 
 def has_pinyin(text: str) -> bool:

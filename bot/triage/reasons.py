@@ -7,14 +7,13 @@ like an ordinary repair, and the worker who sees only the summary does not run.
 
 from __future__ import annotations
 
-import re
-
+from bot.triage import regexes
 from bot.triage.model import Finding
 
-_CLAUSE_END = re.compile(r"[，,。.！!？?；;\n]")
+_CLAUSE_END = regexes.compile(r"[，,。.！!？?；;\n]")
 REASON_REACH = 40  # how far after the fault clause the reason may stand
 # Who is in danger, said in the next clause: "井盖没了，小孩差点掉下去".
-_AT_RISK = re.compile(
+_AT_RISK = regexes.compile(
     r"小孩|孩子|儿童|学生|老人|老太|老头|老伴|有人|人在|掉下去|掉进|差点|困|关着|出不来|摔|受伤|流血"
 )
 

@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from bot.messaging import diskcache
+from bot.triage import regexes
 
 # jieba's own block and skip patterns (jieba/__init__.py, re_han_default etc.).
-_HAN = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&\\._%\\-]+)")
-_SKIP = re.compile("(\r\n|\\s)")
-_ENG = re.compile("[a-zA-Z0-9]")
+_HAN = regexes.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&\\._%\\-]+)")
+_SKIP = regexes.compile("(\r\n|\\s)")
+_ENG = regexes.compile("[a-zA-Z0-9]")
 # The shape of the cached prefix dictionary, part of its key.
 _FORMAT = 1
 
