@@ -17,7 +17,9 @@ includes start-up; wall time and, since the machine may be shared, CPU time (use
 system) of each child, best of --runs. Targets: no slower on the labelled mix, >= 2.5x
 on realistic traffic. Children run with compiled bytecode allowed (see `child_env`;
 --as-is runs them in the environment as it is).
-Also printed: a 100,000-character message, the model file's size, and cold start.
+Also printed: a 100,000-character message, the model file's size, and cold start; with
+--instructions, the instructions each whole process executes (valgrind), which the
+machine's noise does not move.
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ import argparse
 import json
 import os
 import random
+import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -168,6 +172,40 @@ def whole_process(
     return min(times["ours"]), min(times["base"]), min(cpu["ours"]), min(cpu["base"])
 
 
+def instructions(
+    messages: Sequence[str], keywords: frozenset[str], env: dict[str, str] | None
+) -> tuple[int, int] | None:
+    """Instructions each whole process executes (valgrind's callgrind), or None without
+    valgrind. On a shared machine whose speed itself varies by half, this is the one
+    figure that comes out the same in every run; it leaves out cache misses, which cost
+    the dictionary lookups of both contenders more than their instructions say."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as f:
+        for text in messages:
+            f.write(json.dumps({"text": text}, ensure_ascii=False) + "\n")
+        path = f.name
+    counts = []
+    for cmd in (
+        [sys.executable, "-m", "bot.cli", "classify"],
+        [sys.executable, "-c", BASELINE_SCRIPT, json.dumps(sorted(keywords))],
+    ):
+        with open(path, encoding="utf-8") as stdin:  # a run first, so caches are warm
+            subprocess.run(cmd, stdin=stdin, cwd=ROOT, capture_output=True, check=True, env=env)
+        with open(path, encoding="utf-8") as stdin:
+            out = subprocess.run(
+                [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd],
+                stdin=stdin, cwd=ROOT, capture_output=True, text=True, check=True, env=env,
+            )
+        found = re.search(r"Collected\s*:\s*(\d+)", out.stderr)
+        if found is None:
+            return None
+        counts.append(int(found.group(1)))
+    Path(path).unlink()
+    return counts[0], counts[1]
+
+
 def _children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -177,6 +215,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=2.0, help="time per contender")
     parser.add_argument("--runs", type=int, default=3, help="whole-process runs (best of)")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count the instructions of each whole process under valgrind (slow: about"
+        " two minutes), a figure the machine's noise does not move",
+    )
     parser.add_argument(
         "--as-is",
         action="store_true",
@@ -211,7 +255,12 @@ def main() -> None:
               f" baseline {wall_base:.2f} s (CPU {cpu_ours:.2f} s against {cpu_base:.2f} s)")
         ratios[name] = (ours / base, wall_base / wall_ours, cpu_base / cpu_ours)
         print(f"  ratio: {ours / base:.1f}x in process, {wall_base / wall_ours:.1f}x whole"
-              f" process ({cpu_base / cpu_ours:.1f}x in CPU time)\n")
+              f" process ({cpu_base / cpu_ours:.1f}x in CPU time)")
+        counted = instructions(messages, keywords, env) if args.instructions else None
+        if counted is not None:
+            print(f"  instructions: gridbot classify {counted[0] / 1e9:.2f} G, baseline"
+                  f" {counted[1] / 1e9:.2f} G ({counted[1] / counted[0]:.2f}x)")
+        print()
 
     long_text = ("3號樓電梯壞了，楼道灯也不亮，井盖丢了要是着火怎么办，谢谢大家 " * 3000)[:100_000]
     start = time.perf_counter()

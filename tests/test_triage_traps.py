@@ -368,3 +368,56 @@ def test_a_tale_is_not_a_report(engine: TriageEngine, text: str) -> None:
     passing; 说个事 opens a request as often as not, and stays one."""
     assert not engine.triage(text).ticket
     assert engine.triage("我跟大家说个事，3号楼电梯又坏了，有老人下不了楼").ticket
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # a negator in an earlier clause of an unpunctuated message, or inside a
+        # description of the thing, does not cancel the danger
+        ("头发花白 个子不高 我姥爷找不到了", "care"),
+        ("没关的那个燃气灶 一股煤气味", "safety"),
+        ("我家老汉儿买菜去了 到现在莫得回来 他有点糊涂", "care"),
+        ("独居的老太太好久没看到了 门口一股怪味", "care"),
+        # signs of a stroke
+        ("外婆嘴巴歪了 左手也使不上劲", "care"),
+        ("老爷子吃着饭突然话都说不清了", "care"),
+        # a child shut in a car, people on breaking ice, ice about to fall on people
+        ("娃锁车里了 钥匙也在车里 太阳正晒着", "safety"),
+        ("几个小孩跑到湖面上去了 冰都裂了", "safety"),
+        ("屋檐上的冰溜子快掉了 下面全是买菜的人", "safety"),
+        ("后面那间棚子让雪压塌了 里头还住着个老头", "safety|building"),
+        # wasps stinging now, carbon monoxide, a bare cry of fire, fire in pinyin
+        ("一群马蜂在追人 两个孩子被蛰了", "safety"),
+        ("屋里好像中煤气了 脑袋晕乎乎的", "safety"),
+        ("炉子倒烟 老伴头晕还吐了", "safety"),
+        ("火！5号楼！", "safety"),
+        ("zhao huo le 8 hao lou", "safety"),
+    ],
+)
+def test_emergencies_in_words_no_dictionary_lists(
+    engine: TriageEngine, text: str, category: str
+) -> None:
+    result = engine.triage(text)
+    assert result.ticket and urgent(result), (text, result)
+    assert result.findings[0].category in category.split("|"), (text, result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "单元门口树上有个马蜂窝 怕孩子被蛰 能不能找人摘了",
+        "楼后那窝马蜂去年蛰过人 今年又来了 麻烦处理下",
+        "做饭 dabuzhao huo le, shi bu shi tingqi le",
+    ],
+)
+def test_a_danger_feared_or_past_is_a_request_not_an_emergency(
+    engine: TriageEngine, text: str
+) -> None:
+    result = engine.triage(text)
+    assert result.ticket and not urgent(result), (text, result)
+
+
+@pytest.mark.parametrize("text", ["冬季防煤气中毒，请大家注意开窗通风", "转：防一氧化碳中毒小常识"])
+def test_a_safety_notice_is_no_emergency(engine: TriageEngine, text: str) -> None:
+    assert not urgent(engine.triage(text)), text

@@ -7,7 +7,6 @@ import json
 import logging
 import os
 import sys
-import tempfile
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -222,6 +221,8 @@ def _own_database(explicit: str | None, purpose: str) -> Iterator[str]:
     if explicit:
         yield explicit
         return
+    import tempfile  # not loaded by `classify`, which needs no database
+
     with tempfile.TemporaryDirectory(prefix=f"gridbot-{purpose}-") as folder:
         yield f"sqlite:///{Path(folder) / 'gridbot.db'}"
 

@@ -17,7 +17,6 @@ import contextlib
 import marshal
 import os
 import sys
-import tempfile
 
 # The interpreter that wrote an entry: marshal's format and compiled regex code are
 # only promised to mean the same thing to the same Python.
@@ -60,6 +59,8 @@ def store(name: str, key: object, value: object) -> None:
     folder = cache_dir()
     if folder is None:
         return
+    import tempfile  # only a run that writes the cache pays for loading it
+
     try:
         data = marshal.dumps((INTERPRETER, key, value))
         fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=folder)

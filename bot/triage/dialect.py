@@ -62,6 +62,7 @@ COMMON_FORM = {
     # northern and south-western
     "俺": "我",
     "啥子": "什么",
+    "莫得": "没有",  # south-western 没有 (莫 alone is 不要: 莫急)
     "埋汰": "脏",
     "耗子": "老鼠",
 }

@@ -1601,6 +1601,11 @@ def _with_list(text: str, before: list[_Token]) -> list[_Token]:
     return group
 
 
+# Words, then a space, then more words: where a message has no punctuation (voice input,
+# 个子不高 我爷爷找不到了) a space ends the clause, and a negator does not reach across.
+_CLAUSE_GAP = regexes.compile(r"[^\W\d_]\s+[^\W\d_]")
+
+
 def _negated(text: str, tokens: list[_Token], index: int) -> bool:
     """A negator shortly before a fault in the same clause (井盖没坏, 没听到有什么噪音)."""
     return _negated_before(text, tokens, tokens[index], index - 1)
@@ -1618,6 +1623,9 @@ def _negated_before(
             or target.start - tok.end > NEG_REACH
             or "," in text[tok.end : target.start]
             or "，" in text[tok.end : target.start]
+            or _CLAUSE_GAP.search(text, tok.end, target.start)
+            # 没拴绳的大狗追着人咬: the negator describes the thing, not the danger
+            or "的" in text[tok.end : target.start]
         ):
             return False
         if tok.term and tok.term.kind == "neg":

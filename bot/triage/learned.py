@@ -32,10 +32,10 @@ import struct
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib import resources
 
 from bot.messaging import diskcache
 from bot.triage import regexes
+from bot.triage.lexicon import DATA_DIR
 
 MODEL_FILE = "model.json"
 # The shape of what `_prepared` returns, part of the cache key: change it with the shape.
@@ -72,7 +72,7 @@ GATE_SUPPORT = 5
 
 
 def _data_text(name: str) -> str:
-    return (resources.files("bot.triage") / "data" / name).read_text(encoding="utf-8")
+    return (DATA_DIR / name).read_text(encoding="utf-8")
 
 
 # ---------------------------------------------------------------------- pinyin
@@ -319,7 +319,7 @@ class LinearModel:
     def load(cls) -> LinearModel:
         """The shipped model; its parsed form is kept in the user's cache (keyed by the
         file's contents), since parsing a megabyte of JSON is most of its load time."""
-        raw = (resources.files("bot.triage") / "data" / MODEL_FILE).read_bytes()
+        raw = (DATA_DIR / MODEL_FILE).read_bytes()
         key = (_PREPARED_FORMAT, sys.byteorder, hashlib.blake2b(raw, digest_size=16).digest())
         parts = diskcache.load("model.marshal", key)
         if not (isinstance(parts, tuple) and len(parts) == 9):

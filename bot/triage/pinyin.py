@@ -22,6 +22,7 @@ PINYIN_WORDS: tuple[tuple[str, str], ...] = tuple(
             "haolou": "号楼", "danyuan": "单元", "nuanqi": "暖气", "bure": "不热",
             "loushui": "漏水", "meiqi": "煤气", "ranqi": "燃气", "xielou": "泄漏",
             "meiqiwei": "煤气味", "zhaohuo": "着火", "zháohuǒ": "着火", "maoyan": "冒烟",
+            "dabuzhaohuo": "打不着火",
             "jiuming": "救命", "laji": "垃圾", "zaoyin": "噪音", "taichao": "太吵",
             "bangwomai": "帮我买", "jiangyayao": "降压药", "xiashuidao": "下水道",
             "dule": "堵了", "dusai": "堵塞", "shuiguan": "水管", "kunzhu": "困住",
@@ -104,6 +105,12 @@ class PinyinReader:
             if not key or None in key or len(key) > 6:
                 continue
             index.setdefault(key, word)  # type: ignore[arg-type]
+        # and the listed spellings, which know a word's reading where its characters'
+        # commonest ones differ (zhaohuo is 着火, though 着 is most often zhe)
+        for spelling, word in PINYIN_WORDS:
+            split = table.split(spelling)
+            if split:
+                index.setdefault(tuple(map(fuzzy, split)), word)
         self._index = index
         self._longest = max((len(k) for k in index), default=1)
 

@@ -154,16 +154,18 @@ class Scan:
     empty) is searched as it is.
     """
 
-    __slots__ = ("_at", "_regex", "_starts", "pattern")
+    __slots__ = ("_at", "_flags", "_regex", "_starts", "pattern")
 
     def __init__(self, pattern: str, flags: int = 0) -> None:
         self.pattern = pattern
-        self._regex = compile(pattern, flags)
+        self._flags = flags
+        self._regex: re.Pattern[str] | None = None  # the whole, compiled when first needed
         self._starts: re.Pattern[str] | None = None
         self._at: dict[str, re.Pattern[str]] = {}
         memos = _memos()
         plan = memos.plans.get((pattern, int(flags)), _dispatch_plan) if memos else None
         if not plan:
+            self._regex = compile(pattern, flags)
             return
         for chars, alternatives in plan:
             compiled = compile(alternatives, flags)
@@ -172,12 +174,16 @@ class Scan:
 
     @property
     def regex(self) -> re.Pattern[str]:
-        """The whole pattern, compiled as it is."""
-        return self._regex
+        """The whole pattern, compiled as it is (a scan that dispatches rarely needs it:
+        the dictionary's is the largest regex of all)."""
+        whole = self._regex
+        if whole is None:  # two threads may both compile it: the same pattern either way
+            whole = self._regex = compile(self.pattern, self._flags)
+        return whole
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         if self._starts is None:
-            return self._regex.search(text, pos, endpos)
+            return self.regex.search(text, pos, endpos)
         at = self._at
         for begin in self._starts.finditer(text, pos, endpos):
             i = begin.start()
@@ -190,7 +196,7 @@ class Scan:
         self, text: str, pos: int = 0, endpos: int = sys.maxsize
     ) -> Iterator[re.Match[str]]:
         if self._starts is None:
-            yield from self._regex.finditer(text, pos, endpos)
+            yield from self.regex.finditer(text, pos, endpos)
             return
         at = self._at
         resume = pos  # where the search goes on after a match (none matches empty text)
@@ -205,17 +211,17 @@ class Scan:
 
     def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         if self._starts is None or not 0 <= pos < min(len(text), endpos):
-            return self._regex.match(text, pos, endpos)
+            return self.regex.match(text, pos, endpos)
         alternatives = self._at.get(text[pos])
         return None if alternatives is None else alternatives.match(text, pos, endpos)
 
     def fullmatch(
         self, text: str, pos: int = 0, endpos: int = sys.maxsize
     ) -> re.Match[str] | None:
-        return self._regex.fullmatch(text, pos, endpos)
+        return self.regex.fullmatch(text, pos, endpos)
 
     def sub(self, repl: str, text: str, count: int = 0) -> str:
-        return self._regex.sub(repl, text, count)
+        return self.regex.sub(repl, text, count)
 
 
 def _in_class(ch: str) -> str:
