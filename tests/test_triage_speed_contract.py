@@ -128,13 +128,14 @@ def test_the_segmenter_cuts_as_jieba_does() -> None:
 
 def test_a_scan_finds_what_its_pattern_finds() -> None:
     """A `Scan` tries each alternative only where it can begin: on every labelled message
-    and on edge cases, each of the engine's scans finds exactly the matches its pattern
-    finds, from any start and up to any end, and most of them do dispatch."""
+    and on edge cases, each of the engine's scans (the dictionary's words among them)
+    finds exactly the matches its pattern finds, from any start and up to any end, and
+    matches where it does; most of them do dispatch."""
     from bot.triage import TriageEngine, regexes
     from bot.triage.evaluate import read_labelled
 
     engine = TriageEngine()
-    scans = [engine._hazard_scan, *(scan for scan, _ in engine._patterns.hazards)]
+    scans = [engine._words, engine._hazard_scan, *(scan for scan, _ in engine._patterns.hazards)]
     scans += [
         value for value in (getattr(engine._patterns, name) for name in dir(engine._patterns))
         if isinstance(value, regexes.Scan)
@@ -154,6 +155,9 @@ def test_a_scan_finds_what_its_pattern_finds() -> None:
             ], (scan.pattern[:40], text)
             for pos, end in ((1, len(text)), (0, max(0, len(text) - 2)), (3, 5)):
                 ours, theirs = scan.search(text, pos, end), plain.search(text, pos, end)
+                assert (ours and ours.span()) == (theirs and theirs.span()), text
+            for pos in range(0, min(len(text), 40), 3):
+                ours, theirs = scan.match(text, pos), plain.match(text, pos)
                 assert (ours and ours.span()) == (theirs and theirs.span()), text
 
 
