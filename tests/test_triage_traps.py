@@ -393,6 +393,19 @@ def test_a_tale_is_not_a_report(engine: TriageEngine, text: str) -> None:
         ("炉子倒烟 老伴头晕还吐了", "safety"),
         ("火！5号楼！", "safety"),
         ("zhao huo le 8 hao lou", "safety"),
+        # an appeal for a missing old person is the report, 求扩散 or not
+        ("求扩散 我外公 走失 穿灰外套 拄拐", "care"),
+        ("我爸有脑萎缩 出去遛弯两个钟头了", "care"),
+        ("阿嬷一早去买菜 到现在还没转来", "care"),
+        ("车站那有个老大爷一直问这是哪里", "care"),
+        ("独居的李奶奶 这三天门口的牛奶都没拿", "care"),
+        ("王爷爷家敲门半天都没反应", "care"),
+        ("楼下大爷 从楼梯 摔下来了 不动了", "care"),
+        ("我在电梯里 电梯突然停了 灯也黑了", "building"),
+        ("仓库那扇铁门把人锁里面了", "safety"),
+        ("走廊一股怪味 好像是煤气", "safety"),
+        ("炉子一直不好烧 我妈说头疼恶心", "safety"),
+        ("楼上爆水管了 水都流到客厅了", "utility"),
     ],
 )
 def test_emergencies_in_words_no_dictionary_lists(
@@ -409,6 +422,7 @@ def test_emergencies_in_words_no_dictionary_lists(
         "单元门口树上有个马蜂窝 怕孩子被蛰 能不能找人摘了",
         "楼后那窝马蜂去年蛰过人 今年又来了 麻烦处理下",
         "做饭 dabuzhao huo le, shi bu shi tingqi le",
+        "小区后门那个下水井往外冒黑水 臭得很",
     ],
 )
 def test_a_danger_feared_or_past_is_a_request_not_an_emergency(

@@ -1385,8 +1385,12 @@ class TriageEngine:
             ("neighbourly", p.neighbourly),
             ("elsewhere", p.story),
         ):
-            if pattern.search(norm):
-                return reason
+            found = pattern.search(norm)
+            if found is None:
+                continue
+            if found.group() == "扩散" and self._hazard_scan.search(norm):
+                continue  # 求扩散 老人走失: an appeal for a missing person is the report
+            return reason
         return None
 
     def _has_fault(self, text: str) -> bool:
