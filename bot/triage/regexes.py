@@ -33,6 +33,8 @@ except (ImportError, AttributeError):  # pragma: no cover - another Python
 
 _NAME = "regexes.marshal"
 _PLANS = "scans.marshal"
+# How `_dispatch_plan` reads a pattern, part of its cache key: change it with the reading.
+_PLAN_FORMAT = 1
 # Patterns of other configurations (another set of buildings) are kept too, up to this
 # many; beyond it only those of the latest build are.
 _KEEP = 400
@@ -61,9 +63,10 @@ def _parts(pattern: str, flags: int) -> _Parts:
 class _Memo:
     """Values worked out from a pattern and its flags, kept in one cache file."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, key: object) -> None:
         self.name = name
-        stored = diskcache.load(name, _KEY)
+        self.key = key
+        stored = diskcache.load(name, key)
         self.known: dict[tuple[str, int], Any] = stored if isinstance(stored, dict) else {}
         self.used: dict[tuple[str, int], Any] = {}
         self.missed = False
@@ -94,7 +97,7 @@ class _Memo:
             if len(keep) > _KEEP:
                 keep = dict(self.used)
             self.known, self.missed = keep, False
-        diskcache.store(self.name, _KEY, keep)
+        diskcache.store(self.name, self.key, keep)
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,7 @@ class _Memos:
 def _memos() -> _Memos | None:
     if _KEY is None:
         return None
-    return _Memos(_Memo(_NAME), _Memo(_PLANS))
+    return _Memos(_Memo(_NAME, _KEY), _Memo(_PLANS, (_KEY, _PLAN_FORMAT)))
 
 
 def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
