@@ -35,7 +35,11 @@ def community(tmp_path: Path, **extra: str) -> Config:
             # to time out here (a gateway that is down fails a send at once).
             "send_timeout": "5s",
             "ping_interval": "0.2s",
-            "ping_timeout": "0.3s",
+            # long enough that a busy CI machine does not miss a ping and reconnect in
+            # the middle of a test (which lost a photo sent just then: the gateway does
+            # not redeliver), short enough that a hung gateway is noticed within the
+            # tests' five-second waits
+            "ping_timeout": "1s",
             "status_interval": "0s",
             "cache_dir": str(tmp_path / "wechaty"),
             **extra,
