@@ -25,6 +25,7 @@ machine's noise does not move.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -36,7 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -150,25 +151,19 @@ def whole_process(
     """Best wall time of `gridbot classify` and of the baseline script on the same input,
     then their best CPU time (user + system of the child): on a machine other work
     shares, CPU time says more than wall time about what each contender costs."""
-    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as f:
-        for text in messages:
-            f.write(json.dumps({"text": text}, ensure_ascii=False) + "\n")
-        path = f.name
-    ours_cmd = [sys.executable, "-m", "bot.cli", "classify"]
-    base_cmd = [sys.executable, "-c", BASELINE_SCRIPT, json.dumps(sorted(keywords))]
     times: dict[str, list[float]] = {"ours": [], "base": []}
     cpu: dict[str, list[float]] = {"ours": [], "base": []}
-    for _ in range(runs):
-        for key, cmd in (("ours", ours_cmd), ("base", base_cmd)):
-            with open(path, encoding="utf-8") as stdin:
-                before = _children_cpu()
-                start = time.perf_counter()
-                subprocess.run(
-                    cmd, stdin=stdin, cwd=ROOT, capture_output=True, check=True, env=env
-                )
-                times[key].append(time.perf_counter() - start)
-                cpu[key].append(_children_cpu() - before)
-    Path(path).unlink()
+    with _input_file(messages) as path:
+        for _ in range(runs):
+            for key, cmd in zip(("ours", "base"), _contenders(keywords), strict=True):
+                with open(path, encoding="utf-8") as stdin:
+                    before = _children_cpu()
+                    start = time.perf_counter()
+                    subprocess.run(
+                        cmd, stdin=stdin, cwd=ROOT, capture_output=True, check=True, env=env
+                    )
+                    times[key].append(time.perf_counter() - start)
+                    cpu[key].append(_children_cpu() - before)
     return min(times["ours"]), min(times["base"]), min(cpu["ours"]), min(cpu["base"])
 
 
@@ -182,28 +177,43 @@ def instructions(
     valgrind = shutil.which("valgrind")
     if valgrind is None:
         return None
+    counts = []
+    with _input_file(messages) as path:
+        for cmd in _contenders(keywords):
+            with open(path, encoding="utf-8") as stdin:  # a run first, so caches are warm
+                subprocess.run(
+                    cmd, stdin=stdin, cwd=ROOT, capture_output=True, check=True, env=env
+                )
+            with open(path, encoding="utf-8") as stdin:
+                out = subprocess.run(
+                    [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd],
+                    stdin=stdin, cwd=ROOT, capture_output=True, text=True, check=True, env=env,
+                )
+            found = re.search(r"Collected\s*:\s*(\d+)", out.stderr)
+            if found is None:
+                return None
+            counts.append(int(found.group(1)))
+    return counts[0], counts[1]
+
+
+@contextlib.contextmanager
+def _input_file(messages: Sequence[str]) -> Iterator[str]:
+    """The messages as the JSON lines `gridbot classify` reads, in a file removed after."""
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as f:
         for text in messages:
             f.write(json.dumps({"text": text}, ensure_ascii=False) + "\n")
-        path = f.name
-    counts = []
-    for cmd in (
+    try:
+        yield f.name
+    finally:
+        Path(f.name).unlink()
+
+
+def _contenders(keywords: frozenset[str]) -> tuple[list[str], list[str]]:
+    """The two whole processes: `gridbot classify`, then the baseline script."""
+    return (
         [sys.executable, "-m", "bot.cli", "classify"],
         [sys.executable, "-c", BASELINE_SCRIPT, json.dumps(sorted(keywords))],
-    ):
-        with open(path, encoding="utf-8") as stdin:  # a run first, so caches are warm
-            subprocess.run(cmd, stdin=stdin, cwd=ROOT, capture_output=True, check=True, env=env)
-        with open(path, encoding="utf-8") as stdin:
-            out = subprocess.run(
-                [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd],
-                stdin=stdin, cwd=ROOT, capture_output=True, text=True, check=True, env=env,
-            )
-        found = re.search(r"Collected\s*:\s*(\d+)", out.stderr)
-        if found is None:
-            return None
-        counts.append(int(found.group(1)))
-    Path(path).unlink()
-    return counts[0], counts[1]
+    )
 
 
 def _children_cpu() -> float:
