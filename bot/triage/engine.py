@@ -1605,9 +1605,10 @@ def _with_list(text: str, before: list[_Token]) -> list[_Token]:
     return group
 
 
-# Words, then a space, then more words: where a message has no punctuation (voice input,
-# 个子不高 我爷爷找不到了) a space ends the clause, and a negator does not reach across.
-_CLAUSE_GAP = regexes.compile(r"[^\W\d_]\s+[^\W\d_]")
+# What a negator does not reach across: a comma; a space between words, which ends the
+# clause where a message has no punctuation (voice input, 个子不高 我爷爷找不到了); a 的,
+# after which the negator describes the thing, not the danger (没拴绳的大狗追着人咬).
+_NEGATION_BREAK = regexes.compile(r"[,，的]|[^\W\d_]\s+[^\W\d_]")
 
 
 def _negated(text: str, tokens: list[_Token], index: int) -> bool:
@@ -1625,11 +1626,7 @@ def _negated_before(
         if (
             tok.sentence != target.sentence
             or target.start - tok.end > NEG_REACH
-            or "," in text[tok.end : target.start]
-            or "，" in text[tok.end : target.start]
-            or _CLAUSE_GAP.search(text, tok.end, target.start)
-            # 没拴绳的大狗追着人咬: the negator describes the thing, not the danger
-            or "的" in text[tok.end : target.start]
+            or _NEGATION_BREAK.search(text, tok.end, target.start)
         ):
             return False
         if tok.term and tok.term.kind == "neg":
