@@ -75,6 +75,10 @@ IN_CONTEXT = {
     "唔": ("唔(?!该)", "不"),
     "勿": ("(?<![请切])勿", "不"),
     "贼": ("贼(?=[多大小冷热臭吵脏响慢快差亮黑滑难烦贵远高低凉闷破旧乱])", "很"),
+    # Wuhan, Hunan and Jiangxi: 么子 is "what" and 么样 "how" (医保卡丢了么样补办), except
+    # inside 什么样, 这么样 and the like
+    "么子": ("(?<![什怎这那多要])么子", "什么"),
+    "么样": ("(?<![什怎这那多要])么样", "怎么"),
 }
 _PATTERN = regexes.compile(  # the longer of two forms that start alike wins (佢哋, not 佢)
     "|".join(
@@ -84,7 +88,7 @@ _PATTERN = regexes.compile(  # the longer of two forms that start alike wins (�
         ]
     )
 )
-_FIRST_CHARS = frozenset(word[0] for word in COMMON_FORM) | frozenset(IN_CONTEXT)
+_FIRST_CHARS = frozenset(word[0] for word in [*COMMON_FORM, *IN_CONTEXT])
 
 
 def common_form(text: str) -> str:

@@ -102,19 +102,26 @@ _COMPLAINS = regexes.compile(r"我(?:要|想|得)(?:投诉|举报)")
 
 
 def vetoed(
-    th: Mapping[str, float], ticket_p: float, norm: str, findings: tuple[Finding, ...]
+    th: Mapping[str, float],
+    ticket_p: float,
+    norm: str,
+    findings: tuple[Finding, ...],
+    urgent_p: float = 0.0,
 ) -> bool:
     """Whether the model disbelieves the rules' findings enough to withhold the ticket
     (救命 over a lipstick, a story about another town). An urgent finding needs far less
     belief to stand, one in a long message (``veto_long``) may need more, one in a few
     characters far less (``veto_short``: 麻将三缺一 is no shortage, but 停电了 gives the
     model little to judge by). An urgent finding in a few characters, a problem back or
-    still there, or a complaint lodged in so many words (我要投诉) is never vetoed.
+    still there, or a complaint lodged in so many words (我要投诉) is never vetoed, nor
+    an emergency the urgent head is as sure of as it must be to open one alone
+    (``cries_out``): in 我婆婆晕过去了 刚才还好好的 叫不醒 the report head weighs 刚才还好好的,
+    said of the weather in many a chat.
     The engine and the training replay (train.combine) both decide by this."""
     urgent = any(f.urgent for f in findings)
     short = len(norm) < VETO_LENGTH
     if urgent:
-        if short:
+        if short or urgent_p >= th.get("rescue_urgent", 1.01):
             return False
         line = th.get("veto_urgent", 0.0)
     elif short:
@@ -275,6 +282,8 @@ NEG_REACH = 5
 MED_FAULTS = frozenset({"没了", "没有了", "不够", "缺", "断了", "断", "快没了", "用完了"})
 # Things that are usually the effect of another fault named just before them.
 CONSEQUENCES = frozenset({"污水", "臭水", "脏水", "粪水", "积水", "臭味", "异味"})
+# Water spreading, said after the emergency that lets it out (水管爆了！水漫出来了).
+OVERFLOWS = frozenset({"漫出来", "溢出来", "流出来", "冒出来", "满出来"})
 # Requests for a service that a thank-you before them marks as already given.
 SERVICES = frozenset({"care", "consult", "order", "wish"})
 # Words by which a resident says "and another problem".
@@ -766,7 +775,7 @@ class TriageEngine:
             first = result.findings[0]
             urgent = any(f.urgent for f in result.findings)
             reading = model.read(norm)
-            if vetoed(th, reading.ticket_p, norm, result.findings):
+            if vetoed(th, reading.ticket_p, norm, result.findings, reading.urgent_p):
                 return _UNSURE  # the rules' words, nothing else reads like a report: ask
             if not urgent and self._made_urgent(norm, reading.urgent_p):
                 first = dataclasses.replace(
@@ -1308,8 +1317,8 @@ class TriageEngine:
                 # 水管爆了！水漫出来了: the flood is what the burst pipe is doing
                 twin = next((m for m in merged if m.urgent), None)
             if (
-                twin is None and merged and not cand.urgent
-                and merged[-1].urgent and merged[-1].rule == "hazard"
+                twin is None and merged and not cand.urgent and merged[-1].urgent
+                and (merged[-1].rule == "hazard" or cand.anchor.word in OVERFLOWS)
                 and cand.anchor.sentence - merged[-1].anchor.sentence <= 1
                 and not ADDITION.search(text, merged[-1].end, cand.end)
             ):
