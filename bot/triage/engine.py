@@ -102,26 +102,19 @@ _COMPLAINS = regexes.compile(r"我(?:要|想|得)(?:投诉|举报)")
 
 
 def vetoed(
-    th: Mapping[str, float],
-    ticket_p: float,
-    norm: str,
-    findings: tuple[Finding, ...],
-    urgent_p: float = 0.0,
+    th: Mapping[str, float], ticket_p: float, norm: str, findings: tuple[Finding, ...]
 ) -> bool:
     """Whether the model disbelieves the rules' findings enough to withhold the ticket
     (救命 over a lipstick, a story about another town). An urgent finding needs far less
     belief to stand, one in a long message (``veto_long``) may need more, one in a few
     characters far less (``veto_short``: 麻将三缺一 is no shortage, but 停电了 gives the
     model little to judge by). An urgent finding in a few characters, a problem back or
-    still there, or a complaint lodged in so many words (我要投诉) is never vetoed, nor
-    an emergency the urgent head is as sure of as it must be to open one alone
-    (``cries_out``): in 我婆婆晕过去了 刚才还好好的 叫不醒 the report head weighs 刚才还好好的,
-    said of the weather in many a chat.
+    still there, or a complaint lodged in so many words (我要投诉) is never vetoed.
     The engine and the training replay (train.combine) both decide by this."""
     urgent = any(f.urgent for f in findings)
     short = len(norm) < VETO_LENGTH
     if urgent:
-        if short or urgent_p >= th.get("rescue_urgent", 1.01):
+        if short:
             return False
         line = th.get("veto_urgent", 0.0)
     elif short:
@@ -775,7 +768,7 @@ class TriageEngine:
             first = result.findings[0]
             urgent = any(f.urgent for f in result.findings)
             reading = model.read(norm)
-            if vetoed(th, reading.ticket_p, norm, result.findings, reading.urgent_p):
+            if vetoed(th, reading.ticket_p, norm, result.findings):
                 return _UNSURE  # the rules' words, nothing else reads like a report: ask
             if not urgent and self._made_urgent(norm, reading.urgent_p):
                 first = dataclasses.replace(

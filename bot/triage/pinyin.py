@@ -34,6 +34,7 @@ PINYIN_WORDS: tuple[tuple[str, str], ...] = tuple(
             "yibao": "医保", "zenmeban": "怎么办", "zenmeshenqing": "怎么申请",
             "mei": "没", "le": "了", "de": "的", "wojia": "我家", "yao": "药",
             "mai": "买", "bang": "帮", "wo": "我", "hao": "号", "lou": "楼",
+            "laoren": "老人", "zoushi": "走失", "zoudiu": "走丢", "bujianle": "不见了",
         }.items(),
         key=lambda kv: len(kv[0]),
         reverse=True,

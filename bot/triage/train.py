@@ -400,7 +400,7 @@ def combine(  # type: ignore[no-untyped-def]
         category = rules.findings[0].category
         if scores is None:
             return True, category, urgent
-        if vetoed(th, scores.ticket, row.text, rules.findings, scores.urgent):
+        if vetoed(th, scores.ticket, row.text, rules.findings):
             return False, None, False
         if not urgent and made_urgent(th, scores.urgent, row.danger):
             urgent = True
