@@ -191,7 +191,8 @@ def features(text: str, table: PinyinTable | None = None) -> set[str]:
     """
     table = table or pinyin_table()
     text = _GREETING.sub("", text, count=1) or text
-    folded = _NON_WORD.sub(" ", _DIGITS.sub("0", text.lower())).strip()
+    lowered = text.lower()
+    folded = _NON_WORD.sub(" ", _DIGITS.sub("0", lowered)).strip()
     p = f" {folded} "
     pairs = list(map(_add, p, p[1:]))
     feats = set(p)
@@ -199,11 +200,11 @@ def features(text: str, table: PinyinTable | None = None) -> set[str]:
     feats.update(map(_add, pairs, p[2:]))
     feats.discard(" ")
     feats.discard("  ")
-    if _LATIN.search(text.lower()):
+    if _LATIN.search(lowered):
         syls = ["~" + s if s else "" for s in syllables_of(text, table)]
     else:
         # each character's "~syllable" ("" for a break), whitespace skipped
-        syls = list(map(table.tilde_of.get, "".join(text.lower().split()), _BREAKS))
+        syls = list(map(table.tilde_of.get, "".join(lowered.split()), _BREAKS))
     feats.update(syls)
     # A pair with a break in it is "" or a syllable already in the set: no new feature.
     feats.update(map(_add, syls, syls[1:]))
@@ -242,16 +243,15 @@ class Reading:
     not the sums, are the cost: the model's dictionary is large and a lookup that misses
     the processor's cache costs more than a head's sum)."""
 
-    def __init__(self, model: LinearModel, known: list[int], feats: set[str]) -> None:
+    def __init__(self, model: LinearModel, known: list[int]) -> None:
         self._model = model
-        self._known = known  # where the message's known features sit in the model
+        self.known = known  # where the message's known features sit in the model
         self._norm = 1.0 / math.sqrt(len(known)) if known else 0.0
-        self.features = feats  # all of the message's, known or not (for `explain`)
         # the probability that the message is a request
         self.ticket_p = self._p(0, model.ticket)
 
     def _p(self, head: int, weights: array.array[float]) -> float:
-        total = sum(map(weights.__getitem__, self._known))
+        total = sum(map(weights.__getitem__, self.known))
         return _sigmoid(self._model.biases[head] + self._norm * total)
 
     @functools.cached_property
@@ -263,7 +263,7 @@ class Reading:
     def _category(self) -> tuple[str, float]:
         model = self._model
         # the category rows of the features that have one (the lowest indices)
-        at = filter(model.category_rows.__ge__, self._known)
+        at = filter(model.category_rows.__ge__, self.known)
         rows = list(map(model.category_row.__getitem__, at))
         sums = map(sum, zip(*rows, strict=True)) if rows else itertools.repeat(0.0)
         logits = [b + self._norm * s for b, s in zip(model.biases[2:], sums, strict=False)]
@@ -305,6 +305,7 @@ class LinearModel:
         self.biases: tuple[float, ...] = tuple(biases)  # ticket, urgent, then categories
         # feature → index into the weights; 1-based, so 0 (falsy) can mean "unknown"
         self._index: dict[str, int] = dict(zip(names, itertools.count(1)))
+        self._names: tuple[str, ...] = ("", *names)  # and back
         self.ticket = _doubles(ticket)
         self.urgent = _doubles(urgent)
         row = struct.Struct(f"={len(categories)}d")
@@ -331,8 +332,7 @@ class LinearModel:
 
     def read(self, text: str) -> Reading:
         """The model's reading of one message (already normalised and windowed)."""
-        feats = features(text, self._table)
-        return Reading(self, list(filter(None, map(self._index.get, feats))), feats)
+        return Reading(self, list(filter(None, map(self._index.get, features(text, self._table)))))
 
     def features(self, text: str) -> frozenset[str]:
         """The message's features that the model knows."""
@@ -340,13 +340,13 @@ class LinearModel:
 
     def explain(self, reading: Reading, n: int = 3) -> tuple[str, ...]:
         """The features that pushed hardest towards "request" (for the evidence field)."""
-        index, ticket = self._index, self.ticket
-        ranked = heapq.nlargest(
+        names, ticket = self._names, self.ticket
+        ranked = heapq.nlargest(  # over the features already looked up, not all of them
             n,
             (
                 (weight, f)
-                for f in reading.features
-                if (i := index.get(f)) and (weight := ticket[i]) > 0 and len(f.strip()) >= 2
+                for i in reading.known
+                if (weight := ticket[i]) > 0 and len((f := names[i]).strip()) >= 2
             ),
         )
         return tuple(f.strip() for _, f in ranked)
