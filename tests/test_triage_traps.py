@@ -406,6 +406,19 @@ def test_a_tale_is_not_a_report(engine: TriageEngine, text: str) -> None:
         ("走廊一股怪味 好像是煤气", "safety"),
         ("炉子一直不好烧 我妈说头疼恶心", "safety"),
         ("楼上爆水管了 水都流到客厅了", "utility"),
+        # violence and dogs now, sudden illness, poison, smoke and gas, collapse, a lift
+        ("楼下有人拎着菜刀追着人砍 快来人", "safety"),
+        ("对门那男的喝多了 嚷嚷着要放火烧了这栋楼", "safety"),
+        ("我爷爷胸口痛得直冒冷汗 嘴唇发紫", "care"),
+        ("邻居大姐喝了农药 正往卫生院送", "care"),
+        ("孩子把奶奶的降糖药当糖豆吃了", "care"),
+        ("老人吃东西卡住了 咳不出来", "care"),
+        ("我妈突然抽过去了 叫不答应", "care"),
+        ("一家三口烤着炭火 都说头晕想吐", "safety"),
+        ("灶台那管子松了 满屋都是气 我不敢开灯", "safety"),
+        ("后山塌方了 埋了半间屋 听见里头有人在喊", "safety"),
+        ("电梯卡在五楼 里面有个推婴儿车的妈妈", "building"),
+        ("水表那根总管崩了 水已经流进好几户了", "utility"),
     ],
 )
 def test_emergencies_in_words_no_dictionary_lists(
@@ -423,6 +436,9 @@ def test_emergencies_in_words_no_dictionary_lists(
         "楼后那窝马蜂去年蛰过人 今年又来了 麻烦处理下",
         "做饭 dabuzhao huo le, shi bu shi tingqi le",
         "小区后门那个下水井往外冒黑水 臭得很",
+        # no water is not someone who cannot get out; sewage spreading is no emergency
+        "三楼水压太小 洗澡都出不来水",
+        "院里下水道堵了 污水漫出来一大片",
     ],
 )
 def test_a_danger_feared_or_past_is_a_request_not_an_emergency(
@@ -435,3 +451,19 @@ def test_a_danger_feared_or_past_is_a_request_not_an_emergency(
 @pytest.mark.parametrize("text", ["冬季防煤气中毒，请大家注意开窗通风", "转：防一氧化碳中毒小常识"])
 def test_a_safety_notice_is_no_emergency(engine: TriageEngine, text: str) -> None:
     assert not urgent(engine.triage(text)), text
+
+
+def test_a_danger_over_a_problem_already_read_is_one_urgent_ticket(engine: TriageEngine) -> None:
+    """野狗 is a problem of its own (order); the dogs surrounding a child now are the same
+    dogs, not a second ticket."""
+    result = engine.triage("一群野狗围住了个放学的小孩")
+    assert len(result.findings) == 1 and result.findings[0].urgent, result
+
+
+@pytest.mark.parametrize(
+    "text", ["刚才的煤气味原来是楼下在炖肉 虚惊一场", "今天热到冒烟 出门一趟人都化了"]
+)
+def test_a_scare_explained_or_a_figure_of_speech_is_no_ticket(
+    engine: TriageEngine, text: str
+) -> None:
+    assert not engine.triage(text).ticket, text

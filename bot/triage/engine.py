@@ -1309,6 +1309,11 @@ class TriageEngine:
             if twin is None and _alone(cand) and cand.urgent:
                 # 水管爆了！水漫出来了: the flood is what the burst pipe is doing
                 twin = next((m for m in merged if m.urgent), None)
+            if twin is None and cand.urgent and cand.rule == "hazard":
+                # 一群野狗围住了个小孩: the danger's words overlap a problem already read
+                twin = next((m for m in merged if m.start < cand.end and cand.start < m.end), None)
+                if twin is not None and cand.category in ("safety", "care"):
+                    twin.category = cand.category
             if (
                 twin is None and merged and not cand.urgent and merged[-1].urgent
                 and (merged[-1].rule == "hazard" or cand.anchor.word in OVERFLOWS)
