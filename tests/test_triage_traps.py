@@ -467,3 +467,62 @@ def test_a_scare_explained_or_a_figure_of_speech_is_no_ticket(
     engine: TriageEngine, text: str
 ) -> None:
     assert not engine.triage(text).ticket, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["张阿姨的电话昨天开始就打不通，她平时一个人住", "刘奶奶平时独居，这两天敲门都没人应"],
+)
+def test_living_alone_as_a_habit_is_no_general_question(engine: TriageEngine, text: str) -> None:
+    """平时 marks a general question (井盖坏了平时找谁), not a way of living."""
+    result = engine.triage(text)
+    assert result.ticket and result.findings[0].category == "care"
+    assert not engine.triage("井盖坏了平时找谁").ticket
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "二楼阳台有人要往下跳",
+        "隔壁大姐说不想活了把自己锁在屋里",
+        "有人割腕了",
+        "五楼窗户外面挂着个小孩",
+        "一个小孩卡在防盗窗外面了",
+        "楼下有人被车撞了躺着不动",
+        "孩子发高烧一直抽筋",
+        "小孩吞了个硬币卡在喉咙里",
+        "有人溺水了在小区人工湖",
+        "孩子从二楼摔下去了",
+        "家里进小偷了人还在屋里",
+    ],
+)
+def test_a_life_at_stake_is_urgent_in_plain_words(engine: TriageEngine, text: str) -> None:
+    """Someone about to jump or take their life, a child hanging outside a window, a
+    person hit by a car or fallen from a height, a fit, a coin swallowed, someone
+    drowning, a burglar still inside: no dictionary pair says these, and each is one
+    urgent ticket."""
+    result = engine.triage(text)
+    assert result.ticket and urgent(result) and len(result.findings) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "热得不想活了",
+        "他说累得不想活了哈哈",
+        "考砸了我要跳楼",
+        "股票跌成这样我想跳楼",
+        "孩子想跳绳，哪里有卖的",
+        "看新闻说有人跳楼了，唉",
+        "我的车被电动车撞了，车主跑了",
+        "暑假到了，大家注意防溺水",
+        "孩子们在学校学了溺水自救，回来演给我看",
+        "手机从阳台掉下去了",
+        "腿抽筋了好难受",
+        "工地上有人从架子上摔下来，已经送医院了",
+    ],
+)
+def test_figures_of_speech_notices_and_small_mishaps_are_no_emergency(
+    engine: TriageEngine, text: str
+) -> None:
+    assert not urgent(engine.triage(text))

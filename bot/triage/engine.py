@@ -1310,7 +1310,10 @@ class TriageEngine:
                 # 水管爆了！水漫出来了: the flood is what the burst pipe is doing
                 twin = next((m for m in merged if m.urgent), None)
             if twin is None and cand.urgent and cand.rule == "hazard":
-                # 一群野狗围住了个小孩: the danger's words overlap a problem already read
+                # 一群野狗围住了个小孩, 隔壁独居的陈伯两天没出门了，按门铃也没反应: the
+                # danger's words overlap a problem already read and still standing. Not
+                # `covering` in `_candidates`, which is finer (a fault's own words, before
+                # judging): this is the whole stretch from thing to fault, after it.
                 twin = next((m for m in merged if m.start < cand.end and cand.start < m.end), None)
                 if twin is not None and cand.category in ("safety", "care"):
                     twin.category = cand.category
