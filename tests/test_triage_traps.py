@@ -526,3 +526,56 @@ def test_figures_of_speech_notices_and_small_mishaps_are_no_emergency(
     engine: TriageEngine, text: str
 ) -> None:
     assert not urgent(engine.triage(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我弟把洁厕灵当饮料喝了两口，现在一直吐",
+        "她把一整瓶安眠药都吃了 叫不太醒",
+        "孙子偷吃了爷爷的药 好几片 脸煞白",
+        "邻居大姐羊水破了 家里就她一个",
+        "小女儿突然翻白眼 手脚僵直",
+        "我爸有癫痫 刚又发作了 咬着舌头",
+        "厨房热油洒了 老婆胳膊烫了一大片起泡",
+        "吃了虾以后嗓子肿了 喘不上来",
+        "门口大爷中暑了 站不住 脸通红",
+        "老伴捂着胸口蹲在地上 说疼",
+        "有个男的追着一个女的打 在菜市场门口",
+        "醉汉拿着酒瓶子在楼下追人",
+        "有人一直在撬我家门锁 我一个人在家",
+        "骗子在我妈家教她转账 我劝不住",
+    ],
+)
+def test_emergencies_of_illness_and_violence_in_their_own_words(
+    engine: TriageEngine, text: str
+) -> None:
+    """Poison or pills swallowed, labour, a fit, a burn, a throat closing, heat stroke,
+    a hand to the chest; a beating, a weapon, a door forced, a swindle going on."""
+    result = engine.triage(text)
+    assert result.ticket and urgent(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "气得我吐血",
+        "吐血价清仓大甩卖",
+        "看到这题我突然想翻白眼",
+        "宝宝还在踹我，估计是个踢球的",
+        "我试了下门锁好像坏了",
+        "把行李往车里塞好了，出发",
+        "我转账了还在等到账",
+        "西瓜开瓢了 真甜",
+        "我要跟这道题同归于尽",
+        "拿了桶汽油给割草机加",
+        "他捂着胸口说扎心了",
+        "我女儿下个月要生了",
+        "中暑了 喝点藿香正气水就好",
+        "前天半夜有人撬对门的锁，后来抓住了",
+    ],
+)
+def test_their_words_in_jest_in_ads_or_in_the_past_are_no_emergency(
+    engine: TriageEngine, text: str
+) -> None:
+    assert not urgent(engine.triage(text))
