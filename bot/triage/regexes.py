@@ -176,6 +176,13 @@ class Scan:
         self._starts = compile("[" + "".join(map(_in_class, sorted(self._at))) + "]")
 
     @property
+    def dispatches(self) -> bool:
+        """Whether alternatives are tried only where one may begin; one alternative whose
+        first characters cannot be listed (a Unicode ``\\d`` first, say) turns that off
+        for the whole pattern, and triage on every message slows by half."""
+        return self._starts is not None
+
+    @property
     def regex(self) -> re.Pattern[str]:
         """The whole pattern, compiled as it is (a scan that dispatches rarely needs it:
         the dictionary's is the largest regex of all)."""
