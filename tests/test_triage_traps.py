@@ -545,13 +545,28 @@ def test_figures_of_speech_notices_and_small_mishaps_are_no_emergency(
         "醉汉拿着酒瓶子在楼下追人",
         "有人一直在撬我家门锁 我一个人在家",
         "骗子在我妈家教她转账 我劝不住",
+        "同事在朋友圈发了句下辈子见，电话关机了，他住8号楼",
+        "楼下那个小伙子拿刀片在划自己手腕",
+        "我妈说要跟着我爸一起走，药都准备好了",
+        "隔壁保姆把老太太绑在床上出去了",
+        "儿子把他妈撵到门外了，老太太在楼道里冻了一晚上",
+        "孩子一个人在家三天了，一直在哭",
+        "工厂食堂有人浑身抽，口吐白沫",
+        "装修的师傅手粘在电线上下不来了",
+        "和面机把老板的手卷进去了",
+        "仓库里一股刺鼻的味道，好几个人咳嗽流泪",
+        "污水井里下去一个工人，半天没上来",
+        "3栋电梯门开着轿厢不在，里面黑洞洞的",
     ],
 )
-def test_emergencies_of_illness_and_violence_in_their_own_words(
+def test_emergencies_of_illness_violence_crisis_and_work_in_their_own_words(
     engine: TriageEngine, text: str
 ) -> None:
     """Poison or pills swallowed, labour, a fit, a burn, a throat closing, heat stroke,
-    a hand to the chest; a beating, a weapon, a door forced, a swindle going on."""
+    a hand to the chest; a beating, a weapon, a door forced, a swindle going on; despair
+    shown (a goodbye, a blade, pills ready), an old person tied up or shut out in the
+    cold, a child left alone for days, a live wire, a machine, fumes, a pit, an open lift
+    shaft."""
     result = engine.triage(text)
     assert result.ticket and urgent(result)
 
@@ -573,42 +588,6 @@ def test_emergencies_of_illness_and_violence_in_their_own_words(
         "我女儿下个月要生了",
         "中暑了 喝点藿香正气水就好",
         "前天半夜有人撬对门的锁，后来抓住了",
-    ],
-)
-def test_their_words_in_jest_in_ads_or_in_the_past_are_no_emergency(
-    engine: TriageEngine, text: str
-) -> None:
-    assert not urgent(engine.triage(text))
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "同事在朋友圈发了句下辈子见，电话关机了，他住8号楼",
-        "楼下那个小伙子拿刀片在划自己手腕",
-        "我妈说要跟着我爸一起走，药都准备好了",
-        "隔壁保姆把老太太绑在床上出去了",
-        "儿子把他妈撵到门外了，老太太在楼道里冻了一晚上",
-        "孩子一个人在家三天了，一直在哭",
-        "工厂食堂有人浑身抽，口吐白沫",
-        "装修的师傅手粘在电线上下不来了",
-        "和面机把老板的手卷进去了",
-        "仓库里一股刺鼻的味道，好几个人咳嗽流泪",
-        "污水井里下去一个工人，半天没上来",
-        "3栋电梯门开着轿厢不在，里面黑洞洞的",
-    ],
-)
-def test_crises_neglect_and_work_accidents_are_urgent(engine: TriageEngine, text: str) -> None:
-    """Despair shown (a goodbye, a blade, pills ready), an old person tied up or shut out
-    in the cold, a child left alone for days, a fit, a live wire, a machine, fumes, a
-    pit, an open lift shaft."""
-    result = engine.triage(text)
-    assert result.ticket and urgent(result)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
         "今天好冷，手都冻僵了",
         "把自己锁门外了，有没有靠谱的开锁师傅😂",
         "我媳妇说我再喝多就把我锁门外，哈哈",
@@ -619,7 +598,7 @@ def test_crises_neglect_and_work_accidents_are_urgent(engine: TriageEngine, text
         "孩子一个人在家写作业，挺乖的",
     ],
 )
-def test_their_words_about_oneself_or_things_are_no_emergency(
+def test_their_words_in_jest_in_ads_or_in_the_past_are_no_emergency(
     engine: TriageEngine, text: str
 ) -> None:
     assert not urgent(engine.triage(text))
