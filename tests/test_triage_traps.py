@@ -545,6 +545,8 @@ def test_figures_of_speech_notices_and_small_mishaps_are_no_emergency(
         "醉汉拿着酒瓶子在楼下追人",
         "有人一直在撬我家门锁 我一个人在家",
         "骗子在我妈家教她转账 我劝不住",
+        "河里有人在扑腾 好像不会游泳",
+        "我老婆生孩子大出血 医院说要血 谁是O型血",
         "同事在朋友圈发了句下辈子见，电话关机了，他住8号楼",
         "楼下那个小伙子拿刀片在划自己手腕",
         "我妈说要跟着我爸一起走，药都准备好了",
@@ -562,11 +564,11 @@ def test_figures_of_speech_notices_and_small_mishaps_are_no_emergency(
 def test_emergencies_of_illness_violence_crisis_and_work_in_their_own_words(
     engine: TriageEngine, text: str
 ) -> None:
-    """Poison or pills swallowed, labour, a fit, a burn, a throat closing, heat stroke,
-    a hand to the chest; a beating, a weapon, a door forced, a swindle going on; despair
-    shown (a goodbye, a blade, pills ready), an old person tied up or shut out in the
-    cold, a child left alone for days, a live wire, a machine, fumes, a pit, an open lift
-    shaft."""
+    """Poison or pills swallowed, labour and bleeding after it, a fit, a burn, a throat
+    closing, heat stroke, a hand to the chest, someone struggling in water; a beating, a
+    weapon, a door forced, a swindle going on; despair shown (a goodbye, a blade, pills
+    ready), an old person tied up or shut out in the cold, a child left alone for days, a
+    live wire, a machine, fumes, a pit, an open lift shaft."""
     result = engine.triage(text)
     assert result.ticket and urgent(result)
 
@@ -588,6 +590,9 @@ def test_emergencies_of_illness_violence_crisis_and_work_in_their_own_words(
         "我女儿下个月要生了",
         "中暑了 喝点藿香正气水就好",
         "前天半夜有人撬对门的锁，后来抓住了",
+        "鱼在水里扑腾得可欢了",
+        "这次旅游我大出血了",
+        "商场周年庆大出血",
         "今天好冷，手都冻僵了",
         "把自己锁门外了，有没有靠谱的开锁师傅😂",
         "我媳妇说我再喝多就把我锁门外，哈哈",
