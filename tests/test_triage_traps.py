@@ -607,3 +607,10 @@ def test_their_words_in_jest_in_ads_or_in_the_past_are_no_emergency(
     engine: TriageEngine, text: str
 ) -> None:
     assert not urgent(engine.triage(text))
+
+
+def test_an_all_clear_doubted_by_the_one_who_writes_is_no_fix(engine: TriageEngine) -> None:
+    """店员说没事，可我看…: the writer takes the all-clear back; 修好了，可以坐了 does not."""
+    doubted = engine.triage("冷柜那边有电线烧的味道，有点冒烟了，店员说没事，可我看火星子都出来了")
+    assert doubted.ticket and urgent(doubted)
+    assert engine.triage("电梯修好了，可以坐了").reason == "resolved"

@@ -1716,11 +1716,24 @@ def _is_asked_before(text: str, start: int) -> bool:
     return bool(_ASKED_BEFORE.search(text, max(0, start - 10), start))
 
 
+# 可 as "but" at the head of a clause, before who doubts it or what is still wrong.
+_BUT_THEN = (
+    "可我", "可他", "可她", "可俺", "可咱", "可人家", "可还", "可又", "可总", "可就是", "可看",
+)
+
+
 def _is_contradicted_after(text: str, end: int) -> bool:
-    """现在没事但是那里有电: a "but" right after the all-clear takes it back, and so does
-    the problem back in the same sentence (修完热了两天又凉了)."""
-    tail = text[end : end + 4].lstrip(" ,，")
-    return tail.startswith(("但", "可是", "不过")) or bool(_BACK_AFTER.match(text[end : end + 16]))
+    """现在没事但是那里有电, 店员说没事，可我看火星子都出来了: a "but" right after the
+    all-clear takes it back (可 only where a clause begins with it as "but": not 没事可做
+    nor 修好了，可以用了), and so does the
+    problem back in the same sentence (修完热了两天又凉了)."""
+    raw = text[end : end + 4]
+    tail = raw.lstrip(" ,，")
+    return (
+        tail.startswith(("但", "可是", "不过"))
+        or (tail.startswith(_BUT_THEN) and len(tail) < len(raw))
+        or bool(_BACK_AFTER.match(text[end : end + 16]))
+    )
 
 
 def _unless_masked(code: re.Match[str]) -> str:
