@@ -1725,8 +1725,8 @@ _BUT_THEN = (
 def _is_contradicted_after(text: str, end: int) -> bool:
     """现在没事但是那里有电, 店员说没事，可我看火星子都出来了: a "but" right after the
     all-clear takes it back (可 only where a clause begins with it as "but": not 没事可做
-    nor 修好了，可以用了), and so does the
-    problem back in the same sentence (修完热了两天又凉了)."""
+    nor 修好了，可以用了), and so does the problem back in the same sentence
+    (修完热了两天又凉了)."""
     raw = text[end : end + 4]
     tail = raw.lstrip(" ,，")
     return (
