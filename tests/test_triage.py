@@ -227,6 +227,15 @@ def test_building_spellings_normalise(spelling: str) -> None:
     assert [m.location.building for m in found] == ["3号楼"]
 
 
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [("ránqì xièlòu", "ranqi xielou"), ("LǙ", "LV"), ("nü", "nv"), ("a\u0304 o\u0301", "a o")],
+)
+def test_pinyin_tone_marks_are_dropped(typed: str, read: str) -> None:
+    """Pinyin typed with its tones is pinyin all the same; ü is v, as keyboards take it."""
+    assert zhconv_simplified(typed) == read
+
+
 def zhconv_simplified(text: str) -> str:
     from bot.messaging.textnorm import normalise
 

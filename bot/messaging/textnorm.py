@@ -29,10 +29,20 @@ zhconv = import_without_pkg_resources("zhconv")
 _BRACKETS = {"「": "“", "」": "”", "『": "‘", "』": "’", "﹁": "“", "﹂": "”"}
 # Full-width ASCII (！ … ～) and the ideographic space are what NFKC changes in nearly
 # every Chinese message; mapping them directly is exact and leaves NFKC for the rare rest.
+# Pinyin typed with its tone marks (ránqì xièlòu) is pinyin all the same: the marks are
+# dropped and ü is written v, as pinyin keyboards take it (lv, nv).
+_TONED = {
+    **{ch: plain for plain, marked in (
+        ("a", "āáǎà"), ("e", "ēéěè"), ("i", "īíǐì"), ("o", "ōóǒò"), ("u", "ūúǔù"),
+        ("v", "ǖǘǚǜü"), ("A", "ĀÁǍÀ"), ("E", "ĒÉĚÈ"), ("I", "ĪÍǏÌ"), ("O", "ŌÓǑÒ"),
+        ("U", "ŪÚǓÙ"), ("V", "ǕǗǙǛÜ"),
+    ) for ch in marked},
+}
 _FOLD = MappingProxyType(str.maketrans({
     **{chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)},
     "\u3000": " ",
     **_BRACKETS,
+    **_TONED,
 }))
 # Anything the whitespace clean-up would change: a run of spaces, a line break or other
 # whitespace, or whitespace at either end.
@@ -67,7 +77,8 @@ def _traditional_only() -> frozenset[str] | None:
 
 
 def normalise(text: str) -> str:
-    """Full-width → half-width (NFKC), traditional → simplified, runs of spaces collapsed.
+    """Full-width → half-width (NFKC), traditional → simplified, pinyin's tone marks
+    dropped, runs of spaces collapsed.
 
     Line breaks survive: WeChat's quoted-reply format and multi-problem messages need them.
     """
@@ -75,7 +86,7 @@ def normalise(text: str) -> str:
         return ""
     folded = text.translate(_FOLD)
     if not unicodedata.is_normalized("NFKC", folded):
-        folded = unicodedata.normalize("NFKC", folded)
+        folded = unicodedata.normalize("NFKC", folded).translate(_FOLD)  # a + U+0304 is ā
     traditional = _traditional_only()
     if traditional is None or not traditional.isdisjoint(folded):
         folded = zhconv.convert(folded, "zh-cn").translate(_FOLD)

@@ -85,6 +85,11 @@ COMMON_WORDS = (
     "什么", "时候", "请问", "申请", "办理", "又", "有", "没", "不", "了", "的", "吗", "呢",
     "啊", "吧", "人", "家", "天", "大", "很", "太", "都", "也", "在", "我", "你", "他", "她",
     "是", "要", "想", "能", "会",
+    # what makes a message in pinyin a hypothetical, a notice, an all-clear or hearsay,
+    # which the rules must see as such (wanyi zhao huo le 万一着火了, bu shi lou qi 不是漏气)
+    "万一", "如果", "要是", "假如", "通知", "演练", "演习", "放心", "没事", "不是", "弄错",
+    "搞错", "修好", "检修", "维修", "听说", "视频", "书上", "刚才", "那个", "这个", "上午",
+    "下午", "明天", "后天", "失联", "独居", "别急", "不能动", "动不了",
 )
 
 
@@ -131,6 +136,9 @@ class PinyinReader:
         keys = [fuzzy(s) for s in syllables]
         out: list[str] = []
         i = 0
+        if syllables[0] == "dian" and match.string[: match.start()].rstrip()[-1:].isdigit():
+            out.append("点")  # a time (zao 8 dian dao xia wu 5 dian), not 电到 (a shock)
+            i = 1
         while i < len(keys):
             for n in range(min(self._longest, len(keys) - i), 0, -1):
                 word = self._index.get(tuple(keys[i : i + n]))

@@ -116,7 +116,8 @@ LONG_VETO_GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 # How much of a tune source's requests a veto may cost (see _pick_veto).
 VETO_RECALL_COST = 0.025
 RESCUE_GRID = tuple(round(0.5 + 0.01 * i, 2) for i in range(50))  # 0.50 .. 0.99
-# The line for messages over LONG_MESSAGE characters, picked after the plain one.
+# The line for messages over LONG_MESSAGE characters, picked after the plain one (from
+# the levels at or above it).
 RESCUE_LONG_GRID = (0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99)
 # The line above which the model opens a report against the rules' reason (engine.outweighs);
 # 1.01 is never. Picked after the rescue lines, the same way.
@@ -184,6 +185,7 @@ class Row:
     quote: bool  # a WeChat quote: the engine judges these by rules only
     domain: bool  # sounds like a dictionary word: the model may rescue it
     danger: bool = False  # a hazard signal: the model may make it urgent
+    feared: bool = False  # a danger feared, not seen: the model may not make it urgent
     source: str = ""  # the file it came from: a veto must pay on each
 
 
@@ -205,7 +207,8 @@ def _row(m: LabelledMessage, engine) -> Row:  # type: ignore[no-untyped-def]
     quote = bool(engine._patterns.quote.match(text))
     cats = tuple(c for c in m.categories if c != "-")
     return Row(
-        text, m.ticket, m.urgent, cats, quote, engine.sounds_like_domain(text), engine.danger(text)
+        text, m.ticket, m.urgent, cats, quote, engine.sounds_like_domain(text),
+        engine.danger(text), engine.feared(text),
     )
 
 
@@ -402,7 +405,7 @@ def combine(  # type: ignore[no-untyped-def]
             return True, category, urgent
         if vetoed(th, scores.ticket, row.text, rules.findings):
             return False, None, False
-        if not urgent and made_urgent(th, scores.urgent, row.danger):
+        if not urgent and made_urgent(th, scores.urgent, row.danger, row.feared):
             urgent = True
         if (
             rules.findings[0].rule != "hazard"
@@ -415,10 +418,11 @@ def combine(  # type: ignore[no-untyped-def]
         if overrules(rules.reason, scores.ticket, scores.urgent):
             return True, scores.category, True
         if outweighs(th, rules.reason, scores.ticket, row.text):
-            return True, scores.category, rescue_urgency(th, scores.urgent, row.danger)[0]
+            urgent = rescue_urgency(th, scores.urgent, row.danger, row.feared)[0]
+            return True, scores.category, urgent
     if scores is None or rules.reason not in RESCUABLE:
         return False, None, False
-    urgent, alarming = rescue_urgency(th, scores.urgent, row.danger)
+    urgent, alarming = rescue_urgency(th, scores.urgent, row.danger, row.feared)
     if not row.domain:  # TriageEngine._alarm: outside the prescreen, an emergency only
         opened = urgent and alarming and scores.ticket >= ALARM_RESCUE
         return (True, scores.category, True) if opened else (False, None, False)
@@ -482,7 +486,12 @@ def pick_thresholds(rows, rules, scores) -> tuple[dict[str, float], Figures]:  #
     }
     th = {**base, "rescue_long": LONG_RESCUE, "veto": 0.0, "veto_short": 0.0}
     th = _best_line(run, th, "rescue", RESCUE_GRID)
-    th = _best_line(run, th, "rescue_long", RESCUE_LONG_GRID)  # long messages' own line
+    # long messages' own line, never below the plain one: a story or a forwarded piece
+    # names problems in passing, and the tune split holds few from outside a group (a
+    # retraining that picked 0.85 under a plain 0.92 opened a translated text on baseball
+    # as a care request)
+    long_grid = sorted({th["rescue"], *(v for v in RESCUE_LONG_GRID if v >= th["rescue"])})
+    th = _best_line(run, th, "rescue_long", long_grid)
     th = _best_line(run, th, "overrule", OVERRULE_GRID)  # the model against rules reasons
     for name, grid in (
         ("veto", VETO_GRID), ("veto_urgent", URGENT_VETO_GRID), ("veto_short", SHORT_VETO_GRID)
