@@ -637,6 +637,14 @@ def test_an_all_clear_doubted_by_the_one_who_writes_is_no_fix(engine: TriageEngi
         "14号楼6楼谁家花盆摆在阳台外沿上 大风天 眼看要掉",
         "楼上晾衣杆掉了一半挂在外头 铁的 在晃",
         "楼道窗户那个 铝合金框整个松脱了 就一个角挂起的 下面天天有人走",
+        "我被困在电梯里了 刚下班",  # work said beside a real trap
+        "著火了！！！",  # 著 survives the traditional-to-simplified step
+        "hello 我妈说10栋的lift停在半截 里面有人 按铃没人理",
+        "听说有小孩在变压器那翻栅栏了！！",
+        "花園水池邊有個娃娃一個人 水挺深的 家長呢？？",
+        "單元門口的電纜被挖破了 露出銅線 下雨了 人來人往的",
+        "我弟说我爸下午去菜场 说好三点回 现在都九点了 手机关机",
+        "風太大 頂樓那家窗戶玻璃掉下來一塊 還有一塊掛在上面晃",
     ],
 )
 def test_emergencies_in_toned_pinyin_and_words_of_their_own(
@@ -658,6 +666,13 @@ def test_emergencies_in_toned_pinyin_and_words_of_their_own(
         "听说社区可以领防走失手环 我给我老汉领了一个",
         "股票又跌了 俺气得头顶冒烟",
         "楼下大爷天天在小区里溜达 有人以为他走丢了 其实他认得家",
+        # figures of speech: a simile, trapped by work, news or homework
+        "这小子骑摩托跟屁股着了火一样，嗖一下就没影了",
+        "俺被这群里的消息困住了 一天几百条 出不来了😂",
+        "周末被娃儿作业困在屋头出不来 脑壳痛",
+        "配电箱门坏了，里面电线都露着，小孩够得着",  # a request: nothing happening now
+        "每次路过那个工地都觉得脚手架要塌，心里发怵",
+        "著名的火锅店又开张了",
     ],
 )
 def test_their_look_alikes_are_no_emergency(engine: TriageEngine, text: str) -> None:
@@ -676,6 +691,13 @@ def test_their_look_alikes_are_no_emergency(engine: TriageEngine, text: str) -> 
         "俺家猫又卡在暖气后面了 拽出来了 一身灰 哈哈",
         "那个晕倒的小伙子是低血糖 吃了块糖缓过来了 自己走了",
         "陈婆婆好几天没看到 原来是去她女儿那里住了 刚给我打了电话 放心",
+        # hearsay put right as it is told
+        "据说广场积水带电 谣言 物业已经测过了 没电",
+        "群里传3号楼电梯困人 我刚问了物业 是误报 警铃被小孩按的",
+        "我在外地 我妈三天没接电话 刚刚回了 说手机静音了 吓死我了",
+        "刚才那个说有天然气味的 是燃气公司在换表 放气 正常的",
+        "邻居说昨天垃圾桶着了 保洁阿姨一桶水就浇灭了",
+        "mei qi wei shi lou xia zuo fan de, bu shi lou qi, fang xin ba",
     ],
 )
 def test_hypotheticals_notices_and_troubles_ended_are_no_ticket(
@@ -712,3 +734,11 @@ def test_the_model_does_not_make_urgent_a_danger_the_writer_only_fears(
     assert engine.feared("底下就是过道，万一砸着人咋整")
     assert not engine.feared("3号楼电梯困人了，快来")
     assert urgent(engine.triage("燃气味很大 万一炸了怎么办 3号楼"))
+
+
+def test_a_question_whether_it_is_maintenance_is_still_a_report(engine: TriageEngine) -> None:
+    """是燃气公司在换表 explains a smell; 是不是在维修 asks, and the outage stands."""
+    result = engine.triage("燃气停了 是不是在维修 做不了饭")
+    assert result.ticket and result.findings[0].category == "utility"
+    hydrant = engine.triage("群里有人说 小区主路上消防栓被车撞了 水柱好几米高")
+    assert urgent(hydrant) and hydrant.findings[0].category == "municipal"

@@ -79,6 +79,11 @@ IN_CONTEXT = {
     # inside 什么样, 这么样 and the like
     "么子": ("(?<![什怎这那多要])么子", "什么"),
     "么样": ("(?<![什怎这那多要])么样", "怎么"),
+    # 著 is a character of its own in simplified writing (著名, 显著), so the traditional
+    # 著火 and 燒著 survive the conversion; before 火 or 了火 it is 着
+    "著": ("著(?=了?火)", "着"),
+    # the Hong Kong word for the lift, typed in latin letters (10栋部lift坏咗)
+    "lift": ("(?<![A-Za-z])lift(?![A-Za-z])", "电梯"),
 }
 _PATTERN = regexes.compile(  # the longer of two forms that start alike wins (佢哋, not 佢)
     "|".join(

@@ -1261,6 +1261,8 @@ class TriageEngine:
             before = text[s_start : cand.first_pred_start]
             if last_fix >= cand.last_pred_end:
                 cand.status = "resolved"
+            elif cand.urgent and self._figure_of_speech(text, cand):
+                cand.status = "figurative"
             elif p.hypothetical.search(p.polite_if.sub("", before)) or p.general.search(
                 p.polite_if.sub("", sentence)
             ):
@@ -1286,6 +1288,19 @@ class TriageEngine:
                 cand.urgent = False
                 if not p.asks_for_help.search(text):
                     cand.status = "chronic"
+
+    def _figure_of_speech(self, text: str, cand: _Candidate) -> bool:
+        """A danger's words used as a figure: inside a simile (跟着了火似的), or someone
+        trapped by work, news or homework (俺被这群里的消息困住了, 考研压力大 快被困死了)."""
+        p = self._patterns
+        start, end = cand.start, cand.end
+        for frame in p.simile_frame.finditer(text, max(0, start - 10), end + 10):
+            if frame.start() <= start and end <= frame.end():
+                return True
+        return any(
+            m.start() <= start < m.end() or m.start() < end <= m.end()
+            for m in p.trapped_by_work.finditer(text, max(0, start - 24), end + 12)
+        )
 
     def _retold(self, text: str, cand: _Candidate) -> bool:
         """上回5栋路灯不亮，后来社区出面解决的: a story about a problem long gone.
