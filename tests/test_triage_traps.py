@@ -742,3 +742,26 @@ def test_a_question_whether_it_is_maintenance_is_still_a_report(engine: TriageEn
     assert result.ticket and result.findings[0].category == "utility"
     hydrant = engine.triage("群里有人说 小区主路上消防栓被车撞了 水柱好几米高")
     assert urgent(hydrant) and hydrant.findings[0].category == "municipal"
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("xi wang she qu neng ban ge lao nian shi tang", "wish"),
+        ("wo xiang qing wangge yuan bang wo mai dian yao, yi ge ren zhu, tui bu hao", "care"),
+        ("停水通知也没发 突然就没水了 啥时候来", "utility"),  # no notice: a report
+    ],
+)
+def test_everyday_requests_in_pinyin_and_a_notice_missing(
+    engine: TriageEngine, text: str, category: str
+) -> None:
+    result = engine.triage(text)
+    assert result.ticket and result.findings[0].category == category, result
+
+
+def test_a_problem_like_this_since_yesterday_is_no_past_story(engine: TriageEngine) -> None:
+    """昨天就这样了 says it is still so: the model, which has read many past stories, may
+    not veto it; 每年冬天都这样 正常的 is how things are, not a report."""
+    result = engine.triage("3号楼井盖坏了，昨天就这样了")
+    assert result.ticket and result.findings[0].category == "municipal"
+    assert not engine.triage("锅炉房烟囱冒烟每年冬天都这样 正常的 不用报").ticket

@@ -77,8 +77,13 @@ _AGAIN_WORDS = ("又", "还是", "仍然", "依然", "依旧")
 # (老板又坑我) and gets no such protection.
 _PERSISTING_RULES = frozenset({"problem", "object+fault"})
 _AGAIN = regexes.compile(rf"(?:{'|'.join(_AGAIN_WORDS)}|还)[^，,。！？!?\s]{{0,2}}$")
-# The thing itself back after it was named (马蜂去年蛰过人 今年又来了)
-_BACK = regexes.compile(r"又(?:来了|回来了|出现了|冒出来了|飞回来了|长出来了)(?![吗吧呢?？])")
+# The thing itself back after it was named (马蜂去年蛰过人 今年又来了), or like this since
+# (井盖坏了，昨天就这样了)
+_BACK = regexes.compile(
+    r"又(?:来了|回来了|出现了|冒出来了|飞回来了|长出来了)(?![吗吧呢?？])|"
+    r"(?:昨天|前天|昨晚|早上|上午|中午|下午|晚上|上周|几天前|好几天|两天|三天)(?:就|都)?(?:是)?"
+    r"这样了(?![吗吧呢?？])|还是这样(?![吗吧呢?？])"
+)
 
 
 def persists(norm: str, findings: Iterable[Finding]) -> bool:
