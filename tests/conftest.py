@@ -84,6 +84,8 @@ def pg_url(pg_problem: str | None) -> Iterator[str]:
     sep = "&" if "?" in PG_URL else "?"
     yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
     with admin.begin() as conn:
+        # a lock some test left behind fails the teardown in a minute, not CI for ever
+        conn.execute(text("SET LOCAL lock_timeout = '60s'"))
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
 

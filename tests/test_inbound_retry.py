@@ -346,9 +346,13 @@ async def test_a_dead_letter_waits_out_a_database_outage(
 ) -> None:
     outage = Outage(app.db, tables=("failed_messages",))
     write = app.inbound.dead_letter
+    began = False  # once: a retry after the outage ended must not start another (which
+    # nobody would end, and whose lock held the schema's teardown for ever)
 
     async def database_goes_away_first(message: IncomingMessage, attempts: int, error: str) -> bool:
-        if not outage.active and not await dead_letters_exist(app):
+        nonlocal began
+        if not began and not await dead_letters_exist(app):
+            began = True
             await outage.begin()
         return await write(message, attempts, error)
 
