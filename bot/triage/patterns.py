@@ -52,6 +52,8 @@ _WANDERED = (
 # Nobody can reach them: 失联 (a phone that does not answer for two days, 电话打不通,
 # 联系不上, is a request to knock on the door, not yet an emergency).
 _OUT_OF_TOUCH = r"(?:失联|失去联系)"
+# Knocked off and gushing (a hydrant: 被车撞了 水柱好几米高).
+_KNOCKED_GUSHING = r"[^。！？!?]{0,10}(?:撞|断|爆|坏)[^。！？!?]{0,10}(?:水柱|喷|冒水|哗哗)"
 # Numbers of days in words or digits (三天, 好几天, 3天).
 _DAYS = r"(?:好几|几|两|三|四|五|六|七|八|九|十|\d+ ?)[天日]"  # 两日 in the south
 
@@ -381,7 +383,7 @@ class Patterns:
         default_factory=lambda: _s(
             r"(?:后来|然后|结果|换了|推上去|合上|重启|弄了一下|插上)[^。！？!?]{0,12}就好(?:了|啦)|"
             r"原来是[^。！？!?]{0,12}(?:在(?:煮|炖|熏|烧|烤|做|炒)|跳闸|自己|没事|烧烤|烤肉|烤串|烤红薯|"
-            r"放鞭炮|放炮|放烟花|烧纸)|虚惊一场|"
+            r"放鞭炮|放炮|放烟花|烧纸|睡着|晒太阳|擦窗|换表|检修|施工|演练|演习)|虚惊一场|"
             # gone to stay with family (原来是去她女儿那里住了); tightened, pulled out, come round
             r"原来是?(?:去|到|回)[^。！？!?]{0,12}(?:住|玩|串门|旅游|过年)|"
             r"以为[^。！？!?]{0,16}(?:其实|结果是|原来是?)(?![^。！？!?]{0,16}(?:还|又|但|可|真的))|"
@@ -395,7 +397,6 @@ class Patterns:
             r"其实是[^。！？!?]{0,12}(?:味|在|误会|误报)|其实(?:没事|没漏|没有事)|误报|谣言|辟谣|假消息|"
             r"(?:已经|已)(?:加固|浇灭|扑灭|包扎|处理好)了|(?:浇|扑|踩|拍)灭了|"
             r"后来(?:他|她)?自己(?:出来|回来|下楼|开门)了|后来发现(?:是|没)|"
-            r"原来是[^。！？!?]{0,12}(?:睡着|晒太阳|擦窗|换表|检修|施工|演练|演习)|"
             r"(?<!不)是(?!不是)[^。！？!?，,]{0,8}在(?:换表|检修|施工|维修|演练|演习|擦窗)"
             r"(?![^。！？!?]{0,4}[吗吧啊呢?？])|"
             r"一会儿?就好(?!了?[吗吧])|(?:就是|只是)擦破(?:了)?(?:点|一点)?皮|"
@@ -857,10 +858,8 @@ class Patterns:
             ),
             (
                 # a hydrant knocked off and gushing: the street's, whatever the water does
-                _s(
-                    r"消防栓[^。！？!?]{0,10}(?:撞|断|爆|坏)[^。！？!?]{0,10}(?:水柱|喷|冒水|哗哗)|"
-                    r"消火栓[^。！？!?]{0,10}(?:撞|断|爆|坏)[^。！？!?]{0,10}(?:水柱|喷|冒水|哗哗)"
-                ),
+                # (two alternatives, one per name, so that the scan dispatches)
+                _s(rf"消防栓{_KNOCKED_GUSHING}|消火栓{_KNOCKED_GUSHING}"),
                 "municipal",
             ),
             (
