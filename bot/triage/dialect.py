@@ -66,6 +66,9 @@ COMMON_FORM = {
     "莫得": "没有",  # south-western 没有 (莫 alone is 不要: 莫急)
     "埋汰": "脏",
     "耗子": "老鼠",
+    # Hunan and Jiangxi
+    "何式": "怎么",  # 老年证何式办
+    "何解": "为什么",  # 停电一个多小时了何解
 }
 # Words regional only where they stand, each with where: 唔 is "not" except in 唔该
 # (please, thanks), which stays; so is Wu's 勿 (电梯勿灵), except in a notice's 请勿 and 切勿,
@@ -82,6 +85,8 @@ IN_CONTEXT = {
     # 著 is a character of its own in simplified writing (著名, 显著), so the traditional
     # 著火 and 燒著 survive the conversion; before 火 or 了火 it is 着
     "著": ("著(?=了?火)", "着"),
+    # Hunan's 恰 is "eat" (恰饭, 安眠药全部恰了), not 恰好, 恰当 or 恰巧
+    "恰": ("(?<!恰)恰(?=饭|了|完|掉|药|下去)", "吃"),
     # the Hong Kong word for the lift, typed in latin letters (10栋部lift坏咗)
     "lift": ("(?<![A-Za-z])lift(?![A-Za-z])", "电梯"),
 }

@@ -120,7 +120,9 @@ _COMPLAINS = regexes.compile(r"我(?:要|想|得)(?:投诉|举报)")
 _GRAVE = regexes.compile(
     r"割腕|划(?:自己|手腕)|不想活|想死(?![你您他她我们了啦])|要自杀|寻死|轻生|上吊|安眠药|农药|敌敌畏|"
     r"百草枯|老鼠药|遗书|(?:拿|举|拎|提|抄)(?:着|起|了)?(?:把|根|个)?(?:刀|菜刀|砍刀|斧头|斧子)|"
-    r"捅(?:了|伤|死)|挟持|劫持|不喘气|没了?呼吸|口吐白沫|抽搐"
+    r"捅(?:了|伤|死)|挟持|劫持|不喘气|没了?呼吸|口吐白沫|抽搐|"
+    # a head bleeding (娭毑跌了一跤脑壳出血了), blood everywhere
+    r"(?:头|脑袋|脑壳|额头|后脑勺?)[^。！？!?，,]{0,4}(?:出血|流血|冒血|淌血)|血流不止|满(?:脸|头)(?:都)?是血"
 )
 
 
@@ -637,7 +639,7 @@ class TriageEngine:
         report (``outweighs``); otherwise the rules' answer."""
         model = self.model
         assert model is not None
-        reading = model.read(norm)
+        reading = self._reading(norm)
         ticket_p, urgent_p = reading.ticket_p, reading.urgent_p
         if overrules(result.reason, ticket_p, urgent_p):
             return self._model_report(norm, reading, True, "model:emergency")
@@ -701,6 +703,15 @@ class TriageEngine:
             return True
         return has_pinyin(text) and bool(self._patterns.danger.search(self._read_pinyin(text)))
 
+    def _reading(self, norm: str) -> Reading:
+        """The model's reading of a message; one typed in pinyin is also read as the
+        characters the rules read it as (see ``LinearModel.read_typed``)."""
+        model = self.model
+        assert model is not None
+        if not has_pinyin(norm):
+            return model.read(norm)
+        return model.read_typed(norm, self._read_pinyin(norm))
+
     def _read_pinyin(self, text: str) -> str:
         reader = self._pinyin_reader
         if reader is None:  # two threads may both build it: the same reader either way
@@ -744,7 +755,7 @@ class TriageEngine:
             return None
         if reason != "chatter" or not self.sounds_like_domain(norm):
             return None
-        reading = model.read(norm)
+        reading = self._reading(norm)
         if reading.ticket_p < model.thresholds.get("ask", ASK_LINE):
             return None
         mentions = self._locations.find(norm)
@@ -773,7 +784,7 @@ class TriageEngine:
         evidence: tuple[str, ...] = ("preamble",)
         model = self.model
         if model is not None:
-            reading = model.read(norm)
+            reading = self._reading(norm)
             if reading.category_p >= 0.5:
                 category = reading.category
             urgent = (
@@ -813,7 +824,7 @@ class TriageEngine:
         if result.ticket:
             first = result.findings[0]
             urgent = any(f.urgent for f in result.findings)
-            reading = model.read(norm)
+            reading = self._reading(norm)
             if vetoed(th, reading.ticket_p, norm, result.findings):
                 return _UNSURE  # the rules' words, nothing else reads like a report: ask
             if not urgent and self._made_urgent(norm, reading.urgent_p):
@@ -835,7 +846,7 @@ class TriageEngine:
             return result
         if not self.sounds_like_domain(norm):
             return self._alarm(norm, result)
-        reading = model.read(norm)
+        reading = self._reading(norm)
         if cries_out(th, reading.ticket_p, reading.urgent_p):
             return self._model_report(norm, reading, True, "model:urgent")
         line = th["rescue"] if self._rescue_line is None else self._rescue_line
@@ -866,7 +877,7 @@ class TriageEngine:
             return result
         model = self.model
         assert model is not None
-        reading = model.read(norm)
+        reading = self._reading(norm)
         if reading.ticket_p < ALARM_RESCUE:
             return result
         # the word of danger is already found: no second search for it
@@ -1267,7 +1278,10 @@ class TriageEngine:
             if last_fix >= cand.last_pred_end:
                 cand.status = "resolved"
             elif cand.urgent and self._figure_of_speech(text, cand):
-                cand.status = "figurative"
+                if any(t.term and not t.term.urgent for t in cand.preds):
+                    cand.urgent = False  # 洗牌声吵得头都要炸了: the noise stands
+                else:
+                    cand.status = "figurative"
             elif p.hypothetical.search(p.polite_if.sub("", before)) or p.general.search(
                 p.polite_if.sub("", sentence)
             ):
@@ -1277,11 +1291,12 @@ class TriageEngine:
                 and cand.rule == "problem"
                 and p.planned.search(sentence)
                 and not p.past.search(sentence)
+                and not p.lasting.search(sentence)
             ):
                 cand.status = "notice"
             elif self._retold(text, cand):
                 cand.status = "past"
-            elif cand.category in SERVICES and (
+            elif cand.category in SERVICES and not cand.urgent and (
                 p.praised.search(text, s_start, cand.start)
                 or p.praised_after.search(text, cand.end, s_end)
             ):

@@ -57,6 +57,7 @@ from bot.triage.learned import (
 )
 from bot.triage.lexicon import domain_dict_path, read_terms
 from bot.triage.model import CATEGORIES
+from bot.triage.pinyin import has_pinyin
 from bot.triage.wordset import WordSet, pairs_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -188,6 +189,7 @@ class Row:
     danger: bool = False  # a hazard signal: the model may make it urgent
     feared: bool = False  # a danger feared, not seen: the model may not make it urgent
     source: str = ""  # the file it came from: a veto must pay on each
+    read_as: str = ""  # typed in pinyin: the characters the rules read (LinearModel.read_typed)
 
 
 def read_rows(paths: Sequence[Path], engine) -> list[Row]:  # type: ignore[no-untyped-def]
@@ -210,6 +212,7 @@ def _row(m: LabelledMessage, engine) -> Row:  # type: ignore[no-untyped-def]
     return Row(
         text, m.ticket, m.urgent, cats, quote, engine.sounds_like_domain(text),
         engine.danger(text), engine.feared(text),
+        read_as=engine._read_pinyin(text) if has_pinyin(text) else "",
     )
 
 
@@ -606,7 +609,7 @@ def build(verbose: bool = True) -> tuple[dict, str]:  # type: ignore[type-arg]
         data["gate"] = gate(data, raw_train)
         model = LinearModel({**data, "thresholds": {}, "window": WINDOW}, table)
         tune = _gated(raw_tune, model.gate_pairs)
-        scores = [None if row.quote else _scored(model, row.text) for row in tune]
+        scores = [None if row.quote else _scored(model, row) for row in tune]
         passed = sum(r.domain for r in tune if not r.ticket)
         log(f"  prescreen: {passed} of {sum(not r.ticket for r in tune)} tune chatter"
             f" messages name a thing or a problem (or sound like one);"
@@ -653,8 +656,9 @@ def _gated(rows: list[Row], pairs: frozenset[str]) -> list[Row]:
     ]
 
 
-def _scored(model: LinearModel, text: str) -> Scored:
-    r = model.read(text)
+def _scored(model: LinearModel, row: Row) -> Scored:
+    """The model's scores of a tune message, read as the engine reads it."""
+    r = model.read_typed(row.text, row.read_as) if row.read_as else model.read(row.text)
     return Scored(r.ticket_p, r.urgent_p, r.category, r.category_p)
 
 
