@@ -803,9 +803,26 @@ def test_a_problem_like_this_since_yesterday_is_no_past_story(engine: TriageEngi
         "空调外机快落下来了 下面停着车",
         "电梯关到我爸了 在12楼",
         "楼上漏水 我家灯座都在滴 快来",
+        # a township and its villages in the south-west
+        "车站有个老人家坐了一下午 问她哪里的讲不清楚",
+        "我孙女吃汤圆卡到了 出不得气",
+        "隔壁妹崽在群里发说要喝农药 快去看看",
+        "塘里掉了个娃！",
+        "洪水冲进村了",
+        "滑坡把路埋了 车被埋住 里面还有人",
+        "有人掉进粪坑了",
+        "河边有人电鱼 把人电倒了",
+        "我媳妇怀孕七个月 突然见红了",
+        "山上的石头还在往下滚",
+        "桥那边有个人跳河了",
+        # happening now, not earlier
+        "小孩被卡电梯门了",
+        "楼顶铁皮被风掀起来了 随时会刮下来",
+        "有人往下扔石头！",
+        "一条大狗追着小孩咬 刚咬伤一个",
     ],
 )
-def test_emergencies_of_a_cold_southern_winter(engine: TriageEngine, text: str) -> None:
+def test_emergencies_of_a_southern_winter_and_a_village(engine: TriageEngine, text: str) -> None:
     result = engine.triage(text)
     assert result.ticket and urgent(result), result
 
@@ -827,9 +844,18 @@ def test_emergencies_of_a_cold_southern_winter(engine: TriageEngine, text: str) 
         "斗地主又被炸了 气死",
         "忙得喘不过来 周末再说",
         "3号楼电梯又卡了 我妈拎着菜爬了十七楼",
+        "电梯又停了 今天没人在里面 就是爬楼累",
+        "我家的羊走丢了 谁看到说一声",
+        "刚才说的着火是老王家在熏腊肉 没得事",
+        "哪个讲漏气了 是酸菜的味道 莫乱传",
+        "他被老板困在公司加班 回不来",
+        "我妈说要喝药才能好",
+        "电梯又停了，这回没关着人，就是用不了",
     ],
 )
-def test_anger_games_and_warnings_are_no_emergency(engine: TriageEngine, text: str) -> None:
+def test_anger_games_warnings_and_village_look_alikes_are_no_emergency(
+    engine: TriageEngine, text: str
+) -> None:
     assert not urgent(engine.triage(text))
 
 
@@ -864,6 +890,8 @@ def test_a_message_in_pinyin_is_read_by_the_model_as_characters_too(
         "小科普：电梯困人时不要扒门，按警铃等救援",
         "有人说5栋着火了，是楼下在放烟花，没着火，别瞎传了",
         "那个冒烟的事是误会 是饭馆在炒辣椒",
+        "那个燃气味是燃气公司在管道放散 正常作业",
+        "谁说冒烟了？我就在楼下，啥事没有",
     ],
 )
 def test_safety_tips_and_rumours_put_right_are_no_ticket(
