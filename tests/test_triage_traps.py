@@ -820,6 +820,21 @@ def test_a_problem_like_this_since_yesterday_is_no_past_story(engine: TriageEngi
         "楼顶铁皮被风掀起来了 随时会刮下来",
         "有人往下扔石头！",
         "一条大狗追着小孩咬 刚咬伤一个",
+        # shops and building sites next door; told by sound and sight, or chased up
+        "楼顶上两个孩子坐在护栏上",
+        "对面工地的脚手架往马路这边歪过来了",
+        "吊车吊着的钢筋在晃",
+        "楼下的彩钢板被风掀起来了 在甩",
+        "地下车库顶板一直掉渣 还咔咔响",
+        "一伙人围着打一个外卖小哥",
+        "隔壁烧炭取暖 现在人喊不醒",
+        "卷帘门压住人了",
+        "井盖到现在还开着 刚才有个孩子差点踩进去",
+        "那个老太太还躺着 没人来",
+        "我爸哮喘发作了 药用完了",
+        "电梯门开着 没轿厢",
+        "火已经烧到三楼了",
+        "燃气灶关不上了 怎么办",
     ],
 )
 def test_emergencies_of_a_southern_winter_and_a_village(engine: TriageEngine, text: str) -> None:
@@ -851,6 +866,12 @@ def test_emergencies_of_a_southern_winter_and_a_village(engine: TriageEngine, te
         "他被老板困在公司加班 回不来",
         "我妈说要喝药才能好",
         "电梯又停了，这回没关着人，就是用不了",
+        "哈哈哈着火了",
+        "工作群要炸了",
+        "闷得喘不过气",
+        "抢票抢到晕倒",
+        "楼道堆满纸箱 怕着火 谁来管管",
+        "孩子发烧烧到39度",
     ],
 )
 def test_anger_games_warnings_and_village_look_alikes_are_no_emergency(

@@ -1743,12 +1743,15 @@ def _negated_before(
 
 _PETS = regexes.compile(r"狗|猫|宠物|鹦鹉|鸟|兔")
 _SIMILE = regexes.compile(r"了?(?:一样|一般|似的)")
-_FIGURES = regexes.compile(r"(?:辣|热|渴|气|急|累|忙|饿)(?:得|到)|嗓子|喉咙")
+_FIGURES = regexes.compile(
+    r"(?:辣|热|渴|气|急|累|忙|饿|闷|笑)(?:得|到)|嗓子|喉咙|(?<![不别恐])怕(?:会|要)?$"
+)
 
 
 def _figurative(text: str, start: int, end: int | None = None) -> bool:
-    """辣到冒烟, 热得要冒烟, 嗓子都冒烟了: heat, thirst or anger, not smoke; 着火了一样的火爆:
-    a simile."""
+    """辣到冒烟, 热得要冒烟, 嗓子都冒烟了, 闷得喘不过气: heat, thirst, anger or a stuffy
+    room, not smoke or choking; 着火了一样的火爆: a simile; 堆满了泡沫箱，怕着火: a danger
+    only feared."""
     if end is not None and _SIMILE.match(text, end):
         return True
     return bool(_FIGURES.search(text, max(0, start - 5), start))
