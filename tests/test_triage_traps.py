@@ -835,6 +835,21 @@ def test_a_problem_like_this_since_yesterday_is_no_past_story(engine: TriageEngi
         "电梯门开着 没轿厢",
         "火已经烧到三楼了",
         "燃气灶关不上了 怎么办",
+        # care of the elderly, and weather at its worst
+        "张奶奶自己走出去了 护工没看住 谁看到一个拄拐的老太太",
+        "爷爷半夜出门了 到现在没找着",
+        "敲门听见里头在哼哼 老人一个人住",
+        "给他送的饭还挂在门把手上 敲门也不开",
+        "有人犯心脏病了 快",
+        "奶奶从梯子上栽下来了 不动了",
+        "门口保安热晕了",
+        "雷劈倒一个人 在操场",
+        "楼顶有人被风刮得站不住",
+        "车滑下坡撞了墙 司机还没出来",
+        "雨水一直进屋 老人出不去",
+        "空调架子断了一边 挂在那晃",
+        "车棚被雪压弯了 里面还有人",
+        "我在天台 不想活了",
     ],
 )
 def test_emergencies_of_a_southern_winter_and_a_village(engine: TriageEngine, text: str) -> None:
@@ -872,6 +887,13 @@ def test_emergencies_of_a_southern_winter_and_a_village(engine: TriageEngine, te
         "抢票抢到晕倒",
         "楼道堆满纸箱 怕着火 谁来管管",
         "孩子发烧烧到39度",
+        "斗地主又被困住了",
+        "我家猫又困在柜子里出不来 笑死",
+        "救命 好好笑",
+        "今天听了讲座 说老人摔倒了先别急着扶",
+        "今天热炸了",
+        "晒得要冒烟了",
+        "孩子写作业把我气得心脏病都快犯了",
     ],
 )
 def test_anger_games_warnings_and_village_look_alikes_are_no_emergency(
@@ -919,3 +941,12 @@ def test_safety_tips_and_rumours_put_right_are_no_ticket(
     engine: TriageEngine, text: str
 ) -> None:
     assert not engine.triage(text).ticket
+
+
+def test_the_model_opens_a_wish_only_where_someone_asks(engine: TriageEngine) -> None:
+    """A wish is asked for, in some words or a final particle (能装个充电桩不, 放个长椅呗);
+    a remark with none (它有许多不一致的地方) is no wish, whatever the model reads."""
+    assert not engine.may_wish("它有许多不一致的地方", "wish")
+    assert engine.may_wish("它有许多不一致的地方", "building")
+    for text in ("能装个充电桩不", "楼下放个长椅呗", "希望小区多种点花", "孙子缺个书包"):
+        assert engine.may_wish(text, "wish"), text

@@ -124,7 +124,9 @@ _GRAVE = regexes.compile(
     # a head bleeding (娭毑跌了一跤脑壳出血了), blood everywhere
     r"(?:头|脑袋|脑壳|额头|后脑勺?)[^。！？!?，,]{0,4}(?:出血|流血|冒血|淌血)|血流不止|满(?:脸|头)(?:都)?是血|"
     # something stuck in the throat (吃汤圆卡到了 出不得气, 食饭哽亲)
-    r"卡(?:到|住|着)了?[^。！？!?]{0,6}(?:咳不出|吐不出|喘不|出不(?:得|了|来)?气|说不出)|哽亲"
+    r"卡(?:到|住|着)了?[^。！？!?]{0,6}(?:咳不出|吐不出|喘不|出不(?:得|了|来)?气|说不出)|哽亲|"
+    # a child shut in a car (娃锁车里了 钥匙也在车里 太阳正晒着)
+    r"(?:娃|孩子|小孩|宝宝|婴儿)[^。！？!?，,]{0,3}(?:被)?(?:锁|关|反锁)(?:在)?车里"
 )
 
 
@@ -690,6 +692,11 @@ class TriageEngine:
             return urgent_p >= sure
         return made_urgent(th, urgent_p, self.danger(norm), self.feared(norm))
 
+    def may_wish(self, text: str, category: str) -> bool:
+        """Whether the model may open ``text`` in ``category``: a wish only where someone
+        asks or wishes in some words (``asking``); the others always."""
+        return category != "wish" or bool(self._patterns.asking.search(text))
+
     def feared(self, text: str) -> bool:
         """Whether the writer fears a danger to come (怕哪天倒了, 万一砸着人) rather than
         sees one, or uses a danger's words in a harmless sense (花盆要掉色了, 捂着胸口说扎心了,
@@ -863,7 +870,7 @@ class TriageEngine:
         if ticket_p < min(line, long_line, ALARM_RESCUE):  # below every line (most are)
             return result
         mentions = self._locations.find(norm)
-        if self._only_place_and_plea(norm, mentions):
+        if self._only_place_and_plea(norm, mentions) or not self.may_wish(norm, reading.category):
             return result
         urgent_p = reading.urgent_p
         urgent, alarming = self._rescue_urgency(norm, urgent_p)
@@ -1744,7 +1751,7 @@ def _negated_before(
 _PETS = regexes.compile(r"狗|猫|宠物|鹦鹉|鸟|兔")
 _SIMILE = regexes.compile(r"了?(?:一样|一般|似的)")
 _FIGURES = regexes.compile(
-    r"(?:辣|热|渴|气|急|累|忙|饿|闷|笑)(?:得|到)|嗓子|喉咙|(?<![不别恐])怕(?:会|要)?$"
+    r"(?:辣|热|晒|渴|气|急|累|忙|饿|闷|笑)(?:得|到)|嗓子|喉咙|(?<![不别恐])怕(?:会|要)?$"
 )
 
 

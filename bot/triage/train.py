@@ -190,6 +190,7 @@ class Row:
     feared: bool = False  # a danger feared, not seen: the model may not make it urgent
     source: str = ""  # the file it came from: a veto must pay on each
     read_as: str = ""  # typed in pinyin: the characters the rules read (LinearModel.read_typed)
+    asking: bool = True  # asks or wishes in some words: the model may open it as a wish
 
 
 def read_rows(paths: Sequence[Path], engine) -> list[Row]:  # type: ignore[no-untyped-def]
@@ -213,6 +214,7 @@ def _row(m: LabelledMessage, engine) -> Row:  # type: ignore[no-untyped-def]
         text, m.ticket, m.urgent, cats, quote, engine.sounds_like_domain(text),
         engine.danger(text), engine.feared(text),
         read_as=engine._read_pinyin(text) if has_pinyin(text) else "",
+        asking=engine.may_wish(text, "wish"),
     )
 
 
@@ -433,6 +435,8 @@ def combine(  # type: ignore[no-untyped-def]
     if cries_out(th, scores.ticket, scores.urgent):
         return True, scores.category, True
     if scores.ticket < rescue_line(th["rescue"], row.text, urgent, alarming, th["rescue_long"]):
+        return False, None, False
+    if scores.category == "wish" and not row.asking:  # TriageEngine.may_wish
         return False, None, False
     return True, scores.category, urgent
 
