@@ -850,6 +850,10 @@ def test_a_problem_like_this_since_yesterday_is_no_past_story(engine: TriageEngi
         "空调架子断了一边 挂在那晃",
         "车棚被雪压弯了 里面还有人",
         "我在天台 不想活了",
+        # festival weeks in the north
+        "承重墙上的缝比昨天宽了 还往下掉渣",
+        "炉子没封好 我爸晕了",
+        "孩子发高烧抽起来了",
     ],
 )
 def test_emergencies_of_a_southern_winter_and_a_village(engine: TriageEngine, text: str) -> None:
@@ -894,6 +898,7 @@ def test_emergencies_of_a_southern_winter_and_a_village(engine: TriageEngine, te
         "今天热炸了",
         "晒得要冒烟了",
         "孩子写作业把我气得心脏病都快犯了",
+        "火锅太辣了 嘴都着火了",
     ],
 )
 def test_anger_games_warnings_and_village_look_alikes_are_no_emergency(
@@ -935,6 +940,7 @@ def test_a_message_in_pinyin_is_read_by_the_model_as_characters_too(
         "那个冒烟的事是误会 是饭馆在炒辣椒",
         "那个燃气味是燃气公司在管道放散 正常作业",
         "谁说冒烟了？我就在楼下，啥事没有",
+        "还以为井盖松了 看错了 是新换的",
     ],
 )
 def test_safety_tips_and_rumours_put_right_are_no_ticket(
