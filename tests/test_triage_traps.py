@@ -952,7 +952,6 @@ def test_safety_tips_and_rumours_put_right_are_no_ticket(
 def test_the_model_opens_a_wish_only_where_someone_asks(engine: TriageEngine) -> None:
     """A wish is asked for, in some words or a final particle (能装个充电桩不, 放个长椅呗);
     a remark with none (它有许多不一致的地方) is no wish, whatever the model reads."""
-    assert not engine.may_wish("它有许多不一致的地方", "wish")
-    assert engine.may_wish("它有许多不一致的地方", "building")
+    assert not engine.asks("它有许多不一致的地方")
     for text in ("能装个充电桩不", "楼下放个长椅呗", "希望小区多种点花", "孙子缺个书包"):
-        assert engine.may_wish(text, "wish"), text
+        assert engine.asks(text), text

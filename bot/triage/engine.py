@@ -692,10 +692,10 @@ class TriageEngine:
             return urgent_p >= sure
         return made_urgent(th, urgent_p, self.danger(norm), self.feared(norm))
 
-    def may_wish(self, text: str, category: str) -> bool:
-        """Whether the model may open ``text`` in ``category``: a wish only where someone
-        asks or wishes in some words (``asking``); the others always."""
-        return category != "wish" or bool(self._patterns.asking.search(text))
+    def asks(self, text: str) -> bool:
+        """Whether someone asks or wishes in some words (``asking``): the model opens a
+        wish only then (the training replay decides the same)."""
+        return bool(self._patterns.asking.search(text))
 
     def feared(self, text: str) -> bool:
         """Whether the writer fears a danger to come (怕哪天倒了, 万一砸着人) rather than
@@ -706,7 +706,7 @@ class TriageEngine:
         fearing a danger, 10 of 11 were wrong."""
         p = self._patterns
         return bool(
-            p.feared.search(text) or p.harmless.search(text) or p.trapped_by_work.search(text)
+            p.feared.search(text) or p.harmless.search(text) or p.figure.search(text)
         )
 
     def danger(self, text: str) -> bool:
@@ -721,9 +721,13 @@ class TriageEngine:
         characters the rules read it as (see ``LinearModel.read_typed``)."""
         model = self.model
         assert model is not None
-        if not has_pinyin(norm):
-            return model.read(norm)
-        return model.read_typed(norm, self._read_pinyin(norm))
+        read_as = self.read_as(norm)
+        return model.read_typed(norm, read_as) if read_as else model.read(norm)
+
+    def read_as(self, norm: str) -> str:
+        """The characters a message typed in pinyin reads as, "" for any other: what the
+        model reads besides the letters (the engine and the training replay both)."""
+        return self._read_pinyin(norm) if has_pinyin(norm) else ""
 
     def _read_pinyin(self, text: str) -> str:
         reader = self._pinyin_reader
@@ -870,11 +874,13 @@ class TriageEngine:
         if ticket_p < min(line, long_line, ALARM_RESCUE):  # below every line (most are)
             return result
         mentions = self._locations.find(norm)
-        if self._only_place_and_plea(norm, mentions) or not self.may_wish(norm, reading.category):
+        if self._only_place_and_plea(norm, mentions):
             return result
         urgent_p = reading.urgent_p
         urgent, alarming = self._rescue_urgency(norm, urgent_p)
         if ticket_p < rescue_line(line, norm, urgent, alarming, long_line):
+            return result
+        if reading.category == "wish" and not self.asks(norm):
             return result
         return self._model_report(norm, reading, urgent, "model", mentions)
 
@@ -1332,7 +1338,7 @@ class TriageEngine:
                 return True
         return any(
             m.start() <= start < m.end() or m.start() < end <= m.end()
-            for m in p.trapped_by_work.finditer(text, max(0, start - 24), end + 12)
+            for m in p.figure.finditer(text, max(0, start - 24), end + 12)
         )
 
     def _retold(self, text: str, cand: _Candidate) -> bool:

@@ -57,7 +57,6 @@ from bot.triage.learned import (
 )
 from bot.triage.lexicon import domain_dict_path, read_terms
 from bot.triage.model import CATEGORIES
-from bot.triage.pinyin import has_pinyin
 from bot.triage.wordset import WordSet, pairs_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -213,8 +212,8 @@ def _row(m: LabelledMessage, engine) -> Row:  # type: ignore[no-untyped-def]
     return Row(
         text, m.ticket, m.urgent, cats, quote, engine.sounds_like_domain(text),
         engine.danger(text), engine.feared(text),
-        read_as=engine._read_pinyin(text) if has_pinyin(text) else "",
-        asking=engine.may_wish(text, "wish"),
+        read_as=engine.read_as(text),
+        asking=engine.asks(text),
     )
 
 
@@ -436,7 +435,7 @@ def combine(  # type: ignore[no-untyped-def]
         return True, scores.category, True
     if scores.ticket < rescue_line(th["rescue"], row.text, urgent, alarming, th["rescue_long"]):
         return False, None, False
-    if scores.category == "wish" and not row.asking:  # TriageEngine.may_wish
+    if scores.category == "wish" and not row.asking:  # TriageEngine.asks
         return False, None, False
     return True, scores.category, urgent
 
