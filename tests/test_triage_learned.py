@@ -56,10 +56,11 @@ def test_model_file_shape() -> None:
     assert data["format"] == 4
     assert set(data["thresholds"]) == {
         "rescue", "rescue_long", "urgent", "urgent_boost", "recategorise", "veto", "veto_urgent",
-        "overrule", "veto_long", "veto_short", "urgent_sure", "rescue_urgent",
+        "overrule", "veto_long", "veto_short", "urgent_sure", "rescue_urgent", "rescue_plea",
     }
     assert data["thresholds"]["rescue"] >= 0.8  # picked for precision, not recall
     assert data["thresholds"]["rescue_long"] >= 0.8
+    assert data["thresholds"]["rescue_plea"] >= 0.7  # a plea is no licence to open anything
     assert data["thresholds"]["veto_urgent"] <= 0.1  # an emergency needs little belief
     assert data["thresholds"]["veto_short"] <= 0.05  # nor do a few characters
     by_category = data["heads"]["category"]  # category → feature → weight

@@ -955,3 +955,120 @@ def test_the_model_opens_a_wish_only_where_someone_asks(engine: TriageEngine) ->
     assert not engine.asks("它有许多不一致的地方")
     for text in ("能装个充电桩不", "楼下放个长椅呗", "希望小区多种点花", "孙子缺个书包"):
         assert engine.asks(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "有 人 掉井里了",
+        "俺 姥姥 心藏病 犯了 药 找不着了",
+    ],
+)
+def test_a_message_typed_word_by_word_reads_as_one_typed_whole(
+    engine: TriageEngine, text: str
+) -> None:
+    """Some elderly residents put a space after every word; the words are still words."""
+    assert urgent(engine.triage(text)), text
+
+
+def test_spaces_between_clauses_stay_and_word_spacing_is_joined() -> None:
+    from bot.triage.engine import closed_up
+
+    assert closed_up("俺 家 马桶 堵了 物业 能 来人 不") == "俺家马桶堵了物业能来人不"
+    assert closed_up("老头心口疼 脸煞白") == "老头心口疼 脸煞白"
+    assert closed_up("3 号楼 电梯 坏了") == "3 号楼电梯坏了"  # a digit is no character
+    assert closed_up("call 咗 管理处") == "call 咗 管理处"
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("娃掉井里了", "safety"),
+        ("娃爬窗台上了😨", "safety"),
+        ("孩子挂阳台外面", "safety"),
+        ("井盖开着娃在玩", "safety"),
+        ("孩子爬变压器上了", "safety"),
+        ("老伴胸口疼得厉害", "care"),
+        ("老头心口疼 脸煞白", "care"),
+        ("奶奶摔床下了", "care"),
+        ("奶奶锁阳台上了", "care"),
+        ("独居张姨联系不上", "care"),
+        ("门口大爷说不清住哪", "care"),
+        ("隔壁在打老婆", "safety"),
+        ("炉子熏晕人了", "safety"),
+        ("楼下有人放火", "safety"),
+        ("有人从楼上扔砖头", "safety"),
+        ("雨水倒灌进一楼了", "safety"),
+        ("俺不想活了 没意思", "safety"),
+        ("他要吞药自杀", "safety"),
+        ("會所健身室有人暈咗 叫極都唔醒 有冇識急救嘅", "care"),
+        ("隔籬阿伯平時日日叫我 今日冇聲 敲門冇反應 得個電視聲 好擔心", "care"),
+    ],
+)
+def test_short_and_cantonese_emergencies(engine: TriageEngine, text: str, category: str) -> None:
+    result = engine.triage(text)
+    assert urgent(result) and result.findings[0].category == category, result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我要爆炸了💥",
+        "这瓜太炸了",
+        "救命这也太甜",
+        "快乐到晕倒",
+        "冒烟是蒸馒头",
+        "上班真的不想活了 周一综合征又犯了",
+        "热得不想活了 活着没意思哈哈",
+        "孩子在阳台上玩呢",
+        "娃坐在窗台上看书 可乖了",
+        "上回 俺 困 电梯里 半个钟头 还是 小张 来 救 的 好人",
+        "他睡得死 怎么叫都不醒 哈哈",
+        "去年雨水倒灌进一楼了 后来修好了",
+    ],
+)
+def test_short_figures_and_stories_are_no_emergency(engine: TriageEngine, text: str) -> None:
+    assert not urgent(engine.triage(text)), text
+
+
+def test_a_story_seen_elsewhere_but_said_to_be_here_is_a_report(engine: TriageEngine) -> None:
+    """朋友圈 and 视频 tell of somewhere else, unless the writer says it is here."""
+    seen_here = "刚看到朋友圈有人拍了个视频，就是咱们小区6号楼一个阳台在冒火！是不是真的"
+    assert urgent(engine.triage(seen_here))
+    assert urgent(engine.triage("朋友圈看到有人说我们小区10栋楼顶有个人坐在边上，快去看看吧"))
+    assert not engine.triage("刚看到朋友圈别的小区着火了 吓人").ticket
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "邻居讲11栋那个独居的老伯上周搬到女儿家住去了，房子空着，难怪好几天没见他",
+        "转发一个：独居老人防跌倒小贴士，卫生间加扶手、地上铺防滑垫、夜里开小夜灯",
+    ],
+)
+def test_an_absence_explained_and_forwarded_tips_are_no_ticket(
+    engine: TriageEngine, text: str
+) -> None:
+    assert not engine.triage(text).ticket
+
+
+def test_what_asks_someone_to_act(engine: TriageEngine) -> None:
+    """A plea to act lets the model open a request at its own line (picked on tune)."""
+    for text in ("楼上天天装修 你们给说说", "盖子坏了 换个新的吧", "井盖翻过来了 哪个去弄一下",
+                 "水越来越多，麻烦马上找人关"):
+        assert engine.pleads(text), text
+    for text in ("有没有人知道啥情况", "今天天气真好", "谢谢网格员"):
+        assert not engine.pleads(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我家孙子打那个游戏 那手指头快的 键盘都要冒烟了 喊他吃饭跟听不着似的",
+        "吓死宝宝了，刚看恐怖片看到一半，楼上突然掉了个东西，原来是他家孩子的玩具",
+        "邻居讲前天夜里那个报警声是8栋有家的烟感器没电了在叫，已经换电池了",
+        "邻居说物业昨天把楼道里堆的杂物清掉了，现在走着宽敞多了，希望大家别再堆了",
+    ],
+)
+def test_a_scare_explained_or_a_job_done_is_no_ticket(engine: TriageEngine, text: str) -> None:
+    assert not engine.triage(text).ticket

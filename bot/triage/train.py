@@ -93,6 +93,14 @@ FALSE_ALARM_COST = 3
 # miss leaves someone trapped or fallen to wait for the next round. Until 2026-12-01 an
 # emergency found counted 1000 / (the tune split's emergencies), under 1 mark.
 URGENT_MISS_COST = 3
+# How far under the best urgent worth on tune a choice of the urgent lines may be and
+# still be taken for finding more emergencies. The landscape is flat: on 2026-12-03 two
+# retrainings' best (urgent_boost 1.01, never) was worth 4,949 and 4,946, and a boost
+# that found 5 and 11 more of tune's emergencies 4,948 and 4,943; each retraining
+# flipped between such choices, and on the clean blind sets the boost found 20 to 30
+# more emergencies (of 3,404) for about 12 more false alarms. A missed emergency costs
+# most, and the tune split cannot tell such lines apart.
+URGENT_TOLERANCE = 5
 SEED = 14
 MIN_DF = 3
 # The regularisation strengths tried (the tune split picks). 3 never won once the blind
@@ -190,6 +198,7 @@ class Row:
     source: str = ""  # the file it came from: a veto must pay on each
     read_as: str = ""  # typed in pinyin: the characters the rules read (LinearModel.read_typed)
     asking: bool = True  # asks or wishes in some words: the model may open it as a wish
+    pleads: bool = False  # asks someone to act: the model opens it at the plea line
 
 
 def read_rows(paths: Sequence[Path], engine) -> list[Row]:  # type: ignore[no-untyped-def]
@@ -214,6 +223,7 @@ def _row(m: LabelledMessage, engine) -> Row:  # type: ignore[no-untyped-def]
         engine.danger(text), engine.feared(text),
         read_as=engine.read_as(text),
         asking=engine.asks(text),
+        pleads=engine.pleads(text),
     )
 
 
@@ -433,7 +443,10 @@ def combine(  # type: ignore[no-untyped-def]
         return (True, scores.category, True) if opened else (False, None, False)
     if cries_out(th, scores.ticket, scores.urgent):
         return True, scores.category, True
-    if scores.ticket < rescue_line(th["rescue"], row.text, urgent, alarming, th["rescue_long"]):
+    plea = th.get("rescue_plea", 1.01) if row.pleads else 1.01
+    if scores.ticket < rescue_line(
+        th["rescue"], row.text, urgent, alarming, th["rescue_long"], plea
+    ):
         return False, None, False
     if scores.category == "wish" and not row.asking:  # TriageEngine.asks
         return False, None, False
@@ -472,8 +485,9 @@ def pick_thresholds(rows, rules, scores) -> tuple[dict[str, float], Figures]:  #
     """Precision first, on the tune split.
 
     rescue: the line that keeps the most requests when every false alarm costs
-    FALSE_ALARM_COST of them (ties go to the stricter line); then the long messages' line
-    and the line where the model outweighs a rules reason, the same way. Then the vetoes,
+    FALSE_ALARM_COST of them (ties go to the stricter line); then the long messages' line,
+    the line of messages that ask someone to act and the line where the model outweighs a
+    rules reason, the same way. Then the vetoes,
     of plain, urgent, short and long messages' findings (see _pick_veto). Then the urgent
     lines (``Figures.urgent_worth``): with a word of danger, the boost, and without one
     (``urgent_sure``), then the line at which the urgent head alone opens an emergency
@@ -499,6 +513,10 @@ def pick_thresholds(rows, rules, scores) -> tuple[dict[str, float], Figures]:  #
     # as a care request)
     long_grid = sorted({th["rescue"], *(v for v in RESCUE_LONG_GRID if v >= th["rescue"])})
     th = _best_line(run, th, "rescue_long", long_grid)
+    # a message that asks someone to act (你们给说说, 哪个去弄一下) has its own line, at or
+    # under the plain one (1.01: none of its own)
+    plea_grid = [1.01, *(v for v in RESCUE_GRID if v <= th["rescue"])]
+    th = _best_line(run, {**th, "rescue_plea": 1.01}, "rescue_plea", plea_grid)
     th = _best_line(run, th, "overrule", OVERRULE_GRID)  # the model against rules reasons
     for name, grid in (
         ("veto", VETO_GRID), ("veto_urgent", URGENT_VETO_GRID), ("veto_short", SHORT_VETO_GRID)
@@ -508,20 +526,23 @@ def pick_thresholds(rows, rules, scores) -> tuple[dict[str, float], Figures]:  #
         rows, decide, {**th, "veto_long": th["veto"]}, "veto_long",
         [v for v in LONG_VETO_GRID if v > th["veto"]],
     )
-    best = None
     levels = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01)
+    tried = []
     for urgent, boost, sure in itertools.product(levels, levels[2:], URGENT_SURE_GRID):
         # a rules ticket is made urgent only when the model is sure (boost), or surer
         # still without a word of danger (sure)
         t = {**th, "urgent": urgent, "urgent_boost": boost, "urgent_sure": sure}
-        f = run(t)
-        # the boost also sets which emergencies open at the alarm line: count their
-        # false alarms too
-        key = (f.urgent_worth, urgent, boost, sure)
-        if best is None or key > best[0]:
-            best = (key, t)
-    assert best is not None
-    th = best[1]
+        # the boost also sets which emergencies open at the alarm line: its false alarms
+        # count too (urgent_worth)
+        tried.append((run(t), t))
+    top = max(f.urgent_worth for f, _ in tried)
+    # within URGENT_TOLERANCE of the best, the lines that find the most emergencies
+    # (then the stricter): the tune split cannot tell such lines apart
+    th = max(
+        ((f, t) for f, t in tried if f.urgent_worth >= top - URGENT_TOLERANCE),
+        key=lambda ft: (ft[0].urgent_found, ft[0].urgent_worth, ft[1]["urgent"],
+                        ft[1]["urgent_boost"], ft[1]["urgent_sure"]),
+    )[1]
     th = max(  # then the emergencies the urgent head alone opens (engine.cries_out)
         ({**th, "rescue_urgent": level} for level in CRY_GRID),
         key=lambda t: (run(t).urgent_worth, t["rescue_urgent"]),
