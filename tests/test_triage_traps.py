@@ -1072,3 +1072,32 @@ def test_what_asks_someone_to_act(engine: TriageEngine) -> None:
 )
 def test_a_scare_explained_or_a_job_done_is_no_ticket(engine: TriageEngine, text: str) -> None:
     assert not engine.triage(text).ticket
+
+
+def test_a_plea_has_its_own_line_and_a_communitys_line_still_holds() -> None:
+    from bot.triage.engine import rescue_line
+
+    assert rescue_line(0.95, "楼上装修 你们给说说", plea=0.86) == 0.86
+    assert rescue_line(0.95, "楼上装修 你们给说说") == 0.95  # no plea: the plain line
+    long_story = "楼上装修" * 40
+    assert rescue_line(0.95, long_story, long_line=0.97, plea=0.86) == 0.86
+    strict = TriageEngine(rescue_line=0.99)  # a community that wants the model sure
+    text = "那个垃圾分类那个桶 厨余那个 盖子坏了 一开一股味 夏天都生蛆了 换个新的吧"
+    assert strict.pleads(text) and not strict.triage(text).ticket
+
+
+def test_pinyin_with_tone_numbers_reads_as_pinyin(engine: TriageEngine) -> None:
+    """ran2qi4 is ranqi: the numbers went, codes and building numbers stay."""
+    from bot.triage.engine import toneless
+
+    assert toneless("ran2qi4 bao4jing3qi4 yi4zhi2 zai4 xiang3") == "ranqi baojingqi yizhi zai xiang"
+    assert toneless("3号楼B5单元 A3栋 Win10 iphone15") == "3号楼B5单元 A3栋 Win10 iphone15"
+    assert toneless("gen2 ok") == "gen2 ok"  # one number alone is more often a code
+    alarm = "ran2qi4 bao4jing3qi4 yi4zhi2 zai4 xiang3, jia li mei2qi4 wei4 hen da, zenme ban"
+    result = engine.triage(alarm)
+    assert result.ticket and urgent(result), result
+
+
+def test_latin_shorthand_for_the_lift_and_the_management(engine: TriageEngine) -> None:
+    result = engine.triage("5栋的dt坏了")
+    assert result.ticket and result.findings[0].category == "building", result

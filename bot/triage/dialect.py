@@ -127,6 +127,10 @@ IN_CONTEXT = {
     "食": ("(?<![零粮饮美主甜面熟素小副伙])食(?=完|咗|了|药|饭|错|下去|唔)", "吃"),
     # 仲 is "still" (仲有, 仲未), not 仲裁 or a name
     "仲": ("仲(?=有|系|喺|在|未|要|冇|会|係)", "还"),
+    # residents' latin shorthand for the lift, the management and e-bikes (dt坏了, 找wy)
+    "dt": ("(?<![A-Za-z])dt(?![A-Za-z])", "电梯"),
+    "wy": ("(?<![A-Za-z])wy(?![A-Za-z])", "物业"),
+    "ddc": ("(?<![A-Za-z])ddc(?![A-Za-z])", "电动车"),
     # the Hong Kong word for the lift, typed in latin letters (10栋部lift坏咗)
     "lift": ("(?<![A-Za-z])lift(?![A-Za-z])", "电梯"),
 }

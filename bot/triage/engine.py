@@ -86,6 +86,16 @@ _BACK = regexes.compile(
 )
 
 
+def toneless(norm: str) -> str:
+    """Pinyin typed with tone numbers (ran2qi4 bao4jing3qi4 yi4zhi2 zai4 xiang3) as plain
+    pinyin, as ``normalise`` drops tone marks: the numbers split every syllable from the
+    next, so nothing read it as pinyin (a gas alarm sounding was read as thanks). Only in
+    a message with two such numbers or more; one is more often a code (gen2)."""
+    if len(_TONE_DIGIT.findall(norm)) < 2:
+        return norm
+    return _TONE_DIGIT.sub("", norm)
+
+
 def closed_up(norm: str) -> str:
     """A message typed word by word (俺 家 马桶 堵了 物业 能 来人 不, 有 人 掉井里了), as
     some elderly residents type and some voice input writes, with its words joined up: a
@@ -309,6 +319,10 @@ _add = operator.add
 _CJK = regexes.compile(r"[\u4e00-\u9fff]")
 # 咯, 喽, 啰 for 了 where a clause ends (摔咯, 停水喽), never inside a word (咯吱, 啰嗦).
 _DIALECT_LE = regexes.compile(r"(?<=[\u4e00-\u9fff])[咯喽啰](?![\u4e00-\u9fff])")
+# A tone number after a pinyin syllable (ran2qi4 xie4lou4): after two letters, the last a
+# vowel or a final's n, g or r, and not before another digit, so B5, A3栋, Win10 and
+# iphone15 keep theirs (see ``toneless``).
+_TONE_DIGIT = regexes.compile(r"(?<=[a-z][aeiouvüngr])[1-5](?![0-9])")
 # A space between two characters, where a message typed word by word has one after each
 # word (see ``closed_up``).
 _WORD_GAP = regexes.compile(r"(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])")
@@ -767,7 +781,7 @@ class TriageEngine:
     def prepare(self, text: str) -> str:
         """The window of the message that is judged, normalised (the model's input too):
         🆘 read as 救命, and a dialect's 咯/喽/啰 ending a clause as 了 (老汉儿摔咯)."""
-        norm = closed_up(normalise((text or "")[: self.window]))
+        norm = closed_up(toneless(normalise((text or "")[: self.window])))
         if "🆘" in norm:
             norm = norm.replace("🆘", "救命")
         return _DIALECT_LE.sub("了", norm)
