@@ -91,9 +91,8 @@ def toneless(norm: str) -> str:
     pinyin, as ``normalise`` drops tone marks: the numbers split every syllable from the
     next, so nothing read it as pinyin (a gas alarm sounding was read as thanks). Only in
     a message with two such numbers or more; one is more often a code (gen2)."""
-    if len(_TONE_DIGIT.findall(norm)) < 2:
-        return norm
-    return _TONE_DIGIT.sub("", norm)
+    plain, numbers = _TONE_DIGIT.subn("", norm)
+    return plain if numbers >= 2 else norm
 
 
 def closed_up(norm: str) -> str:
@@ -764,8 +763,7 @@ class TriageEngine:
         characters the rules read it as (see ``LinearModel.read_typed``)."""
         model = self.model
         assert model is not None
-        read_as = self.read_as(norm)
-        return model.read_typed(norm, read_as) if read_as else model.read(norm)
+        return model.read_typed(norm, self.read_as(norm))
 
     def read_as(self, norm: str) -> str:
         """The characters a message typed in pinyin reads as, "" for any other: what the

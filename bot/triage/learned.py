@@ -243,13 +243,20 @@ class Reading:
     not the sums, are the cost: the model's dictionary is large and a lookup that misses
     the processor's cache costs more than a head's sum)."""
 
-    def __init__(self, model: LinearModel, known: list[int]) -> None:
+    def __init__(
+        self,
+        model: LinearModel,
+        known: list[int],
+        ticket_floor: float = 0.0,
+        urgent_cap: float = 1.0,
+    ) -> None:
         self._model = model
         self.known = known  # where the message's known features sit in the model
         self._norm = 1.0 / math.sqrt(len(known)) if known else 0.0
-        # the probability that the message is a request
-        self.ticket_p = self._p(0, model.ticket)
-        self._urgent_cap = 1.0  # see LinearModel.read_typed
+        # the probability that the message is a request (floor and cap: see
+        # LinearModel.read_typed)
+        self.ticket_p = max(self._p(0, model.ticket), ticket_floor)
+        self._urgent_cap = urgent_cap
 
     def _p(self, head: int, weights: array.array[float]) -> float:
         total = sum(map(weights.__getitem__, self.known))
@@ -333,21 +340,28 @@ class LinearModel:
 
     def read(self, text: str) -> Reading:
         """The model's reading of one message (already normalised and windowed)."""
-        return Reading(self, list(filter(None, map(self._index.get, features(text, self._table)))))
+        return Reading(self, self._known(text))
 
     def read_typed(self, typed: str, read_as: str) -> Reading:
-        """A message typed in pinyin, read both as typed and as the characters the rules
-        read it as ("xiaoqu limian you hen duo laoshu" as 小区里面有很多老鼠). The model
-        knows characters far better than latin letters, so its request score is the
-        higher of the two and its category that of the characters; its urgency is the
-        lower, since a slip of the reading must not make an emergency ("wo dao le" is
-        我到了, not 我倒了). On the labelled messages typed in pinyin, against reading them
-        as typed: 14 requests found or no longer vetoed, 6 false alarms more."""
-        reading = self.read(read_as)
+        """A message as the engine reads it: ``typed``, and when it was typed in pinyin
+        also the characters the rules read it as (``read_as``, "" for any other message:
+        "xiaoqu limian you hen duo laoshu" as 小区里面有很多老鼠). The model knows
+        characters far better than latin letters, so its request score is the higher of
+        the two and its category that of the characters; its urgency is the lower, since
+        a slip of the reading must not make an emergency ("wo dao le" is 我到了, not
+        我倒了). On the labelled messages typed in pinyin, against reading them as typed:
+        14 requests found or no longer vetoed, 6 false alarms more."""
         as_typed = self.read(typed)
-        reading.ticket_p = max(reading.ticket_p, as_typed.ticket_p)
-        reading._urgent_cap = as_typed.urgent_p
-        return reading
+        if not read_as:
+            return as_typed
+        return Reading(
+            self, self._known(read_as),
+            ticket_floor=as_typed.ticket_p, urgent_cap=as_typed.urgent_p,
+        )
+
+    def _known(self, text: str) -> list[int]:
+        """Where the message's features that the model knows sit in its weights."""
+        return list(filter(None, map(self._index.get, features(text, self._table))))
 
     def features(self, text: str) -> frozenset[str]:
         """The message's features that the model knows."""

@@ -682,7 +682,7 @@ def _gated(rows: list[Row], pairs: frozenset[str]) -> list[Row]:
 
 def _scored(model: LinearModel, row: Row) -> Scored:
     """The model's scores of a tune message, read as the engine reads it."""
-    r = model.read_typed(row.text, row.read_as) if row.read_as else model.read(row.text)
+    r = model.read_typed(row.text, row.read_as)
     return Scored(r.ticket_p, r.urgent_p, r.category, r.category_p)
 
 
