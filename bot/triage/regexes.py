@@ -13,6 +13,7 @@ surprise (another Python, a damaged cache, no `_sre` internals) means plain
 
 from __future__ import annotations
 
+import array
 import functools
 import re
 import sys
@@ -27,8 +28,11 @@ try:  # CPython's own compiler, the one re.compile runs
     import _sre
     from re import _compiler, _constants, _parser
 
-    _KEY: object = (_sre.MAGIC, _sre.CODESIZE, _sre.MAXREPEAT, _sre.MAXGROUPS)
-except (ImportError, AttributeError):  # pragma: no cover - another Python
+    # compiled code is kept as the machine words _sre reads, packed: a megabyte of small
+    # integers took 55 ms to unmarshal as lists, as bytes it takes a few
+    _WORD = next(t for t in "IL" if array.array(t).itemsize == _sre.CODESIZE)
+    _KEY: object = (_sre.MAGIC, _sre.CODESIZE, _sre.MAXREPEAT, _sre.MAXGROUPS, "packed")
+except (ImportError, AttributeError, StopIteration):  # pragma: no cover - another Python
     _KEY = None
 
 _NAME = "regexes.marshal"
@@ -39,14 +43,13 @@ _PLAN_FORMAT = 1
 # many; beyond it only those of the latest build are.
 _KEEP = 400
 
-_Parts = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
+_Parts = tuple[int, bytes, int, dict[str, int], tuple[str | None, ...]]
 
 
 def _parts(pattern: str, flags: int) -> _Parts:
     """What `re._compiler.compile` passes to `_sre.compile`, computed the same way."""
     parsed = _parser.parse(pattern, flags)
-    # opcodes are int subclasses, which marshal refuses; _sre reads plain ints the same
-    code = list(map(int, _compiler._code(parsed, flags)))
+    code = array.array(_WORD, _compiler._code(parsed, flags)).tobytes()
     groupindex = dict(parsed.state.groupdict)
     indexgroup: list[str | None] = [None] * parsed.state.groups
     for name, index in groupindex.items():
@@ -119,11 +122,21 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
     if memos is None:
         return re.compile(pattern, flags)
     key = (pattern, int(flags))  # re.S is an int subclass, which marshal refuses
+    return _made(key, memos.parts.get(key, _parts))
+
+
+def _made(key: tuple[str, int], parts: _Parts) -> re.Pattern[str]:
+    """The pattern object from its cached parts; a part _sre refuses (a damaged cache)
+    is forgotten and the pattern compiled the slow way."""
+    flags, code, groups, groupindex, indexgroup = parts
     try:
-        return _sre.compile(pattern, *memos.parts.get(key, _parts))  # type: ignore[no-any-return]
+        words = array.array(_WORD, code).tolist()
+        return _sre.compile(key[0], flags, words, groups, groupindex, indexgroup)  # type: ignore[no-any-return]
     except Exception:
-        memos.parts.forget(key)
-        return re.compile(pattern, flags)
+        memos = _memos()
+        if memos is not None:
+            memos.parts.forget(key)
+        return re.compile(*key)
 
 
 def save() -> None:
@@ -164,16 +177,16 @@ class Scan:
         self._flags = flags
         self._regex: re.Pattern[str] | None = None  # the whole, compiled when first needed
         self._starts: re.Pattern[str] | None = None
-        self._at: dict[str, re.Pattern[str]] = {}
+        self._at = _Alternatives()
         memos = _memos()
         plan = memos.plans.get((pattern, int(flags)), _dispatch_plan) if memos else None
-        if not plan:
+        if not plan or memos is None:
             self._regex = compile(pattern, flags)
             return
         for chars, alternatives in plan:
-            compiled = compile(alternatives, flags)
-            self._at.update(dict.fromkeys(chars, compiled))
-        self._starts = compile("[" + "".join(map(_in_class, sorted(self._at))) + "]")
+            key = (alternatives, int(flags))
+            self._at.plan(chars, key, memos.parts.get(key, _parts))
+        self._starts = compile("[" + "".join(map(_in_class, sorted(self._at.planned))) + "]")
 
     @property
     def dispatches(self) -> bool:
@@ -222,8 +235,9 @@ class Scan:
     def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         if self._starts is None or not 0 <= pos < min(len(text), endpos):
             return self.regex.match(text, pos, endpos)
-        alternatives = self._at.get(text[pos])
-        return None if alternatives is None else alternatives.match(text, pos, endpos)
+        if text[pos] not in self._at.planned:
+            return None
+        return self._at[text[pos]].match(text, pos, endpos)
 
     def fullmatch(
         self, text: str, pos: int = 0, endpos: int = sys.maxsize
@@ -232,6 +246,27 @@ class Scan:
 
     def sub(self, repl: str, text: str, count: int = 0) -> str:
         return self.regex.sub(repl, text, count)
+
+
+class _Alternatives(dict[str, re.Pattern[str]]):
+    """A `Scan`'s alternatives by the character they may begin with, each group compiled
+    when a message first holds one of its characters: the engine's scans have over a
+    thousand groups, a run of messages meets a few hundred, and compiling them all was a
+    tenth of the start of `gridbot classify`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        # character → (the characters of its group, the group's cache key, its parts)
+        self.planned: dict[str, tuple[str, tuple[str, int], _Parts]] = {}
+
+    def plan(self, chars: str, key: tuple[str, int], parts: _Parts) -> None:
+        self.planned.update(dict.fromkeys(chars, (chars, key, parts)))
+
+    def __missing__(self, ch: str) -> re.Pattern[str]:
+        chars, key, parts = self.planned[ch]
+        compiled = _made(key, parts)
+        self.update(dict.fromkeys(chars, compiled))
+        return compiled
 
 
 def _in_class(ch: str) -> str:
