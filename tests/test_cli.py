@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import socket
 import subprocess
 import sys
@@ -209,6 +210,31 @@ def test_classify_answers_a_line_that_is_not_utf8() -> None:
     assert result.returncode == 0, result.stderr
     first, second = (json.loads(line) for line in result.stdout.decode().splitlines())
     assert "error" in first and second["ticket"] is True
+
+
+def test_classify_answers_each_line_of_a_conversation_at_once() -> None:
+    """A program that writes one message and waits for its answer gets it before it
+    writes the next (answers are written in blocks only when more input is waiting)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "classify"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        cwd=ROOT,
+        env={**os.environ, "GRIDBOT_NOW": DAYTIME},
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        answers = []
+        for text in ("3号楼井盖坏了", "今天天气不错"):
+            proc.stdin.write((json.dumps({"text": text}, ensure_ascii=False) + "\n").encode())
+            proc.stdin.flush()
+            ready, _, _ = select.select([proc.stdout], [], [], 60)
+            assert ready, f"no answer to {text!r} while the next line waits"
+            answers.append(json.loads(proc.stdout.readline()))
+        assert [a["ticket"] for a in answers] == [True, False]
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=60)
 
 
 def test_seen_lists_unlisted_groups_and_senders(tmp_path: Path) -> None:

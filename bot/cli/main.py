@@ -418,9 +418,32 @@ def cmd_classify(inv: Invocation) -> int:
     from bot.triage import TriageEngine, classify_stream
 
     engine = TriageEngine.from_config(inv.config)
+    more_waiting = _more_waiting(sys.stdin)
     for line in classify_stream(engine, _utf8_lines(sys.stdin)):
-        print(line, flush=True)
+        sys.stdout.write(line + "\n")
+        if not more_waiting():
+            sys.stdout.flush()
+    sys.stdout.flush()
     return 0
+
+
+def _more_waiting(stream: object) -> Callable[[], bool]:
+    """Whether more input is already there to read. An answer is flushed as soon as
+    nothing more is waiting, so a program that writes one line and waits for its answer
+    gets it at once, while a file or a full pipe is answered in blocks instead of one
+    write per line (a few percent of a classify run of short messages)."""
+    import select
+
+    try:
+        fd = stream.fileno()  # type: ignore[attr-defined]
+        select.select([fd], [], [], 0)
+    except (AttributeError, OSError, ValueError):  # no file behind it (io.StringIO)
+        return lambda: False
+
+    def waiting() -> bool:
+        return bool(select.select([fd], [], [], 0)[0])
+
+    return waiting
 
 
 def _utf8_lines(stream: object) -> object:
