@@ -1061,6 +1061,18 @@ def test_what_asks_someone_to_act(engine: TriageEngine) -> None:
         assert not engine.pleads(text), text
 
 
+def test_asking_the_office_how_a_thing_is_done_is_a_plea(engine: TriageEngine) -> None:
+    """How, where and with what a thing is done, asked of the office (so in pinyin too),
+    counts as a plea; a cry of worry and a neighbour's question do not."""
+    for text in ("老年证丢了 上哪补办", "居住证明 开 要带啥", "秤被城管收了，想问怎么拿回来",
+                 "伢想在附近上学，要办么子手续", "社保卡唔見咗點補", "停水几点到几点，能确认一下吗",
+                 "shequ neng bu neng pai ren lai kan kan"):
+        assert engine.pleads(engine.prepare(text)), text
+    for text in ("出了事怎么办啊", "你带什么菜来", "这事怎么说呢", "wo men ming tian qu gong yuan"):
+        assert not engine.pleads(engine.prepare(text)), text
+    assert engine.asks("laoban xiang xue yong shouji, shequ neng bu neng kai ge ke")
+
+
 @pytest.mark.parametrize(
     "text",
     [

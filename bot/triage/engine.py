@@ -731,13 +731,21 @@ class TriageEngine:
     def asks(self, text: str) -> bool:
         """Whether someone asks or wishes in some words (``asking``): the model opens a
         wish only then (the training replay decides the same)."""
-        return bool(self._patterns.asking.search(text))
+        return self._says(self._patterns.asking, text)
 
     def pleads(self, text: str) -> bool:
-        """Whether the message asks someone to act (``pleads``: 你们给说说, 哪个去弄一下): one
-        the rules missed is opened at the model's plea line, under its plain one (the
-        training replay decides the same)."""
-        return bool(self._patterns.pleads.search(text))
+        """Whether the message asks someone to act (``pleads``: 你们给说说, 哪个去弄一下) or
+        asks the office how a thing is done (补办上哪, 要带啥): one the rules missed is
+        opened at the model's plea line, under its plain one (the training replay decides
+        the same)."""
+        return self._says(self._patterns.pleads, text)
+
+    def _says(self, pattern: re.Pattern[str], text: str) -> bool:
+        """Whether ``pattern`` is in the message, or in the characters a message typed in
+        pinyin reads as (shequ neng bu neng kai ge ke: 社区能不能…)."""
+        if pattern.search(text):
+            return True
+        return has_pinyin(text) and bool(pattern.search(self._read_pinyin(text)))
 
     def feared(self, text: str) -> bool:
         """Whether the writer fears a danger to come (怕哪天倒了, 万一砸着人) rather than
