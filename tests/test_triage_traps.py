@@ -661,7 +661,6 @@ def test_emergencies_in_toned_pinyin_and_words_of_their_own(
         "阳台的花盆要掉色了",
         "外墙瓷砖空鼓了 迟早要掉 请找人来看看",
         "和老同学失联多年",
-        "我妈电话打不通两天了 麻烦网格员去敲个门看看",  # a request, not yet an emergency
         "腿抽筋了 疼得我眼睛往上翻哈哈",
         "听说社区可以领防走失手环 我给我老汉领了一个",
         "股票又跌了 俺气得头顶冒烟",
@@ -1113,3 +1112,41 @@ def test_pinyin_with_tone_numbers_reads_as_pinyin(engine: TriageEngine) -> None:
 def test_latin_shorthand_for_the_lift_and_the_management(engine: TriageEngine) -> None:
     result = engine.triage("5栋的dt坏了")
     assert result.ticket and result.findings[0].category == "building", result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我外婆住17幢1单元 我从前天打她电话一直没人接 我人在外地 能不能麻烦网格员上门看看",
+        # written as a request once (a day unanswered was "not yet an emergency"); the blind
+        # training messages call it one 80 times to 11
+        "我妈电话打不通两天了 麻烦网格员去敲个门看看",
+        "求助 我奶奶住铁西老厂区 我们在上海 今天打了二十多个电话没人接 以前从没这样 谁能帮忙去一趟",
+        "燃气！！18幢2单元 一进楼道就冲鼻子",
+        "楼下烧烤店煤气瓶漏气了 味道飘到二楼 老板说没事 我觉得有事 快来看",
+        "马蜂窝 好大一个 在幼儿园旁边那棵树上 已经有小朋友被蛰了",
+        "我出门忘了关火了现在在医院回不去锅里炖的肉快烧干了家里就我家老汉在睡觉他耳朵背",
+        "幼儿园门口那个井盖翻起来了 马上放学 家长都要经过 赶紧来处理",
+    ],
+)
+def test_emergencies_told_by_family_far_away_and_by_their_signs(
+    engine: TriageEngine, text: str
+) -> None:
+    """Family who cannot reach an old parent for a day or as never before, a gas smell
+    that stings the nose (鼻子 is no typo of 箅子), an all-clear the writer doubts, a
+    stung child, a stove left on with nobody home, a cover flipped up by a school gate."""
+    assert urgent(engine.triage(text)), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我妈电话没人接 估计又去打麻将了",
+        "我老汉儿一个人住 我一天到晚都在想 要是哪天他电话打不通我咋个办",
+        "楼上独居的周大爷老是忘关煤气灶，锅都烧干过两次，社区能不能给装个报警器",
+        "书翻起来挺快的",
+        "店员说没事 我觉得挺好",
+    ],
+)
+def test_their_look_alikes_are_not_emergencies(engine: TriageEngine, text: str) -> None:
+    assert not urgent(engine.triage(text)), text

@@ -1022,7 +1022,7 @@ class TriageEngine:
                 if words is None:
                     continue
                 typed = text[i : i + length]
-                if typed in words:
+                if typed in words or typed in _SOUND_ALIKE_WORDS:
                     free = i + length  # written right
                     break
                 if known is None:
@@ -1618,6 +1618,9 @@ def _sound_keys(words: Iterable[str], codes: Mapping[str, str]) -> dict[str, lis
 _LITTLE_WORDS = frozenset(
     "谁的地得了是在我你他她它这那哪啥么吗呢吧啊呀哦嘛都也就还又不没有给把被让和跟与或但"
 )
+# Everyday words that sound like a thing of the dictionary: written right, not its typo
+# (冲鼻子 is a smell, not 箅子).
+_SOUND_ALIKE_WORDS = frozenset({"鼻子"})
 
 
 def _one_typo(typed: str, word: str, known: bytearray, at: int) -> bool:
@@ -1862,17 +1865,25 @@ _BUT_THEN = (
 )
 
 
+# 老板说没事 我觉得有事: the writer doubts the all-clear right after it.
+_DOUBTED_AFTER = regexes.compile(
+    r"[\s,，]*(?:我|俺|咱)(?:还是|倒是)?(?:觉得|感觉|看|寻思|估计)(?:还是|肯定|就是)?"
+    r"(?:有事|不对|不行|不像|危险|悬|不放心|不太?安全|要出事)"
+)
+
+
 def _is_contradicted_after(text: str, end: int) -> bool:
     """现在没事但是那里有电, 店员说没事，可我看火星子都出来了: a "but" right after the
     all-clear takes it back (可 only where a clause begins with it as "but": not 没事可做
     nor 修好了，可以用了), and so does the problem back in the same sentence
-    (修完热了两天又凉了)."""
+    (修完热了两天又凉了) or the writer's doubt (老板说没事 我觉得有事)."""
     raw = text[end : end + 4]
     tail = raw.lstrip(" ,，")
     return (
         tail.startswith(("但", "可是", "不过"))
         or (tail.startswith(_BUT_THEN) and len(tail) < len(raw))
         or bool(_BACK_AFTER.match(text[end : end + 16]))
+        or bool(_DOUBTED_AFTER.match(text, end, end + 16))
     )
 
 

@@ -49,13 +49,26 @@ _WANDERED = (
     r"出去(?:遛弯|溜达|买菜|转)|联系不上|"
     r"往[^，,。！？!?]{0,8}(?:走|跑)|叫(?:他|她)也不应)"
 )
-# Nobody can reach them: 失联 (a phone that does not answer for two days, 电话打不通,
-# 联系不上, is a request to knock on the door, not yet an emergency).
+# Nobody can reach them: 失联 (a phone that does not answer, 电话打不通, 联系不上, is a
+# request to knock on the door; for a day or more, or as never before, it is an
+# emergency: see _FAMILY).
 _OUT_OF_TOUCH = r"(?:失联|失去联系)"
 # Knocked off and gushing (a hydrant: 被车撞了 水柱好几米高).
 _KNOCKED_GUSHING = r"[^。！？!?]{0,10}(?:撞|断|爆|坏)[^。！？!?]{0,10}(?:水柱|喷|冒水|哗哗)"
 # Numbers of days in words or digits (三天, 好几天, 3天).
 _DAYS = r"(?:好几|几|两|三|四|五|六|七|八|九|十|\d+ ?)[天日]"  # 两日 in the south
+# Family calling an old parent or relative whose phone has gone unanswered for a day or
+# more, or against all habit (我在外地 今天打了二十多个电话没人接 以前从没这样): in the
+# training messages such a message is an emergency 80 times to 11.
+_FAMILY = rf"(?:{_ELDER}|{_KIN}|我姐|我哥|我妹|我弟|岳母|岳父|丈母娘|老丈人)"
+_UNANSWERED = r"(?:没人接|不接|没接|打不通|关机|无人接听)"
+_LONG_SILENCE = (
+    r"(?:两天|一天(?!到晚|天)|一整天|一上午|一下午|一晚上|一夜|好几天|几天|从前天|从昨天|从早上|"
+    r"二十多个|十几个|好多个|好几个|几十个)"
+)
+_UNLIKE_THEM = (
+    r"(?:以前从没|以前从来不|从来不这样|从没这样|平时都接|平时从不|平常都接|平时电话都接)"
+)
 
 
 # Pills that harm in number, and numbers that make an overdose of them (吃了半瓶安眠药).
@@ -184,8 +197,10 @@ class Patterns:
             r"(?:那|这)(?:一?集|一幕)|有一集|(?:听|开)了?(?:个|场)?讲座|讲座(?:上|里)|追(?:一部|个|部)?剧|镜头|拍得|演的|剧情|"
             r"某小区|某地|某市|外地(?:的|有|一)|(?<!说是在)(?<!说在)(?<!说是)老家|国外|别的小区|人家小区|"
             r"其他小区|别人家小区|(?:我们|俺们|我|他们|她们|孩子|儿子|女儿)(?:的)?(?:公司|单位|学校|办公室)|(?:隔壁|旁边|对面|附近)(?:的)?小区|(?:他|她)们(?:小区|那|那边|楼)|不是(?:咱|我|俺)们?(?:小区|这|楼)|"
-            # 我在广州 is where the sender works, not where the story is (我妈住咱们小区…我在广州)
-            rf"(?:{_CITIES})(?:一|某|的|市|有个|那边|那)|(?<![我俺])在(?:{_CITIES})"
+            # 我在广州, 我们在上海 is where the sender is, not where the story is (我妈住咱们
+            # 小区…我在广州)
+            rf"(?:{_CITIES})(?:一|某|的|市|有个|那边|那)|"
+            rf"(?<![我俺])(?<!我们)(?<!俺们)(?<!咱们)(?<!我人)在(?:{_CITIES})"
         )
     )
     ours: re.Pattern[str] = field(
@@ -579,7 +594,9 @@ class Patterns:
                     r"(?:煤气|燃气|天然气|液化气)(?:管|罐|表|阀)?.{0,2}(?:漏|泄)|"
                     # 燃气灶那个管子掉了 呲呲的在漏: the leak said further on in the sentence
                     r"(?:煤气|燃气|天然气|液化气)[^。！？!?]{0,14}?(?:漏气|泄漏|泄露|在漏|呲呲|嘶嘶)|"
-                    r"(?:一屋|满屋)(?:子)?(?:都是)?(?:煤)?气[^。！？!?]{0,8}不敢(?:开灯|开电|点火)"
+                    r"(?:一屋|满屋)(?:子)?(?:都是)?(?:煤)?气[^。！？!?]{0,8}不敢(?:开灯|开电|点火)|"
+                    # 燃气！！一进楼道就冲鼻子
+                    r"(?:煤气|燃气|天然气|液化气)[!\s]*[^。？?!]{0,16}(?:冲鼻|呛鼻|刺鼻|熏人|呛人)"
                 ),
                 "safety",
             ),
@@ -594,7 +611,11 @@ class Patterns:
                     # a hillside sliding now (not 成绩在滑坡)
                     r"(?:山|坡|土)[^。！？!?，,]{0,4}(?:在|还在|正在)(?:滑坡|塌方)|泥石流|"
                     # 好大一股烟 (一股烟味 is someone smoking)
-                    r"大一?股子?(?:黑|白|浓)?烟(?![头酒草盒味])"
+                    r"大一?股子?(?:黑|白|浓)?烟(?![头酒草盒味])|"
+                    # a stove left on now with nobody to turn it off (not one who often
+                    # forgets: 老忘关火，锅烧干过两次)
+                    r"(?<![老总常是])忘(?:了|记)?关(?:火|煤气|燃气|灶)[^。！？!?]{0,30}"
+                    r"(?:回不去|不在家|赶不回|人在外|在外面|在医院|在单位|烧干(?!过)|干烧|冒烟|听不见)"
                 ),
                 "safety",
             ),
@@ -784,7 +805,13 @@ class Patterns:
                     rf"没(?:有)?人?(?:开门|应门|应)[^。！？!?]{{0,30}}{_ELDER}|"
                     # hours past the time they said they would be back, the phone off
                     rf"{_ELDER}[^。！？!?]{{0,40}}(?:现在|到现在|这会儿)(?:都|已经)[^。！？!?]{{0,6}}(?:点|钟)了?"
-                    r"[^。！？!?]{0,12}(?:关机|没回|联系不上|打不通|找不到)"
+                    r"[^。！？!?]{0,12}(?:关机|没回|联系不上|打不通|找不到)|"
+                    # family who cannot reach them for a day, or as never before
+                    # (要是哪天他电话打不通 fears it)
+                    rf"{_FAMILY}[^。！？!?]{{0,40}}{_LONG_SILENCE}(?:(?!要是|万一|如果|哪天)[^。！？!?]){{0,16}}"
+                    rf"(?:电话|打)[^。！？!?]{{0,8}}{_UNANSWERED}|"
+                    rf"{_FAMILY}[^。！？!?]{{0,40}}(?:电话|打)[^。！？!?]{{0,8}}{_UNANSWERED}了?"
+                    rf"(?:{_LONG_SILENCE}|[^。！？!?]{{0,8}}{_UNLIKE_THEM})"
                 ),
                 "care",
             ),
@@ -796,6 +823,8 @@ class Patterns:
                     r"(?:马蜂|黄蜂|胡蜂|野蜂|蜂群|蜂子)[^。！？!?]{0,16}"
                     r"(?:在(?:蛰|蜇|叮|追)|追(?:着)?人|(?<!怕被)(?:蛰|蜇|叮)了|飞进(?:屋|家|房))|"
                     r"(?<!怕)被(?:马蜂|黄蜂|胡蜂|蜜蜂|蜂子?)(?:蛰|蜇|叮)了|"
+                    # the nest told first, the stung child after (…已经有小朋友被蛰了)
+                    r"(?:有|把)(?:人|小朋友|孩子|小孩|老人|娃|学生)(?:被|给)?(?:蛰|蜇)(?:了|伤|到)|"
                     # carbon monoxide, now (防煤气中毒 is a notice)
                     r"(?<![防怕会])(?:煤气|一氧化碳)中毒了|中(?:了)?煤气|"
                     r"(?:炉子|煤炉|炭火|炭盆|火盆|火炉|烤火|烧炭|蜂窝煤|煤球|倒烟|返烟|倒灌|热水器|排气扇|排气管)[^。！？!?]{0,16}"
