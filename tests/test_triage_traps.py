@@ -1127,6 +1127,7 @@ def test_latin_shorthand_for_the_lift_and_the_management(engine: TriageEngine) -
         "马蜂窝 好大一个 在幼儿园旁边那棵树上 已经有小朋友被蛰了",
         "我出门忘了关火了现在在医院回不去锅里炖的肉快烧干了家里就我家老汉在睡觉他耳朵背",
         "幼儿园门口那个井盖翻起来了 马上放学 家长都要经过 赶紧来处理",
+        "孙奶奶的孙子说她不接电话 我敲了半天门里面电视开着就是没人应 你们能带人来开一下门吗",
     ],
 )
 def test_emergencies_told_by_family_far_away_and_by_their_signs(

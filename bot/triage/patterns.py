@@ -806,6 +806,11 @@ class Patterns:
                     # hours past the time they said they would be back, the phone off
                     rf"{_ELDER}[^。！？!?]{{0,40}}(?:现在|到现在|这会儿)(?:都|已经)[^。！？!?]{{0,6}}(?:点|钟)了?"
                     r"[^。！？!?]{0,12}(?:关机|没回|联系不上|打不通|找不到)|"
+                    # knocked long and nobody answers; a television or a light on for days
+                    rf"{_ELDER}[^。！？!?]{{0,60}}(?:敲|拍)了?(?:半天|好久|很久|好一会儿?|半个钟头?|好几次|好几回)"
+                    r"(?:的)?门[^。！？!?]{0,20}(?:没人应|没人开|没反应|没动静|没应|不开|不应|没人理)|"
+                    rf"{_ELDER}[^。！？!?]{{0,40}}(?:电视|灯|收音机)[^。！？!?]{{0,4}}(?:开|亮|响)(?:了|着)?"
+                    rf"(?:{_DAYS}|一整天|一天一夜)|"
                     # family who cannot reach them for a day, or as never before
                     # (要是哪天他电话打不通 fears it)
                     rf"{_FAMILY}[^。！？!?]{{0,40}}{_LONG_SILENCE}(?:(?!要是|万一|如果|哪天)[^。！？!?]){{0,16}}"
