@@ -1128,6 +1128,18 @@ def test_latin_shorthand_for_the_lift_and_the_management(engine: TriageEngine) -
         "我出门忘了关火了现在在医院回不去锅里炖的肉快烧干了家里就我家老汉在睡觉他耳朵背",
         "幼儿园门口那个井盖翻起来了 马上放学 家长都要经过 赶紧来处理",
         "孙奶奶的孙子说她不接电话 我敲了半天门里面电视开着就是没人应 你们能带人来开一下门吗",
+        "刘婆婆昨天到今天没应门",
+        "陈伯一日一夜冇人应",
+        "隔壁张婆婆屋头从前天起就没得声音了 平时天天早上要放收音机的",
+        "楼上独居阿姨门口报纸堆两天",
+        "我是5栋罗嬢嬢的侄儿 她电话从前天晚上就打不通 麻烦社区去看一哈",
+        "捡到个迷糊老太太 谁家的",
+        "我在菜市场门口看到个婆婆 说不清楚自己住哪儿 只晓得是我们小区的",
+        "下水道反水 满屋污水",
+        "有人家暴 孩子在哭喊",
+        "扶手断了 老人摔下去了",
+        "小区有个井没盖 娃多",
+        "楼道有烟 呛得很",
     ],
 )
 def test_emergencies_told_by_family_far_away_and_by_their_signs(
@@ -1147,6 +1159,9 @@ def test_emergencies_told_by_family_far_away_and_by_their_signs(
         "楼上独居的周大爷老是忘关煤气灶，锅都烧干过两次，社区能不能给装个报警器",
         "书翻起来挺快的",
         "店员说没事 我觉得挺好",
+        "刘婆婆一天到晚不出门 就爱看电视",
+        "看了个家暴的新闻 气得我直哭",
+        "老人摔下去了怎么办 有没有防摔的小窍门",
     ],
 )
 def test_their_look_alikes_are_not_emergencies(engine: TriageEngine, text: str) -> None:
