@@ -212,7 +212,7 @@ def rescue_line(
         return min(rescue, ALARM_RESCUE, plea)
     if len(norm) <= LONG_MESSAGE:
         return min(rescue, plea)
-    return min(rescue if urgent else long_line, long_line, plea)
+    return min(rescue, long_line, plea) if urgent else min(long_line, plea)
 
 
 # Reasons the rules give against a report that an emergency in plain sight outweighs: a
@@ -917,10 +917,9 @@ class TriageEngine:
             return self._model_report(norm, reading, True, "model:urgent")
         line = th["rescue"] if self._rescue_line is None else self._rescue_line
         long_line = th.get("rescue_long", LONG_RESCUE)
-        if self._rescue_line is not None:  # a community's line holds for long ones too
-            long_line = max(long_line, self._rescue_line)
         plea = th.get("rescue_plea", 1.01)
-        if self._rescue_line is not None:  # and for a plea
+        if self._rescue_line is not None:  # a community's line holds for long ones and pleas too
+            long_line = max(long_line, self._rescue_line)
             plea = max(plea, self._rescue_line)
         ticket_p = reading.ticket_p
         if ticket_p < min(line, long_line, ALARM_RESCUE, plea):  # below every line (most are)
