@@ -1166,3 +1166,58 @@ def test_emergencies_told_by_family_far_away_and_by_their_signs(
 )
 def test_their_look_alikes_are_not_emergencies(engine: TriageEngine, text: str) -> None:
     assert not urgent(engine.triage(text)), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "5栋的雨搭子让雪压塌了一半 随时会掉 下面就是单元出口",
+        "外墙那块广告布吊着 底下人来人往的",
+        "围墙泡得往外倒 人行道上还有人在走",
+        "楼道里的液化气罐在呲气 嗞嗞响",
+        "燃气公司来看过说没事 现在味儿又来了 比刚才还大",
+        "进楼就闻着跟臭鸡蛋似的 越往上越重",
+        "有个小孩跟家长走散了 在超市门口哭",
+        "一个老奶奶坐在路边 说找不到回家的路了",
+        "后山的坡又在垮了 石头滚下来砸到院墙",
+        "我老妈一个人住 没接电话已经一天多了 麻烦谁去看看",
+        "我姨一个人住 今天一天都打不通",
+        "王奶奶一直没回我微信 平时早上都会发语音的",
+        "楼上独居的李奶奶今天一天都没下来",
+        "送饭去赵大爷家 敲门没人开 电话也打不通",
+        "蜈蚣咬了孩子 手肿起来了",
+        "排水沟盖板没盖 沟很深 一群小孩在边上踩水",
+        "对面楼有个老人站在窗台上 不知道要干嘛 快去看看",
+        "自来水管爆了 水冲得跟河一样",
+        "我老伴喘不上气 药吃完了 谁家有先借两片",
+        "两家人打起来了 老人都被推倒了",
+        "家里老人手术后一直发烧 今天开始说胡话了",
+        "我是外地的 我爸住3栋 从昨天起电话就打不通",
+    ],
+)
+def test_emergencies_about_to_fall_or_told_in_other_words(
+    engine: TriageEngine, text: str
+) -> None:
+    """Something about to come down where people pass, whatever the thing; a gas leak
+    heard or smelt again; a child or an old person lost; a slope sliding now; family who
+    cannot reach an old parent, in more words; a knock and a call both unanswered; an
+    emergency in a neighbour's ask; a new sign of a long illness."""
+    assert urgent(engine.triage(text)), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "楼下那户的花盆摇摇晃晃的 下面天天有老人晒太阳 怕掉下来砸到人",
+        "我爸经常出门找不到回家的路 能不能办个防走失手环",
+        "我妈打不通电话两天了 不过她以前也经常不接",
+        "谁家有电钻借一下",
+        "新闻说外地有个小区的广告牌吊着 下面人来人往",
+        "车歪着停在人行道上 下面是盲道",
+        "中风后一直卧床 想申请上门护理",
+    ],
+)
+def test_their_fears_habits_and_stories_are_not_emergencies(
+    engine: TriageEngine, text: str
+) -> None:
+    assert not urgent(engine.triage(text)), text

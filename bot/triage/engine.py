@@ -1549,6 +1549,8 @@ class TriageEngine:
                 continue
             if found.group() == "扩散" and self._hazard_scan.search(norm):
                 continue  # 求扩散 老人走失: an appeal for a missing person is the report
+            if reason == "neighbourly" and self._hazard_scan.search(norm):
+                continue  # 喘不上气…谁家有先借两粒: the emergency is the report
             return reason
         return None
 
