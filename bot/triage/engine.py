@@ -1547,10 +1547,11 @@ class TriageEngine:
             found = pattern.search(norm)
             if found is None:
                 continue
-            if found.group() == "扩散" and self._hazard_scan.search(norm):
-                continue  # 求扩散 老人走失: an appeal for a missing person is the report
-            if reason == "neighbourly" and self._hazard_scan.search(norm):
-                continue  # 喘不上气…谁家有先借两粒: the emergency is the report
+            if (found.group() == "扩散" or reason == "neighbourly") and self._hazard_scan.search(
+                norm
+            ):
+                # 求扩散 老人走失, 喘不上气…谁家有先借两粒: the emergency is the report
+                continue
             return reason
         return None
 
