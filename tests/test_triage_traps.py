@@ -1240,3 +1240,52 @@ def test_their_fears_habits_and_stories_are_not_emergencies(
     engine: TriageEngine, text: str
 ) -> None:
     assert not urgent(engine.triage(text)), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我婆婆有老年痴呆 早上出门一直没回 全家都在找",
+        "我爸有阿茨海默 下午一个人出去散步到现在没回 手机也关机了 大家帮忙留意下",
+        "我家宝宝刚才在滑梯那玩 一转眼就不见了 谁看到了告诉我",
+        "我家崽刚才还在楼下玩 现在找不到了",
+        "孤寡的刘奶奶门口的饭盒从昨天起就没动过",
+        "独居的陈伯家窗帘两天没拉开了",
+        "隔壁王家姆妈从昨天夜里到现在一点动静都没有",
+        "楼下阿婆一点声音都没有 平时天天放收音机的",
+        "独居的老李 敲门没人开 送的饭还挂在门口",
+        "楼道里好像有液化气那股味",
+        "这个味道有点酸 又有点像煤气",
+        "燃气管被车撞了 嗤嗤往外冒气",
+        "停气以后又来气了 我妈灶没关 屋里全是味",
+        "我舅早上说胸口闷 现在电话一直没人接",
+        "我奶奶说头晕站不住 现在敲门也没人应",
+        "外公右边胳膊抬不起来了 说话也不太利索了",
+        "老人说话都说不清楚了 家里就她一个",
+        "楼下电表箱都泡在水里了",
+        "我在外地 手环显示我妈心率很低 可能是误报 但她电话也不接 能不能去6号楼看看",
+    ],
+)
+def test_emergencies_by_their_signs_and_hedged(engine: TriageEngine, text: str) -> None:
+    """An old person unseen by what lies at the door or behind the curtains; someone
+    confused who has not come back; a child gone from sight; gas smelt in hedged words
+    or after a cut with the stove left on; someone taken ill whom nobody can reach now;
+    a hedged all-clear (可能是误报) is none."""
+    assert urgent(engine.triage(text)), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "楼下在焊铁栏杆 火花是电焊的 别慌",
+        "听说对面新小区有人困电梯里 还是咱这好",
+        "要是老人胸口疼 电话又打不通 该找谁",
+        "我家狗崽一转眼就不见了 谁看到了说一声",
+        "燃气公司说明天停气 大家记得关好阀门",
+        "我妈有点头晕 去医院看了说是颈椎 没事了",
+    ],
+)
+def test_explained_elsewhere_or_feared_signs_are_not_emergencies(
+    engine: TriageEngine, text: str
+) -> None:
+    assert not urgent(engine.triage(text)), text

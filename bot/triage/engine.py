@@ -150,7 +150,9 @@ _GRAVE = regexes.compile(
     # something stuck in the throat (吃汤圆卡到了 出不得气, 食饭哽亲)
     r"卡(?:到|住|着)了?[^。！？!?]{0,6}(?:咳不出|吐不出|喘不|出不(?:得|了|来)?气|说不出)|哽亲|"
     # a child shut in a car (娃锁车里了 钥匙也在车里 太阳正晒着)
-    r"(?:娃|孩子|小孩|宝宝|婴儿)[^。！？!?，,]{0,3}(?:被)?(?:锁|关|反锁)(?:在)?车里"
+    r"(?:娃|孩子|小孩|宝宝|婴儿)[^。！？!?，,]{0,3}(?:被)?(?:锁|关|反锁)(?:在)?车里|"
+    # someone gone from sight a moment ago (刚才还在楼下玩 一转眼就不见了)
+    r"一转眼(?:就|的功夫|功夫)?(?:不见了|没了|找不到了)"
 )
 
 
@@ -1848,7 +1850,7 @@ def _is_question_after(text: str, end: int) -> bool:
 # 啥时候修好 / 能不能恢复: asks when or whether, does not report a fix.
 _ASKED_BEFORE = regexes.compile(
     r"(?:什么时候|啥时候|什么时间|啥时间|几时|何时|多久|多长时间|哪天|几点|能不能|能否|"
-    r"可不可以|是否|会不会)[^，,。！？!?\s]{0,4}$"
+    r"可不可以|是否|会不会|不知道|不晓得|有事|以为)[^，,。！？!?\s]{0,4}$"
 )
 # 修好没两天又坏了 / 来看过还是不行: the problem is back after the fix, in the same breath.
 _BACK_AFTER = regexes.compile(
