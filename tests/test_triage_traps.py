@@ -1264,6 +1264,11 @@ def test_their_fears_habits_and_stories_are_not_emergencies(
         "老人说话都说不清楚了 家里就她一个",
         "楼下电表箱都泡在水里了",
         "我在外地 手环显示我妈心率很低 可能是误报 但她电话也不接 能不能去6号楼看看",
+        "回复@小王：不是误会！楼道里就是煤气那个味 越来越重了",
+        "回复张姐：老刘刚才在楼道里昏过去了 快来人",
+        "李娭毑屋里两天冒开灯哒 平时天天看电视的",
+        "独居的王爹爹一个礼拜没见过人了",
+        "对门独居的老周平时天天听戏 今天一点声音都没有",
     ],
 )
 def test_emergencies_by_their_signs_and_hedged(engine: TriageEngine, text: str) -> None:
@@ -1289,3 +1294,17 @@ def test_explained_elsewhere_or_feared_signs_are_not_emergencies(
     engine: TriageEngine, text: str
 ) -> None:
     assert not urgent(engine.triage(text)), text
+
+
+def test_an_answer_in_the_group_is_no_report_unless_it_tells_of_an_emergency(
+    engine: TriageEngine,
+) -> None:
+    """回复@王姐：… is how workers answer (every such message in the training data), but a
+    resident answering that way may tell of an emergency, and that is one."""
+    for answer in (
+        "回复@王姐：老年证在社区二楼服务大厅办，带身份证就行",
+        "回复@张姐：低保的事你去二楼找王主任就行 带上户口本",
+        "回复@王姐：电梯已经修好了，您再试试",
+    ):
+        assert not engine.triage(answer).ticket, answer
+    assert urgent(engine.triage("回复物业：不是小事！外墙那块水泥还剩一大半悬着 底下天天有人走"))

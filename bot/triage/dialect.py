@@ -121,6 +121,13 @@ IN_CONTEXT = {
     # 著 is a character of its own in simplified writing (著名, 显著), so the traditional
     # 著火 and 燒著 survive the conversion; before 火 or 了火 it is 着
     "著": ("著(?=了?火)", "着"),
+    # Hunan's 冒 is "not have" before what one has or sees (冒得人接, 冒见过她, 冒开灯), not
+    # 冒烟, 冒水, 感冒 or smoke that 冒得老高; its 哒 ends a clause as 了 (哭起来哒), not 么么哒
+    "冒": (
+        "冒(?=得(?![老好很到满高厉凶])|见|看|开灯|开门|开电视|人|接|有|应|回|动静|声音|手机|钥匙)",
+        "没",
+    ),
+    "哒": ("(?<=[\u4e00-\u9fff])(?<![么哒])哒(?![\u4e00-\u9fff哒])", "了"),
     # Hunan's 恰 is "eat" (恰饭, 安眠药全部恰了), not 恰好, 恰当 or 恰巧
     "恰": ("(?<!恰)恰(?=饭|了|完|掉|药|下去)", "吃"),
     # Cantonese 紧 after a verb is "-ing" (烧紧, 滴紧水), not 紧张, 赶紧 or 要紧

@@ -1075,7 +1075,11 @@ class TriageEngine:
             ours = p.ours.search(text)
             if (ours is None or ours.start() > elsewhere.start()) and not p.here.search(text):
                 return TriageResult((), "elsewhere")
-        if (role in TEAM_ROLES and p.staff_reply.search(text)) or p.worker_voice.search(text):
+        if (
+            (role in TEAM_ROLES and p.staff_reply.search(text))
+            or p.worker_voice.search(text)
+            or (p.reply_prefix.match(text) and not self._hazard_scan.search(text))
+        ):
             return TriageResult((), "staff")
 
         tokens = self._tokens(text, asking=not laughing)
