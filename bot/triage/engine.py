@@ -1078,7 +1078,10 @@ class TriageEngine:
         if (
             (role in TEAM_ROLES and p.staff_reply.search(text))
             or p.worker_voice.search(text)
-            or (p.reply_prefix.match(text) and not self._hazard_scan.search(text))
+            or (
+                p.reply_prefix.match(text)
+                and (not self._hazard_scan.search(text) or p.answer_cue.search(text))
+            )
         ):
             return TriageResult((), "staff")
 
@@ -1854,7 +1857,7 @@ def _is_question_after(text: str, end: int) -> bool:
 # 啥时候修好 / 能不能恢复: asks when or whether, does not report a fix.
 _ASKED_BEFORE = regexes.compile(
     r"(?:什么时候|啥时候|什么时间|啥时间|几时|何时|多久|多长时间|哪天|几点|能不能|能否|"
-    r"可不可以|是否|会不会|不知道|不晓得|有事|以为)[^，,。！？!?\s]{0,4}$"
+    r"可不可以|是否|会不会|不知道|不晓得|有事)[^，,。！？!?\s]{0,4}$"
 )
 # 修好没两天又坏了 / 来看过还是不行: the problem is back after the fix, in the same breath.
 _BACK_AFTER = regexes.compile(
