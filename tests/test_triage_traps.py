@@ -1294,6 +1294,7 @@ def test_emergencies_by_their_signs_and_hedged(engine: TriageEngine, text: str) 
         "我崽说他的书包找不到了",
         "楼上老太太平时天天早上五点剁肉 今天一点动静都没有 终于睡了个好觉",
         "回复@王姐：电表箱进水了先别碰，供电所的人在路上了",
+        "电梯坏了 我爸膝盖不好 这两天都没下楼 啥时候修好",
     ],
 )
 def test_explained_elsewhere_or_feared_signs_are_not_emergencies(
