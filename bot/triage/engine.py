@@ -1854,7 +1854,7 @@ def _is_question_after(text: str, end: int) -> bool:
     return tail[:1] in ("吗", "没", "吧", "不", "?", "？") or tail.startswith(("了吗", "没有"))
 
 
-# 啥时候修好 / 能不能恢复: asks when or whether, does not report a fix.
+# 啥时候修好 / 能不能恢复 / 不知道有事没事: asks when or whether, does not report a fix.
 _ASKED_BEFORE = regexes.compile(
     r"(?:什么时候|啥时候|什么时间|啥时间|几时|何时|多久|多长时间|哪天|几点|能不能|能否|"
     r"可不可以|是否|会不会|不知道|不晓得|有事)[^，,。！？!?\s]{0,4}$"
