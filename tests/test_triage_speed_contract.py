@@ -4,6 +4,7 @@ point 7), and what makes it start faster changes no answer."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -62,14 +63,20 @@ from bot.triage import TriageEngine, regexes
 from bot.triage.learned import shipped_model
 engine = TriageEngine(buildings=["3号楼", "幸福里"])
 traditional = engine.triage("3號樓電梯壞了").ticket
+from bot.messaging.textnorm import normalise
+from zhconv import zhconv
+simplified = normalise("我幹什麼不干你事。後面的電梯裏頭壞了，乾燥劑")
+taiwan = zhconv.convert("人体内存在很多微生物", "zh-tw")
 store = regexes._memos().parts
 same = all(regexes.compile(p, f) == re.compile(p, f) for p, f in store.used)
 plans = regexes._memos().plans
 same = same and all(plans.used[key] == regexes._dispatch_plan(*key) for key in plans.used)
+merged = regexes._memos().merged
+same = same and all(merged.used[key] == regexes._merged_plan(*key) for key in merged.used)
 model = shipped_model()
 reading = model.read("3号楼井盖坏了，差点摔一跤")
 print("RESULT", len(store.known), len(store.used), same, engine.triage("3号楼井盖坏了").ticket,
-      traditional,
+      traditional, simplified, taiwan,
       sorted(model.features("3号楼井盖坏了，差点摔一跤"))[:3], round(reading.ticket_p, 9),
       round(reading.urgent_p, 9), reading.category, round(reading.category_p, 9))
 """
@@ -88,15 +95,16 @@ def _cached_run(cache: Path) -> list[str]:
 def test_what_the_cache_keeps_is_what_a_fresh_build_makes(tmp_path: Path) -> None:
     """Regexes, where a `Scan`'s alternatives begin, the dictionary's word pattern, the
     model, the segmenter's prefix dictionary and zhconv's traditional-only characters
-    come from the user's cache after the first run: the same pattern objects (compared
+    and zh-cn tables come from the user's cache after the first run (zhconv's other
+    tables still there when asked for): the same pattern objects (compared
     with their compiled code), the same scores and answers; a damaged cache is rebuilt,
     never believed."""
     first = _cached_run(tmp_path)
     assert first[3] == first[4] == first[5] == "True"
     files = sorted(p.name for p in (tmp_path / "gridbot" / "triage").iterdir())
     assert files == [
-        "model.marshal", "regexes.marshal", "scans.marshal", "segment.marshal",
-        "tradonly.marshal", "words.marshal",
+        "merged-scans.marshal", "model.marshal", "regexes.marshal", "scans.marshal",
+        "segment.marshal", "tradonly.marshal", "words.marshal", "zhcn.marshal",
     ]
     second = _cached_run(tmp_path)
     assert int(second[1]) >= int(second[2]) > 40  # every pattern came from the cache
@@ -135,7 +143,7 @@ def test_a_scan_finds_what_its_pattern_finds() -> None:
     from bot.triage.evaluate import read_labelled
 
     engine = TriageEngine()
-    scans = [engine._words, engine._hazard_scan, *(scan for scan, _ in engine._patterns.hazards)]
+    scans = [engine._words, *(scan for scan, _ in engine._patterns.hazards)]
     scans += [
         value for value in (getattr(engine._patterns, name) for name in dir(engine._patterns))
         if isinstance(value, regexes.Scan)
@@ -163,6 +171,59 @@ def test_a_scan_finds_what_its_pattern_finds() -> None:
             for pos in range(0, min(len(text), 40), 3):
                 ours, theirs = scan.match(text, pos), plain.match(text, pos)
                 assert (ours and ours.span()) == (theirs and theirs.span()), text
+
+
+def test_the_hazard_union_finds_where_a_hazard_begins() -> None:
+    """The union of every hazard is asked only where the first one begins; with its
+    alternatives merged it answers that as the plain union does, on every labelled
+    message from any start, and the hazard found there is the one the rules report."""
+    from bot.triage import TriageEngine
+    from bot.triage.evaluate import read_labelled
+
+    engine = TriageEngine()
+    union = engine._hazard_scan
+    plain = re.compile(union.pattern)
+    data = ROOT / "tests" / "data" / "triage"
+    texts = [
+        engine.prepare(row.text)
+        for name in ("train.tsv", "tune.tsv", "blind_train.tsv")
+        for row in read_labelled(data / name, [])
+    ]
+    texts += ["", "煤", "老人", "我妈走丢了" * 300, "\n\u3000煤气泄漏"]
+    texts.append("老人家里没人应，邻居说三天没见了")
+    found = 0
+    for text in texts:
+        for pos in (0, 2, 9):
+            theirs = plain.search(text, pos)
+            assert union.first(text, pos) == (theirs and theirs.start()), text
+        found += union.found_in(text)
+    assert found > 1000
+
+
+def test_merged_alternatives_match_where_theirs_do() -> None:
+    """Alternatives that begin with the same items share them; one that is the beginning
+    of another stands for both; classes, groups, escapes and quantifiers stay whole, and a
+    pattern whose items cannot be read stays as it is."""
+    from bot.triage import regexes
+
+    assert regexes._merged("(?:a|b)x.{0,6}c|(?:a|b)x走丢|y") == "(?:a|b)x(?:.{0,6}c|走丢)|y"
+    assert regexes._merged("ab|abc|abd") == "ab"
+    assert regexes._merged("[a-c]+?d|[a-c]+?e") == "[a-c]+?(?:d|e)"
+    assert regexes._merged(r"\u4e00a|\u4e01b") == r"\u4e00a|\u4e01b"
+    assert regexes._merged(r"(?<!不)像煤气|(?<!不)像燃气") == "(?<!不)像(?:煤气|燃气)"
+    assert regexes._merged(r"\1a|\1b") == r"\1a|\1b"
+    assert regexes._items("a[]b]{2}(?:c|d)?\\.x") == ("a", "[]b]{2}", "(?:c|d)?", "\\.", "x")
+    assert regexes._items("a(b") is None
+    cases = ["老人走丢了", "老人家里没人应", "大爷摔倒", "xx老伴晕倒了", "老", "孩子掉进井里"]
+    for alternation in (
+        "老人走丢|老人家.{0,4}没人应|老人.{0,3}(?:晕|摔)倒|(?:老伴|大爷)(?:晕|摔)倒",
+        "(?:老人|老人家)[^。]{0,6}没人应|(?:老人|老人家)走丢|孩子掉进",
+    ):
+        merged, plain = re.compile(regexes._merged(alternation)), re.compile(alternation)
+        for text in cases:
+            for pos in range(len(text)):
+                ours, theirs = merged.match(text, pos), plain.match(text, pos)
+                assert (ours is None) == (theirs is None), (alternation, text, pos)
 
 
 def test_a_scan_falls_back_where_first_characters_cannot_be_listed() -> None:

@@ -49,6 +49,18 @@ _FOLD = MappingProxyType(str.maketrans({
 _UNTIDY = re.compile(r"\s\s|[^\S ]|^\s|\s$")
 
 
+def _table_key() -> tuple[str, int, int] | None:
+    """zhconv's table file as a cache key (path, size, modification time), or None."""
+    try:
+        from zhconv import zhconv as impl
+
+        table = os.path.join(os.path.dirname(impl.__file__), impl.DICTIONARY)
+        stamp = os.stat(table)
+    except (ImportError, AttributeError, TypeError, OSError):
+        return None
+    return (table, stamp.st_size, stamp.st_mtime_ns)
+
+
 @functools.cache
 def _traditional_only() -> frozenset[str] | None:
     """zhconv's set of traditional-only characters, or None if this zhconv lacks it.
@@ -56,13 +68,10 @@ def _traditional_only() -> frozenset[str] | None:
     Reading it means parsing zhconv's whole half-megabyte table, a tenth of a short
     `gridbot classify` run, though most messages never need the table itself; so the set
     is kept in the user's cache, keyed by the table file it came from."""
-    try:
-        from zhconv import zhconv as impl
+    from zhconv import zhconv as impl
 
-        table = os.path.join(os.path.dirname(impl.__file__), impl.DICTIONARY)
-        stamp = os.stat(table)
-        key = (table, stamp.st_size, stamp.st_mtime_ns)
-    except (ImportError, AttributeError, TypeError, OSError):
+    key = _table_key()
+    if key is None:
         return None
     cached = diskcache.load("tradonly.marshal", key)
     if isinstance(cached, frozenset):
@@ -74,6 +83,61 @@ def _traditional_only() -> frozenset[str] | None:
         return None
     diskcache.store("tradonly.marshal", key, chars)
     return chars
+
+
+@functools.cache
+def _zhconv_ready() -> None:
+    """zhconv's zh-cn tables, from the user's cache when they are there.
+
+    On the first traditional character zhconv parses its whole table and builds a set
+    of every phrase's prefixes: 40 ms, a twentieth of a `gridbot classify` run of a
+    day's group traffic. Its zh-cn phrases and their prefixes are kept in the user's
+    cache after the first time and handed back to zhconv before its first conversion,
+    so the conversion is zhconv's own either way; the whole table, which converting to
+    zh-cn then never reads, is parsed only if something else asks for it. Any surprise
+    (another zhconv, a damaged cache) leaves zhconv to load its tables itself."""
+    try:
+        from zhconv import zhconv as impl
+
+        loaded = impl.zhcdicts is not None  # by `_traditional_only`, on a first run
+    except (ImportError, AttributeError):
+        return
+    key = _table_key()
+    if key is None:
+        return
+    cached = diskcache.load("zhcn.marshal", key)
+    if isinstance(cached, tuple) and len(cached) == 2:
+        phrases, prefixes = cached
+        if isinstance(phrases, dict) and isinstance(prefixes, frozenset):
+            if not loaded:
+                impl.dict_zhcn, impl.pfsdict["zh-cn"] = phrases, prefixes
+                impl.zhcdicts = _WholeTable(impl)
+            return
+    try:
+        impl.getdict("zh-cn")
+        tables = (impl.dict_zhcn, impl.pfsdict["zh-cn"])
+    except (AttributeError, KeyError, TypeError):
+        return
+    diskcache.store("zhcn.marshal", key, tables)
+
+
+class _WholeTable(dict[str, object]):
+    """Stands in for zhconv's parsed table until something reads it: then zhconv loads
+    it (its loader refills an empty table) and the entry comes from there."""
+
+    def __init__(self, impl: object) -> None:
+        super().__init__()
+        self._impl = impl
+
+    def __missing__(self, key: str) -> object:
+        impl = self._impl
+        impl.loaddict()  # type: ignore[attr-defined]
+        return impl.zhcdicts[key]  # type: ignore[attr-defined]
+
+
+def _simplified(text: str) -> str:
+    _zhconv_ready()
+    return zhconv.convert(text, "zh-cn")
 
 
 def normalise(text: str) -> str:
@@ -89,7 +153,7 @@ def normalise(text: str) -> str:
         folded = unicodedata.normalize("NFKC", folded).translate(_FOLD)  # a + U+0304 is ā
     traditional = _traditional_only()
     if traditional is None or not traditional.isdisjoint(folded):
-        folded = zhconv.convert(folded, "zh-cn").translate(_FOLD)
+        folded = _simplified(folded).translate(_FOLD)
     if not _UNTIDY.search(folded):
         return folded
     lines = (" ".join(line.split()) for line in folded.splitlines())

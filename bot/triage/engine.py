@@ -494,7 +494,9 @@ class TriageEngine:
         self._things = WordSet(w for w, t in terms if t.kind in ("obj", "med"))
         self._faults = WordSet(w for w, t in terms if t.kind in ("pred", "need", "ask"))
         self._policy = WordSet(w for w, t in terms if _is_policy(t))
-        self._hazard_scan = regexes.Scan("|".join(p.pattern for p, _ in self._patterns.hazards))
+        self._hazard_scan = regexes.StartScan(
+            "|".join(p.pattern for p, _ in self._patterns.hazards)
+        )
         self._words = regexes.Scan(_words_pattern(frozenset((*self._terms, *buildings))))
         self._fixed = WordSet(w for w, t in self._terms.items() if t.kind == "fixed")
         # The model's prescreen (sounds_like_domain): things, places and problems that
@@ -602,7 +604,7 @@ class TriageEngine:
         if self._lean_words.found_in(norm):
             return False
         if (
-            self._hazard_scan.search(norm)
+            self._hazard_scan.found_in(norm)
             or p.numbered_place.search(norm)
             or p.danger.search(norm)
             or p.wish.search(norm)
@@ -1080,7 +1082,7 @@ class TriageEngine:
             or p.worker_voice.search(text)
             or (
                 p.reply_prefix.match(text)
-                and (not self._hazard_scan.search(text) or p.answer_cue.search(text))
+                and (not self._hazard_scan.found_in(text) or p.answer_cue.search(text))
             )
         ):
             return TriageResult((), "staff")
@@ -1305,13 +1307,13 @@ class TriageEngine:
 
     def _hazards(self, text: str, tokens: list[_Token]) -> list[_Candidate]:
         found: list[_Candidate] = []
-        first = self._hazard_scan.search(text)
+        first = self._hazard_scan.first(text)
         if first is None:  # most messages: no hazard begins anywhere
             return found
         starts = [t.start for t in tokens]
         ends = [t.end for t in tokens]  # tokens do not overlap, so both are sorted
         for pattern, category in self._patterns.hazards:
-            for m in pattern.finditer(text, first.start()):
+            for m in pattern.finditer(text, first):
                 i = bisect.bisect_left(starts, m.start()) - 1  # the last token before
                 if i >= 0 and m.end() <= tokens[i].end:
                     continue  # inside a longer word: 打不着火 is a stove, not a fire
@@ -1537,7 +1539,7 @@ class TriageEngine:
             )
             # 流感疫苗还有吗: a policy word asked about in unlisted words (_with_questions)
             or (self._policy.found_in(text, pairs) and self._patterns.question.search(text))
-            or self._hazard_scan.search(text)
+            or self._hazard_scan.found_in(text)
             or self._patterns.wish.search(text)
         )
 
@@ -1556,9 +1558,8 @@ class TriageEngine:
             found = pattern.search(norm)
             if found is None:
                 continue
-            if (found.group() == "扩散" or reason == "neighbourly") and self._hazard_scan.search(
-                norm
-            ):
+            passed_on = found.group() == "扩散" or reason == "neighbourly"
+            if passed_on and self._hazard_scan.found_in(norm):
                 # 求扩散 老人走失, 喘不上气…谁家有先借两粒: the emergency is the report
                 continue
             return reason
