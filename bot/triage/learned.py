@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import array
 import functools
-import hashlib
 import heapq
 import itertools
 import json
@@ -326,13 +325,16 @@ class LinearModel:
 
     @classmethod
     def load(cls) -> LinearModel:
-        """The shipped model; its parsed form is kept in the user's cache (keyed by the
-        file's contents), since parsing a megabyte of JSON is most of its load time."""
-        raw = (DATA_DIR / MODEL_FILE).read_bytes()
-        key = (_PREPARED_FORMAT, sys.byteorder, hashlib.blake2b(raw, digest_size=16).digest())
+        """The shipped model; its parsed form is kept in the user's cache, since parsing
+        a megabyte of JSON is most of its load time. The entry is keyed by the file's
+        path, size and modification time, as Python keys its bytecode: hashing the
+        file's contents at every start cost more than reading the entry."""
+        path = DATA_DIR / MODEL_FILE
+        stamp = path.stat()
+        key = (_PREPARED_FORMAT, sys.byteorder, str(path), stamp.st_size, stamp.st_mtime_ns)
         parts = diskcache.load("model.marshal", key)
         if not (isinstance(parts, tuple) and len(parts) == 9):
-            parts = _prepared(json.loads(raw.decode("utf-8")))
+            parts = _prepared(json.loads(path.read_bytes().decode("utf-8")))
             diskcache.store("model.marshal", key, parts)
         model = cls.__new__(cls)
         model._setup(parts, None)
