@@ -176,7 +176,7 @@ def test_a_scan_finds_what_its_pattern_finds() -> None:
 def test_the_hazard_union_finds_where_a_hazard_begins() -> None:
     """The union of every hazard is asked only where the first one begins; with its
     alternatives merged it answers that as the plain union does, on every labelled
-    message from any start, and the hazard found there is the one the rules report."""
+    message from any start."""
     from bot.triage import TriageEngine
     from bot.triage.evaluate import read_labelled
 
@@ -214,6 +214,9 @@ def test_merged_alternatives_match_where_theirs_do() -> None:
     assert regexes._merged(r"\1a|\1b") == r"\1a|\1b"
     assert regexes._items("a[]b]{2}(?:c|d)?\\.x") == ("a", "[]b]{2}", "(?:c|d)?", "\\.", "x")
     assert regexes._items("a(b") is None
+    # a verbose pattern's spaces and comments are no items: it stays as it is
+    assert regexes._merged("a *b|a c", re.VERBOSE) == "a *b|a c"
+    assert regexes.StartScan("a *b|a c", re.VERBOSE).first("xaaab") == 1
     cases = ["老人走丢了", "老人家里没人应", "大爷摔倒", "xx老伴晕倒了", "老", "孩子掉进井里"]
     for alternation in (
         "老人走丢|老人家.{0,4}没人应|老人.{0,3}(?:晕|摔)倒|(?:老伴|大爷)(?:晕|摔)倒",

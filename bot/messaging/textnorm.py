@@ -49,16 +49,17 @@ _FOLD = MappingProxyType(str.maketrans({
 _UNTIDY = re.compile(r"\s\s|[^\S ]|^\s|\s$")
 
 
-def _table_key() -> tuple[str, int, int] | None:
-    """zhconv's table file as a cache key (path, size, modification time), or None."""
+def _table_key() -> tuple[object, ...] | None:
+    """zhconv's table file and its code as a cache key (path, size, modification time
+    of each: what is kept is made by both), or None."""
     try:
         from zhconv import zhconv as impl
 
         table = os.path.join(os.path.dirname(impl.__file__), impl.DICTIONARY)
-        stamp = os.stat(table)
+        stamps = [(path, os.stat(path)) for path in (table, impl.__file__)]
     except (ImportError, AttributeError, TypeError, OSError):
         return None
-    return (table, stamp.st_size, stamp.st_mtime_ns)
+    return tuple((path, s.st_size, s.st_mtime_ns) for path, s in stamps)
 
 
 @functools.cache
@@ -108,7 +109,7 @@ def _zhconv_ready() -> None:
     cached = diskcache.load("zhcn.marshal", key)
     if isinstance(cached, tuple) and len(cached) == 2:
         phrases, prefixes = cached
-        if isinstance(phrases, dict) and isinstance(prefixes, frozenset):
+        if isinstance(phrases, dict) and isinstance(prefixes, frozenset) and prefixes:
             if not loaded:
                 impl.dict_zhcn, impl.pfsdict["zh-cn"] = phrases, prefixes
                 impl.zhcdicts = _WholeTable(impl)
@@ -122,8 +123,9 @@ def _zhconv_ready() -> None:
 
 
 class _WholeTable(dict[str, object]):
-    """Stands in for zhconv's parsed table until something reads it: then zhconv loads
-    it (its loader refills an empty table) and the entry comes from there."""
+    """Stands in for zhconv's parsed table until something reads an entry (zhconv reads
+    it only by key): then zhconv loads the real table in its place, and the entry comes
+    from there."""
 
     def __init__(self, impl: object) -> None:
         super().__init__()
@@ -131,8 +133,12 @@ class _WholeTable(dict[str, object]):
 
     def __missing__(self, key: str) -> object:
         impl = self._impl
+        impl.zhcdicts = None  # type: ignore[attr-defined]  # "not loaded", to any loader
         impl.loaddict()  # type: ignore[attr-defined]
-        return impl.zhcdicts[key]  # type: ignore[attr-defined]
+        table = impl.zhcdicts  # type: ignore[attr-defined]
+        if not isinstance(table, dict) or isinstance(table, _WholeTable):
+            raise KeyError(key)
+        return table[key]
 
 
 def _simplified(text: str) -> str:

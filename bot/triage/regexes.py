@@ -182,7 +182,8 @@ class Scan:
     __slots__ = ("_at", "_flags", "_regex", "_starts", "pattern")
 
     def __init__(self, pattern: str, flags: int = 0, *, starts_only: bool = False) -> None:
-        """``starts_only``: for `StartScan`, whose matches end anywhere (see ``_merged``)."""
+        """``starts_only`` is for `StartScan` alone: the alternatives are merged, so a
+        match begins where the pattern's does but may end elsewhere (see ``_merged``)."""
         self.pattern = pattern
         self._flags = flags
         self._regex: re.Pattern[str] | None = None  # the whole, compiled when first needed
@@ -288,6 +289,7 @@ class StartScan:
         return None if found is None else found.start()
 
     def found_in(self, text: str) -> bool:
+        """Whether a match begins anywhere (the lean path's test, most messages: no)."""
         return self._scan.search(text) is not None
 
 
@@ -355,16 +357,19 @@ def _merged_plan(pattern: str, flags: int) -> tuple[tuple[str, str], ...] | None
     plan = _dispatch_plan(pattern, flags)
     if plan is None:
         return None
-    return tuple((chars, _merged(group)) for chars, group in plan)
+    return tuple((chars, _merged(group, flags)) for chars, group in plan)
 
 
-def _merged(alternation: str) -> str:
+def _merged(alternation: str, flags: int = 0) -> str:
     """The alternatives of ``alternation`` as one pattern that matches where, and only
     where, one of them does, those that begin with the same items sharing them:
     ``E.{0,6}X|E走丢|Y`` is ``E(?:.{0,6}X|走丢)|Y``. Which alternative wins, and so how
     far a match reaches, may change; whether one begins at a position may not (an
     alternative that is the beginning of another makes the longer one redundant). A
-    pattern whose items cannot be told apart is returned as it is."""
+    pattern whose items cannot be told apart is returned as it is, and so is a verbose
+    one (its spaces and comments are no items)."""
+    if flags & re.VERBOSE:
+        return alternation
     alternatives = _top_level_alternatives(alternation)
     if alternatives is None:
         return alternation
@@ -373,7 +378,7 @@ def _merged(alternation: str) -> str:
         return alternation
     merged = "|".join(_trie([s for s in sequences if s is not None]))
     try:
-        _parser.parse(merged)
+        _parser.parse(merged, flags)
     except (re.error, RecursionError):  # pragma: no cover - a reading of items gone wrong
         return alternation
     return merged
@@ -397,14 +402,16 @@ def _trie(sequences: list[tuple[str, ...]]) -> list[str]:
     return out
 
 
+# \x, \u and \U take a fixed number of hex digits (2, 4, 8): the escape is that long
 _ESCAPE_LENGTH = {"x": 4, "u": 6, "U": 10}
 _QUANTIFIER = re.compile(r"(?:[*+?]|\{[0-9]*(?:,[0-9]*)?\})[?+]?")
 
 
 def _items(alternative: str) -> tuple[str, ...] | None:
     """``alternative`` cut into its items: a character, an escape, a class or a group,
-    each with the quantifier after it; None for anything else (a named escape, an
-    unclosed group)."""
+    each with the quantifier after it; None for anything it cannot cut safely (a named,
+    octal or back-reference escape, an unclosed group or class, a quantifier or a
+    literal ``{`` where an item should begin)."""
     items: list[str] = []
     i, n = 0, len(alternative)
     while i < n:
