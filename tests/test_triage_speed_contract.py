@@ -186,7 +186,7 @@ def test_the_hazard_union_finds_where_a_hazard_begins() -> None:
     data = ROOT / "tests" / "data" / "triage"
     texts = [
         engine.prepare(row.text)
-        for name in ("train.tsv", "tune.tsv", "blind_train.tsv")
+        for name in ("train.tsv", "tune.tsv")
         for row in read_labelled(data / name, [])
     ]
     texts += ["", "煤", "老人", "我妈走丢了" * 300, "\n\u3000煤气泄漏"]
@@ -197,7 +197,7 @@ def test_the_hazard_union_finds_where_a_hazard_begins() -> None:
             theirs = plain.search(text, pos)
             assert union.first(text, pos) == (theirs and theirs.start()), text
         found += union.found_in(text)
-    assert found > 1000
+    assert found > 200  # the emergencies and their look-alikes of train and tune
 
 
 def test_merged_alternatives_match_where_theirs_do() -> None:
