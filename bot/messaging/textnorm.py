@@ -69,8 +69,6 @@ def _traditional_only() -> frozenset[str] | None:
     Reading it means parsing zhconv's whole half-megabyte table, a tenth of a short
     `gridbot classify` run, though most messages never need the table itself; so the set
     is kept in the user's cache, keyed by the table file it came from."""
-    from zhconv import zhconv as impl
-
     key = _table_key()
     if key is None:
         return None
@@ -78,9 +76,11 @@ def _traditional_only() -> frozenset[str] | None:
     if isinstance(cached, frozenset):
         return cached
     try:
+        from zhconv import zhconv as impl
+
         impl.getdict("zh-cn")
         chars = frozenset(impl.zhcdicts["TRADONLY"])
-    except (AttributeError, KeyError, TypeError):
+    except (ImportError, AttributeError, KeyError, TypeError):
         return None
     diskcache.store("tradonly.marshal", key, chars)
     return chars
