@@ -49,9 +49,10 @@ _FOLD = MappingProxyType(str.maketrans({
 _UNTIDY = re.compile(r"\s\s|[^\S ]|^\s|\s$")
 
 
+@functools.cache
 def _table_key() -> tuple[object, ...] | None:
     """zhconv's table file and its code as a cache key (path, size, modification time
-    of each: what is kept is made by both), or None."""
+    of each: what is kept is made by both), or None; worked out once, for both caches."""
     try:
         from zhconv import zhconv as impl
 

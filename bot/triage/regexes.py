@@ -439,7 +439,8 @@ def _items(alternative: str) -> tuple[str, ...] | None:
 
 
 def _class_end(pattern: str, start: int) -> int:
-    """Where the class opening at ``start`` ends (past its ``]``), or -1."""
+    """Where the class opening at ``start`` ends (past its ``]``), or -1; a ``]`` right
+    after ``[`` or ``[^`` is a character of the class."""
     i = start + 1
     if pattern.startswith("^", i):
         i += 1
@@ -481,33 +482,24 @@ def _group_end(pattern: str, start: int) -> int:
 def _top_level_alternatives(pattern: str) -> list[str] | None:
     """``pattern`` cut at each ``|`` outside groups and classes."""
     parts: list[str] = []
-    depth, start, i, n = 0, 0, 0, len(pattern)
-    in_class = False
+    start, i, n = 0, 0, len(pattern)
     while i < n:
         ch = pattern[i]
         if ch == "\\":
             i += 2
-            continue
-        if in_class:
-            if ch == "]":
-                in_class = False
         elif ch == "[":
-            in_class = True
-            # a ] right after [ or [^ is a character of the class
-            if pattern.startswith("^", i + 1):
-                i += 1
-            if pattern.startswith("]", i + 1):
-                i += 1
+            i = _class_end(pattern, i)
         elif ch == "(":
-            depth += 1
+            i = _group_end(pattern, i)
         elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            parts.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    if depth != 0 or in_class:
-        return None
+            return None
+        else:
+            if ch == "|":
+                parts.append(pattern[start:i])
+                start = i + 1
+            i += 1
+        if i < 0:
+            return None
     parts.append(pattern[start:])
     return parts
 
