@@ -131,9 +131,30 @@ def persists(norm: str, findings: Iterable[Finding]) -> bool:
     return False
 
 
+_CLAUSE_BREAK = regexes.compile(r"[，,。！？!?；;、\s]")
+# What an appeal (patterns.appeal) asks for when it asks for something new: a wish.
+_NEW_THINGS = frozenset(
+    {"增设", "设置", "放置", "安装", "加装", "增加", "添置", "配备", "建设", "修建", "开设", "设立",
+     "新建", "配置"}
+)
+# What the rules read of a thing that an appeal cannot make a request again.
+_APPEAL_SETTLED = frozenset({"resolved", "past", "given", "notice", "figurative"})
+
+
 # 我要投诉 / 我要举报: someone lodges a complaint with the community in so many words; the
-# model, which has read many grumbles in passing, may not talk them out of it.
-_COMPLAINS = regexes.compile(r"我(?:要|想|得)(?:投诉|举报)")
+# model, which has read many grumbles in passing, may not talk them out of it. So does an
+# appeal in the written register of the hotline and the mayor's mailbox (投诉：…, 恳请…,
+# 诉求：…, 请相关部门…, …亟待解决, …何时整改), which the model had all but never read
+# (not one training message so worded) and vetoed: 投诉：东湖春天小区一周停电四次.
+_COMPLAINS = regexes.compile(
+    r"我(?:要|想|得)(?:投诉|举报)|^\W{0,2}(?:投诉|举报)(?!有用|没用|有啥用)|恳请|强烈要求|诉求[:：]|"
+    r"请(?:相关|有关)部门|予以(?:解决|处理|查处|整改|协调|核实|取缔|拆除|清理)|"
+    r"亟(?:待|需)解决|何时(?:解决|整改|拆除|取缔|规范|修复|恢复|处理|清理|维修)|"
+    # an appeal's title: 关于华润凯旋门小区暖气不热的问题
+    r"^\W{0,2}关于[^。！？!?，,]{2,40}的问题\W{0,2}$|"
+    r"请求(?:社区|街道|相关|有关|领导|政府|协调|解决|尽快|在|为|给)|"
+    r"要求(?:社区|街道|物业|相关部门|有关部门|城管|开发商)"
+)
 
 
 # A life at stake in so many words: a blade to a wrist, poison or pills in hand, a knife
@@ -152,7 +173,10 @@ _GRAVE = regexes.compile(
     # a child shut in a car (娃锁车里了 钥匙也在车里 太阳正晒着)
     r"(?:娃|孩子|小孩|宝宝|婴儿)[^。！？!?，,]{0,3}(?:被)?(?:锁|关|反锁)(?:在)?车里|"
     # someone gone from sight a moment ago (刚才还在楼下玩 一转眼就不见了)
-    r"一转眼(?:就|的功夫|功夫)?(?:不见了|没了|找不到了)"
+    r"一转眼(?:就|的功夫|功夫)?(?:不见了|没了|找不到了)|"
+    # an emergency the writer heads as one (紧急！…, 紧急求助：…): 8 of the 8 training
+    # messages so headed are emergencies
+    r"^\W{0,2}(?:紧急求助|紧急情况|紧急[:：！!])"
 )
 
 
@@ -595,8 +619,9 @@ class TriageEngine:
         dictionary word that could start a finding, a fix or the model's prescreen
         (tested by its first character pair) or a word that turns to the community, no
         numbered building, no hazard phrase or word of danger (seen danger included),
-        wish or thanks, and no neighbouring sounds that begin a gate word's sound. Anything
-        else takes the full path, so this changes no answer, only how fast it comes.
+        wish, appeal (恳请…) or thanks, and no neighbouring sounds that begin a gate word's
+        sound. Anything else takes the full path, so this changes no answer, only how fast
+        it comes.
         """
         p = self._patterns
         if _ASCII_LETTER.search(norm) or p.quote.match(norm) or has_regional(norm):
@@ -608,6 +633,7 @@ class TriageEngine:
             or p.numbered_place.search(norm)
             or p.danger.search(norm)
             or p.wish.search(norm)
+            or p.appeal.search(norm)
             or p.thanks.search(norm)
             or p.settled.search(norm)
         ):
@@ -1052,9 +1078,12 @@ class TriageEngine:
         pinyin = has_pinyin(norm)
         if not pinyin and not self._may_report(norm):
             # Most chatter: no word that could start a finding, even with emoji in place
-            # (taking them out only ever removes characters).
+            # (taking them out only ever removes characters). A paper of the office or
+            # the city's news is said so, since the model overrules a notice less readily.
             if self._says_fixed(norm):
                 return TriageResult((), "resolved")
+            if p.official.search(norm):
+                return TriageResult((), "notice")
             return TriageResult((), "thanks" if p.thanks.search(norm) else "chatter")
         thanks = bool(p.thanks.search(norm))
         laughing = bool(p.laughter.search(norm))
@@ -1108,6 +1137,11 @@ class TriageEngine:
             spans = _sentence_spans(text, p.sentence_split)
             findings = tuple(self._finding(text, c, mentions, spans=spans) for c in live)
             return TriageResult(findings, "request")
+        appeal = self._appeal(text, tokens, candidates)
+        if appeal is not None:
+            return TriageResult(
+                (self._finding(text, appeal, self._locations.find(text)),), "request"
+            )
         wish = p.wish.search(text)
         if wish and (
             p.wish_granted.search(text) or p.settled.search(text) or p.joking.search(text)
@@ -1223,6 +1257,10 @@ class TriageEngine:
                 continue  # 辣到冒烟: a figure of speech
             negated = _negated(text, tokens, index)
             targets = _pair(text, tok, nearby)
+            if targets and term.urgent and self._feared_clause(text, tok.start):
+                # 消防通道堵死了，一旦着火…: the fire is what is feared of the blocked way,
+                # which is the report; it makes it no emergency
+                continue
             if targets:
                 for obj in targets:
                     cand = paired.get(id(obj))
@@ -1541,6 +1579,7 @@ class TriageEngine:
             or (self._policy.found_in(text, pairs) and self._patterns.question.search(text))
             or self._hazard_scan.found_in(text)
             or self._patterns.wish.search(text)
+            or self._patterns.appeal.search(text)
         )
 
     def _shape(self, norm: str) -> str | None:
@@ -1552,6 +1591,7 @@ class TriageEngine:
             ("ad", p.ad),
             ("jielong", p.jielong),
             ("notice", p.notice),
+            ("notice", p.official),
             ("neighbourly", p.neighbourly),
             ("elsewhere", p.story),
         ):
@@ -1564,6 +1604,38 @@ class TriageEngine:
                 continue
             return reason
         return None
+
+    def _feared_clause(self, text: str, start: int) -> bool:
+        """Whether the clause ``start`` stands in opens with what may happen (万一, 一旦,
+        要是): a danger said there is feared, not seen."""
+        clause = _CLAUSE_BREAK.split(text[max(0, start - 12) : start])[-1]
+        return bool(self._patterns.hypothetical.search(clause))
+
+    def _appeal(
+        self, text: str, tokens: list[_Token], candidates: list[_Candidate]
+    ) -> _Candidate | None:
+        """An appeal to act in the written register (恳请在彩虹小区增设几个休闲座椅, 强烈要求拆除
+        楼顶违建阳光房): a request, of the category of the first thing it names (a wish when
+        it names none and asks for something new), unless said of what may happen, or
+        what the rules read as fixed, past, given, a notice or a figure of speech."""
+        p = self._patterns
+        found = p.appeal.search(text)
+        if found is None or p.hypothetical.search(text, 0, found.start()):
+            return None
+        if any(c.status in _APPEAL_SETTLED for c in candidates):
+            return None
+        category = next((c.category for c in candidates), None) or next(
+            (
+                t.term.category
+                for t in tokens
+                if t.term is not None and t.term.kind in ("obj", "med", "site") and t.term.category
+            ),
+            None,
+        )
+        if category is None:
+            category = "wish" if found.group("verb") in _NEW_THINGS else "other"
+        anchor = _Token(found.group(), found.start(), found.end(), None, 0)
+        return _Candidate(category, False, anchor, [], "appeal")
 
     def _has_fault(self, text: str) -> bool:
         return any(
@@ -1843,7 +1915,7 @@ def _fix_stands(text: str, fix: _Token) -> bool:
     after, and not taken back."""
     return not (
         _is_question_after(text, fix.end)
-        or _is_asked_before(text, fix.start)
+        or _is_asked_before(text, fix.start, fix.end)
         or _is_contradicted_after(text, fix.end)
     )
 
@@ -1867,8 +1939,18 @@ _BACK_AFTER = regexes.compile(
 )
 
 
-def _is_asked_before(text: str, start: int) -> bool:
-    return bool(_ASKED_BEFORE.search(text, max(0, start - 10), start))
+# 诉求：尽快恢复供水 / 希望尽快恢复 / 要求立即修复: asked for, not reported, unless it
+# is said done (物业立即修复了).
+_PLEADED_BEFORE = regexes.compile(
+    r"(?:尽快|尽早|立即|立刻|早日|要求|恳请|请求|希望|诉求[:：]?)(?:予以)?$"
+)
+
+
+def _is_asked_before(text: str, start: int, end: int) -> bool:
+    if _ASKED_BEFORE.search(text, max(0, start - 10), start):
+        return True
+    done = text[start:end].endswith("了") or text.startswith("了", end)
+    return not done and bool(_PLEADED_BEFORE.search(text, max(0, start - 6), start))
 
 
 # 可 as "but" at the head of a clause, before who doubts it or what is still wrong.
