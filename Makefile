@@ -46,7 +46,7 @@ NIGHT_TIMES := "2026-11-30 15:30:00" "2026-11-30 19:00:00"
 # (tests that need PostgreSQL itself, such as two processes on one database, still run).
 # The night passes leave all of these to the daytime pass, so CI stays inside its 20
 # minutes on 2 CPUs.
-HOURLESS := $(foreach t,triage triage_doubt triage_eval triage_learned triage_register triage_speed_contract triage_traps advice reasons config_strict wording_in_phrases wecom_crypto,--ignore=tests/test_$(t).py) \
+HOURLESS := $(foreach t,triage triage_doubt triage_eval triage_learned triage_speed_contract triage_traps advice reasons config_strict wording_in_phrases wecom_crypto,--ignore=tests/test_$(t).py) \
 	--deselect tests/test_wecom_e2e.py::test_ws_burst_of_100_is_paced_by_the_rate_limit_with_none_lost \
 	--deselect tests/test_outbox.py::test_burst_of_100_within_rate_limit
 night: $(TEST_STAMP)
