@@ -1406,3 +1406,77 @@ def test_a_few_owners_are_no_negation(engine: TriageEngine) -> None:
 def test_a_broken_system_is_no_paralysed_person(engine: TriageEngine) -> None:
     result = engine.triage("南湖小区门禁系统瘫痪两周，物业一直说等配件")
     assert result.ticket and result.findings[0].category == "building"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "恳请各位邻居帮忙转发，寻找走失的小猫",
+        "恳请大家帮忙解决一下孩子的数学题",
+        "我发了入群请求，麻烦群主处理一下",
+        "社区呼吁大家及时清理楼道杂物",
+        "有人要求物业公开账目，我觉得没必要",
+        "居民“强烈要求”加装电梯，他们是怎么做到的？",
+        "紧急！寻找走失的小狗，白色泰迪",
+    ],
+)
+def test_an_ask_to_the_neighbours_or_of_others_is_no_appeal(
+    engine: TriageEngine, text: str
+) -> None:
+    assert not engine.triage(text).ticket
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "全区停电了，抢修还没完成，家里老人用着制氧机呢",
+        "本市发布暴雨红色预警，我们小区地下车库已经进水了",
+        "经排查，是楼道电线短路了，现在还在冒烟",
+    ],
+)
+def test_a_report_that_opens_like_a_paper_of_the_office_stays_an_emergency(
+    engine: TriageEngine, text: str
+) -> None:
+    result = engine.triage(text)
+    assert result.ticket and urgent(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "关于停水的通知也没发，今天突然就停水了",
+        "看了政策解读还是不懂，我家老人的高龄津贴三个月没发了",
+        "经了解，我家楼上一直在漏水，物业说不归他们管",
+    ],
+)
+def test_a_report_that_names_a_paper_is_no_paper(engine: TriageEngine, text: str) -> None:
+    assert engine.triage(text).reason != "notice"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["我家屋顶一旦下雨就漏水，物业一直不管", "这个电梯一旦人多就卡住不动，已经好几次了"],
+)
+def test_whenever_it_rains_it_leaks_is_no_hypothetical(engine: TriageEngine, text: str) -> None:
+    assert engine.triage(text).ticket
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "楼道电线老化好久了，以防万一去看了下竟然冒烟了",
+        "楼道里的电线老化了，我要是没看错已经冒烟了",
+    ],
+)
+def test_a_danger_that_came_after_all_is_urgent(engine: TriageEngine, text: str) -> None:
+    assert urgent(engine.triage(text))
+
+
+@pytest.mark.parametrize("text", ["停电了，供电局立刻恢复供电啦", "电梯坏了，物业立即修好啦"])
+def test_a_repair_said_done_with_a_particle_is_done(engine: TriageEngine, text: str) -> None:
+    assert engine.triage(text).reason == "resolved"
+
+
+def test_a_lift_added_to_an_old_block_can_still_break(engine: TriageEngine) -> None:
+    result = engine.triage("3号楼加装电梯又坏了")
+    assert result.ticket and result.findings[0].category == "building"

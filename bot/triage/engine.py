@@ -131,7 +131,11 @@ def persists(norm: str, findings: Iterable[Finding]) -> bool:
     return False
 
 
-_CLAUSE_BREAK = regexes.compile(r"[，,。！？!?；;、\s]")
+_CLAUSE_BREAK = regexes.compile(r"[，,。！？!?；;、：:…\s]")
+# What opens a danger feared (万一着火, 一旦遇到火灾, 这要是着了), and what says it came
+# after all (我要是没看错已经冒烟了) or only guards against it (以防万一去看了下).
+_FEARED = regexes.compile(r"(?<!以防)(?:万一|一旦|要是|如果|假如|假使|哪天)")
+_CAME = regexes.compile(r"已经|竟然|真的|没看错|了")
 # What an appeal (patterns.appeal) asks for when it asks for something new: a wish.
 _NEW_THINGS = frozenset(
     {"增设", "设置", "放置", "安装", "加装", "增加", "添置", "配备", "建设", "修建", "开设", "设立",
@@ -147,13 +151,14 @@ _APPEAL_SETTLED = frozenset({"resolved", "past", "given", "notice", "figurative"
 # 诉求：…, 请相关部门…, …亟待解决, …何时整改), which the model had all but never read
 # (not one training message so worded) and vetoed: 投诉：东湖春天小区一周停电四次.
 _COMPLAINS = regexes.compile(
-    r"我(?:要|想|得)(?:投诉|举报)|^\W{0,2}(?:投诉|举报)(?!有用|没用|有啥用)|恳请|强烈要求|诉求[:：]|"
+    r"我(?:要|想|得)(?:投诉|举报)|^【?(?:投诉|举报)(?:】|[:：])?(?!有用|没用|有啥用)|诉求[:：]|"
+    r"^\W{0,2}(?:恳请|强烈要求|请求)(?!大家|各位|邻居|群主|朋友)|"
+    r"(?<!有人)(?<!别人)(?<!他们)(?<!人家)"
+    r"(?:恳请|强烈要求|请求|要求)(?:社区|街道|物业|相关部门|有关部门|城管|开发商|政府|领导)|"
     r"请(?:相关|有关)部门|予以(?:解决|处理|查处|整改|协调|核实|取缔|拆除|清理)|"
     r"亟(?:待|需)解决|何时(?:解决|整改|拆除|取缔|规范|修复|恢复|处理|清理|维修)|"
     # an appeal's title: 关于华润凯旋门小区暖气不热的问题
-    r"^\W{0,2}关于[^。！？!?，,]{2,40}的问题\W{0,2}$|"
-    r"请求(?:社区|街道|相关|有关|领导|政府|协调|解决|尽快|在|为|给)|"
-    r"要求(?:社区|街道|物业|相关部门|有关部门|城管|开发商)"
+    r"^\W{0,2}关于[^。！？!?，,]{2,40}的问题\W{0,2}$"
 )
 
 
@@ -176,7 +181,7 @@ _GRAVE = regexes.compile(
     r"一转眼(?:就|的功夫|功夫)?(?:不见了|没了|找不到了)|"
     # an emergency the writer heads as one (紧急！…, 紧急求助：…): 8 of the 8 training
     # messages so headed are emergencies
-    r"^\W{0,2}(?:紧急求助|紧急情况|紧急[:：！!])"
+    r"^\W{0,2}(?:紧急求助|紧急情况|紧急[:：！!])(?![^。！？!?]{0,6}(?:寻|找|转发|扩散|通知|提醒))"
 )
 
 
@@ -619,9 +624,9 @@ class TriageEngine:
         dictionary word that could start a finding, a fix or the model's prescreen
         (tested by its first character pair) or a word that turns to the community, no
         numbered building, no hazard phrase or word of danger (seen danger included),
-        wish, appeal (恳请…) or thanks, and no neighbouring sounds that begin a gate word's
-        sound. Anything else takes the full path, so this changes no answer, only how fast
-        it comes.
+        wish, appeal (恳请…), paper of the office or thanks, and no neighbouring sounds that
+        begin a gate word's sound. Anything else takes the full path, so this changes no
+        answer, only how fast it comes.
         """
         p = self._patterns
         if _ASCII_LETTER.search(norm) or p.quote.match(norm) or has_regional(norm):
@@ -634,6 +639,7 @@ class TriageEngine:
             or p.danger.search(norm)
             or p.wish.search(norm)
             or p.appeal.search(norm)
+            or p.official.search(norm)
             or p.thanks.search(norm)
             or p.settled.search(norm)
         ):
@@ -1368,7 +1374,9 @@ class TriageEngine:
                 last_before = bisect.bisect_right(ends, m.start()) - 1
                 if _negated_before(text, tokens, anchor, last_before):
                     cand.status = "negated"
-                elif self._patterns.worry.match(text, m.end()):
+                elif self._patterns.worry.match(text, m.end()) or self._feared_clause(
+                    text, m.start()
+                ):
                     cand.status = "hypothetical"
                 found.append(cand)
         return found
@@ -1605,11 +1613,14 @@ class TriageEngine:
             return reason
         return None
 
-    def _feared_clause(self, text: str, start: int) -> bool:
-        """Whether the clause ``start`` stands in opens with what may happen (万一, 一旦,
-        要是): a danger said there is feared, not seen."""
+    @staticmethod
+    def _feared_clause(text: str, start: int) -> bool:
+        """Whether what stands at ``start`` is what may happen (消防通道堵死了，万一着火…,
+        楼上住户一旦遇到火灾…): said after 万一, 一旦 or 要是 in its own clause, and not said
+        to have come after all (我要是没看错已经冒烟了)."""
         clause = _CLAUSE_BREAK.split(text[max(0, start - 12) : start])[-1]
-        return bool(self._patterns.hypothetical.search(clause))
+        openers = list(_FEARED.finditer(clause))
+        return bool(openers) and not _CAME.search(clause, openers[-1].end())
 
     def _appeal(
         self, text: str, tokens: list[_Token], candidates: list[_Candidate]
@@ -1941,6 +1952,8 @@ _BACK_AFTER = regexes.compile(
 
 # 诉求：尽快恢复供水 / 希望尽快恢复 / 要求立即修复: asked for, not reported, unless it
 # is said done (物业立即修复了).
+_DONE = ("了", "啦", "咯", "喽", "啰", "哒")
+_DONE_AFTER = regexes.compile(r"[^，,。！？!?\s]{0,3}?(?:了|啦|咯|喽|啰|哒)")
 _PLEADED_BEFORE = regexes.compile(
     r"(?:尽快|尽早|立即|立刻|早日|要求|恳请|请求|希望|诉求[:：]?)(?:予以)?$"
 )
@@ -1949,7 +1962,7 @@ _PLEADED_BEFORE = regexes.compile(
 def _is_asked_before(text: str, start: int, end: int) -> bool:
     if _ASKED_BEFORE.search(text, max(0, start - 10), start):
         return True
-    done = text[start:end].endswith("了") or text.startswith("了", end)
+    done = text[start:end].endswith(_DONE) or bool(_DONE_AFTER.match(text, end))
     return not done and bool(_PLEADED_BEFORE.search(text, max(0, start - 6), start))
 
 
