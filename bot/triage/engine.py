@@ -41,7 +41,13 @@ from bot.triage.lexicon import (
 )
 from bot.triage.locations import LocationFinder, Mention
 from bot.triage.model import PREAMBLE, Finding, Location, TriageResult
-from bot.triage.patterns import REQUEST_CUES, Patterns
+from bot.triage.patterns import (
+    APPEAL_OFFICE,
+    NEIGHBOURS,
+    NOT_SOMEONE_ELSES,
+    REQUEST_CUES,
+    Patterns,
+)
 from bot.triage.pinyin import PinyinReader, has_pinyin
 from bot.triage.segment import Segmenter
 from bot.triage.wordset import WordSet, pairs_of
@@ -152,9 +158,8 @@ _APPEAL_SETTLED = frozenset({"resolved", "past", "given", "notice", "figurative"
 # (not one training message so worded) and vetoed: 投诉：东湖春天小区一周停电四次.
 _COMPLAINS = regexes.compile(
     r"我(?:要|想|得)(?:投诉|举报)|^【?(?:投诉|举报)(?:】|[:：])?(?!有用|没用|有啥用)|诉求[:：]|"
-    r"^\W{0,2}(?:恳请|强烈要求|请求)(?!大家|各位|邻居|群主|朋友)|"
-    r"(?<!有人)(?<!别人)(?<!他们)(?<!人家)"
-    r"(?:恳请|强烈要求|请求|要求)(?:社区|街道|物业|相关部门|有关部门|城管|开发商|政府|领导)|"
+    rf"^\W{{0,2}}(?:恳请|强烈要求|请求)(?!{NEIGHBOURS})|"
+    rf"{NOT_SOMEONE_ELSES}(?:恳请|强烈要求|请求|要求){APPEAL_OFFICE}|"
     r"请(?:相关|有关)部门|予以(?:解决|处理|查处|整改|协调|核实|取缔|拆除|清理)|"
     r"亟(?:待|需)解决|何时(?:解决|整改|拆除|取缔|规范|修复|恢复|处理|清理|维修)|"
     # an appeal's title: 关于华润凯旋门小区暖气不热的问题
@@ -1263,7 +1268,7 @@ class TriageEngine:
                 continue  # 辣到冒烟: a figure of speech
             negated = _negated(text, tokens, index)
             targets = _pair(text, tok, nearby)
-            if targets and term.urgent and self._feared_clause(text, tok.start):
+            if targets and term.urgent and _feared(text, tok.start):
                 # 消防通道堵死了，一旦着火…: the fire is what is feared of the blocked way,
                 # which is the report; it makes it no emergency
                 continue
@@ -1374,7 +1379,7 @@ class TriageEngine:
                 last_before = bisect.bisect_right(ends, m.start()) - 1
                 if _negated_before(text, tokens, anchor, last_before):
                     cand.status = "negated"
-                elif self._patterns.worry.match(text, m.end()) or self._feared_clause(
+                elif self._patterns.worry.match(text, m.end()) or _feared(
                     text, m.start()
                 ):
                     cand.status = "hypothetical"
@@ -1612,15 +1617,6 @@ class TriageEngine:
                 continue
             return reason
         return None
-
-    @staticmethod
-    def _feared_clause(text: str, start: int) -> bool:
-        """Whether what stands at ``start`` is what may happen (消防通道堵死了，万一着火…,
-        楼上住户一旦遇到火灾…): said after 万一, 一旦 or 要是 in its own clause, and not said
-        to have come after all (我要是没看错已经冒烟了)."""
-        clause = _CLAUSE_BREAK.split(text[max(0, start - 12) : start])[-1]
-        openers = list(_FEARED.finditer(clause))
-        return bool(openers) and not _CAME.search(clause, openers[-1].end())
 
     def _appeal(
         self, text: str, tokens: list[_Token], candidates: list[_Candidate]
@@ -1921,6 +1917,17 @@ def _figurative(text: str, start: int, end: int | None = None) -> bool:
     return bool(_FIGURES.search(text, max(0, start - 5), start))
 
 
+def _feared(text: str, start: int) -> bool:
+    """Whether the danger at ``start`` is what may happen (消防通道堵死了，万一着火…, 楼上
+    住户一旦遇到火灾…): said after 万一, 一旦 or 要是 in its own clause, and not said to
+    have come after all (我要是没看错已经冒烟了). ``_figurative`` drops a danger feared with
+    怕 right before it; this one, a clause away, leaves the danger to be read as a
+    hypothetical where it stands alone."""
+    clause = _CLAUSE_BREAK.split(text[max(0, start - 12) : start])[-1]
+    openers = list(_FEARED.finditer(clause))
+    return bool(openers) and not _CAME.search(clause, openers[-1].end())
+
+
 def _fix_stands(text: str, fix: _Token) -> bool:
     """Whether a word of repair (修好了, 恢复) reports a fix: not asked about, before or
     after, and not taken back."""
@@ -1953,7 +1960,7 @@ _BACK_AFTER = regexes.compile(
 # 诉求：尽快恢复供水 / 希望尽快恢复 / 要求立即修复: asked for, not reported, unless it
 # is said done (物业立即修复了).
 _DONE = ("了", "啦", "咯", "喽", "啰", "哒")
-_DONE_AFTER = regexes.compile(r"[^，,。！？!?\s]{0,3}?(?:了|啦|咯|喽|啰|哒)")
+_DONE_AFTER = regexes.compile(rf"[^，,。！？!?\s]{{0,3}}?[{''.join(_DONE)}]")
 _PLEADED_BEFORE = regexes.compile(
     r"(?:尽快|尽早|立即|立刻|早日|要求|恳请|请求|希望|诉求[:：]?)(?:予以)?$"
 )

@@ -56,6 +56,12 @@ _OUT_OF_TOUCH = r"(?:失联|失去联系)"
 # Knocked off and gushing (a hydrant: 被车撞了 水柱好几米高).
 _KNOCKED_GUSHING = r"[^。！？!?]{0,10}(?:撞|断|爆|坏)[^。！？!?]{0,10}(?:水柱|喷|冒水|哗哗)"
 # Numbers of days in words or digits (三天, 好几天, 3天).
+# An appeal in the written register (Patterns.appeal, and the engine's veto shield): to
+# whom it is addressed, and who it is not: someone else's demand (有人要求物业…) or an ask of
+# the neighbours (恳请各位邻居帮忙转发…).
+APPEAL_OFFICE = r"(?:社区|街道|物业|相关部门|有关部门|城管|开发商|政府|领导)"
+NOT_SOMEONE_ELSES = r"(?<!有人)(?<!别人)(?<!他们)(?<!人家)"
+NEIGHBOURS = r"大家|各位|邻居|群主|朋友"
 _DAYS = r"(?:好几|几|两|三|四|五|六|七|八|九|十|\d+ ?)[天日]"  # 两日 in the south
 # Family calling an old parent or relative whose phone has gone unanswered for a day or
 # more, or against all habit (我在外地 今天打了二十多个电话没人接 以前从没这样): in the
@@ -385,10 +391,9 @@ class Patterns:
         default_factory=lambda: _c(
             # at the head of a title or a letter, or addressed to the office; never to the
             # neighbours (恳请各位邻居帮忙转发…) nor within another clause (入群请求，麻烦群主处理)
-            r"(?:^\W{0,2}(?:恳请|请求|强烈要求)|(?<!有人)(?<!别人)(?<!他们)(?<!人家)(?:恳请|请求|强烈要求|呼吁|要求)"
-            r"(?=社区|街道|物业|相关部门|有关部门|城管|开发商|政府|领导))"
-            r"(?!大家|各位|邻居|群主|朋友|亲们|家人们)"
-            r"(?:社区|街道|物业|相关部门|有关部门|领导|政府|城管|开发商)?(?:尽快|早日|依法|及时)?(?:予以)?"
+            rf"(?:^\W{{0,2}}(?:恳请|请求|强烈要求)|{NOT_SOMEONE_ELSES}(?:恳请|请求|强烈要求|呼吁|要求)"
+            rf"(?={APPEAL_OFFICE}))(?!{NEIGHBOURS}|亲们|家人们)"
+            rf"{APPEAL_OFFICE}?(?:尽快|早日|依法|及时)?(?:予以)?"
             r"(?:在|为|给|帮助?|对)?[^。！？!?，,；;]{0,14}?"
             r"(?P<verb>增设|设置|放置|安装|加装|增加|添置|配备|建设|修建|开设|设立|新建|配置|"
             r"清理|清运|拆除|取缔|查处|整治|治理|规范|解决|协调|处理|整改|修复|维修|疏通|更换|关注|"
