@@ -1480,3 +1480,83 @@ def test_a_repair_said_done_with_a_particle_is_done(engine: TriageEngine, text: 
 def test_a_lift_added_to_an_old_block_can_still_break(engine: TriageEngine) -> None:
     result = engine.triage("3号楼加装电梯又坏了")
     assert result.ticket and result.findings[0].category == "building"
+
+
+# ----------------------------- emergencies in the office's register and in others' words (point 4)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "来电人反映：其父亲独居，自昨日起电话无人接听，请社区上门查看。",
+        "市民来电称其母亲独居在历城区某小区，从前天晚上开始电话就无人接听，家属一时赶不回来。",
+        "网格员报：独居老人刘某已有两天未见其出门，屋内无动静。",
+        "我是她在上海的外甥女，我姨妈一个人住，前天起微信不回电话不接，麻烦去看看",
+        "我爸一个人住，平时每天晚上都会跟我视频，今天到现在视频不接电话也不接",
+        "舅舅老伴去世后一直独自居住，平时每天都会打个电话，从前天开始电话一直无人接听",
+        "独居老人王某昨天送餐时没人开门，今早再去还是敲门不应",
+        "志愿者反映：小区门口有位老人说不出自己家的地址，问她住哪也答不上来",
+        "楼道里有个老太太说找不着自己家了，一直在哭",
+        "网格员报告：智力残疾人小王今天上午出门至今没回，家里人找了一圈",
+        "电梯卡在五楼和六楼之间，内有一名老人",
+        "电梯突然不动了，我们家孩子困里头了",
+        "配电室门敞着，几个孩子钻进去玩了",
+        "有个小孩正翻变压器的围栏去捡球",
+        "风把线刮下来了，搭在铁栏杆上",
+        "楼上漏水，水顺着灯线往下滴",
+        "厨房进水管断了，总阀拧不动，水止不住",
+        "地下室热力管道破裂，蒸汽弥漫",
+        "楼道灯线头在打火，一闪一闪的",
+        "楼下那家烧蜂窝煤，一家人都喊头痛，是不是煤气中毒",
+    ],
+)
+def test_an_emergency_in_the_offices_or_a_relatives_words_is_urgent(
+    engine: TriageEngine, text: str
+) -> None:
+    assert urgent(engine.triage(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "电梯里的呼叫按钮不好使，万一有人困里头咋办",
+        "电梯又坏了，还好没人困里面，麻烦报个修",
+        "电梯一到晚上就停，楼里有个透析的老人，能不能晚上别停",
+        "我母亲一个人住，这几天我联系不上社区的网格员，想请人上门看看她",
+        "刘大爷腿摔了以后一直一个人，能不能有人定期去看看他",
+    ],
+)
+def test_a_lift_or_an_old_person_without_danger_now_is_no_emergency(
+    engine: TriageEngine, text: str
+) -> None:
+    assert not urgent(engine.triage(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "会议纪要：1.通报上月两起电梯困人事件处置情况；2.安排独居老人走访。",
+        "调查结果：3号楼楼道起火系烟头引燃，已及时扑灭，无人员伤亡。",
+        "物业回复：您反映的燃气味问题已检测，无泄漏。",
+        "【事件复盘】上周燃气泄漏：网格员到场组织撤离，燃气公司更换软管，无人受伤。",
+        "社区安全培训：如遇有人触电，应先切断电源。",
+        "刚去看了，是垃圾站那边的味，不是燃气，大家别慌。",
+        "转发：某小区电梯困人两小时，物业迟迟不到场",
+    ],
+)
+def test_papers_trainings_and_false_alarms_are_no_report(
+    engine: TriageEngine, text: str
+) -> None:
+    assert not engine.triage(text).ticket
+
+
+def test_an_address_left_unnamed_in_the_offices_record_is_here(engine: TriageEngine) -> None:
+    result = engine.triage("来电人反映：历城区某小区3号楼电梯困人，里面有一名老人")
+    assert urgent(result) and result.findings[0].category == "building"
+
+
+def test_family_far_away_is_no_story_from_elsewhere(engine: TriageEngine) -> None:
+    result = engine.triage(
+        "我现在在深圳，我妈一个人住，家里其他亲戚也不在广州，从昨天开始电话一直没人接"
+    )
+    assert urgent(result)

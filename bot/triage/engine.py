@@ -278,6 +278,10 @@ def overrules(reason: str, ticket_p: float, urgent_p: float) -> bool:
 # ticket, thanks or a story from elsewhere: those are about whose words they are.
 OUTWEIGHED = frozenset({"hypothetical", "negated", "resolved", "past", "notice", "ad"})
 OVERRULABLE = OVERRULED_BY_EMERGENCY | OUTWEIGHED
+# The office's own papers and the city's news (会议纪要：…, 调查结果：…楼道起火，…已扑灭,
+# 关于…的通知): their words are of dangers and repairs, told or done, and no model reading
+# of them outweighs their heading, so this reason is final.
+PAPER = "paper"
 # Shorter than this, the rules' reason stands however sure the model is: in 我们单元没有停水
 # the negation is the whole message, and a few characters give the model little to go on.
 OUTWEIGH_LENGTH = 20
@@ -1090,11 +1094,11 @@ class TriageEngine:
         if not pinyin and not self._may_report(norm):
             # Most chatter: no word that could start a finding, even with emoji in place
             # (taking them out only ever removes characters). A paper of the office or
-            # the city's news is said so, since the model overrules a notice less readily.
+            # the city's news is said so: the model reads no paper for a report.
             if self._says_fixed(norm):
                 return TriageResult((), "resolved")
             if p.official.search(norm):
-                return TriageResult((), "notice")
+                return TriageResult((), PAPER)
             return TriageResult((), "thanks" if p.thanks.search(norm) else "chatter")
         thanks = bool(p.thanks.search(norm))
         laughing = bool(p.laughter.search(norm))
@@ -1112,7 +1116,9 @@ class TriageEngine:
             return TriageResult((), shape)
         if p.sarcasm.search(text) and (laughing or "呵呵" in text):
             return TriageResult((), "sarcasm")
-        elsewhere = p.elsewhere.search(text)
+        elsewhere = p.elsewhere.search(text) or (
+            None if p.office_record.search(text) else p.unnamed_place.search(text)
+        )
         if elsewhere:
             ours = p.ours.search(text)
             if (ours is None or ours.start() > elsewhere.start()) and not p.here.search(text):
@@ -1604,7 +1610,7 @@ class TriageEngine:
             ("ad", p.ad),
             ("jielong", p.jielong),
             ("notice", p.notice),
-            ("notice", p.official),
+            (PAPER, p.official),
             ("neighbourly", p.neighbourly),
             ("elsewhere", p.story),
         ):
