@@ -1560,3 +1560,41 @@ def test_family_far_away_is_no_story_from_elsewhere(engine: TriageEngine) -> Non
         "我现在在深圳，我妈一个人住，家里其他亲戚也不在广州，从昨天开始电话一直没人接"
     )
     assert urgent(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我妈说不是煤气，可我闻着就是煤气味，头都晕了，已经打119了",
+        "一看是楼下在烧东西，火苗都窜到二楼窗户了，快打119！",
+        "物业回复：师傅在路上了。可是电梯里还困着一个老人，都半小时了！",
+        "社区答复：会尽快处理。都一个月了，井盖还是没盖上，孩子天天在旁边玩",
+        "物业说如遇紧急情况打值班电话，可现在打了没人接，楼道里全是烟！",
+    ],
+)
+def test_a_denial_a_reply_or_an_instruction_quoted_before_an_emergency_keeps_it(
+    engine: TriageEngine, text: str
+) -> None:
+    assert urgent(engine.triage(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我妈打电话说老家那边发大水了，村里好多房子都被淹了",
+        "配电室的门一直开着，小孩经常钻进去玩，物业管管吧",
+        "我这人记性不好，今天又把钥匙锁屋里了，只好一个人出去找开锁师傅",
+        "我奶奶有认知障碍，现在我们都不敢让她自己出门",
+        "外卖小哥打电话问她地址，她说不清楚，最后我下楼去拿的",
+        "今晚窗户外面全是火光，哪家在放烟花啊",
+        "浴室里蒸汽弥漫的，镜子都看不清",
+        "楼顶边上有只猫来回走，好吓人",
+        "孩子钻进被窝里就出不来了，冬天起床太难",
+        "我家孩子一玩手机就陷进去了，拉不出来",
+        "我儿子每天早上都叫不太醒，天天迟到",
+    ],
+)
+def test_look_alikes_of_the_new_emergencies_are_not_urgent(
+    engine: TriageEngine, text: str
+) -> None:
+    assert not urgent(engine.triage(text))
