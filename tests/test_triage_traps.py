@@ -1598,3 +1598,14 @@ def test_look_alikes_of_the_new_emergencies_are_not_urgent(
     engine: TriageEngine, text: str
 ) -> None:
     assert not urgent(engine.triage(text))
+
+
+def test_an_old_person_who_keeps_asking_the_time_and_has_no_contact_is_urgent(
+    engine: TriageEngine,
+) -> None:
+    """反复问 is a sign of danger the model may weigh (``danger``): alone it opens nothing."""
+    result = engine.triage(
+        "楼长反映：门口有位老太太反复问现在几点、她家在哪，身上什么联系方式都没有"
+    )
+    assert urgent(result)
+    assert not engine.triage("我家孩子反复问我几点了，等着看动画片呢").ticket
