@@ -1116,9 +1116,10 @@ class TriageEngine:
             return TriageResult((), shape)
         if p.sarcasm.search(text) and (laughing or "呵呵" in text):
             return TriageResult((), "sarcasm")
-        elsewhere = p.elsewhere.search(text) or (
-            None if p.office_record.search(text) else p.unnamed_place.search(text)
-        )
+        elsewhere = p.elsewhere.search(text)
+        if elsewhere is None:  # an unnamed place is elsewhere, except in the office's records
+            unnamed = p.unnamed_place.search(text)
+            elsewhere = unnamed if unnamed and not p.office_record.search(text) else None
         if elsewhere:
             ours = p.ours.search(text)
             if (ours is None or ours.start() > elsewhere.start()) and not p.here.search(text):
