@@ -1609,3 +1609,75 @@ def test_an_old_person_who_keeps_asking_the_time_and_has_no_contact_is_urgent(
     )
     assert urgent(result)
     assert not engine.triage("我家孩子反复问我几点了，等着看动画片呢").ticket
+
+
+# --- ninth session: Cantonese emergencies, and a condition of years beside today's loss
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # someone gone today: the years of confusion say why it is urgent
+        "外婆不见了 她糊涂好几年了 平时不出门的 门开着 穿一双黑布鞋",
+        "俺爹老年痴呆好几年了 今儿早上七点多自己开门出去了 到现在没回来 谁看见了赶紧说一声",
+        # Cantonese kin, an old mind failing (脑退化, 唔记得嘢) and 未返 (not back)
+        "各位街坊唔好意思打擾 我阿爺唔見咗 佢有腦退化 今朝八點出咗門 平時最多去樓下公園坐吓"
+        " 但今次到而家都未返 大家如果見到請即刻聯絡我 萬分感謝🙏",
+        "我爸最近老忘事，今天早上出去买菜到现在都没回来，电话也没人接",
+        # family out of reach since the day before yesterday (打 inside 打不通)
+        "我妈自己住 从前天晚上就打不通电话 邻居说没见她出来 求社区帮忙上门看看",
+    ],
+)
+def test_someone_gone_today_is_urgent_whatever_their_condition(
+    engine: TriageEngine, text: str
+) -> None:
+    assert urgent(engine.triage(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "她中风好几年了一直卧床",
+        "我记性不好 忘东忘西的 哈哈",
+        "爷爷健忘好几年了 平时我们都陪着",
+        "外婆糊涂好几年了，以前走丢过一次，后来我们就不让她一个人出门了",
+    ],
+)
+def test_a_condition_of_years_with_nobody_gone_is_not_urgent(
+    engine: TriageEngine, text: str
+) -> None:
+    assert not urgent(engine.triage(text))
+
+
+def test_cantonese_shut_in_reads_as_shut_in() -> None:
+    """咗喺 is 在 (锁咗喺房: locked in the room) and 出唔到嚟 is 出不来; a word of danger
+    is looked for in the common form too (唔見咗 is 不见了)."""
+    from bot.triage.dialect import common_form
+
+    assert common_form("細路將自己鎖咗喺房") == "細路將自己鎖在房"
+    assert common_form("我老豆喺厕所出唔到嚟") == "我老豆在厕所出不来"
+    engine = TriageEngine()
+    assert engine.danger(engine.prepare("轉個頭阿嫲就唔見咗"))
+    assert not engine.danger(engine.prepare("阿嫲今日好開心"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "有人喺高层掟玻璃樽落嚟 头先差啲掟中个小朋友 而家仲掟紧",  # 落嚟: down
+        "我阿妈一个人住喺7座 两日打电话都冇人听 我喺深圳返唔到嚟 有冇邻居帮我睇吓🙏",
+        "13楼嗰位独居公公 姐姐放假两日返嚟按门钟冇人开 佢冇锁匙 打佢手提又冇人听",
+        "後巷嗰罐石油氣嘶嘶聲 好大陣味 就喺餐廳後門",  # 石油气: bottled gas
+        "公园有位伯伯好似荡失路 讲嘢唔清唔楚 身上冇电话 天都黑埋 有冇人识佢",
+    ],
+)
+def test_cantonese_emergencies_in_their_own_words(engine: TriageEngine, text: str) -> None:
+    assert urgent(engine.triage(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["五一两日游报名啦 名额有限", "我住高层 扔垃圾要下楼好麻烦", "阿妈今日煲咗靓汤 好正"],
+)
+def test_their_look_alikes_are_not(engine: TriageEngine, text: str) -> None:
+    assert not urgent(engine.triage(text))

@@ -186,8 +186,19 @@ _GRAVE = regexes.compile(
     r"一转眼(?:就|的功夫|功夫)?(?:不见了|没了|找不到了)|"
     # an emergency the writer heads as one (紧急！…, 紧急求助：…): 8 of the 8 training
     # messages so headed are emergencies
-    r"^\W{0,2}(?:紧急求助|紧急情况|紧急[:：！!])(?![^。！？!?]{0,6}(?:寻|找|转发|扩散|通知|提醒))"
+    r"^\W{0,2}(?:紧急求助|紧急情况|紧急[:：！!])(?![^。！？!?]{0,6}(?:寻|找|转发|扩散|通知|提醒))|"
+    # a mind failing and its owner gone (阿爷唔见咗 佢有脑退化, 有认知障碍…不见了)
+    r"(?:不见了|走丢|走失)[^。！？!?]{0,20}(?:痴呆|认知障碍|脑退化|失智)|"
+    r"(?:痴呆|认知障碍|脑退化|失智)[^。！？!?]{0,30}(?:不见了|走丢了|走失了|没回来|未返)"
 )
+
+
+def _grave(norm: str) -> bool:
+    """A life at stake in so many words, regional words read as the common ones (唔見咗
+    is 不见了: the model, which reads them as written, knows few)."""
+    return bool(_GRAVE.search(norm)) or (
+        has_regional(norm) and _GRAVE.search(common_form(norm)) is not None
+    )
 
 
 def vetoed(
@@ -204,7 +215,7 @@ def vetoed(
     urgent = any(f.urgent for f in findings)
     short = len(norm) < VETO_LENGTH
     if urgent:
-        if short or _GRAVE.search(norm):
+        if short or _grave(norm):
             return False
         line = th.get("veto_urgent", 0.0)
     elif short:
@@ -356,6 +367,8 @@ _LATIN = regexes.compile(r"[A-Za-z]{2,}")
 _ASCII_LETTER = regexes.compile(r"[A-Za-z]")
 _add = operator.add
 _CJK = regexes.compile(r"[\u4e00-\u9fff]")
+# Someone arrived, in a reading of pinyin (wo dao le: 我到了, read as 我倒了).
+_ARRIVED = regexes.compile(r"(?<=[我你他她俺咱])倒了")
 # 咯, 喽, 啰 for 了 where a clause ends (摔咯, 停水喽), never inside a word (咯吱, 啰嗦).
 _DIALECT_LE = regexes.compile(r"(?<=[\u4e00-\u9fff])[咯喽啰](?![\u4e00-\u9fff])")
 # A tone number after a pinyin syllable (ran2qi4 xie4lou4): after two letters, the last a
@@ -770,7 +783,8 @@ class TriageEngine:
         th = self.model.thresholds  # type: ignore[union-attr]
         sure = sure_line(th)
         if urgent_p >= sure or urgent_p < th["urgent_boost"]:
-            return urgent_p >= sure
+            # as made_urgent, which the training replay asks: never a danger only feared
+            return urgent_p >= sure and not self.feared(norm)
         return made_urgent(th, urgent_p, self.danger(norm), self.feared(norm))
 
     def asks(self, text: str) -> bool:
@@ -807,15 +821,26 @@ class TriageEngine:
     def danger(self, text: str) -> bool:
         """A hazard signal (fire, gas, someone trapped, fallen, lost...), typos included:
         without one the model may not make a message urgent."""
-        if self._patterns.danger.search(text):
+        danger = self._patterns.danger
+        if danger.search(text):
             return True
-        return has_pinyin(text) and bool(self._patterns.danger.search(self._read_pinyin(text)))
+        if has_regional(text) and danger.search(common_form(text)):
+            return True  # 唔見咗 is 不见了, 困咗喺𨋢 is 困在电梯: the rules read them so too
+        if not has_pinyin(text):
+            return False
+        # "wo dao le" is 我到了 (I am here) far more often than 我倒了 (I fell)
+        return bool(danger.search(_ARRIVED.sub("到了", self._read_pinyin(text))))
 
     def _reading(self, norm: str) -> Reading:
         """The model's reading of a message; one typed in pinyin is also read as the
-        characters the rules read it as (see ``LinearModel.read_typed``)."""
+        characters the rules read it as (see ``LinearModel.read_typed``). A number the
+        bot masked is read as nothing: the model never saw the placeholder, and its 电话
+        had made a broken manhole cover beside a masked phone number an emergency."""
         model = self.model
         assert model is not None
+        if "[" in norm:
+            for mask in MASKS:
+                norm = norm.replace(mask, " ")
         return model.read_typed(norm, self.read_as(norm))
 
     def read_as(self, norm: str) -> str:
@@ -1443,7 +1468,11 @@ class TriageEngine:
                 cand.status = "given"  # 谢谢小吴帮我妈买药, 陪诊服务真不错: given
             if cand.urgent and cand.category == "care" and p.past.search(before):
                 cand.urgent = False
-            if cand.category == "care" and p.chronic.search(sentence):
+            if (
+                cand.category == "care"
+                and p.chronic.search(sentence)
+                and not (cand.urgent and p.gone.search(sentence))
+            ):
                 # 中风后一直卧床: a long-standing condition; care if asked for, never urgent
                 cand.urgent = False
                 if not p.asks_for_help.search(text):
