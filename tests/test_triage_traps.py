@@ -929,6 +929,8 @@ def test_a_message_in_pinyin_is_read_by_the_model_as_characters_too(
     result = engine.triage("xiaoqu limian you hen duo laoshu")
     assert result.ticket and result.findings[0].category == "sanitation", result
     assert not urgent(engine.triage("wo dao le, zai men kou deng ni"))
+    assert not engine.triage("wo dao le, ni men zai na").ticket  # 我到了: I am here
+    assert urgent(engine.triage("wo dao le, qi bu lai le, kuai lai ren"))  # a fall told
     assert engine.triage("老年证何式办").ticket  # Hunan's 何式 is 怎么
 
 
@@ -1650,11 +1652,12 @@ def test_a_condition_of_years_with_nobody_gone_is_not_urgent(
 
 
 def test_cantonese_shut_in_reads_as_shut_in() -> None:
-    """咗喺 is 在 (锁咗喺房: locked in the room) and 出唔到嚟 is 出不来; a word of danger
+    """锁咗喺 is 锁在 (锁咗喺房: locked in the room) and 出唔到嚟 is 出不来; a word of danger
     is looked for in the common form too (唔見咗 is 不见了)."""
     from bot.triage.dialect import common_form
 
     assert common_form("細路將自己鎖咗喺房") == "細路將自己鎖在房"
+    assert common_form("困咗喺屋企") == "困了在家"  # boredom stays boredom
     assert common_form("我老豆喺厕所出唔到嚟") == "我老豆在厕所出不来"
     engine = TriageEngine()
     assert engine.danger(engine.prepare("轉個頭阿嫲就唔見咗"))
@@ -1669,6 +1672,8 @@ def test_cantonese_shut_in_reads_as_shut_in() -> None:
         "13楼嗰位独居公公 姐姐放假两日返嚟按门钟冇人开 佢冇锁匙 打佢手提又冇人听",
         "後巷嗰罐石油氣嘶嘶聲 好大陣味 就喺餐廳後門",  # 石油气: bottled gas
         "公园有位伯伯好似荡失路 讲嘢唔清唔楚 身上冇电话 天都黑埋 有冇人识佢",
+        "细路仔锁咗喺车入面 出唔嚟",
+        "我老豆喺厕所出唔到嚟 叫佢冇反应",
     ],
 )
 def test_cantonese_emergencies_in_their_own_words(engine: TriageEngine, text: str) -> None:
@@ -1677,7 +1682,23 @@ def test_cantonese_emergencies_in_their_own_words(engine: TriageEngine, text: st
 
 @pytest.mark.parametrize(
     "text",
-    ["五一两日游报名啦 名额有限", "我住高层 扔垃圾要下楼好麻烦", "阿妈今日煲咗靓汤 好正"],
+    [
+        "五一两日游报名啦 名额有限", "我住高层 扔垃圾要下楼好麻烦", "阿妈今日煲咗靓汤 好正",
+        # found by review: a phone switched off for the night, a birthday's date, stuck
+        # indoors or in a mall out of boredom or rain, a past wandering, a lost hearing
+        # aid, a busy person's memory, tofu
+        "我妈这两天老关机，是不是手机坏了",
+        "外婆这几天晚上九点就关机睡觉了",
+        "我妈12月十五日生日 打电话给她没人接 估计在打麻将",
+        "今日成日困咗喺屋企 好闷",
+        "琴日困咗喺机场六个钟",
+        "落大雨 我哋困咗喺商场 行唔到",
+        "外婆痴呆好几年了 以前走丢了两次 现在我们都不敢让她出门",
+        "奶奶老年痴呆好几年了 她的助听器找不到了 谁捡到了告诉我",
+        "我这人忘东忘西的，手机关机了都不知道",
+        "最近太忙了老忘事，快递单号不见了，谁能帮我查下",
+        "买的老豆腐和青菜放冰箱两天没动 还能吃吗",
+    ],
 )
 def test_their_look_alikes_are_not(engine: TriageEngine, text: str) -> None:
     assert not urgent(engine.triage(text))

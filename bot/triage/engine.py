@@ -188,8 +188,10 @@ _GRAVE = regexes.compile(
     # messages so headed are emergencies
     r"^\W{0,2}(?:紧急求助|紧急情况|紧急[:：！!])(?![^。！？!?]{0,6}(?:寻|找|转发|扩散|通知|提醒))|"
     # a mind failing and its owner gone (阿爷唔见咗 佢有脑退化, 有认知障碍…不见了)
-    r"(?:不见了|走丢|走失)[^。！？!?]{0,20}(?:痴呆|认知障碍|脑退化|失智)|"
-    r"(?:痴呆|认知障碍|脑退化|失智)[^。！？!?]{0,30}(?:不见了|走丢了|走失了|没回来|未返)"
+    r"(?<![以之]前)(?<!防)(?:不见了|走丢(?!过|了?[一两几]?[次回])|走失(?!过|了?[一两几]?[次回]))"
+    r"[^。！？!?]{0,20}(?:痴呆|认知障碍|脑退化|失智)|"
+    r"(?:痴呆|认知障碍|脑退化|失智)[^。！？!?]{0,30}(?<![以之]前)(?<!防)"
+    r"(?:不见了|走丢了(?![一两几]?[次回])|走失了(?![一两几]?[次回])|没回来|未返)"
 )
 
 
@@ -367,8 +369,11 @@ _LATIN = regexes.compile(r"[A-Za-z]{2,}")
 _ASCII_LETTER = regexes.compile(r"[A-Za-z]")
 _add = operator.add
 _CJK = regexes.compile(r"[\u4e00-\u9fff]")
-# Someone arrived, in a reading of pinyin (wo dao le: 我到了, read as 我倒了).
-_ARRIVED = regexes.compile(r"(?<=[我你他她俺咱])倒了")
+# Someone arrived, in a reading of pinyin (wo dao le: 我到了, read as 我倒了), unless what
+# follows tells a fall (wo dao le, qi bu lai).
+_ARRIVED = regexes.compile(
+    r"(?<=[我你俺咱])倒了(?![^。！？!?]{0,10}(?:起不来|爬不起|不动|地上|不说话|叫不|没反应|晕|疼|痛))"
+)
 # 咯, 喽, 啰 for 了 where a clause ends (摔咯, 停水喽), never inside a word (咯吱, 啰嗦).
 _DIALECT_LE = regexes.compile(r"(?<=[\u4e00-\u9fff])[咯喽啰](?![\u4e00-\u9fff])")
 # A tone number after a pinyin syllable (ran2qi4 xie4lou4): after two letters, the last a
@@ -826,10 +831,7 @@ class TriageEngine:
             return True
         if has_regional(text) and danger.search(common_form(text)):
             return True  # 唔見咗 is 不见了, 困咗喺𨋢 is 困在电梯: the rules read them so too
-        if not has_pinyin(text):
-            return False
-        # "wo dao le" is 我到了 (I am here) far more often than 我倒了 (I fell)
-        return bool(danger.search(_ARRIVED.sub("到了", self._read_pinyin(text))))
+        return has_pinyin(text) and bool(danger.search(self._read_pinyin(text)))
 
     def _reading(self, norm: str) -> Reading:
         """The model's reading of a message; one typed in pinyin is also read as the
@@ -838,10 +840,7 @@ class TriageEngine:
         had made a broken manhole cover beside a masked phone number an emergency."""
         model = self.model
         assert model is not None
-        if "[" in norm:
-            for mask in MASKS:
-                norm = norm.replace(mask, " ")
-        return model.read_typed(norm, self.read_as(norm))
+        return model.read_typed(unmasked(norm), self.read_as(norm))
 
     def read_as(self, norm: str) -> str:
         """The characters a message typed in pinyin reads as, "" for any other: what the
@@ -852,7 +851,8 @@ class TriageEngine:
         reader = self._pinyin_reader
         if reader is None:  # two threads may both build it: the same reader either way
             reader = self._pinyin_reader = PinyinReader(self._terms, pinyin_table())
-        return reader.read(text)
+        # "wo dao le" is 我到了 (I am here) far more often than 我倒了 (I fell)
+        return _ARRIVED.sub("到了", reader.read(text))
 
     def prepare(self, text: str) -> str:
         """The window of the message that is judged, normalised (the model's input too):
@@ -2035,6 +2035,15 @@ def _is_contradicted_after(text: str, end: int) -> bool:
         or bool(_BACK_AFTER.match(text[end : end + 16]))
         or bool(_DOUBTED_AFTER.match(text, end, end + 16))
     )
+
+
+def unmasked(norm: str) -> str:
+    """``norm`` with each number the bot masked read as nothing, as the model reads it
+    (the engine and the training replay both)."""
+    if "[" in norm:
+        for mask in MASKS:
+            norm = norm.replace(mask, " ")
+    return norm
 
 
 def _unless_masked(code: re.Match[str]) -> str:

@@ -41,6 +41,7 @@ from bot.triage.engine import (
     overrules,
     rescue_line,
     rescue_urgency,
+    unmasked,
     vetoed,
 )
 from bot.triage.evaluate import LabelledMessage, read_labelled
@@ -699,7 +700,7 @@ def _gated(rows: list[Row], pairs: frozenset[str]) -> list[Row]:
 
 def _scored(model: LinearModel, row: Row) -> Scored:
     """The model's scores of a tune message, read as the engine reads it."""
-    r = model.read_typed(row.text, row.read_as)
+    r = model.read_typed(unmasked(row.text), row.read_as)
     return Scored(r.ticket_p, r.urgent_p, r.category, r.category_p)
 
 
