@@ -46,6 +46,7 @@ from bot.triage.patterns import (
     NEIGHBOURS,
     NOT_SOMEONE_ELSES,
     REQUEST_CUES,
+    WALKED_OFF,
     Patterns,
 )
 from bot.triage.pinyin import PinyinReader, has_pinyin
@@ -188,19 +189,24 @@ _GRAVE = regexes.compile(
     # messages so headed are emergencies
     r"^\W{0,2}(?:紧急求助|紧急情况|紧急[:：！!])(?![^。！？!?]{0,6}(?:寻|找|转发|扩散|通知|提醒))|"
     # a mind failing and its owner gone (阿爷唔见咗 佢有脑退化, 有认知障碍…不见了)
-    r"(?<![以之]前)(?<!防)(?:不见了|走丢(?!过|了?[一两几]?[次回])|走失(?!过|了?[一两几]?[次回]))"
-    r"[^。！？!?]{0,20}(?:痴呆|认知障碍|脑退化|失智)|"
+    rf"(?:(?<![以之]前)(?<!防)不见了|{WALKED_OFF})[^。！？!?]{{0,20}}(?:痴呆|认知障碍|脑退化|失智)|"
     r"(?:痴呆|认知障碍|脑退化|失智)[^。！？!?]{0,30}(?<![以之]前)(?<!防)"
     r"(?:不见了|走丢了(?![一两几]?[次回])|走失了(?![一两几]?[次回])|没回来|未返)"
 )
 
 
-def _grave(norm: str) -> bool:
-    """A life at stake in so many words, regional words read as the common ones (唔見咗
-    is 不见了: the model, which reads them as written, knows few)."""
-    return bool(_GRAVE.search(norm)) or (
-        has_regional(norm) and _GRAVE.search(common_form(norm)) is not None
+def _found(pattern: re.Pattern[str] | regexes.Scan, text: str) -> bool:
+    """Whether ``pattern`` is in ``text`` or in its regional words read as the common
+    ones (唔見咗 is 不见了): the rules read them so, the model, which reads them as
+    written, knows few of them."""
+    return pattern.search(text) is not None or (
+        has_regional(text) and pattern.search(common_form(text)) is not None
     )
+
+
+def _grave(norm: str) -> bool:
+    """A life at stake in so many words (``_GRAVE``), in any region's words."""
+    return _found(_GRAVE, norm)
 
 
 def vetoed(
@@ -787,10 +793,10 @@ class TriageEngine:
         """``made_urgent``, looking for a word of danger only where it decides."""
         th = self.model.thresholds  # type: ignore[union-attr]
         sure = sure_line(th)
-        if urgent_p >= sure or urgent_p < th["urgent_boost"]:
-            # as made_urgent, which the training replay asks: never a danger only feared
-            return urgent_p >= sure and not self.feared(norm)
-        return made_urgent(th, urgent_p, self.danger(norm), self.feared(norm))
+        if urgent_p < min(sure, th["urgent_boost"]):
+            return False
+        danger = urgent_p < sure and self.danger(norm)  # it decides only under the sure line
+        return made_urgent(th, urgent_p, danger, self.feared(norm))
 
     def asks(self, text: str) -> bool:
         """Whether someone asks or wishes in some words (``asking``): the model opens a
@@ -827,10 +833,8 @@ class TriageEngine:
         """A hazard signal (fire, gas, someone trapped, fallen, lost...), typos included:
         without one the model may not make a message urgent."""
         danger = self._patterns.danger
-        if danger.search(text):
+        if _found(danger, text):
             return True
-        if has_regional(text) and danger.search(common_form(text)):
-            return True  # 唔見咗 is 不见了, 困咗喺𨋢 is 困在电梯: the rules read them so too
         return has_pinyin(text) and bool(danger.search(self._read_pinyin(text)))
 
     def _reading(self, norm: str) -> Reading:
